@@ -1,0 +1,301 @@
+//! The one diagnostic type of the toolchain, and the code registry.
+//!
+//! Every problem the compiler finds is a [`Diagnostic`] with a stable [`Code`]: `JZ0xxx`
+//! syntax/evaluation, `JZ1xxx` schema, `JZ2xxx` permissions, `JZ3xxx` migrations, `JZ9xxx`
+//! internal. The registry ([`registry`]) holds each code's title, default severity and docs, which
+//! `jazz explain` prints. Rendering (miette, JSON, LSP) happens at the edges, not here.
+
+mod registry;
+
+pub use registry::{CodeInfo, REGISTRY};
+
+use std::fmt;
+
+use crate::source::{FileId, Span, TextRange};
+
+/// A stable diagnostic code such as `JZ1016`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(pub u16);
+
+impl Code {
+    /// Parses `JZ1002`, `jz1002` or `1002`. `None` when malformed.
+    pub fn parse(s: &str) -> Option<Code> {
+        let t = s.trim();
+        let digits = if t.len() >= 2 && t[..2].eq_ignore_ascii_case("jz") { &t[2..] } else { t };
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok().map(Code)
+    }
+
+    /// The registry entry, if this code is registered.
+    pub fn info(self) -> Option<&'static CodeInfo> {
+        registry::lookup(self)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "JZ{:04}", self.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// A labelled source range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: Option<String>,
+}
+
+/// One text replacement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub file: FileId,
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+/// A machine-applicable fix: a title and the edits that make it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<TextEdit>,
+}
+
+/// A finding about the user's project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Upstream's verbatim text for the same problem, when it has one.
+    pub upstream_message: Option<String>,
+    /// The primary location; `None` for project-level findings.
+    pub primary: Option<Label>,
+    /// Secondary locations.
+    pub labels: Vec<Label>,
+    /// Why it is wrong.
+    pub notes: Vec<String>,
+    /// What to do.
+    pub help: Option<String>,
+    pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        let severity = code.info().map(|i| i.severity).unwrap_or(Severity::Error);
+        Self {
+            code,
+            severity,
+            message: message.into(),
+            upstream_message: None,
+            primary: None,
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Self::new(code, message).with_severity(Severity::Error)
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Self::new(code, message).with_severity(Severity::Warning)
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.primary = Some(Label { span, message: None });
+        self
+    }
+
+    pub fn at_labelled(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.primary = Some(Label { span, message: Some(message.into()) });
+        self
+    }
+
+    pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label { span, message: Some(message.into()) });
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn upstream(mut self, text: impl Into<String>) -> Self {
+        self.upstream_message = Some(text.into());
+        self
+    }
+
+    pub fn fix(mut self, title: impl Into<String>, span: Span, new_text: impl Into<String>) -> Self {
+        self.fixes.push(Fix {
+            title: title.into(),
+            edits: vec![TextEdit { file: span.file, range: span.range, new_text: new_text.into() }],
+        });
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|l| l.span)
+    }
+}
+
+/// Counts of errors and warnings in a list of diagnostics.
+pub fn count(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+    (errors, warnings)
+}
+
+/// The closest candidate to `name` by edit distance, for "did you mean" help.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        if c == name {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase());
+        let longest = name.chars().count().max(c.chars().count()).max(1);
+        let score = d as f64 / longest as f64;
+        // Accept small edits relative to the length (a third of it, and at least one edit).
+        if (d <= 2 || score <= 0.34) && best.is_none_or(|(s, _)| score < s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Well-known codes, named so call sites read well. Titles and docs live in the registry.
+pub mod codes {
+    use super::Code;
+    pub const SYNTAX: Code = Code(1);
+    pub const UNREADABLE: Code = Code(2);
+    pub const TOO_LARGE: Code = Code(3);
+    pub const NOT_STATIC: Code = Code(101);
+    pub const UNRESOLVED: Code = Code(102);
+    pub const NON_DSL_CALL: Code = Code(103);
+    pub const BAD_DATE: Code = Code(104);
+    pub const ZOD_UNSUPPORTED: Code = Code(105);
+    pub const PROTO_KEY: Code = Code(106);
+    pub const IMPORT_CYCLE: Code = Code(107);
+    pub const MUTATION: Code = Code(108);
+    pub const UNEVALUATED_CALL: Code = Code(109);
+    pub const LONE_SURROGATE: Code = Code(110);
+    pub const SCHEMA_NOT_FOUND: Code = Code(1001);
+    pub const SCHEMA_AMBIGUOUS: Code = Code(1002);
+    pub const NO_SCHEMA_EXPORT: Code = Code(1003);
+    pub const INLINE_POLICIES: Code = Code(1004);
+    pub const LEGACY_TABLE_PERMISSIONS: Code = Code(1005);
+    pub const LEGACY_TABLE: Code = Code(1006);
+    pub const EXPORT_SKIPPED: Code = Code(1007);
+    pub const DOLLAR_COLUMN: Code = Code(1010);
+    pub const PROTO_TABLE: Code = Code(1011);
+    pub const ID_COLUMN: Code = Code(1012);
+    pub const EMPTY_NAME: Code = Code(1013);
+    pub const EMPTY_TABLE: Code = Code(1014);
+    pub const LEGACY_REF_NAME: Code = Code(1015);
+    pub const UNKNOWN_REF: Code = Code(1016);
+    pub const ENUM_EMPTY: Code = Code(1020);
+    pub const ENUM_EMPTY_VARIANT: Code = Code(1021);
+    pub const ENUM_DUPLICATE: Code = Code(1022);
+    pub const ENUM_NOT_STRING: Code = Code(1023);
+    pub const ENUM_COLLATION: Code = Code(1024);
+    pub const JSON_SCHEMA_INVALID: Code = Code(1030);
+    pub const JSON_SCHEMA_CHANGED: Code = Code(1031);
+    pub const COUNTER_INVALID: Code = Code(1040);
+    pub const MERGE_UNKNOWN: Code = Code(1041);
+    pub const ARRAY_ELEMENT_MODIFIER: Code = Code(1042);
+    pub const NULL_DEFAULT: Code = Code(1043);
+    pub const EXTRA_ARGS: Code = Code(1044);
+    pub const INDEX_UNKNOWN: Code = Code(1050);
+    pub const INDEX_PROTO: Code = Code(1051);
+    pub const INDEX_EMPTY: Code = Code(1052);
+    pub const INDEX_DUPLICATE: Code = Code(1053);
+    pub const DEFAULT_INTEGER: Code = Code(1060);
+    pub const DEFAULT_TIMESTAMP: Code = Code(1061);
+    pub const DEFAULT_DOUBLE: Code = Code(1062);
+    pub const DEFAULT_UUID: Code = Code(1063);
+    pub const DEFAULT_ENUM: Code = Code(1064);
+    pub const DEFAULT_ARRAY: Code = Code(1065);
+    pub const DEFAULT_BYTES: Code = Code(1066);
+    pub const DEFAULT_JSON: Code = Code(1067);
+    pub const DEFAULT_JSON_STRING: Code = Code(1068);
+    pub const DEFAULT_COERCED: Code = Code(1069);
+    pub const SLICE_EMPTY: Code = Code(1070);
+    pub const SLICE_UNKNOWN: Code = Code(1071);
+    pub const MUTATED_AFTER_BUILD: Code = Code(1072);
+    pub const SNAPSHOT_UNREADABLE: Code = Code(1080);
+    pub const SNAPSHOT_NAME_MISMATCH: Code = Code(1081);
+    pub const HASH_AMBIGUOUS: Code = Code(1082);
+    pub const HASH_INVALID: Code = Code(1083);
+    pub const HASH_NOT_FOUND: Code = Code(1084);
+    pub const INTERNAL: Code = Code(9001);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_codes() {
+        assert_eq!(Code::parse("JZ1002"), Some(Code(1002)));
+        assert_eq!(Code::parse("jz0101"), Some(Code(101)));
+        assert_eq!(Code::parse("1002"), Some(Code(1002)));
+        assert_eq!(Code::parse("JZ12"), None);
+        assert_eq!(Code::parse("JZ10020"), None);
+        assert_eq!(Code(101).to_string(), "JZ0101");
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(did_you_mean("project", ["projects", "tasks"]), Some("projects"));
+        assert_eq!(did_you_mean("dne", ["title", "done"]), Some("done"));
+        assert_eq!(did_you_mean("zzzzzz", ["title", "done"]), None);
+    }
+
+    #[test]
+    fn every_code_constant_is_registered() {
+        use codes::*;
+        for c in [SYNTAX, NOT_STATIC, UNKNOWN_REF, ENUM_DUPLICATE, HASH_NOT_FOUND, INTERNAL] {
+            assert!(c.info().is_some(), "{c} missing from the registry");
+        }
+    }
+}
