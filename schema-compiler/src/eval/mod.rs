@@ -2,6 +2,9 @@
 //! statements are walked in program order and every value outside the subset becomes an
 //! `Opaque` value, reported only when it reaches a position that matters.
 
+pub mod date;
+pub mod zod;
+
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;

@@ -1,9 +1,14 @@
 //! The schema IR (what upstream calls the WasmSchema), its checks and its artefacts: the
-//! WasmSchema JSON text (upstream key order), the BLAKE3 schema hash, and reading WasmSchema
-//! JSON back (snapshots, server answers). Knows nothing of syntax or evaluation.
+//! WasmSchema JSON text (upstream key order), the BLAKE3 schema hash, snapshots, and reading
+//! WasmSchema JSON back (snapshots, server answers). Knows nothing of syntax or evaluation.
 
+pub mod enum_order;
+pub mod hash;
 mod ir;
 pub mod json;
+pub mod snapshots;
+pub mod wasm_json;
 
+pub use hash::{schema_hash, SchemaHash};
 pub use ir::*;
 pub use json::JsonValue;
