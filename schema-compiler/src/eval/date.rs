@@ -1,5 +1,18 @@
 //! JS `Date` semantics needed by the evaluator (schema.md §3.6): ISO string parsing with UTC
 //! rules, `Date.UTC`, TimeClip and `toISOString`.
+//!
+//! Only the ECMA-262 "Date Time String Format" is modelled. Everything that upstream would hand
+//! to V8's implementation-defined fallback parser, or read in the machine's local time zone,
+//! is reported instead of guessed. This module knows nothing of syntax or diagnostics.
+
+const MS_PER_DAY: f64 = 86_400_000.0;
+const MS_PER_HOUR: f64 = 3_600_000.0;
+const MS_PER_MINUTE: f64 = 60_000.0;
+const MS_PER_SECOND: f64 = 1_000.0;
+
+/// V8's MakeDay accepts only these year and month ranges; anything else is NaN.
+const MAX_ABS_YEAR: f64 = 1_000_000.0;
+const MAX_ABS_MONTH: f64 = 10_000_000.0;
 
 /// The result of parsing a date string.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -13,25 +26,294 @@ pub enum DateParse {
     Invalid,
 }
 
-/// Parses `new Date(str)` / `Date.parse(str)`. STUB.
+/// A cursor over the ASCII bytes of a date string.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn eat_any(&mut self, options: &[u8]) -> Option<u8> {
+        let b = self.peek().filter(|b| options.contains(b))?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    /// Exactly `n` ASCII digits as a number.
+    fn digits(&mut self, n: usize) -> Option<u32> {
+        let mut value: u32 = 0;
+        for _ in 0..n {
+            let d = self.peek().filter(u8::is_ascii_digit)?;
+            value = value * 10 + u32::from(d - b'0');
+            self.pos += 1;
+        }
+        Some(value)
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+}
+
+/// Parses `new Date(str)` / `Date.parse(str)`.
 pub fn parse_date_string(s: &str) -> DateParse {
-    let _ = s;
-    DateParse::Invalid
+    parse_iso(s).unwrap_or(DateParse::Invalid)
+}
+
+fn parse_iso(s: &str) -> Option<DateParse> {
+    let mut c = Cursor {
+        bytes: s.as_bytes(),
+        pos: 0,
+    };
+    let year = parse_year(&mut c)?;
+    let (mut month, mut day) = (1, 1);
+    if c.eat(b'-') {
+        month = c.digits(2)?;
+        if c.eat(b'-') {
+            day = c.digits(2)?;
+        }
+    }
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let rolled_over = day > days_in_month(year, month);
+    let day_number = days_from_civil(year, month, 1) + i64::from(day) - 1;
+    let done = |time_ms: f64, offset_ms: f64| {
+        // Exact in f64: every term is an integer far below 2^53.
+        let ms = day_number as f64 * MS_PER_DAY + time_ms - offset_ms;
+        Some(DateParse::Ms {
+            ms: time_clip(ms),
+            rolled_over,
+        })
+    };
+    if c.at_end() {
+        return done(0.0, 0.0);
+    }
+    c.eat_any(b"Tt")?;
+    let hour = c.digits(2)?;
+    c.eat(b':').then_some(())?;
+    let minute = c.digits(2)?;
+    let (mut second, mut milli, mut fraction_is_zero) = (0, 0, true);
+    if c.eat(b':') {
+        second = c.digits(2)?;
+        if c.eat(b'.') {
+            (milli, fraction_is_zero) = parse_fraction(&mut c)?;
+        }
+    }
+    // V8 looks at every fraction digit here, not only the first three.
+    let is_midnight_24 = hour == 24 && minute == 0 && second == 0 && fraction_is_zero;
+    if (hour > 23 && !is_midnight_24) || minute > 59 || second > 59 {
+        return None;
+    }
+    let time_ms = f64::from(hour) * MS_PER_HOUR
+        + f64::from(minute) * MS_PER_MINUTE
+        + f64::from(second) * MS_PER_SECOND
+        + f64::from(milli);
+    if c.at_end() {
+        return Some(DateParse::NoOffset);
+    }
+    let offset_ms = if c.eat_any(b"Zz").is_some() {
+        0.0
+    } else {
+        let sign = if c.eat_any(b"+-")? == b'-' { -1.0 } else { 1.0 };
+        let oh = c.digits(2)?;
+        c.eat(b':');
+        let om = c.digits(2)?;
+        if oh > 23 || om > 59 {
+            return None;
+        }
+        sign * (f64::from(oh) * MS_PER_HOUR + f64::from(om) * MS_PER_MINUTE)
+    };
+    if !c.at_end() {
+        return None;
+    }
+    done(time_ms, offset_ms)
+}
+
+/// `YYYY`, or an expanded `±YYYYYY` (where `-000000` is not allowed).
+fn parse_year(c: &mut Cursor<'_>) -> Option<i64> {
+    match c.eat_any(b"+-") {
+        None => c.digits(4).map(i64::from),
+        Some(sign) => {
+            let y = i64::from(c.digits(6)?);
+            match sign {
+                b'-' if y == 0 => None,
+                b'-' => Some(-y),
+                _ => Some(y),
+            }
+        }
+    }
+}
+
+/// One or more fraction digits as milliseconds (only the first three count: truncated, not
+/// rounded), and whether every digit is zero.
+fn parse_fraction(c: &mut Cursor<'_>) -> Option<(u32, bool)> {
+    let mut milli = 0;
+    let mut count = 0;
+    let mut all_zero = true;
+    while let Some(d) = c.peek().filter(u8::is_ascii_digit) {
+        if count < 3 {
+            milli = milli * 10 + u32::from(d - b'0');
+        }
+        all_zero &= d == b'0';
+        count += 1;
+        c.pos += 1;
+    }
+    let scale = match count {
+        0 => return None,
+        1 => 100,
+        2 => 10,
+        _ => 1,
+    };
+    Some((milli * scale, all_zero))
+}
+
+fn is_leap_year(y: i64) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of the given proleptic Gregorian date (`month` 1–12).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The proleptic Gregorian `(year, month 1–12, day 1–31)` of a day number since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    // Both are in range by construction (day 1–31, month 1–12).
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
 }
 
 /// ECMA-262 TimeClip.
 pub fn time_clip(t: f64) -> f64 {
-    if !t.is_finite() || t.abs() > 8.64e15 { f64::NAN } else { t.trunc() + 0.0 }
+    if !t.is_finite() || t.abs() > 8.64e15 {
+        f64::NAN
+    } else {
+        t.trunc() + 0.0
+    }
 }
 
-/// `Date.UTC(y, m?, d?, h?, min?, s?, ms?)`. STUB.
+/// ECMA-262 MakeTime.
+fn make_time(hour: f64, min: f64, sec: f64, ms: f64) -> f64 {
+    if ![hour, min, sec, ms].iter().all(|v| v.is_finite()) {
+        return f64::NAN;
+    }
+    hour.trunc() * MS_PER_HOUR
+        + min.trunc() * MS_PER_MINUTE
+        + sec.trunc() * MS_PER_SECOND
+        + ms.trunc()
+}
+
+/// ECMA-262 MakeDay, with V8's year and month limits for "not possible".
+fn make_day(year: f64, month: f64, date: f64) -> f64 {
+    if ![year, month, date].iter().all(|v| v.is_finite()) {
+        return f64::NAN;
+    }
+    let (y, m, dt) = (year.trunc(), month.trunc(), date.trunc());
+    if y.abs() > MAX_ABS_YEAR || m.abs() > MAX_ABS_MONTH {
+        return f64::NAN;
+    }
+    // Both fit i64 exactly after the range check above.
+    let ym = y as i64 + (m as i64).div_euclid(12);
+    let mn = (m as i64).rem_euclid(12);
+    let month1 = u32::try_from(mn + 1).unwrap_or(1);
+    days_from_civil(ym, month1, 1) as f64 + dt - 1.0
+}
+
+/// ECMA-262 MakeDate.
+fn make_date(day: f64, time: f64) -> f64 {
+    if !day.is_finite() || !time.is_finite() {
+        return f64::NAN;
+    }
+    let tv = day * MS_PER_DAY + time;
+    if tv.is_finite() { tv } else { f64::NAN }
+}
+
+/// `Date.UTC(y, m?, d?, h?, min?, s?, ms?)`; `args` are the arguments after ToNumber.
 pub fn date_utc(args: &[f64]) -> f64 {
-    let _ = args;
-    f64::NAN
+    let arg = |i: usize, default: f64| args.get(i).copied().unwrap_or(default);
+    let y = arg(0, f64::NAN);
+    let year = if y.is_nan() {
+        f64::NAN
+    } else {
+        let yi = y.trunc();
+        if (0.0..=99.0).contains(&yi) {
+            1900.0 + yi
+        } else {
+            y
+        }
+    };
+    let day = make_day(year, arg(1, 0.0), arg(2, 1.0));
+    let time = make_time(arg(3, 0.0), arg(4, 0.0), arg(5, 0.0), arg(6, 0.0));
+    time_clip(make_date(day, time))
 }
 
-/// `Date.prototype.toISOString`; `None` for an invalid date. STUB.
+/// `Date.prototype.toISOString`; `None` for an invalid date.
 pub fn to_iso_string(ms: f64) -> Option<String> {
-    let _ = ms;
-    None
+    let t = time_clip(ms);
+    if t.is_nan() {
+        return None;
+    }
+    // |t| ≤ 8.64e15 and integral, so the conversion is exact.
+    let t = t as i64;
+    let days = t.div_euclid(86_400_000);
+    let in_day = t.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    let year_text = if (0..=9999).contains(&year) {
+        format!("{year:04}")
+    } else if year < 0 {
+        format!("-{:06}", -year)
+    } else {
+        format!("+{year:06}")
+    };
+    Some(format!(
+        "{year_text}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1000 % 60,
+        in_day % 1000
+    ))
 }
+
+#[cfg(test)]
+mod tests;
