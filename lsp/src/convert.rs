@@ -18,12 +18,21 @@ pub fn position(index: &LineIndex, text: &str, offset: u32) -> Position {
 
 /// The byte offset of an LSP position in `text`.
 pub fn offset(index: &LineIndex, text: &str, position: Position) -> u32 {
-    index.offset_utf16(text, LineCol { line: position.line, col: position.character })
+    index.offset_utf16(
+        text,
+        LineCol {
+            line: position.line,
+            col: position.character,
+        },
+    )
 }
 
 /// The LSP range of a byte range of `text`.
 pub fn range(index: &LineIndex, text: &str, range: TextRange) -> Range {
-    Range::new(position(index, text, range.start), position(index, text, range.end))
+    Range::new(
+        position(index, text, range.start),
+        position(index, text, range.end),
+    )
 }
 
 /// The byte range of an LSP range in `text`. A reversed range is put in order.
@@ -41,8 +50,11 @@ mod tests {
     const TEXT: &str = "const a = 1;\ntitle: \"é😀x\",\n\nend";
 
     fn at(text: &str, needle: &str) -> u32 {
-        u32::try_from(text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text")))
-            .unwrap_or(u32::MAX)
+        u32::try_from(
+            text.find(needle)
+                .unwrap_or_else(|| panic!("{needle:?} not in text")),
+        )
+        .unwrap_or(u32::MAX)
     }
 
     #[test]
@@ -85,7 +97,10 @@ mod tests {
         let len = u32::try_from(TEXT.len()).unwrap_or(u32::MAX);
         assert_eq!(position(&idx, TEXT, len + 100), Position::new(3, 3));
         // A column past the end of line 0 stops before its newline.
-        assert_eq!(offset(&idx, TEXT, Position::new(0, 500)), at(TEXT, "\ntitle"));
+        assert_eq!(
+            offset(&idx, TEXT, Position::new(0, 500)),
+            at(TEXT, "\ntitle")
+        );
         assert_eq!(offset(&idx, TEXT, Position::new(99, 0)), len);
     }
 
