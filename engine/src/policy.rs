@@ -1,0 +1,3 @@
+//! Policy enforcement: every read and write is checked by the compiler's bytecode VM against
+//! the current permission bundle. Also the sessions a request can carry: local-first JWT,
+//! external JWT, backend secret and admin secret.
