@@ -21,7 +21,11 @@ impl Code {
     /// Parses `JZ1002`, `jz1002` or `1002`. `None` when malformed.
     pub fn parse(s: &str) -> Option<Code> {
         let t = s.trim();
-        let digits = if t.len() >= 2 && t[..2].eq_ignore_ascii_case("jz") { &t[2..] } else { t };
+        let digits = if t.len() >= 2 && t[..2].eq_ignore_ascii_case("jz") {
+            &t[2..]
+        } else {
+            t
+        };
         if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
@@ -132,17 +136,26 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, span: Span) -> Self {
-        self.primary = Some(Label { span, message: None });
+        self.primary = Some(Label {
+            span,
+            message: None,
+        });
         self
     }
 
     pub fn at_labelled(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.primary = Some(Label { span, message: Some(message.into()) });
+        self.primary = Some(Label {
+            span,
+            message: Some(message.into()),
+        });
         self
     }
 
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: Some(message.into()) });
+        self.labels.push(Label {
+            span,
+            message: Some(message.into()),
+        });
         self
     }
 
@@ -161,10 +174,19 @@ impl Diagnostic {
         self
     }
 
-    pub fn fix(mut self, title: impl Into<String>, span: Span, new_text: impl Into<String>) -> Self {
+    pub fn fix(
+        mut self,
+        title: impl Into<String>,
+        span: Span,
+        new_text: impl Into<String>,
+    ) -> Self {
         self.fixes.push(Fix {
             title: title.into(),
-            edits: vec![TextEdit { file: span.file, range: span.range, new_text: new_text.into() }],
+            edits: vec![TextEdit {
+                file: span.file,
+                range: span.range,
+                new_text: new_text.into(),
+            }],
         });
         self
     }
@@ -180,13 +202,22 @@ impl Diagnostic {
 
 /// Counts of errors and warnings in a list of diagnostics.
 pub fn count(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     (errors, warnings)
 }
 
 /// The closest candidate to `name` by edit distance, for "did you mean" help.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         if c == name {
@@ -286,7 +317,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(did_you_mean("project", ["projects", "tasks"]), Some("projects"));
+        assert_eq!(
+            did_you_mean("project", ["projects", "tasks"]),
+            Some("projects")
+        );
         assert_eq!(did_you_mean("dne", ["title", "done"]), Some("done"));
         assert_eq!(did_you_mean("zzzzzz", ["title", "done"]), None);
     }
@@ -294,7 +328,14 @@ mod tests {
     #[test]
     fn every_code_constant_is_registered() {
         use codes::*;
-        for c in [SYNTAX, NOT_STATIC, UNKNOWN_REF, ENUM_DUPLICATE, HASH_NOT_FOUND, INTERNAL] {
+        for c in [
+            SYNTAX,
+            NOT_STATIC,
+            UNKNOWN_REF,
+            ENUM_DUPLICATE,
+            HASH_NOT_FOUND,
+            INTERNAL,
+        ] {
             assert!(c.info().is_some(), "{c} missing from the registry");
         }
     }

@@ -1,8 +1,25 @@
 //! Static evaluation of the schema DSL subset (schema.md §3). No JS runs: module-scope
 //! statements are walked in program order and every value outside the subset becomes an
-//! `Opaque` value, reported only when it reaches a position that matters.
+//! [`value::Value::Opaque`], reported only when it reaches a position that matters (the
+//! selected export, or the receiver or an argument of a DSL call).
+//!
+//! - `module.rs`: modules, imports/exports, statements and bindings;
+//! - `expr.rs`: expressions (JS semantics for the static subset);
+//! - `dsl.rs`: calls into jazz-tools, zod and the few globals we model;
+//! - `build.rs`: turning definitions and builders into the schema IR, with the schema checks;
+//! - `convert.rs`: default values by column type (schema.md §4.3);
+//! - `export.rs`: choosing the export that is the schema (schema.md §1.4).
 
+mod build;
+mod builder;
+mod convert;
 pub mod date;
+mod dsl;
+mod export;
+mod expr;
+mod module;
+mod tojson;
+mod value;
 pub mod zod;
 
 use std::path::Path;
@@ -20,6 +37,15 @@ pub struct SchemaOutput {
 
 /// Evaluates `schema_file` (and what it imports) and builds the schema.
 pub fn evaluate_schema(loader: &dyn SourceLoader, schema_file: &Path, db: &mut SourceDb) -> SchemaOutput {
-    let _ = (loader, schema_file, db);
-    SchemaOutput::default()
+    let mut ev = module::Evaluator::new(loader, db);
+    let schema = ev.run_schema(schema_file);
+    let mut diagnostics = ev.finish();
+    dedup(&mut diagnostics);
+    SchemaOutput { schema, diagnostics }
+}
+
+/// Removes diagnostics reported twice (an aliased builder is built once per use).
+fn dedup(diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| seen.insert((d.code, d.span(), d.message.clone())));
 }

@@ -4,7 +4,7 @@
 
 mod discover;
 
-pub use discover::{discover, Discovery};
+pub use discover::{Discovery, discover};
 
 use std::path::{Path, PathBuf};
 
@@ -35,7 +35,11 @@ impl Analysis {
     /// The schema, only when there are no errors (artefacts are never produced from a schema
     /// with errors: schema.md §2.7).
     pub fn valid_schema(&self) -> Option<&WasmSchema> {
-        if self.has_errors() { None } else { self.schema.as_ref() }
+        if self.has_errors() {
+            None
+        } else {
+            self.schema.as_ref()
+        }
     }
 }
 
@@ -44,7 +48,10 @@ pub fn analyze(loader: &dyn SourceLoader, root: &Path) -> Analysis {
     let mut analysis = Analysis::default();
     let found = discover(loader, root);
     match found {
-        Discovery::Found { schema_file, permissions_file } => {
+        Discovery::Found {
+            schema_file,
+            permissions_file,
+        } => {
             let out = crate::eval::evaluate_schema(loader, &schema_file, &mut analysis.db);
             analysis.schema = out.schema;
             analysis.diagnostics = out.diagnostics;

@@ -22,7 +22,10 @@ impl LineIndex {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
-        Self { line_starts, len: u32::try_from(text.len()).unwrap_or(u32::MAX) }
+        Self {
+            line_starts,
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -37,7 +40,10 @@ impl LineIndex {
     /// 0-based line of a byte offset (clamped to the text).
     pub fn line_of(&self, offset: u32) -> u32 {
         let offset = offset.min(self.len);
-        let idx = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let idx = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         u32::try_from(idx).unwrap_or(u32::MAX)
     }
 
@@ -60,7 +66,10 @@ impl LineIndex {
             end -= 1;
         }
         let col = text.get(start as usize..end).map(&count).unwrap_or(0);
-        LineCol { line, col: u32::try_from(col).unwrap_or(u32::MAX) }
+        LineCol {
+            line,
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        }
     }
 
     /// Byte offset of a 0-based line and a UTF-16 column (clamped to the line).

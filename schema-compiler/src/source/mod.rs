@@ -10,7 +10,7 @@ mod resolve;
 
 pub use line_index::{LineCol, LineIndex};
 pub use loader::{MemoryLoader, SourceLoader};
-pub use resolve::{resolve_relative, ImportTarget};
+pub use resolve::{ImportTarget, resolve_relative};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,7 +53,10 @@ pub struct Span {
 
 impl Span {
     pub const fn new(file: FileId, start: u32, end: u32) -> Self {
-        Self { file, range: TextRange::new(start, end) }
+        Self {
+            file,
+            range: TextRange::new(start, end),
+        }
     }
 }
 
@@ -84,7 +87,11 @@ impl SourceDb {
         }
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         let line_index = Arc::new(LineIndex::new(&text));
-        self.files.push(SourceFile { path, text, line_index });
+        self.files.push(SourceFile {
+            path,
+            text,
+            line_index,
+        });
         id
     }
 

@@ -105,10 +105,19 @@ mod tests {
             resolve_relative(&l, from, "./auth/schema"),
             ImportTarget::File("/app/auth/schema.ts".into())
         );
-        assert_eq!(resolve_relative(&l, from, "./x.js"), ImportTarget::File("/app/x.ts".into()));
-        assert_eq!(resolve_relative(&l, from, "./lib"), ImportTarget::File("/app/lib/index.ts".into()));
+        assert_eq!(
+            resolve_relative(&l, from, "./x.js"),
+            ImportTarget::File("/app/x.ts".into())
+        );
+        assert_eq!(
+            resolve_relative(&l, from, "./lib"),
+            ImportTarget::File("/app/lib/index.ts".into())
+        );
         assert_eq!(resolve_relative(&l, from, "./nope"), ImportTarget::Missing);
-        assert_eq!(resolve_relative(&l, from, "lodash"), ImportTarget::Unsupported);
+        assert_eq!(
+            resolve_relative(&l, from, "lodash"),
+            ImportTarget::Unsupported
+        );
         assert_eq!(resolve_relative(&l, from, "zod/v4"), ImportTarget::Zod);
     }
 }

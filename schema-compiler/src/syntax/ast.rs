@@ -16,7 +16,10 @@ pub struct JsStr {
 
 impl JsStr {
     pub fn new(s: &str) -> Self {
-        Self { text: Rc::from(s), lone_surrogate: false }
+        Self {
+            text: Rc::from(s),
+            lone_surrogate: false,
+        }
     }
 }
 
@@ -35,13 +38,26 @@ pub struct Module {
 pub enum Item {
     Import(Import),
     /// `export { a as b }` / `export { a } from "./x"` / `export * as ns from "./x"`.
-    ExportNamed { span: Span, specifiers: Vec<ExportSpec>, source: Option<(Span, JsStr)> },
+    ExportNamed {
+        span: Span,
+        specifiers: Vec<ExportSpec>,
+        source: Option<(Span, JsStr)>,
+    },
     /// `export * from "./x"`.
-    ExportAll { span: Span, source: (Span, JsStr) },
+    ExportAll {
+        span: Span,
+        source: (Span, JsStr),
+    },
     /// `export default <expr>` (also `export default function/class`, lowered to an expression).
-    ExportDefault { span: Span, expr: Expr },
+    ExportDefault {
+        span: Span,
+        expr: Expr,
+    },
     /// A statement; `exported` for `export const/function/class`.
-    Stmt { stmt: Stmt, exported: bool },
+    Stmt {
+        stmt: Stmt,
+        exported: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -86,20 +102,59 @@ pub struct VarDeclarator {
 
 #[derive(Clone, Debug)]
 pub enum Stmt {
-    Var { span: Span, kind: VarKind, decls: Vec<VarDeclarator> },
-    Function { span: Span, name: Ident, func: Rc<Function> },
-    Class { span: Span, name: Ident },
+    Var {
+        span: Span,
+        kind: VarKind,
+        decls: Vec<VarDeclarator>,
+    },
+    Function {
+        span: Span,
+        name: Ident,
+        func: Rc<Function>,
+    },
+    Class {
+        span: Span,
+        name: Ident,
+    },
     /// TS `enum` (a runtime value we do not evaluate).
-    TsEnum { span: Span, name: Ident },
-    Expr { span: Span, expr: Expr },
-    Return { span: Span, arg: Option<Expr> },
-    If { span: Span, test: Expr, cons: Box<Stmt>, alt: Option<Box<Stmt>> },
-    Block { span: Span, stmts: Vec<Stmt> },
+    TsEnum {
+        span: Span,
+        name: Ident,
+    },
+    Expr {
+        span: Span,
+        expr: Expr,
+    },
+    Return {
+        span: Span,
+        arg: Option<Expr>,
+    },
+    If {
+        span: Span,
+        test: Expr,
+        cons: Box<Stmt>,
+        alt: Option<Box<Stmt>>,
+    },
+    Block {
+        span: Span,
+        stmts: Vec<Stmt>,
+    },
     /// Loops (for/while/do/for-in/for-of): their bodies are kept so mutations can be found.
-    Loop { span: Span, head: Vec<Expr>, body: Box<Stmt> },
-    Throw { span: Span, arg: Expr },
+    Loop {
+        span: Span,
+        head: Vec<Expr>,
+        body: Box<Stmt>,
+    },
+    Throw {
+        span: Span,
+        arg: Expr,
+    },
     /// Anything else (switch, try, labels...). Nested statements are kept for mutation scans.
-    Other { span: Span, what: &'static str, body: Vec<Stmt> },
+    Other {
+        span: Span,
+        what: &'static str,
+        body: Vec<Stmt>,
+    },
     /// Types, interfaces, declares, empty statements: nothing at run time.
     Nothing,
 }
@@ -121,12 +176,26 @@ pub enum FnBody {
 #[derive(Clone, Debug)]
 pub enum Pat {
     Ident(Ident),
-    Object { span: Span, props: Vec<ObjPatProp>, rest: Option<Box<Pat>> },
-    Array { span: Span, elems: Vec<Option<Pat>>, rest: Option<Box<Pat>> },
-    Default { span: Span, pat: Box<Pat>, default: Box<Expr> },
+    Object {
+        span: Span,
+        props: Vec<ObjPatProp>,
+        rest: Option<Box<Pat>>,
+    },
+    Array {
+        span: Span,
+        elems: Vec<Option<Pat>>,
+        rest: Option<Box<Pat>>,
+    },
+    Default {
+        span: Span,
+        pat: Box<Pat>,
+        default: Box<Expr>,
+    },
     /// A member expression target (`a.b = ...`), only in assignments.
     Expr(Box<Expr>),
-    Unsupported { span: Span },
+    Unsupported {
+        span: Span,
+    },
 }
 
 impl Pat {
@@ -176,29 +245,53 @@ pub struct ObjPatProp {
 #[derive(Clone, Debug)]
 pub enum PropKey {
     /// An identifier, string or number key, already converted to its property-name string.
-    Static { span: Span, name: JsStr },
-    Computed { span: Span, expr: Box<Expr> },
+    Static {
+        span: Span,
+        name: JsStr,
+    },
+    Computed {
+        span: Span,
+        expr: Box<Expr>,
+    },
     /// A key we cannot turn into a string (BigInt, private name).
-    Unsupported { span: Span },
+    Unsupported {
+        span: Span,
+    },
 }
 
 impl PropKey {
     pub fn span(&self) -> Span {
         match self {
-            PropKey::Static { span, .. } | PropKey::Computed { span, .. } | PropKey::Unsupported { span } => *span,
+            PropKey::Static { span, .. }
+            | PropKey::Computed { span, .. }
+            | PropKey::Unsupported { span } => *span,
         }
     }
 }
 
 #[derive(Clone, Debug)]
 pub enum Prop {
-    KeyValue { span: Span, key: PropKey, value: Expr },
+    KeyValue {
+        span: Span,
+        key: PropKey,
+        value: Expr,
+    },
     Shorthand(Ident),
-    Spread { span: Span, expr: Expr },
+    Spread {
+        span: Span,
+        expr: Expr,
+    },
     /// Methods, getters, setters: not static values.
-    Method { span: Span, key: PropKey, what: &'static str },
+    Method {
+        span: Span,
+        key: PropKey,
+        what: &'static str,
+    },
     /// A non-computed `__proto__: v` (sets the prototype; JZ0106).
-    Proto { span: Span, value: Expr },
+    Proto {
+        span: Span,
+        value: Expr,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -250,34 +343,115 @@ pub enum MemberProp {
 
 #[derive(Clone, Debug)]
 pub enum Expr {
-    Num { span: Span, value: f64 },
-    Str { span: Span, value: JsStr },
-    Bool { span: Span, value: bool },
-    Null { span: Span },
-    BigInt { span: Span },
-    Regex { span: Span },
-    Template { span: Span, quasis: Vec<Option<JsStr>>, exprs: Vec<Expr> },
-    TaggedTemplate { span: Span },
+    Num {
+        span: Span,
+        value: f64,
+    },
+    Str {
+        span: Span,
+        value: JsStr,
+    },
+    Bool {
+        span: Span,
+        value: bool,
+    },
+    Null {
+        span: Span,
+    },
+    BigInt {
+        span: Span,
+    },
+    Regex {
+        span: Span,
+    },
+    Template {
+        span: Span,
+        quasis: Vec<Option<JsStr>>,
+        exprs: Vec<Expr>,
+    },
+    TaggedTemplate {
+        span: Span,
+    },
     Ident(Ident),
-    This { span: Span },
-    Array { span: Span, elems: Vec<Option<Arg>> },
-    Object { span: Span, props: Vec<Prop> },
-    Member { span: Span, obj: Box<Expr>, prop: MemberProp, optional: bool },
-    Call { span: Span, callee: Box<Expr>, args: Vec<Arg>, optional: bool },
-    New { span: Span, callee: Box<Expr>, args: Vec<Arg> },
-    Unary { span: Span, op: UnaryOp, arg: Box<Expr> },
-    Binary { span: Span, op: BinOp, left: Box<Expr>, right: Box<Expr> },
-    Cond { span: Span, test: Box<Expr>, cons: Box<Expr>, alt: Box<Expr> },
-    Function { span: Span, func: Rc<Function>, arrow: bool },
-    Assign { span: Span, target: Pat, value: Box<Expr> },
-    Update { span: Span, target: Box<Expr> },
-    Seq { span: Span, exprs: Vec<Expr> },
+    This {
+        span: Span,
+    },
+    Array {
+        span: Span,
+        elems: Vec<Option<Arg>>,
+    },
+    Object {
+        span: Span,
+        props: Vec<Prop>,
+    },
+    Member {
+        span: Span,
+        obj: Box<Expr>,
+        prop: MemberProp,
+        optional: bool,
+    },
+    Call {
+        span: Span,
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+        optional: bool,
+    },
+    New {
+        span: Span,
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+    },
+    Unary {
+        span: Span,
+        op: UnaryOp,
+        arg: Box<Expr>,
+    },
+    Binary {
+        span: Span,
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Cond {
+        span: Span,
+        test: Box<Expr>,
+        cons: Box<Expr>,
+        alt: Box<Expr>,
+    },
+    Function {
+        span: Span,
+        func: Rc<Function>,
+        arrow: bool,
+    },
+    Assign {
+        span: Span,
+        target: Pat,
+        value: Box<Expr>,
+    },
+    Update {
+        span: Span,
+        target: Box<Expr>,
+    },
+    Seq {
+        span: Span,
+        exprs: Vec<Expr>,
+    },
     /// `await e`, `yield e`: not static.
-    Await { span: Span, arg: Box<Expr> },
+    Await {
+        span: Span,
+        arg: Box<Expr>,
+    },
     /// `import(...)`, `require(...)`-like module loads and `import.meta`.
-    DynamicImport { span: Span },
-    Class { span: Span },
-    Unsupported { span: Span, what: &'static str },
+    DynamicImport {
+        span: Span,
+    },
+    Class {
+        span: Span,
+    },
+    Unsupported {
+        span: Span,
+        what: &'static str,
+    },
 }
 
 impl Expr {

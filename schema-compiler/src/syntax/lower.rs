@@ -31,7 +31,13 @@ pub(super) struct Lowerer {
 
 impl Lowerer {
     pub fn new(file: FileId, base: u32, len: u32) -> Self {
-        Self { file, base, len, depth: 0, too_deep: None }
+        Self {
+            file,
+            base,
+            len,
+            depth: 0,
+            too_deep: None,
+        }
     }
 
     pub fn span(&self, s: SwcSpan) -> Span {
@@ -57,7 +63,10 @@ impl Lowerer {
     }
 
     fn ident(&self, i: &swc::Ident) -> Ident {
-        Ident { span: self.span(i.span), name: Rc::from(i.sym.as_str()) }
+        Ident {
+            span: self.span(i.span),
+            name: Rc::from(i.sym.as_str()),
+        }
     }
 
     fn jsstr(w: &swc_ecma_ast::Str) -> JsStr {
@@ -71,7 +80,10 @@ impl Lowerer {
                 swc::ModuleItem::ModuleDecl(d) => self.module_decl(d, &mut items),
                 swc::ModuleItem::Stmt(s) => {
                     let stmt = self.stmt(s);
-                    items.push(Item::Stmt { stmt, exported: false });
+                    items.push(Item::Stmt {
+                        stmt,
+                        exported: false,
+                    });
                 }
             }
         }
@@ -104,13 +116,18 @@ impl Lowerer {
                                 Some(name) => self.module_export_name(name).0,
                                 None => Rc::from(n.local.sym.as_str()),
                             };
-                            specifiers.push(ImportSpec::Named { local: self.ident(&n.local), imported });
+                            specifiers.push(ImportSpec::Named {
+                                local: self.ident(&n.local),
+                                imported,
+                            });
                         }
-                        swc::ImportSpecifier::Default(d) => {
-                            specifiers.push(ImportSpec::Default { local: self.ident(&d.local) })
-                        }
+                        swc::ImportSpecifier::Default(d) => specifiers.push(ImportSpec::Default {
+                            local: self.ident(&d.local),
+                        }),
                         swc::ImportSpecifier::Namespace(n) => {
-                            specifiers.push(ImportSpec::Namespace { local: self.ident(&n.local) })
+                            specifiers.push(ImportSpec::Namespace {
+                                local: self.ident(&n.local),
+                            })
                         }
                         #[allow(unreachable_patterns)]
                         _ => {}
@@ -124,7 +141,10 @@ impl Lowerer {
             }
             swc::ModuleDecl::ExportDecl(e) => {
                 let stmt = self.decl(&e.decl, self.span(e.span));
-                items.push(Item::Stmt { stmt, exported: true });
+                items.push(Item::Stmt {
+                    stmt,
+                    exported: true,
+                });
             }
             swc::ModuleDecl::ExportNamed(n) => {
                 if n.type_only {
@@ -142,7 +162,12 @@ impl Lowerer {
                                 Some(e) => self.module_export_name(e).0,
                                 None => orig.clone(),
                             };
-                            specifiers.push(ExportSpec { span: self.span(x.span), orig, orig_span, exported });
+                            specifiers.push(ExportSpec {
+                                span: self.span(x.span),
+                                orig,
+                                orig_span,
+                                exported,
+                            });
                         }
                         swc::ExportSpecifier::Namespace(x) => {
                             let (exported, sp) = self.module_export_name(&x.name);
@@ -167,7 +192,11 @@ impl Lowerer {
                     }
                 }
                 let source = n.src.as_ref().map(|s| (self.span(s.span), Self::jsstr(s)));
-                items.push(Item::ExportNamed { span: self.span(n.span), specifiers, source });
+                items.push(Item::ExportNamed {
+                    span: self.span(n.span),
+                    specifiers,
+                    source,
+                });
             }
             swc::ModuleDecl::ExportAll(a) => {
                 if a.type_only {
@@ -180,7 +209,10 @@ impl Lowerer {
             }
             swc::ModuleDecl::ExportDefaultExpr(e) => {
                 let expr = self.expr(&e.expr);
-                items.push(Item::ExportDefault { span: self.span(e.span), expr });
+                items.push(Item::ExportDefault {
+                    span: self.span(e.span),
+                    expr,
+                });
             }
             swc::ModuleDecl::ExportDefaultDecl(e) => {
                 let span = self.span(e.span);
@@ -190,29 +222,54 @@ impl Lowerer {
                         if let Some(id) = &f.ident {
                             let name = self.ident(id);
                             items.push(Item::Stmt {
-                                stmt: Stmt::Function { span, name: name.clone(), func },
+                                stmt: Stmt::Function {
+                                    span,
+                                    name: name.clone(),
+                                    func,
+                                },
                                 exported: false,
                             });
-                            items.push(Item::ExportDefault { span, expr: Expr::Ident(name) });
+                            items.push(Item::ExportDefault {
+                                span,
+                                expr: Expr::Ident(name),
+                            });
                         } else {
-                            items.push(Item::ExportDefault { span, expr: Expr::Function { span, func, arrow: false } });
+                            items.push(Item::ExportDefault {
+                                span,
+                                expr: Expr::Function {
+                                    span,
+                                    func,
+                                    arrow: false,
+                                },
+                            });
                         }
                     }
-                    swc::DefaultDecl::Class(_) => items.push(Item::ExportDefault { span, expr: Expr::Class { span } }),
+                    swc::DefaultDecl::Class(_) => items.push(Item::ExportDefault {
+                        span,
+                        expr: Expr::Class { span },
+                    }),
                     _ => {}
                 }
             }
             swc::ModuleDecl::TsImportEquals(i) => {
                 let span = self.span(i.span);
                 items.push(Item::Stmt {
-                    stmt: Stmt::Other { span, what: "`import x = require(...)`", body: Vec::new() },
+                    stmt: Stmt::Other {
+                        span,
+                        what: "`import x = require(...)`",
+                        body: Vec::new(),
+                    },
                     exported: false,
                 });
             }
             swc::ModuleDecl::TsExportAssignment(e) => {
                 let span = self.span(e.span);
                 items.push(Item::Stmt {
-                    stmt: Stmt::Other { span, what: "`export =`", body: Vec::new() },
+                    stmt: Stmt::Other {
+                        span,
+                        what: "`export =`",
+                        body: Vec::new(),
+                    },
                     exported: false,
                 });
             }
@@ -227,27 +284,45 @@ impl Lowerer {
                 if f.declare {
                     return Stmt::Nothing;
                 }
-                Stmt::Function { span: outer, name: self.ident(&f.ident), func: self.function(&f.function) }
+                Stmt::Function {
+                    span: outer,
+                    name: self.ident(&f.ident),
+                    func: self.function(&f.function),
+                }
             }
             swc::Decl::Class(c) => {
                 if c.declare {
                     return Stmt::Nothing;
                 }
-                Stmt::Class { span: self.span(c.class.span), name: self.ident(&c.ident) }
+                Stmt::Class {
+                    span: self.span(c.class.span),
+                    name: self.ident(&c.ident),
+                }
             }
             swc::Decl::TsEnum(e) => {
                 if e.declare {
                     return Stmt::Nothing;
                 }
-                Stmt::TsEnum { span: self.span(e.span), name: self.ident(&e.id) }
+                Stmt::TsEnum {
+                    span: self.span(e.span),
+                    name: self.ident(&e.id),
+                }
             }
             swc::Decl::TsModule(m) => {
                 if m.declare {
                     return Stmt::Nothing;
                 }
-                Stmt::Other { span: self.span(m.span), what: "a TypeScript namespace", body: Vec::new() }
+                Stmt::Other {
+                    span: self.span(m.span),
+                    what: "a TypeScript namespace",
+                    body: Vec::new(),
+                }
             }
-            swc::Decl::Using(u) => Stmt::Other { span: self.span(u.span), what: "a `using` declaration", body: Vec::new() },
+            swc::Decl::Using(u) => Stmt::Other {
+                span: self.span(u.span),
+                what: "a `using` declaration",
+                body: Vec::new(),
+            },
             _ => Stmt::Nothing,
         }
     }
@@ -270,7 +345,11 @@ impl Lowerer {
                 init: d.init.as_ref().map(|e| self.expr(e)),
             })
             .collect();
-        Stmt::Var { span: self.span(v.span), kind, decls }
+        Stmt::Var {
+            span: self.span(v.span),
+            kind,
+            decls,
+        }
     }
 
     fn function(&mut self, f: &swc::Function) -> Rc<Function> {
@@ -279,7 +358,12 @@ impl Lowerer {
             Some(b) => FnBody::Block(self.stmts(&b.stmts)),
             None => FnBody::Block(Vec::new()),
         };
-        Rc::new(Function { span: self.span(f.span), params, body, is_async: f.is_async })
+        Rc::new(Function {
+            span: self.span(f.span),
+            params,
+            body,
+            is_async: f.is_async,
+        })
     }
 
     fn stmts(&mut self, s: &[swc::Stmt]) -> Vec<Stmt> {
@@ -291,11 +375,14 @@ impl Lowerer {
     }
 
     pub fn stmt(&mut self, s: &swc::Stmt) -> Stmt {
-        use swc::Stmt as S;
         let sp = swc_common::Spanned::span(s);
         if !self.enter(sp) {
             self.leave();
-            return Stmt::Other { span: self.span(sp), what: "deeply nested code", body: Vec::new() };
+            return Stmt::Other {
+                span: self.span(sp),
+                what: "deeply nested code",
+                body: Vec::new(),
+            };
         }
         let out = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.stmt_inner(s, sp));
         self.leave();
@@ -306,9 +393,18 @@ impl Lowerer {
         use swc::Stmt as S;
         match s {
             S::Decl(d) => self.decl(d, self.span(sp)),
-            S::Expr(e) => Stmt::Expr { span: self.span(e.span), expr: self.expr(&e.expr) },
-            S::Block(b) => Stmt::Block { span: self.span(b.span), stmts: self.stmts(&b.stmts) },
-            S::Return(r) => Stmt::Return { span: self.span(r.span), arg: r.arg.as_ref().map(|a| self.expr(a)) },
+            S::Expr(e) => Stmt::Expr {
+                span: self.span(e.span),
+                expr: self.expr(&e.expr),
+            },
+            S::Block(b) => Stmt::Block {
+                span: self.span(b.span),
+                stmts: self.stmts(&b.stmts),
+            },
+            S::Return(r) => Stmt::Return {
+                span: self.span(r.span),
+                arg: r.arg.as_ref().map(|a| self.expr(a)),
+            },
             S::If(i) => Stmt::If {
                 span: self.span(i.span),
                 test: self.expr(&i.test),
@@ -327,15 +423,42 @@ impl Lowerer {
                 head.extend(f.update.iter().map(|e| self.expr(e)));
                 body.push(self.stmt(&f.body));
                 let span = self.span(f.span);
-                Stmt::Loop { span, head, body: Box::new(Stmt::Block { span, stmts: body }) }
+                Stmt::Loop {
+                    span,
+                    head,
+                    body: Box::new(Stmt::Block { span, stmts: body }),
+                }
             }
-            S::ForIn(f) => Stmt::Loop { span: self.span(f.span), head: vec![self.expr(&f.right)], body: self.boxed_stmt(&f.body) },
-            S::ForOf(f) => Stmt::Loop { span: self.span(f.span), head: vec![self.expr(&f.right)], body: self.boxed_stmt(&f.body) },
-            S::While(w) => Stmt::Loop { span: self.span(w.span), head: vec![self.expr(&w.test)], body: self.boxed_stmt(&w.body) },
-            S::DoWhile(w) => Stmt::Loop { span: self.span(w.span), head: vec![self.expr(&w.test)], body: self.boxed_stmt(&w.body) },
-            S::Throw(t) => Stmt::Throw { span: self.span(t.span), arg: self.expr(&t.arg) },
+            S::ForIn(f) => Stmt::Loop {
+                span: self.span(f.span),
+                head: vec![self.expr(&f.right)],
+                body: self.boxed_stmt(&f.body),
+            },
+            S::ForOf(f) => Stmt::Loop {
+                span: self.span(f.span),
+                head: vec![self.expr(&f.right)],
+                body: self.boxed_stmt(&f.body),
+            },
+            S::While(w) => Stmt::Loop {
+                span: self.span(w.span),
+                head: vec![self.expr(&w.test)],
+                body: self.boxed_stmt(&w.body),
+            },
+            S::DoWhile(w) => Stmt::Loop {
+                span: self.span(w.span),
+                head: vec![self.expr(&w.test)],
+                body: self.boxed_stmt(&w.body),
+            },
+            S::Throw(t) => Stmt::Throw {
+                span: self.span(t.span),
+                arg: self.expr(&t.arg),
+            },
             S::Empty(_) | S::Debugger(_) => Stmt::Nothing,
-            S::Labeled(l) => Stmt::Other { span: self.span(l.span), what: "a labelled statement", body: vec![self.stmt(&l.body)] },
+            S::Labeled(l) => Stmt::Other {
+                span: self.span(l.span),
+                what: "a labelled statement",
+                body: vec![self.stmt(&l.body)],
+            },
             S::Try(t) => {
                 let mut body = self.stmts(&t.block.stmts);
                 if let Some(h) = &t.handler {
@@ -344,20 +467,44 @@ impl Lowerer {
                 if let Some(f) = &t.finalizer {
                     body.extend(self.stmts(&f.stmts));
                 }
-                Stmt::Other { span: self.span(t.span), what: "a `try` statement", body }
+                Stmt::Other {
+                    span: self.span(t.span),
+                    what: "a `try` statement",
+                    body,
+                }
             }
             S::Switch(sw) => {
                 let mut body = Vec::new();
                 for c in &sw.cases {
                     body.extend(self.stmts(&c.cons));
                 }
-                Stmt::Other { span: self.span(sw.span), what: "a `switch` statement", body }
+                Stmt::Other {
+                    span: self.span(sw.span),
+                    what: "a `switch` statement",
+                    body,
+                }
             }
-            S::With(w) => Stmt::Other { span: self.span(w.span), what: "a `with` statement", body: vec![self.stmt(&w.body)] },
-            S::Break(b) => Stmt::Other { span: self.span(b.span), what: "`break`", body: Vec::new() },
-            S::Continue(c) => Stmt::Other { span: self.span(c.span), what: "`continue`", body: Vec::new() },
+            S::With(w) => Stmt::Other {
+                span: self.span(w.span),
+                what: "a `with` statement",
+                body: vec![self.stmt(&w.body)],
+            },
+            S::Break(b) => Stmt::Other {
+                span: self.span(b.span),
+                what: "`break`",
+                body: Vec::new(),
+            },
+            S::Continue(c) => Stmt::Other {
+                span: self.span(c.span),
+                what: "`continue`",
+                body: Vec::new(),
+            },
             #[allow(unreachable_patterns)]
-            _ => Stmt::Other { span: self.span(sp), what: "this statement", body: Vec::new() },
+            _ => Stmt::Other {
+                span: self.span(sp),
+                what: "this statement",
+                body: Vec::new(),
+            },
         }
     }
 
@@ -369,12 +516,16 @@ impl Lowerer {
                 let mut rest = None;
                 for prop in &o.props {
                     match prop {
-                        swc::ObjectPatProp::KeyValue(kv) => {
-                            props.push(ObjPatProp { key: self.prop_key(&kv.key), value: self.pat(&kv.value) })
-                        }
+                        swc::ObjectPatProp::KeyValue(kv) => props.push(ObjPatProp {
+                            key: self.prop_key(&kv.key),
+                            value: self.pat(&kv.value),
+                        }),
                         swc::ObjectPatProp::Assign(a) => {
                             let id = self.ident(&a.key.id);
-                            let key = PropKey::Static { span: id.span, name: JsStr::new(&id.name) };
+                            let key = PropKey::Static {
+                                span: id.span,
+                                name: JsStr::new(&id.name),
+                            };
                             let value = match &a.value {
                                 Some(d) => Pat::Default {
                                     span: self.span(a.span),
@@ -390,7 +541,11 @@ impl Lowerer {
                         _ => {}
                     }
                 }
-                Pat::Object { span: self.span(o.span), props, rest }
+                Pat::Object {
+                    span: self.span(o.span),
+                    props,
+                    rest,
+                }
             }
             swc::Pat::Array(a) => {
                 let mut elems = Vec::new();
@@ -402,36 +557,62 @@ impl Lowerer {
                         None => elems.push(None),
                     }
                 }
-                Pat::Array { span: self.span(a.span), elems, rest }
+                Pat::Array {
+                    span: self.span(a.span),
+                    elems,
+                    rest,
+                }
             }
             swc::Pat::Assign(a) => Pat::Default {
                 span: self.span(a.span),
                 pat: Box::new(self.pat(&a.left)),
                 default: Box::new(self.expr(&a.right)),
             },
-            swc::Pat::Rest(r) => Pat::Unsupported { span: self.span(r.span) },
+            swc::Pat::Rest(r) => Pat::Unsupported {
+                span: self.span(r.span),
+            },
             swc::Pat::Expr(e) => Pat::Expr(Box::new(self.expr(e))),
-            other => Pat::Unsupported { span: self.span(swc_common::Spanned::span(other)) },
+            other => Pat::Unsupported {
+                span: self.span(swc_common::Spanned::span(other)),
+            },
         }
     }
 
     fn prop_key(&mut self, k: &swc::PropName) -> PropKey {
         match k {
-            swc::PropName::Ident(i) => PropKey::Static { span: self.span(i.span), name: JsStr::new(i.sym.as_str()) },
-            swc::PropName::Str(s) => PropKey::Static { span: self.span(s.span), name: Self::jsstr(s) },
+            swc::PropName::Ident(i) => PropKey::Static {
+                span: self.span(i.span),
+                name: JsStr::new(i.sym.as_str()),
+            },
+            swc::PropName::Str(s) => PropKey::Static {
+                span: self.span(s.span),
+                name: Self::jsstr(s),
+            },
             swc::PropName::Num(n) => PropKey::Static {
                 span: self.span(n.span),
                 name: JsStr::new(&crate::schema::json::number_to_js_string(n.value)),
             },
-            swc::PropName::Computed(c) => PropKey::Computed { span: self.span(c.span), expr: Box::new(self.expr(&c.expr)) },
-            swc::PropName::BigInt(b) => PropKey::Unsupported { span: self.span(b.span) },
+            swc::PropName::Computed(c) => PropKey::Computed {
+                span: self.span(c.span),
+                expr: Box::new(self.expr(&c.expr)),
+            },
+            swc::PropName::BigInt(b) => PropKey::Unsupported {
+                span: self.span(b.span),
+            },
             #[allow(unreachable_patterns)]
-            _ => PropKey::Unsupported { span: Span::new(self.file, 0, 0) },
+            _ => PropKey::Unsupported {
+                span: Span::new(self.file, 0, 0),
+            },
         }
     }
 
     fn args(&mut self, args: &[swc::ExprOrSpread]) -> Vec<Arg> {
-        args.iter().map(|a| Arg { spread: a.spread.is_some(), expr: self.expr(&a.expr) }).collect()
+        args.iter()
+            .map(|a| Arg {
+                spread: a.spread.is_some(),
+                expr: self.expr(&a.expr),
+            })
+            .collect()
     }
 
     fn bx(&mut self, e: &swc::Expr) -> Box<Expr> {
@@ -442,7 +623,10 @@ impl Lowerer {
         let sp = swc_common::Spanned::span(e);
         if !self.enter(sp) {
             self.leave();
-            return Expr::Unsupported { span: self.span(sp), what: "deeply nested code" };
+            return Expr::Unsupported {
+                span: self.span(sp),
+                what: "deeply nested code",
+            };
         }
         let out = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.expr_inner(e, sp));
         self.leave();
@@ -454,17 +638,33 @@ impl Lowerer {
         let span = self.span(sp);
         match e {
             E::Lit(l) => match l {
-                swc::Lit::Str(s) => Expr::Str { span, value: Self::jsstr(s) },
-                swc::Lit::Num(n) => Expr::Num { span, value: n.value },
-                swc::Lit::Bool(b) => Expr::Bool { span, value: b.value },
+                swc::Lit::Str(s) => Expr::Str {
+                    span,
+                    value: Self::jsstr(s),
+                },
+                swc::Lit::Num(n) => Expr::Num {
+                    span,
+                    value: n.value,
+                },
+                swc::Lit::Bool(b) => Expr::Bool {
+                    span,
+                    value: b.value,
+                },
                 swc::Lit::Null(_) => Expr::Null { span },
                 swc::Lit::BigInt(_) => Expr::BigInt { span },
                 swc::Lit::Regex(_) => Expr::Regex { span },
-                _ => Expr::Unsupported { span, what: "this literal" },
+                _ => Expr::Unsupported {
+                    span,
+                    what: "this literal",
+                },
             },
             E::Tpl(t) => Expr::Template {
                 span,
-                quasis: t.quasis.iter().map(|q| q.cooked.as_ref().map(wtf8_to_jsstr)).collect(),
+                quasis: t
+                    .quasis
+                    .iter()
+                    .map(|q| q.cooked.as_ref().map(wtf8_to_jsstr))
+                    .collect(),
                 exprs: t.exprs.iter().map(|e| self.expr(e)).collect(),
             },
             E::TaggedTpl(_) => Expr::TaggedTemplate { span },
@@ -475,7 +675,12 @@ impl Lowerer {
                 elems: a
                     .elems
                     .iter()
-                    .map(|el| el.as_ref().map(|x| Arg { spread: x.spread.is_some(), expr: self.expr(&x.expr) }))
+                    .map(|el| {
+                        el.as_ref().map(|x| Arg {
+                            spread: x.spread.is_some(),
+                            expr: self.expr(&x.expr),
+                        })
+                    })
                     .collect(),
             },
             E::Object(o) => {
@@ -485,12 +690,28 @@ impl Lowerer {
                 }
                 Expr::Object { span, props }
             }
-            E::Member(m) => Expr::Member { span, obj: self.bx(&m.obj), prop: self.member_prop(&m.prop), optional: false },
-            E::SuperProp(_) => Expr::Unsupported { span, what: "`super`" },
+            E::Member(m) => Expr::Member {
+                span,
+                obj: self.bx(&m.obj),
+                prop: self.member_prop(&m.prop),
+                optional: false,
+            },
+            E::SuperProp(_) => Expr::Unsupported {
+                span,
+                what: "`super`",
+            },
             E::Call(c) => match &c.callee {
-                swc::Callee::Expr(callee) => Expr::Call { span, callee: self.bx(callee), args: self.args(&c.args), optional: false },
+                swc::Callee::Expr(callee) => Expr::Call {
+                    span,
+                    callee: self.bx(callee),
+                    args: self.args(&c.args),
+                    optional: false,
+                },
                 swc::Callee::Import(_) => Expr::DynamicImport { span },
-                _ => Expr::Unsupported { span, what: "`super(...)`" },
+                _ => Expr::Unsupported {
+                    span,
+                    what: "`super(...)`",
+                },
             },
             E::New(n) => Expr::New {
                 span,
@@ -507,9 +728,16 @@ impl Lowerer {
                     swc::UnaryOp::Void => UnaryOp::Void,
                     swc::UnaryOp::Delete => UnaryOp::Delete,
                 };
-                Expr::Unary { span, op, arg: self.bx(&u.arg) }
+                Expr::Unary {
+                    span,
+                    op,
+                    arg: self.bx(&u.arg),
+                }
             }
-            E::Update(u) => Expr::Update { span, target: self.bx(&u.arg) },
+            E::Update(u) => Expr::Update {
+                span,
+                target: self.bx(&u.arg),
+            },
             E::Bin(b) => {
                 use swc::BinaryOp as B;
                 let op = match b.op {
@@ -532,7 +760,12 @@ impl Lowerer {
                     B::NullishCoalescing => BinOp::Nullish,
                     _ => BinOp::Other,
                 };
-                Expr::Binary { span, op, left: self.bx(&b.left), right: self.bx(&b.right) }
+                Expr::Binary {
+                    span,
+                    op,
+                    left: self.bx(&b.left),
+                    right: self.bx(&b.right),
+                }
             }
             E::Assign(a) => {
                 let target = match &a.left {
@@ -544,21 +777,41 @@ impl Lowerer {
                             prop: self.member_prop(&m.prop),
                             optional: false,
                         })),
-                        other => Pat::Unsupported { span: self.span(swc_common::Spanned::span(other)) },
+                        other => Pat::Unsupported {
+                            span: self.span(swc_common::Spanned::span(other)),
+                        },
                     },
                     swc::AssignTarget::Pat(p) => match p {
                         swc::AssignTargetPat::Array(a) => self.pat(&swc::Pat::Array(a.clone())),
                         swc::AssignTargetPat::Object(o) => self.pat(&swc::Pat::Object(o.clone())),
-                        other => Pat::Unsupported { span: self.span(swc_common::Spanned::span(other)) },
+                        other => Pat::Unsupported {
+                            span: self.span(swc_common::Spanned::span(other)),
+                        },
                     },
                     #[allow(unreachable_patterns)]
                     _ => Pat::Unsupported { span },
                 };
-                Expr::Assign { span, target, value: self.bx(&a.right) }
+                Expr::Assign {
+                    span,
+                    target,
+                    value: self.bx(&a.right),
+                }
             }
-            E::Cond(c) => Expr::Cond { span, test: self.bx(&c.test), cons: self.bx(&c.cons), alt: self.bx(&c.alt) },
-            E::Seq(s) => Expr::Seq { span, exprs: s.exprs.iter().map(|e| self.expr(e)).collect() },
-            E::Fn(f) => Expr::Function { span, func: self.function(&f.function), arrow: false },
+            E::Cond(c) => Expr::Cond {
+                span,
+                test: self.bx(&c.test),
+                cons: self.bx(&c.cons),
+                alt: self.bx(&c.alt),
+            },
+            E::Seq(s) => Expr::Seq {
+                span,
+                exprs: s.exprs.iter().map(|e| self.expr(e)).collect(),
+            },
+            E::Fn(f) => Expr::Function {
+                span,
+                func: self.function(&f.function),
+                arrow: false,
+            },
             E::Arrow(a) => {
                 let params = a.params.iter().map(|p| self.pat(p)).collect();
                 let body = match &*a.body {
@@ -567,14 +820,32 @@ impl Lowerer {
                     #[allow(unreachable_patterns)]
                     _ => FnBody::Block(Vec::new()),
                 };
-                Expr::Function { span, func: Rc::new(Function { span, params, body, is_async: a.is_async }), arrow: true }
+                Expr::Function {
+                    span,
+                    func: Rc::new(Function {
+                        span,
+                        params,
+                        body,
+                        is_async: a.is_async,
+                    }),
+                    arrow: true,
+                }
             }
             E::Class(_) => Expr::Class { span },
             E::Yield(y) => match &y.arg {
-                Some(a) => Expr::Await { span, arg: self.bx(a) },
-                None => Expr::Unsupported { span, what: "`yield`" },
+                Some(a) => Expr::Await {
+                    span,
+                    arg: self.bx(a),
+                },
+                None => Expr::Unsupported {
+                    span,
+                    what: "`yield`",
+                },
             },
-            E::Await(a) => Expr::Await { span, arg: self.bx(&a.arg) },
+            E::Await(a) => Expr::Await {
+                span,
+                arg: self.bx(&a.arg),
+            },
             E::MetaProp(_) => Expr::DynamicImport { span },
             E::Paren(p) => self.expr(&p.expr),
             E::TsTypeAssertion(t) => self.expr(&t.expr),
@@ -584,28 +855,53 @@ impl Lowerer {
             E::TsInstantiation(t) => self.expr(&t.expr),
             E::TsSatisfies(t) => self.expr(&t.expr),
             E::OptChain(o) => match &*o.base {
-                swc::OptChainBase::Member(m) => {
-                    Expr::Member { span, obj: self.bx(&m.obj), prop: self.member_prop(&m.prop), optional: o.optional }
-                }
-                swc::OptChainBase::Call(c) => {
-                    Expr::Call { span, callee: self.bx(&c.callee), args: self.args(&c.args), optional: o.optional }
-                }
+                swc::OptChainBase::Member(m) => Expr::Member {
+                    span,
+                    obj: self.bx(&m.obj),
+                    prop: self.member_prop(&m.prop),
+                    optional: o.optional,
+                },
+                swc::OptChainBase::Call(c) => Expr::Call {
+                    span,
+                    callee: self.bx(&c.callee),
+                    args: self.args(&c.args),
+                    optional: o.optional,
+                },
                 #[allow(unreachable_patterns)]
-                _ => Expr::Unsupported { span, what: "this optional chain" },
+                _ => Expr::Unsupported {
+                    span,
+                    what: "this optional chain",
+                },
             },
-            E::PrivateName(_) => Expr::Unsupported { span, what: "a private name" },
-            E::Invalid(_) => Expr::Unsupported { span, what: "invalid syntax" },
+            E::PrivateName(_) => Expr::Unsupported {
+                span,
+                what: "a private name",
+            },
+            E::Invalid(_) => Expr::Unsupported {
+                span,
+                what: "invalid syntax",
+            },
             _ => Expr::Unsupported { span, what: "JSX" },
         }
     }
 
     fn member_prop(&mut self, p: &swc::MemberProp) -> MemberProp {
         match p {
-            swc::MemberProp::Ident(i) => MemberProp::Name { span: self.span(i.span), name: Rc::from(i.sym.as_str()) },
-            swc::MemberProp::Computed(c) => MemberProp::Computed { span: self.span(c.span), expr: self.bx(&c.expr) },
-            swc::MemberProp::PrivateName(p) => MemberProp::Private { span: self.span(p.span) },
+            swc::MemberProp::Ident(i) => MemberProp::Name {
+                span: self.span(i.span),
+                name: Rc::from(i.sym.as_str()),
+            },
+            swc::MemberProp::Computed(c) => MemberProp::Computed {
+                span: self.span(c.span),
+                expr: self.bx(&c.expr),
+            },
+            swc::MemberProp::PrivateName(p) => MemberProp::Private {
+                span: self.span(p.span),
+            },
             #[allow(unreachable_patterns)]
-            _ => MemberProp::Private { span: Span::new(self.file, 0, 0) },
+            _ => MemberProp::Private {
+                span: Span::new(self.file, 0, 0),
+            },
         }
     }
 
@@ -613,7 +909,11 @@ impl Lowerer {
         match p {
             swc::PropOrSpread::Spread(s) => {
                 let expr = self.expr(&s.expr);
-                let span = Span::new(self.file, self.span(s.dot3_token).range.start, expr.span().range.end);
+                let span = Span::new(
+                    self.file,
+                    self.span(s.dot3_token).range.start,
+                    expr.span().range.end,
+                );
                 Prop::Spread { span, expr }
             }
             swc::PropOrSpread::Prop(p) => match &**p {
@@ -630,25 +930,59 @@ impl Lowerer {
                     if is_proto {
                         return Prop::Proto { span, value };
                     }
-                    Prop::KeyValue { span, key: self.prop_key(&kv.key), value }
+                    Prop::KeyValue {
+                        span,
+                        key: self.prop_key(&kv.key),
+                        value,
+                    }
                 }
                 swc::Prop::Assign(a) => Prop::Method {
                     span: self.span(a.span),
-                    key: PropKey::Unsupported { span: self.span(a.span) },
+                    key: PropKey::Unsupported {
+                        span: self.span(a.span),
+                    },
                     what: "a shorthand default",
                 },
-                swc::Prop::Getter(g) => Prop::Method { span: self.span(g.span), key: self.prop_key(&g.key), what: "a getter" },
-                swc::Prop::Setter(g) => Prop::Method { span: self.span(g.span), key: self.prop_key(&g.key), what: "a setter" },
+                swc::Prop::Getter(g) => Prop::Method {
+                    span: self.span(g.span),
+                    key: self.prop_key(&g.key),
+                    what: "a getter",
+                },
+                swc::Prop::Setter(g) => Prop::Method {
+                    span: self.span(g.span),
+                    key: self.prop_key(&g.key),
+                    what: "a setter",
+                },
                 swc::Prop::Method(m) => {
                     let key = self.prop_key(&m.key);
-                    let span = Span::new(self.file, key.span().range.start, self.span(m.function.span).range.end);
-                    Prop::Method { span, key, what: "a method" }
+                    let span = Span::new(
+                        self.file,
+                        key.span().range.start,
+                        self.span(m.function.span).range.end,
+                    );
+                    Prop::Method {
+                        span,
+                        key,
+                        what: "a method",
+                    }
                 }
                 #[allow(unreachable_patterns)]
-                _ => Prop::Method { span: Span::new(self.file, 0, 0), key: PropKey::Unsupported { span: Span::new(self.file, 0, 0) }, what: "this property" },
+                _ => Prop::Method {
+                    span: Span::new(self.file, 0, 0),
+                    key: PropKey::Unsupported {
+                        span: Span::new(self.file, 0, 0),
+                    },
+                    what: "this property",
+                },
             },
             #[allow(unreachable_patterns)]
-            _ => Prop::Method { span: Span::new(self.file, 0, 0), key: PropKey::Unsupported { span: Span::new(self.file, 0, 0) }, what: "this property" },
+            _ => Prop::Method {
+                span: Span::new(self.file, 0, 0),
+                key: PropKey::Unsupported {
+                    span: Span::new(self.file, 0, 0),
+                },
+                what: "this property",
+            },
         }
     }
 }
@@ -656,6 +990,9 @@ impl Lowerer {
 fn wtf8_to_jsstr(w: &swc_atoms::Wtf8Atom) -> JsStr {
     match w.as_str() {
         Some(s) => JsStr::new(s),
-        None => JsStr { text: Rc::from(&*w.to_string_lossy()), lone_surrogate: true },
+        None => JsStr {
+            text: Rc::from(&*w.to_string_lossy()),
+            lone_surrogate: true,
+        },
     }
 }

@@ -8,7 +8,7 @@ mod lower;
 use swc_common::BytePos;
 use swc_ecma_parser::{Parser, StringInput, Syntax, TsSyntax};
 
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::{Diagnostic, codes};
 use crate::source::{FileId, Span};
 
 pub use lower::{MAX_DEPTH, STACK_GROW, STACK_RED_ZONE};
@@ -30,11 +30,17 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
     if text.len() > MAX_FILE_BYTES {
         let d = Diagnostic::error(
             codes::TOO_LARGE,
-            format!("file is too large to analyse ({} bytes; the limit is {MAX_FILE_BYTES})", text.len()),
+            format!(
+                "file is too large to analyse ({} bytes; the limit is {MAX_FILE_BYTES})",
+                text.len()
+            ),
         )
         .at(Span::new(file, 0, 0))
         .help("split the file into smaller modules");
-        return Parsed { module: empty(), diagnostics: vec![d] };
+        return Parsed {
+            module: empty(),
+            diagnostics: vec![d],
+        };
     }
     if let Some(at) = guard::too_deep(text) {
         let at = u32::try_from(at).unwrap_or(len);
@@ -46,7 +52,10 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
                 guard::MAX_PREFIX_RUN
             ))
             .help("flatten the expression, or build it from named constants");
-        return Parsed { module: empty(), diagnostics: vec![d] };
+        return Parsed {
+            module: empty(),
+            diagnostics: vec![d],
+        };
     }
     // The parser is recursive: give it a large stack segment of its own (the guard above bounds
     // the depth any input can reach).
@@ -61,7 +70,10 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
     // SWC positions start at 1 (0 is the dummy position).
     let base = 1u32;
     let input = StringInput::new(text, BytePos(base), BytePos(base + len));
-    let syntax = Syntax::Typescript(TsSyntax { tsx, ..Default::default() });
+    let syntax = Syntax::Typescript(TsSyntax {
+        tsx,
+        ..Default::default()
+    });
     let mut parser = Parser::new(syntax, input, None);
     let result = parser.parse_module();
     let recovered = parser.take_errors();
@@ -91,14 +103,20 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
     };
     if let Some(span) = lowerer.too_deep {
         diagnostics.push(
-            Diagnostic::error(codes::TOO_LARGE, format!("code is nested too deeply to analyse (more than {MAX_DEPTH} levels)"))
-                .at(span)
-                .help("flatten the expression, or build it from named constants"),
+            Diagnostic::error(
+                codes::TOO_LARGE,
+                format!("code is nested too deeply to analyse (more than {MAX_DEPTH} levels)"),
+            )
+            .at(span)
+            .help("flatten the expression, or build it from named constants"),
         );
     }
     diagnostics.sort_by_key(|d| d.span().map(|s| s.range.start));
     diagnostics.dedup_by(|a, b| a.message == b.message && a.span() == b.span());
-    Parsed { module, diagnostics }
+    Parsed {
+        module,
+        diagnostics,
+    }
 }
 
 #[cfg(test)]
@@ -109,10 +127,16 @@ mod tests {
     fn spans_are_file_relative() {
         let p = parse(FileId(0), "const a = 1;\nexport const b = { c: a };", false);
         assert!(p.diagnostics.is_empty());
-        let ast::Item::Stmt { stmt: ast::Stmt::Var { decls, .. }, exported: true } = &p.module.items[1] else {
+        let ast::Item::Stmt {
+            stmt: ast::Stmt::Var { decls, .. },
+            exported: true,
+        } = &p.module.items[1]
+        else {
             panic!("unexpected {:?}", p.module.items[1]);
         };
-        let Some(ast::Expr::Object { span, .. }) = &decls[0].init else { panic!() };
+        let Some(ast::Expr::Object { span, .. }) = &decls[0].init else {
+            panic!()
+        };
         assert_eq!((span.range.start, span.range.end), (30, 38));
     }
 
@@ -120,7 +144,11 @@ mod tests {
     fn reports_syntax_errors_with_spans() {
         let p = parse(FileId(0), "const a = {;\n", false);
         assert!(!p.diagnostics.is_empty());
-        assert!(p.diagnostics.iter().all(|d| d.code == codes::SYNTAX && d.span().is_some()));
+        assert!(
+            p.diagnostics
+                .iter()
+                .all(|d| d.code == codes::SYNTAX && d.span().is_some())
+        );
     }
 
     #[test]

@@ -1,0 +1,150 @@
+//! Which export is the schema (schema.md §1.4): `schema`, `schemaDef`, `default`, `app`, in
+//! that order; app-like values, then definition-like objects built at the end of module
+//! evaluation; then the legacy `table()` calls; else JZ1003.
+
+use std::rc::Rc;
+
+use crate::diagnostics::{Diagnostic, codes};
+use crate::schema::WasmSchema;
+use crate::source::{FileId, Span};
+
+use super::module::{Evaluator, Exports};
+use super::value::{Object, Value};
+
+const CANDIDATES: [&str; 4] = ["schema", "schemaDef", "default", "app"];
+
+enum Candidate {
+    App(WasmSchema),
+    WasmLiteral(Value, Span),
+    Definition(Value, Span),
+}
+
+impl Evaluator<'_> {
+    pub fn select_schema(&mut self, exports: &Exports, file: FileId) -> Option<WasmSchema> {
+        let mut found: Vec<(&str, Candidate, Span)> = Vec::new();
+        for name in CANDIDATES {
+            let Some((_, v, span)) = exports.get(name) else {
+                continue;
+            };
+            match v {
+                Value::Opaque(o) => {
+                    let mut d = Diagnostic::error(o.code, o.message.clone())
+                        .at(o.span)
+                        .label(*span, format!("export `{name}` needs this value"));
+                    for (s, m) in &o.labels {
+                        d = d.label(*s, m.clone());
+                    }
+                    if let Some(h) = &o.help {
+                        d = d.help(h.clone());
+                    }
+                    self.push(d);
+                    return None;
+                }
+                Value::App(app) => found.push((name, Candidate::App(app.schema.clone()), *span)),
+                Value::Object(o) => {
+                    if let Some(w @ Value::Object(_)) = o.get("wasmSchema") {
+                        found.push((name, Candidate::WasmLiteral(w.clone(), *span), *span));
+                    } else if is_definition_like(o) {
+                        found.push((name, Candidate::Definition(v.clone(), *span), *span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let count = found.len();
+        for (i, (name, cand, span)) in found.into_iter().enumerate() {
+            match cand {
+                Candidate::App(schema) => return Some(schema),
+                Candidate::WasmLiteral(v, s) => return self.wasm_literal(&v, s),
+                Candidate::Definition(v, s) => {
+                    let before = self.diags.iter().filter(|d| d.is_error()).count();
+                    let schema = super::build::build_definition(self, &v, s);
+                    let failed = self.diags.iter().filter(|d| d.is_error()).count() > before;
+                    if failed && i + 1 < count {
+                        self.push(
+                            Diagnostic::warning(codes::EXPORT_SKIPPED, format!("export `{name}` is not a schema; upstream skips it and uses the next candidate"))
+                                .at(span)
+                                .note("upstream silently moves on when converting an export fails"),
+                        );
+                        continue;
+                    }
+                    return schema;
+                }
+            }
+        }
+        if !self.legacy_tables.is_empty() {
+            let mut def = Object::default();
+            for (name, cols, _) in std::mem::take(&mut self.legacy_tables) {
+                def.set(name, cols);
+            }
+            let span = Span::new(file, 0, 0);
+            return super::build::build_definition(self, &Value::Object(Rc::new(def)), span);
+        }
+        let path = self
+            .db
+            .path(file)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let msg = format!(
+            "Could not find a schema in {path}. Define tables with side-effect table(...) calls at module scope, or export const schema / app / default. By convention, schema.ts (and permissions.ts) live at the project root (or src/lib/ for SvelteKit). See https://jazz.tools/docs/schemas/defining-tables."
+        );
+        self.push(
+            Diagnostic::error(codes::NO_SCHEMA_EXPORT, msg.clone())
+                .upstream(msg)
+                .at(Span::new(file, 0, 0))
+                .help("export the app: `export const app = s.defineApp({ … })`; a file that exports only slices (`export const x = app.slice(...)`) is not loadable, also export `app`"),
+        );
+        None
+    }
+
+    /// A hand-written `{ wasmSchema: {...} }` export, normalised like the CLI does (§4.5).
+    fn wasm_literal(&mut self, v: &Value, span: Span) -> Option<WasmSchema> {
+        let json = super::tojson::to_json(self, v, span)?;
+        if let crate::schema::JsonValue::Object(tables) = &json {
+            let with_policies: Vec<&str> = tables
+                .iter()
+                .filter(|(_, t)| matches!(t, crate::schema::JsonValue::Object(m) if m.iter().any(|(k, v)| k == "policies" && *v != crate::schema::JsonValue::Null)))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            if !with_policies.is_empty() {
+                let msg = format!(
+                    "Inline table permissions in schema.ts are no longer supported. Move policies to permissions.ts. Tables: {}.",
+                    with_policies.join(", ")
+                );
+                self.push(
+                    Diagnostic::error(codes::INLINE_POLICIES, msg.clone())
+                        .upstream(msg)
+                        .at(span),
+                );
+                return None;
+            }
+        }
+        let text = crate::schema::json::stringify(&json);
+        match crate::schema::wasm_json::from_json_text(&text) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.push(
+                    Diagnostic::error(
+                        codes::NOT_STATIC,
+                        format!("invalid `wasmSchema` literal: {e}"),
+                    )
+                    .at(span),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Every own property is a table source and every column value a builder (§1.4 rule 2).
+fn is_definition_like(o: &Object) -> bool {
+    o.props.iter().all(|(_, t)| match t {
+        Value::Table(t) => t
+            .columns
+            .props
+            .iter()
+            .all(|(_, c)| matches!(c, Value::Builder(_))),
+        Value::Object(c) => c.props.iter().all(|(_, c)| matches!(c, Value::Builder(_))),
+        _ => false,
+    })
+}

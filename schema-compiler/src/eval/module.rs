@@ -1,0 +1,509 @@
+//! Modules: loading through the loader, imports (depth-first, each module once, cycles are
+//! JZ0107), module-scope statements in program order, bindings and exports.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crate::diagnostics::{codes, Code, Diagnostic};
+use crate::schema::WasmSchema;
+use crate::source::{resolve_relative, FileId, ImportTarget, SourceDb, SourceLoader, Span};
+use crate::syntax::ast::{self, Expr, Item, Pat, Stmt, VarKind};
+
+use super::builder::BuilderState;
+use super::value::{AppValue, LibRef, Object, Opaque, Value};
+
+/// A module-scope binding.
+#[derive(Clone, Debug)]
+pub enum Binding {
+    Value(Value),
+    /// Declared later in the module (temporal dead zone at this point).
+    Uninit,
+}
+
+/// A module's exports once evaluated.
+#[derive(Debug, Default)]
+pub struct Exports {
+    pub values: Vec<(String, Value, Span)>,
+}
+
+impl Exports {
+    pub fn get(&self, name: &str) -> Option<&(String, Value, Span)> {
+        self.values.iter().find(|(n, _, _)| n == name)
+    }
+}
+
+enum ModuleState {
+    Loading,
+    Done(Rc<Exports>),
+}
+
+/// The evaluator: the arena of builders, the module cache and the diagnostics.
+pub struct Evaluator<'a> {
+    pub loader: &'a dyn SourceLoader,
+    pub db: &'a mut SourceDb,
+    pub diags: Vec<Diagnostic>,
+    pub builders: Vec<BuilderState>,
+    modules: HashMap<PathBuf, ModuleState>,
+    /// Legacy `table(name, columns)` calls, in call order.
+    pub legacy_tables: Vec<(String, Value, Span)>,
+    /// Apps built so far (for JZ1072 at the end).
+    pub apps: Vec<Rc<AppValue>>,
+    /// The bindings of the module being evaluated.
+    pub scope: HashMap<Rc<str>, Binding>,
+    /// Reassigned `let`/`var` names of the current module with a reassignment span.
+    pub reassigned: HashMap<Rc<str>, Span>,
+    /// The file being evaluated.
+    pub file: FileId,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(loader: &'a dyn SourceLoader, db: &'a mut SourceDb) -> Self {
+        Self {
+            loader,
+            db,
+            diags: Vec::new(),
+            builders: Vec::new(),
+            modules: HashMap::new(),
+            legacy_tables: Vec::new(),
+            apps: Vec::new(),
+            scope: HashMap::new(),
+            reassigned: HashMap::new(),
+            file: FileId(0),
+        }
+    }
+
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        self.check_mutated_after_build();
+        self.diags
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Reports an opaque value that reached a position that matters.
+    pub fn report_opaque(&mut self, o: &Opaque) {
+        let mut d = Diagnostic::error(o.code, o.message.clone()).at(o.span);
+        for (span, msg) in &o.labels {
+            d = d.label(*span, msg.clone());
+        }
+        if let Some(h) = &o.help {
+            d = d.help(h.clone());
+        }
+        self.push(d);
+    }
+
+    /// Evaluates the schema module and picks the schema (schema.md §1.4).
+    pub fn run_schema(&mut self, path: &Path) -> Option<WasmSchema> {
+        let exports = self.load_module(path, None)?;
+        let file = self.db.lookup(path)?;
+        self.file = file;
+        self.select_schema(&exports, file)
+    }
+
+    /// Loads, parses and evaluates a module once; `None` when it could not be read.
+    pub fn load_module(&mut self, path: &Path, import_span: Option<Span>) -> Option<Rc<Exports>> {
+        match self.modules.get(path) {
+            Some(ModuleState::Done(e)) => return Some(e.clone()),
+            Some(ModuleState::Loading) => {
+                if let Some(span) = import_span {
+                    self.push(
+                        Diagnostic::error(codes::IMPORT_CYCLE, format!("import cycle: `{}` is already being evaluated", path.display()))
+                            .at(span)
+                            .help("move the shared values into a module that both import"),
+                    );
+                }
+                return None;
+            }
+            None => {}
+        }
+        let text = match self.loader.read(path) {
+            Ok(Some(t)) => t,
+            Ok(None) => return None,
+            Err(e) => {
+                let mut d = Diagnostic::error(codes::UNREADABLE, format!("cannot read `{}`: {e}", path.display()));
+                if let Some(span) = import_span {
+                    d = d.at(span);
+                }
+                self.push(d);
+                return None;
+            }
+        };
+        let file = self.db.add(path.to_path_buf(), text.clone());
+        let tsx = path.extension().is_some_and(|e| e == "tsx" || e == "jsx");
+        let parsed = crate::syntax::parse(file, &text, tsx);
+        self.diags.extend(parsed.diagnostics);
+        self.modules.insert(path.to_path_buf(), ModuleState::Loading);
+        let saved_scope = std::mem::take(&mut self.scope);
+        let saved_reassigned = std::mem::take(&mut self.reassigned);
+        let saved_file = self.file;
+        self.file = file;
+        let exports = Rc::new(self.eval_module(path, &parsed.module));
+        self.scope = saved_scope;
+        self.reassigned = saved_reassigned;
+        self.file = saved_file;
+        self.modules.insert(path.to_path_buf(), ModuleState::Done(exports.clone()));
+        Some(exports)
+    }
+
+    fn eval_module(&mut self, path: &Path, module: &ast::Module) -> Exports {
+        super::expr::collect_reassigned(module, &mut self.reassigned);
+        // Imports first, depth-first in import order (they are hoisted).
+        for item in &module.items {
+            if let Item::Import(i) = item {
+                self.eval_import(path, i);
+            }
+        }
+        // Hoisting: functions are bound, lexical declarations are in their dead zone.
+        for item in &module.items {
+            if let Item::Stmt { stmt, .. } = item {
+                match stmt {
+                    Stmt::Function { name, func, .. } => {
+                        self.scope.insert(name.name.clone(), Binding::Value(Value::Function(func.clone())));
+                    }
+                    Stmt::Var { decls, .. } => {
+                        for d in decls {
+                            let mut names = Vec::new();
+                            d.pat.bound_names(&mut names);
+                            for n in names {
+                                self.scope.entry(n.name).or_insert(Binding::Uninit);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut exports = Exports::default();
+        let mut local_exports: Vec<(Rc<str>, String, Span)> = Vec::new();
+        for item in &module.items {
+            match item {
+                Item::Import(_) => {}
+                Item::Stmt { stmt, exported } => {
+                    self.eval_stmt(stmt);
+                    if *exported {
+                        for (name, span) in declared_names(stmt) {
+                            local_exports.push((name.clone(), name.to_string(), span));
+                        }
+                    }
+                }
+                Item::ExportDefault { span, expr } => {
+                    let v = self.eval_expr(expr);
+                    exports.values.push(("default".into(), v, expr_span_or(expr, *span)));
+                }
+                Item::ExportNamed { specifiers, source: None, .. } => {
+                    for s in specifiers {
+                        local_exports.push((s.orig.clone(), s.exported.to_string(), s.orig_span));
+                    }
+                }
+                Item::ExportNamed { specifiers, source: Some((src_span, spec)), .. } => {
+                    let target = self.import_target(path, &spec.text, *src_span);
+                    for s in specifiers {
+                        let v = match &target {
+                            Imported::Module(e) if &*s.orig == "*" => namespace_object(e),
+                            Imported::Module(e) => match e.get(&s.orig) {
+                                Some((_, v, _)) => v.clone(),
+                                None => missing_export(&spec.text, &s.orig, s.orig_span),
+                            },
+                            Imported::Lib(lib) => lib_member(lib, &s.orig),
+                            Imported::Unresolved(o) => Value::Opaque(o.clone()),
+                        };
+                        exports.values.push((s.exported.to_string(), v, s.span));
+                    }
+                }
+                Item::ExportAll { source: (src_span, spec), .. } => {
+                    if let Imported::Module(e) = self.import_target(path, &spec.text, *src_span) {
+                        for (n, v, s) in &e.values {
+                            if n != "default" && exports.get(n).is_none() {
+                                exports.values.push((n.clone(), v.clone(), *s));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (local, exported, span) in local_exports {
+            let v = self.lookup(&local, span);
+            // A later explicit export of the same name replaces an `export *` one.
+            exports.values.retain(|(n, _, _)| *n != exported);
+            exports.values.push((exported, v, span));
+        }
+        exports
+    }
+
+    fn eval_import(&mut self, path: &Path, i: &ast::Import) {
+        let target = self.import_target(path, &i.source.1.text, i.source.0);
+        for spec in &i.specifiers {
+            let (local, value) = match spec {
+                ast::ImportSpec::Named { local, imported } => {
+                    let v = match &target {
+                        Imported::Module(e) => match e.get(imported) {
+                            Some((_, v, _)) => v.clone(),
+                            None => missing_export(&i.source.1.text, imported, local.span),
+                        },
+                        Imported::Lib(lib) => lib_member(lib, imported),
+                        Imported::Unresolved(o) => Value::Opaque(o.clone()),
+                    };
+                    (local, v)
+                }
+                ast::ImportSpec::Default { local } => {
+                    let v = match &target {
+                        Imported::Module(e) => match e.get("default") {
+                            Some((_, v, _)) => v.clone(),
+                            None => missing_export(&i.source.1.text, "default", local.span),
+                        },
+                        Imported::Lib(lib) => lib_member(lib, "default"),
+                        Imported::Unresolved(o) => Value::Opaque(o.clone()),
+                    };
+                    (local, v)
+                }
+                ast::ImportSpec::Namespace { local } => {
+                    let v = match &target {
+                        Imported::Module(e) => namespace_object(e),
+                        Imported::Lib(lib) => Value::Lib(Rc::new(lib.clone())),
+                        Imported::Unresolved(o) => Value::Opaque(o.clone()),
+                    };
+                    (local, v)
+                }
+            };
+            self.scope.insert(local.name.clone(), Binding::Value(value));
+        }
+    }
+
+    fn import_target(&mut self, from: &Path, spec: &str, span: Span) -> Imported {
+        match resolve_relative(self.loader, from, spec) {
+            ImportTarget::JazzTools => Imported::Lib(LibRef::JazzTools),
+            ImportTarget::JazzPermissions => Imported::Lib(LibRef::Permissions),
+            ImportTarget::Zod => Imported::Lib(LibRef::Zod { path: Rc::from("") }),
+            ImportTarget::File(p) => match self.load_module(&p, Some(span)) {
+                Some(e) => Imported::Module(e),
+                None => Imported::Unresolved(Rc::new(Opaque {
+                    span,
+                    code: codes::UNRESOLVED,
+                    message: format!("module `{spec}` could not be evaluated"),
+                    help: None,
+                    labels: Vec::new(),
+                })),
+            },
+            ImportTarget::Missing => {
+                let d = Diagnostic::error(codes::UNRESOLVED, format!("cannot find module `{spec}`"))
+                    .at(span)
+                    .help("check the path; relative imports resolve like the bundler: `./x`, `./x.js` → `x.ts`, `./dir` → `dir/index.ts`");
+                self.push(d);
+                Imported::Unresolved(Rc::new(Opaque {
+                    span,
+                    code: codes::UNRESOLVED,
+                    message: format!("cannot find module `{spec}`"),
+                    help: None,
+                    labels: Vec::new(),
+                }))
+            }
+            ImportTarget::Unsupported => Imported::Unresolved(Rc::new(Opaque {
+                span,
+                code: codes::UNRESOLVED,
+                message: format!("cannot read module `{spec}` statically"),
+                help: Some("inline the values, or move them into a relative `.ts` module".into()),
+                labels: Vec::new(),
+            })),
+        }
+    }
+
+    /// Looks a name up in module scope, then among the globals.
+    pub fn lookup(&mut self, name: &str, span: Span) -> Value {
+        if let Some(at) = self.reassigned.get(name).copied() {
+            if matches!(self.scope.get(name), Some(Binding::Value(_))) {
+                return opaque(
+                    span,
+                    codes::MUTATION,
+                    format!("`{name}` is reassigned, so its value cannot be known statically"),
+                    Some("declare it with `const` and build the value in one literal with spreads"),
+                )
+                .with_label(at, "reassigned here");
+            }
+        }
+        match self.scope.get(name) {
+            Some(Binding::Value(Value::Opaque(o))) if o.code == codes::UNRESOLVED && o.span != span => {
+                // Point at the use, and show where the binding came from.
+                let mut o2 = (**o).clone();
+                o2.labels.push((o.span, "imported here".into()));
+                o2.span = span;
+                Value::Opaque(Rc::new(o2))
+            }
+            Some(Binding::Value(v)) => v.clone(),
+            Some(Binding::Uninit) => opaque(
+                span,
+                codes::NOT_STATIC,
+                format!("`{name}` is used before its declaration"),
+                Some("move the declaration above its first use"),
+            ),
+            None => super::dsl::global(name, span),
+        }
+    }
+
+    fn eval_stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Var { kind, decls, .. } => {
+                for d in decls {
+                    let v = match &d.init {
+                        Some(e) => self.eval_expr(e),
+                        None => Value::Undefined,
+                    };
+                    let _ = kind == &VarKind::Const;
+                    self.bind_pattern(&d.pat, v);
+                }
+            }
+            Stmt::Expr { expr, .. } => {
+                let _ = self.eval_expr(expr);
+            }
+            Stmt::Function { .. } | Stmt::Class { .. } | Stmt::Nothing => {}
+            Stmt::TsEnum { name, span } => {
+                self.scope.insert(
+                    name.name.clone(),
+                    Binding::Value(opaque(
+                        *span,
+                        codes::NOT_STATIC,
+                        "TypeScript `enum` values cannot be evaluated statically",
+                        Some("use string literals, or `s.enum(\"a\", \"b\")`"),
+                    )),
+                );
+            }
+            Stmt::Block { stmts, .. } => {
+                for s in stmts {
+                    self.scan_mutations_stmt(s);
+                }
+            }
+            other => self.scan_mutations_stmt(other),
+        }
+    }
+
+    /// Binds a declaration pattern (destructuring of static values is supported).
+    pub fn bind_pattern(&mut self, pat: &Pat, v: Value) {
+        match pat {
+            Pat::Ident(i) => {
+                self.scope.insert(i.name.clone(), Binding::Value(v));
+            }
+            Pat::Default { pat, default, .. } => {
+                let v = if matches!(v, Value::Undefined) { self.eval_expr(default) } else { v };
+                self.bind_pattern(pat, v);
+            }
+            Pat::Object { props, rest, span } => {
+                for p in props {
+                    let key = match &p.key {
+                        ast::PropKey::Static { name, .. } => Some(name.text.to_string()),
+                        _ => None,
+                    };
+                    let pv = match (&v, key) {
+                        (Value::Object(o), Some(k)) => o.get(&k).cloned().unwrap_or(Value::Undefined),
+                        (Value::Opaque(o), _) => Value::Opaque(o.clone()),
+                        _ => opaque(p.key.span(), codes::NOT_STATIC, "this destructuring cannot be evaluated statically", None),
+                    };
+                    self.bind_pattern(&p.value, pv);
+                }
+                if let Some(r) = rest {
+                    self.bind_pattern(r, opaque(*span, codes::NOT_STATIC, "rest patterns are not evaluated", None));
+                }
+            }
+            Pat::Array { elems, rest, span } => {
+                for (i, e) in elems.iter().enumerate() {
+                    if let Some(p) = e {
+                        let ev = match &v {
+                            Value::Array(a) => a.get(i).cloned().unwrap_or(Value::Undefined),
+                            Value::Opaque(o) => Value::Opaque(o.clone()),
+                            _ => opaque(p.span(), codes::NOT_STATIC, "this destructuring cannot be evaluated statically", None),
+                        };
+                        self.bind_pattern(p, ev);
+                    }
+                }
+                if let Some(r) = rest {
+                    self.bind_pattern(r, opaque(*span, codes::NOT_STATIC, "rest patterns are not evaluated", None));
+                }
+            }
+            Pat::Expr(_) | Pat::Unsupported { .. } => {}
+        }
+    }
+
+    /// JZ1072: a builder changed after an app was built from it.
+    fn check_mutated_after_build(&mut self) {
+        let apps = std::mem::take(&mut self.apps);
+        for app in &apps {
+            for (id, frozen) in &app.frozen {
+                let Some(now) = self.builders.get(id.0) else { continue };
+                if now.fingerprint() != frozen.fingerprint() {
+                    let at = now.modified.unwrap_or(now.span);
+                    self.push(
+                        Diagnostic::warning(
+                            codes::MUTATED_AFTER_BUILD,
+                            "column builder changed after the app was built from it; the runtime and the CLI would see different schemas",
+                        )
+                        .at(at)
+                        .label(app.span, "app built here")
+                        .help("apply every modifier before `defineApp(...)`"),
+                    );
+                }
+            }
+        }
+        self.apps = apps;
+    }
+    }
+}
+
+enum Imported {
+    Module(Rc<Exports>),
+    Lib(LibRef),
+    Unresolved(Rc<Opaque>),
+}
+
+fn lib_member(lib: &LibRef, name: &str) -> Value {
+    super::dsl::lib_member(lib, name)
+}
+
+fn namespace_object(e: &Exports) -> Value {
+    let mut o = Object::default();
+    for (n, v, _) in &e.values {
+        o.set(n.clone(), v.clone());
+    }
+    Value::Object(Rc::new(o))
+}
+
+fn missing_export(spec: &str, name: &str, span: Span) -> Value {
+    opaque(span, codes::UNRESOLVED, format!("module `{spec}` has no export `{name}`"), None)
+}
+
+/// Names an exported declaration binds, with spans.
+fn declared_names(stmt: &Stmt) -> Vec<(Rc<str>, Span)> {
+    match stmt {
+        Stmt::Var { decls, .. } => {
+            let mut names = Vec::new();
+            for d in decls {
+                d.pat.bound_names(&mut names);
+            }
+            names.into_iter().map(|i| (i.name, i.span)).collect()
+        }
+        Stmt::Function { name, .. } | Stmt::Class { name, .. } | Stmt::TsEnum { name, .. } => vec![(name.name.clone(), name.span)],
+        _ => Vec::new(),
+    }
+}
+
+fn expr_span_or(e: &Expr, _fallback: Span) -> Span {
+    e.span()
+}
+
+/// Makes an opaque value.
+pub fn opaque(span: Span, code: Code, message: impl Into<String>, help: Option<&str>) -> Value {
+    Value::Opaque(Rc::new(Opaque { span, code, message: message.into(), help: help.map(str::to_owned), labels: Vec::new() }))
+}
+
+impl Value {
+    /// Adds a secondary label to an opaque value (no-op for other values).
+    pub fn with_label(self, span: Span, msg: &str) -> Value {
+        match self {
+            Value::Opaque(o) => {
+                let mut o = (*o).clone();
+                o.labels.push((span, msg.to_owned()));
+                Value::Opaque(Rc::new(o))
+            }
+            v => v,
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Golden tests on the corpus apps: `schema.ts` evaluated statically must export the exact
+//! bytes of `expected/schema.json` and hash to `expected/hash.txt`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jazz_schema_compiler::project::analyze;
+use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_pretty_json};
+use jazz_schema_compiler::source::MemoryLoader;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+/// Loads every `.ts` file of an app into a memory loader rooted at `/app`.
+fn load_app(dir: &Path) -> MemoryLoader {
+    let mut loader = MemoryLoader::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("fixture dir") {
+            let p = entry.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "ts") {
+                let rel = p.strip_prefix(dir).expect("prefix");
+                loader.insert(
+                    Path::new("/app").join(rel),
+                    fs::read_to_string(&p).expect("read"),
+                );
+            }
+        }
+    }
+    loader
+}
+
+fn apps() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = fs::read_dir(fixtures())
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("expected/schema.json").is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn corpus_apps_export_and_hash_like_upstream() {
+    let apps = apps();
+    assert!(apps.len() >= 6, "expected the corpus apps, found {apps:?}");
+    let mut failures = Vec::new();
+    for app in apps {
+        let name = app
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let analysis = analyze(&load_app(&app), Path::new("/app"));
+        let errors: Vec<String> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect();
+        if !errors.is_empty() {
+            failures.push(format!("{name}: unexpected errors {errors:?}"));
+            continue;
+        }
+        let Some(schema) = analysis.schema.as_ref() else {
+            failures.push(format!("{name}: no schema"));
+            continue;
+        };
+        let expected = fs::read_to_string(app.join("expected/schema.json")).expect("schema.json");
+        let got = to_pretty_json(schema);
+        if got != expected {
+            failures.push(format!(
+                "{name}: schema JSON differs\n--- expected\n{expected}\n--- got\n{got}"
+            ));
+        }
+        let hash = fs::read_to_string(app.join("expected/hash.txt")).expect("hash.txt");
+        if schema_hash(schema).to_hex() != hash.trim() {
+            failures.push(format!(
+                "{name}: hash {} != {}",
+                schema_hash(schema).to_hex(),
+                hash.trim()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
