@@ -36,12 +36,19 @@ pub struct SchemaOutput {
 }
 
 /// Evaluates `schema_file` (and what it imports) and builds the schema.
-pub fn evaluate_schema(loader: &dyn SourceLoader, schema_file: &Path, db: &mut SourceDb) -> SchemaOutput {
+pub fn evaluate_schema(
+    loader: &dyn SourceLoader,
+    schema_file: &Path,
+    db: &mut SourceDb,
+) -> SchemaOutput {
     let mut ev = module::Evaluator::new(loader, db);
     let schema = ev.run_schema(schema_file);
     let mut diagnostics = ev.finish();
     dedup(&mut diagnostics);
-    SchemaOutput { schema, diagnostics }
+    SchemaOutput {
+        schema,
+        diagnostics,
+    }
 }
 
 /// Removes diagnostics reported twice (an aliased builder is built once per use).

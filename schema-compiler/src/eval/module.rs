@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::diagnostics::{codes, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, codes};
 use crate::schema::WasmSchema;
-use crate::source::{resolve_relative, FileId, ImportTarget, SourceDb, SourceLoader, Span};
+use crate::source::{FileId, ImportTarget, SourceDb, SourceLoader, Span, resolve_relative};
 use crate::syntax::ast::{self, Expr, Item, Pat, Stmt, VarKind};
 
 use super::builder::BuilderState;
@@ -109,9 +109,15 @@ impl<'a> Evaluator<'a> {
             Some(ModuleState::Loading) => {
                 if let Some(span) = import_span {
                     self.push(
-                        Diagnostic::error(codes::IMPORT_CYCLE, format!("import cycle: `{}` is already being evaluated", path.display()))
-                            .at(span)
-                            .help("move the shared values into a module that both import"),
+                        Diagnostic::error(
+                            codes::IMPORT_CYCLE,
+                            format!(
+                                "import cycle: `{}` is already being evaluated",
+                                path.display()
+                            ),
+                        )
+                        .at(span)
+                        .help("move the shared values into a module that both import"),
                     );
                 }
                 return None;
@@ -122,7 +128,10 @@ impl<'a> Evaluator<'a> {
             Ok(Some(t)) => t,
             Ok(None) => return None,
             Err(e) => {
-                let mut d = Diagnostic::error(codes::UNREADABLE, format!("cannot read `{}`: {e}", path.display()));
+                let mut d = Diagnostic::error(
+                    codes::UNREADABLE,
+                    format!("cannot read `{}`: {e}", path.display()),
+                );
                 if let Some(span) = import_span {
                     d = d.at(span);
                 }
@@ -134,7 +143,8 @@ impl<'a> Evaluator<'a> {
         let tsx = path.extension().is_some_and(|e| e == "tsx" || e == "jsx");
         let parsed = crate::syntax::parse(file, &text, tsx);
         self.diags.extend(parsed.diagnostics);
-        self.modules.insert(path.to_path_buf(), ModuleState::Loading);
+        self.modules
+            .insert(path.to_path_buf(), ModuleState::Loading);
         let saved_scope = std::mem::take(&mut self.scope);
         let saved_reassigned = std::mem::take(&mut self.reassigned);
         let saved_file = self.file;
@@ -143,7 +153,8 @@ impl<'a> Evaluator<'a> {
         self.scope = saved_scope;
         self.reassigned = saved_reassigned;
         self.file = saved_file;
-        self.modules.insert(path.to_path_buf(), ModuleState::Done(exports.clone()));
+        self.modules
+            .insert(path.to_path_buf(), ModuleState::Done(exports.clone()));
         Some(exports)
     }
 
@@ -160,7 +171,10 @@ impl<'a> Evaluator<'a> {
             if let Item::Stmt { stmt, .. } = item {
                 match stmt {
                     Stmt::Function { name, func, .. } => {
-                        self.scope.insert(name.name.clone(), Binding::Value(Value::Function(func.clone())));
+                        self.scope.insert(
+                            name.name.clone(),
+                            Binding::Value(Value::Function(func.clone())),
+                        );
                     }
                     Stmt::Var { decls, .. } => {
                         for d in decls {
@@ -190,14 +204,24 @@ impl<'a> Evaluator<'a> {
                 }
                 Item::ExportDefault { span, expr } => {
                     let v = self.eval_expr(expr);
-                    exports.values.push(("default".into(), v, expr_span_or(expr, *span)));
+                    exports
+                        .values
+                        .push(("default".into(), v, expr_span_or(expr, *span)));
                 }
-                Item::ExportNamed { specifiers, source: None, .. } => {
+                Item::ExportNamed {
+                    specifiers,
+                    source: None,
+                    ..
+                } => {
                     for s in specifiers {
                         local_exports.push((s.orig.clone(), s.exported.to_string(), s.orig_span));
                     }
                 }
-                Item::ExportNamed { specifiers, source: Some((src_span, spec)), .. } => {
+                Item::ExportNamed {
+                    specifiers,
+                    source: Some((src_span, spec)),
+                    ..
+                } => {
                     let target = self.import_target(path, &spec.text, *src_span);
                     for s in specifiers {
                         let v = match &target {
@@ -212,7 +236,10 @@ impl<'a> Evaluator<'a> {
                         exports.values.push((s.exported.to_string(), v, s.span));
                     }
                 }
-                Item::ExportAll { source: (src_span, spec), .. } => {
+                Item::ExportAll {
+                    source: (src_span, spec),
+                    ..
+                } => {
                     if let Imported::Module(e) = self.import_target(path, &spec.text, *src_span) {
                         for (n, v, s) in &e.values {
                             if n != "default" && exports.get(n).is_none() {
@@ -323,7 +350,9 @@ impl<'a> Evaluator<'a> {
             }
         }
         match self.scope.get(name) {
-            Some(Binding::Value(Value::Opaque(o))) if o.code == codes::UNRESOLVED && o.span != span => {
+            Some(Binding::Value(Value::Opaque(o)))
+                if o.code == codes::UNRESOLVED && o.span != span =>
+            {
                 // Point at the use, and show where the binding came from.
                 let mut o2 = (**o).clone();
                 o2.labels.push((o.span, "imported here".into()));
@@ -384,7 +413,11 @@ impl<'a> Evaluator<'a> {
                 self.scope.insert(i.name.clone(), Binding::Value(v));
             }
             Pat::Default { pat, default, .. } => {
-                let v = if matches!(v, Value::Undefined) { self.eval_expr(default) } else { v };
+                let v = if matches!(v, Value::Undefined) {
+                    self.eval_expr(default)
+                } else {
+                    v
+                };
                 self.bind_pattern(pat, v);
             }
             Pat::Object { props, rest, span } => {
@@ -394,14 +427,29 @@ impl<'a> Evaluator<'a> {
                         _ => None,
                     };
                     let pv = match (&v, key) {
-                        (Value::Object(o), Some(k)) => o.get(&k).cloned().unwrap_or(Value::Undefined),
+                        (Value::Object(o), Some(k)) => {
+                            o.get(&k).cloned().unwrap_or(Value::Undefined)
+                        }
                         (Value::Opaque(o), _) => Value::Opaque(o.clone()),
-                        _ => opaque(p.key.span(), codes::NOT_STATIC, "this destructuring cannot be evaluated statically", None),
+                        _ => opaque(
+                            p.key.span(),
+                            codes::NOT_STATIC,
+                            "this destructuring cannot be evaluated statically",
+                            None,
+                        ),
                     };
                     self.bind_pattern(&p.value, pv);
                 }
                 if let Some(r) = rest {
-                    self.bind_pattern(r, opaque(*span, codes::NOT_STATIC, "rest patterns are not evaluated", None));
+                    self.bind_pattern(
+                        r,
+                        opaque(
+                            *span,
+                            codes::NOT_STATIC,
+                            "rest patterns are not evaluated",
+                            None,
+                        ),
+                    );
                 }
             }
             Pat::Array { elems, rest, span } => {
@@ -410,13 +458,26 @@ impl<'a> Evaluator<'a> {
                         let ev = match &v {
                             Value::Array(a) => a.get(i).cloned().unwrap_or(Value::Undefined),
                             Value::Opaque(o) => Value::Opaque(o.clone()),
-                            _ => opaque(p.span(), codes::NOT_STATIC, "this destructuring cannot be evaluated statically", None),
+                            _ => opaque(
+                                p.span(),
+                                codes::NOT_STATIC,
+                                "this destructuring cannot be evaluated statically",
+                                None,
+                            ),
                         };
                         self.bind_pattern(p, ev);
                     }
                 }
                 if let Some(r) = rest {
-                    self.bind_pattern(r, opaque(*span, codes::NOT_STATIC, "rest patterns are not evaluated", None));
+                    self.bind_pattern(
+                        r,
+                        opaque(
+                            *span,
+                            codes::NOT_STATIC,
+                            "rest patterns are not evaluated",
+                            None,
+                        ),
+                    );
                 }
             }
             Pat::Expr(_) | Pat::Unsupported { .. } => {}
@@ -428,7 +489,9 @@ impl<'a> Evaluator<'a> {
         let apps = std::mem::take(&mut self.apps);
         for app in &apps {
             for (id, frozen) in &app.frozen {
-                let Some(now) = self.builders.get(id.0) else { continue };
+                let Some(now) = self.builders.get(id.0) else {
+                    continue;
+                };
                 if now.fingerprint() != frozen.fingerprint() {
                     let at = now.modified.unwrap_or(now.span);
                     self.push(
@@ -444,7 +507,6 @@ impl<'a> Evaluator<'a> {
             }
         }
         self.apps = apps;
-    }
     }
 }
 
@@ -467,7 +529,12 @@ fn namespace_object(e: &Exports) -> Value {
 }
 
 fn missing_export(spec: &str, name: &str, span: Span) -> Value {
-    opaque(span, codes::UNRESOLVED, format!("module `{spec}` has no export `{name}`"), None)
+    opaque(
+        span,
+        codes::UNRESOLVED,
+        format!("module `{spec}` has no export `{name}`"),
+        None,
+    )
 }
 
 /// Names an exported declaration binds, with spans.
@@ -480,7 +547,9 @@ fn declared_names(stmt: &Stmt) -> Vec<(Rc<str>, Span)> {
             }
             names.into_iter().map(|i| (i.name, i.span)).collect()
         }
-        Stmt::Function { name, .. } | Stmt::Class { name, .. } | Stmt::TsEnum { name, .. } => vec![(name.name.clone(), name.span)],
+        Stmt::Function { name, .. } | Stmt::Class { name, .. } | Stmt::TsEnum { name, .. } => {
+            vec![(name.name.clone(), name.span)]
+        }
         _ => Vec::new(),
     }
 }
@@ -491,7 +560,13 @@ fn expr_span_or(e: &Expr, _fallback: Span) -> Span {
 
 /// Makes an opaque value.
 pub fn opaque(span: Span, code: Code, message: impl Into<String>, help: Option<&str>) -> Value {
-    Value::Opaque(Rc::new(Opaque { span, code, message: message.into(), help: help.map(str::to_owned), labels: Vec::new() }))
+    Value::Opaque(Rc::new(Opaque {
+        span,
+        code,
+        message: message.into(),
+        help: help.map(str::to_owned),
+        labels: Vec::new(),
+    }))
 }
 
 impl Value {
