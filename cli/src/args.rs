@@ -1,0 +1,322 @@
+//! The command line, as clap sees it (cli-and-server.md §1.2, §1.3 and the synopsis of each
+//! command in §1.9). Only shapes and value parsing live here: what a flag *means* is decided by
+//! the command that reads it.
+//!
+//! Commands whose owners have not landed them yet (`migrations`, `permissions`, `deploy`, `dev`,
+//! `server`, `lsp`) are deliberately absent, so they are usage errors rather than half-working.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// `jazz --version` text after the program name.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (compatible with jazz-tools 2.0.0-alpha.50)"
+);
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "jazz",
+    version = VERSION,
+    about = "Compile, check and publish Jazz 2 schemas, permissions and migrations",
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The flags every command accepts (§1.3).
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Env file to load instead of ./.env (repeatable; the first file that sets a key wins)
+    #[arg(long = "env-file", value_name = "PATH", global = true, action = ArgAction::Append)]
+    pub env_files: Vec<PathBuf>,
+
+    /// Load no env file at all
+    #[arg(
+        long = "no-env-file",
+        global = true,
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        default_value = "false",
+        hide_default_value = true,
+        value_parser = parse_bool
+    )]
+    pub no_env_file: bool,
+
+    /// Value for `process.env.NAME` reads in the project (repeatable)
+    #[arg(long = "define", value_name = "NAME=VALUE", global = true, action = ArgAction::Append, value_parser = parse_define)]
+    pub defines: Vec<(String, String)>,
+
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// When to colour output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Suppress informational stdout lines (results, warnings and errors are still printed)
+    #[arg(
+        short,
+        long,
+        global = true,
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        default_value = "false",
+        hide_default_value = true,
+        value_parser = parse_bool
+    )]
+    pub quiet: bool,
+
+    /// Log every HTTP request to stderr
+    #[arg(
+        short,
+        long,
+        global = true,
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        default_value = "false",
+        hide_default_value = true,
+        value_parser = parse_bool
+    )]
+    pub verbose: bool,
+
+    /// Timeout for each HTTP request, in seconds [env: JAZZ_HTTP_TIMEOUT_SECS] [default: 60]
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: Option<u64>,
+
+    /// Accepted for compatibility with upstream and ignored
+    #[arg(long = "jazz-bin", global = true, hide = true, value_name = "PATH")]
+    pub jazz_bin: Option<OsString>,
+
+    /// Accepted for compatibility with upstream and ignored
+    #[arg(long = "rust-bin", global = true, hide = true, value_name = "PATH")]
+    pub rust_bin: Option<OsString>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    #[value(alias = "human")]
+    Text,
+    Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile and check schema.ts, permissions.ts, the files they import and the migrations
+    Validate(ValidateArgs),
+    /// Inspect the structural schema
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+    /// Print the documentation of a diagnostic code
+    Explain(ExplainArgs),
+    /// Create things
+    #[command(subcommand)]
+    Create(CreateCommand),
+    /// Renamed to `validate`
+    #[command(hide = true)]
+    Build(RemovedArgs),
+    /// Not provided: the Jazz docs MCP server
+    #[command(hide = true)]
+    Mcp(RemovedArgs),
+}
+
+/// Where the project is (§0.2, §1.5).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ProjectArgs {
+    /// Project root: the directory that holds schema.ts, src/schema.ts or src/lib/schema.ts
+    #[arg(long = "schema-dir", value_name = "PATH")]
+    pub schema_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Migrations directory [default: ./migrations]
+    #[arg(long = "migrations-dir", value_name = "PATH")]
+    pub migrations_dir: Option<PathBuf>,
+
+    /// Do not check the migration files
+    #[arg(
+        long = "no-migrations",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        default_value = "false",
+        hide_default_value = true,
+        value_parser = parse_bool
+    )]
+    pub no_migrations: bool,
+
+    /// Exit 1 when there are warnings
+    #[arg(
+        long = "deny-warnings",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        default_value = "false",
+        hide_default_value = true,
+        value_parser = parse_bool
+    )]
+    pub deny_warnings: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SchemaCommand {
+    /// Print the current schema hash
+    Hash(SchemaHashArgs),
+    /// Print the structural WasmSchema JSON (and snapshot it if it is new)
+    Export(SchemaExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaHashArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Print the full 64-character hash
+    #[arg(
+        long,
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        default_value = "false",
+        hide_default_value = true,
+        value_parser = parse_bool
+    )]
+    pub full: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaExportArgs {
+    /// App id (used only with --schema-hash)
+    #[arg(value_name = "APP_ID")]
+    pub app_id: Option<String>,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Export a stored schema by hash or hash prefix instead of the local project
+    #[arg(long = "schema-hash", value_name = "HASH")]
+    pub schema_hash: Option<String>,
+
+    /// Migrations directory [default: <schema-dir>/migrations]
+    #[arg(long = "migrations-dir", value_name = "PATH")]
+    pub migrations_dir: Option<PathBuf>,
+
+    /// Server URL (used only with --schema-hash)
+    #[arg(long = "server-url", value_name = "URL")]
+    pub server_url: Option<String>,
+
+    /// Admin secret (used only with --schema-hash)
+    #[arg(long = "admin-secret", value_name = "SECRET")]
+    pub admin_secret: Option<String>,
+}
+
+#[derive(Args, Debug)]
+#[command(arg_required_else_help = false)]
+pub struct ExplainArgs {
+    /// A diagnostic code such as JZ1002 (case-insensitive; the JZ prefix is optional)
+    #[arg(
+        value_name = "CODE",
+        required_unless_present = "list",
+        conflicts_with = "list"
+    )]
+    pub code: Option<String>,
+
+    /// List every diagnostic code
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CreateCommand {
+    /// Print a new app id
+    App(CreateAppArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CreateAppArgs {
+    /// Derive the id from this name (UUIDv5 in the DNS namespace) instead of a random UUIDv7
+    #[arg(short = 'n', long = "name", value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// Whatever follows a removed command; it is not looked at.
+#[derive(Args, Debug)]
+pub struct RemovedArgs {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub rest: Vec<OsString>,
+}
+
+/// `true`, `false`, `1` or `0` (§1.2).
+fn parse_bool(s: &str) -> Result<bool, String> {
+    match s {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(format!("expected true, false, 1 or 0, got '{s}'")),
+    }
+}
+
+/// `NAME=VALUE`, with a non-empty name.
+fn parse_define(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("expected NAME=VALUE, got '{s}'")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bool_and_define_values() {
+        assert_eq!(parse_bool("1"), Ok(true));
+        assert_eq!(parse_bool("false"), Ok(false));
+        assert!(parse_bool("yes").is_err());
+        assert_eq!(parse_define("A=b=c"), Ok(("A".into(), "b=c".into())));
+        assert_eq!(parse_define("A="), Ok(("A".into(), String::new())));
+        assert!(parse_define("=x").is_err());
+        assert!(parse_define("nope").is_err());
+    }
+}

@@ -1,0 +1,154 @@
+//! `jazz schema hash` and `jazz schema export` (cli-and-server.md §1.9.2, §1.9.3; schema.md §6).
+//!
+//! `export` prints the WasmSchema JSON and, when no snapshot with the same content hash exists
+//! yet, writes the readable-only `<h12>.json` into the snapshots directory. Which snapshot
+//! matches is decided by the core from the names and texts this module reads.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use jazz_schema_compiler::schema::snapshots::{SnapshotFile, read_snapshots, readable_name};
+use jazz_schema_compiler::schema::wasm_json::to_pretty_json;
+use jazz_schema_compiler::schema::{SchemaHash, schema_hash};
+use jazz_schema_compiler::source::SourceDb;
+use serde_json::json;
+
+use super::{Context, Outcome, UsageError, analyze, no_schema, report, shown};
+use crate::args::{SchemaExportArgs, SchemaHashArgs};
+use crate::output::Stream;
+use crate::paths;
+
+pub fn hash(ctx: &mut Context, args: &SchemaHashArgs) -> Outcome {
+    let root = ctx.root(&args.project);
+    let analysis = analyze(&root);
+    if let (Some(_), Some(file)) = (analysis.valid_schema(), &analysis.schema_file) {
+        ctx.out
+            .info(&format!("Loaded structural schema from {}.", shown(file)));
+    }
+    report(ctx, &analysis, &root);
+    let Some(schema) = analysis.valid_schema() else {
+        no_schema(ctx, &analysis);
+        return Outcome::failed(serde_json::Value::Null);
+    };
+    let hash = schema_hash(schema);
+    let shown_hash = if args.full {
+        hash.to_hex()
+    } else {
+        hash.short()
+    };
+    ctx.out
+        .result(&format!("Current schema hash: {shown_hash}"));
+    Outcome::ok(json!({
+        "schema_file": analysis.schema_file.as_deref().map(shown),
+        "hash": hash.to_hex(),
+        "short": hash.short(),
+    }))
+}
+
+pub fn export(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outcome> {
+    if args.schema_hash.is_some() {
+        if args.project.schema_dir.is_some() {
+            return Err(UsageError {
+                command: &["schema", "export"],
+                message: "--schema-dir and --schema-hash are mutually exclusive.".to_owned(),
+            }
+            .into());
+        }
+        // FIXME: local snapshot lookup by hash prefix (schema.md §6.7) and the server fallback
+        // need a prefix-resolution API in the core and the HTTP client; until then, say so.
+        let _ = (&args.app_id, &args.server_url, &args.admin_secret);
+        ctx.out
+            .error("--schema-hash is not supported yet by this version of jazz");
+        return Ok(Outcome {
+            envelope: Stream::Stderr,
+            ..Outcome::failed(serde_json::Value::Null)
+        });
+    }
+
+    let root = ctx.root(&args.project);
+    let default_dir = root.join("migrations");
+    let migrations_dir = match &args.migrations_dir {
+        Some(dir) => paths::resolve(&ctx.cwd, dir),
+        None => default_dir.clone(),
+    };
+    let snapshots_dir = migrations_dir.join("snapshots");
+    // Other commands default to <cwd>/migrations; tell the user when export writes elsewhere.
+    if args.migrations_dir.is_none() && default_dir != ctx.cwd.join("migrations") {
+        ctx.out
+            .note(&format!("writing snapshots to {}", shown(&snapshots_dir)));
+    }
+
+    let analysis = analyze(&root);
+    report(ctx, &analysis, &root);
+    let Some(schema) = analysis.valid_schema() else {
+        no_schema(ctx, &analysis);
+        return Ok(Outcome {
+            envelope: Stream::Stderr,
+            ..Outcome::failed(serde_json::Value::Null)
+        });
+    };
+    let hash = schema_hash(schema);
+    let text = to_pretty_json(schema);
+    let written = write_snapshot(ctx, &snapshots_dir, &hash, &text)?;
+    ctx.out.artefact(&text);
+    Ok(Outcome {
+        envelope: Stream::Stderr,
+        ..Outcome::ok(json!({
+            "schema_file": analysis.schema_file.as_deref().map(shown),
+            "hash": hash.to_hex(),
+            "snapshot_written": written.as_deref().map(shown),
+        }))
+    })
+}
+
+/// Writes `<dir>/<h12>.json` unless a snapshot with this content hash exists (any name counts).
+fn write_snapshot(
+    ctx: &mut Context,
+    dir: &Path,
+    hash: &SchemaHash,
+    text: &str,
+) -> anyhow::Result<Option<PathBuf>> {
+    let files = read_snapshot_files(dir)?;
+    let (snapshots, diagnostics) = read_snapshots(files);
+    ctx.out.diagnostics(&diagnostics, &SourceDb::new(), dir);
+    if snapshots.iter().any(|s| s.hash == *hash) {
+        return Ok(None);
+    }
+    let path = dir.join(readable_name(hash));
+    if path.exists() {
+        ctx.out.warning(&format!(
+            "{} exists but holds another schema; leaving it as it is",
+            shown(&path)
+        ));
+        return Ok(None);
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", shown(dir)))?;
+    fs::write(&path, text).with_context(|| format!("cannot write {}", shown(&path)))?;
+    Ok(Some(path))
+}
+
+/// The `.json` files of a snapshots directory with their texts (or read errors); none when the
+/// directory does not exist.
+fn read_snapshot_files(dir: &Path) -> anyhow::Result<Vec<SnapshotFile>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", shown(dir))),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", shown(dir)))?;
+        let Some(file_name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        if !file_name.to_ascii_lowercase().ends_with(".json") || !entry.path().is_file() {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path()).map_err(|e| e.to_string());
+        files.push(SnapshotFile { file_name, text });
+    }
+    files.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+    Ok(files)
+}

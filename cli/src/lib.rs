@@ -1,0 +1,15 @@
+//! `jazz-cli`: the `jazz` command-line tool, a thin front-end over the compiler core.
+//!
+//! It owns process concerns only (ARCHITECTURE.md): arguments ([`args`]), the environment and
+//! env files ([`env`]), reading files from disk ([`loader`]), rendering output and diagnostics
+//! ([`output`]), and exit codes ([`run`], [`usage`]). Facts about a project come from
+//! `jazz_schema_compiler::project::Analysis`; nothing here reads TypeScript.
+
+pub mod args;
+pub mod commands;
+pub mod env;
+pub mod loader;
+pub mod output;
+pub mod paths;
+pub mod run;
+pub mod usage;

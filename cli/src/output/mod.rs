@@ -1,0 +1,168 @@
+//! Where a command's output goes (cli-and-server.md §1.6): results and informational lines on
+//! stdout, warnings, errors and diagnostics on stderr; in `--format json` mode, one envelope and
+//! nothing else on stdout (or on stderr for artefact commands, whose artefact keeps stdout).
+//!
+//! Commands talk to [`Output`] and never print themselves, so the two formats cannot drift.
+
+pub mod color;
+pub mod json;
+pub mod text;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use jazz_schema_compiler::diagnostics::{Diagnostic, Severity};
+use jazz_schema_compiler::source::SourceDb;
+
+use crate::args::Format;
+use color::{Style, paint};
+use json::{Envelope, JsonDiagnostic, Summary};
+
+/// Where an envelope goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// The output side of one `jazz` run.
+#[derive(Debug)]
+pub struct Output {
+    format: Format,
+    /// Colour on stderr, where everything coloured goes.
+    color: bool,
+    quiet: bool,
+    diagnostics: Vec<JsonDiagnostic>,
+    summary: Summary,
+}
+
+impl Output {
+    pub fn new(format: Format, color: bool, quiet: bool) -> Self {
+        let color = color && format == Format::Text;
+        Self {
+            format,
+            color,
+            quiet,
+            diagnostics: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// An informational stdout line: text mode only, and not with `-q`.
+    pub fn info(&self, line: &str) {
+        if !self.is_json() && !self.quiet {
+            write_line(Stream::Stdout, line);
+        }
+    }
+
+    /// A result line on stdout (text mode; JSON carries it in `result`).
+    pub fn result(&self, line: &str) {
+        if !self.is_json() {
+            write_line(Stream::Stdout, line);
+        }
+    }
+
+    /// An artefact's bytes on stdout, in both formats.
+    pub fn artefact(&self, text: &str) {
+        let mut stdout = io::stdout().lock();
+        // A closed pipe (`jazz schema export | head`) is the reader's choice, not our failure.
+        let _ = stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush());
+    }
+
+    /// A warning of the CLI itself (not a compiler finding).
+    pub fn warning(&mut self, message: &str) {
+        self.plain(Severity::Warning, message);
+    }
+
+    /// An error of the CLI itself (IO, usage, a bad value).
+    pub fn error(&mut self, message: &str) {
+        self.plain(Severity::Error, message);
+    }
+
+    /// A note on stderr, such as where snapshots go.
+    pub fn note(&mut self, message: &str) {
+        self.plain(Severity::Info, message);
+    }
+
+    fn plain(&mut self, severity: Severity, message: &str) {
+        self.count(severity);
+        if self.is_json() {
+            self.diagnostics.push(json::message(severity, message));
+            return;
+        }
+        let (word, style) = match severity {
+            Severity::Error => ("error", Style::Error),
+            Severity::Warning => ("warning", Style::Warning),
+            Severity::Info | Severity::Hint => ("note", Style::Note),
+        };
+        write_line(
+            Stream::Stderr,
+            &format!("{}: {message}", paint(self.color, style, word)),
+        );
+    }
+
+    /// Compiler diagnostics: miette on stderr, or into the envelope.
+    pub fn diagnostics(&mut self, diags: &[Diagnostic], db: &SourceDb, root: &Path) {
+        for d in diags {
+            self.count(d.severity);
+            if self.is_json() {
+                self.diagnostics.push(json::diagnostic(d, db, root));
+            } else {
+                let rendered = text::render(d, db, root, self.color);
+                write_line(Stream::Stderr, rendered.trim_end_matches('\n'));
+            }
+        }
+    }
+
+    /// A summary line on stderr, text mode only (`Found … error(s) …`).
+    pub fn summary_line(&self, line: &str) {
+        if !self.is_json() {
+            write_line(Stream::Stderr, line);
+        }
+    }
+
+    fn count(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.summary.errors += 1,
+            Severity::Warning => self.summary.warnings += 1,
+            Severity::Info | Severity::Hint => {}
+        }
+    }
+
+    /// Prints the envelope (JSON mode only).
+    pub fn finish(&self, command: &str, exit_code: u8, result: serde_json::Value, stream: Stream) {
+        if !self.is_json() {
+            return;
+        }
+        let envelope = Envelope {
+            version: json::ENVELOPE_VERSION,
+            command,
+            ok: exit_code == 0,
+            exit_code,
+            diagnostics: &self.diagnostics,
+            summary: self.summary,
+            result,
+        };
+        match serde_json::to_string(&envelope) {
+            Ok(text) => write_line(stream, &text),
+            Err(e) => write_line(
+                Stream::Stderr,
+                &format!("error: cannot write the JSON envelope: {e}"),
+            ),
+        }
+    }
+}
+
+/// Writes one line, ignoring a closed pipe.
+pub fn write_line(stream: Stream, line: &str) {
+    let _ = match stream {
+        Stream::Stdout => writeln!(io::stdout().lock(), "{line}"),
+        Stream::Stderr => writeln!(io::stderr().lock(), "{line}"),
+    };
+}

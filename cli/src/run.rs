@@ -1,0 +1,151 @@
+//! One run of `jazz`: parse the command line, load the environment, dispatch to a command,
+//! and turn its outcome into output and an exit code (cli-and-server.md §1.7).
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::{self, IsTerminal};
+use std::path::Path;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::args::{Cli, Command, CreateCommand, SchemaCommand};
+use crate::commands::{self, Context, Outcome, UsageError};
+use crate::env::{self, Env, EnvFiles};
+use crate::output::{Output, Stream, color};
+use crate::usage;
+
+/// Runs `jazz` with these arguments (argv[0] included) and returns the exit code.
+pub fn run(args: Vec<OsString>) -> u8 {
+    let cli_name = program_name(args.first().map(Path::new));
+    let real: BTreeMap<String, String> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
+    let stderr_tty = io::stderr().is_terminal();
+    let real_var = |name: &str| real.get(name).map(String::as_str);
+
+    let early_color = color::enabled(usage::raw_color(&args), stderr_tty, real_var);
+    let mut cmd = Cli::command().color(clap_color(early_color));
+    let parsed = cmd
+        .try_get_matches_from_mut(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => return usage::report_clap_error(&e.with_cmd(&cmd), &args),
+    };
+
+    let g = &cli.global;
+    let color_on = color::enabled(g.color, stderr_tty, real_var);
+    let mut out = Output::new(g.format, color_on, g.quiet);
+    for (flag, given) in [
+        ("--jazz-bin", g.jazz_bin.is_some()),
+        ("--rust-bin", g.rust_bin.is_some()),
+    ] {
+        if given {
+            out.warning(&format!(
+                "{flag} is ignored; {cli_name} is a single native binary"
+            ));
+        }
+    }
+    let Some(command) = cli.command else {
+        let _ = cmd.print_help();
+        return 0;
+    };
+    let name = match &command {
+        Command::Build(_) => return usage::removed("build", &cli_name, &args),
+        Command::Mcp(_) => return usage::removed("mcp", &cli_name, &args),
+        Command::Validate(_) => "validate",
+        Command::Schema(SchemaCommand::Hash(_)) => "schema hash",
+        Command::Schema(SchemaCommand::Export(_)) => "schema export",
+        Command::Explain(_) => "explain",
+        Command::Create(CreateCommand::App(_)) => "create app",
+    };
+    let envelope_stream = if name == "schema export" {
+        Stream::Stderr
+    } else {
+        Stream::Stdout
+    };
+
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(e) => {
+            out.error(&format!("cannot read the current directory: {e}"));
+            out.finish(name, 1, serde_json::Value::Null, envelope_stream);
+            return 1;
+        }
+    };
+    let which = if g.no_env_file {
+        EnvFiles::Disabled
+    } else if g.env_files.is_empty() {
+        EnvFiles::Default
+    } else {
+        EnvFiles::Explicit(g.env_files.clone())
+    };
+    let loaded = env::load_files(&which, &cwd);
+    for warning in &loaded.warnings {
+        out.warning(warning);
+    }
+    let defines = g.defines.iter().cloned().collect();
+    let mut ctx = Context {
+        cwd,
+        cli: cli_name,
+        env: Env::new(real.clone(), loaded.values, defines),
+        out,
+        timeout_flag: g.timeout,
+        verbose: g.verbose,
+    };
+
+    let result = match &command {
+        Command::Validate(a) => commands::validate::run(&mut ctx, a),
+        Command::Schema(SchemaCommand::Hash(a)) => Ok(commands::schema::hash(&mut ctx, a)),
+        Command::Schema(SchemaCommand::Export(a)) => commands::schema::export(&mut ctx, a),
+        Command::Explain(a) => Ok(commands::explain::run(&mut ctx, a)),
+        Command::Create(CreateCommand::App(a)) => Ok(commands::create::app(&mut ctx, a)),
+        Command::Build(_) | Command::Mcp(_) => Ok(Outcome::failed(serde_json::Value::Null)),
+    };
+    match result {
+        Ok(outcome) => {
+            ctx.out
+                .finish(name, outcome.exit_code, outcome.result, outcome.envelope);
+            outcome.exit_code
+        }
+        Err(e) => match e.downcast_ref::<UsageError>() {
+            Some(u) => usage::report(u.command, &u.message, &args, color_on),
+            None => {
+                ctx.out.error(&format!("{e:#}"));
+                ctx.out
+                    .finish(name, 1, serde_json::Value::Null, envelope_stream);
+                1
+            }
+        },
+    }
+}
+
+/// `<cli>`: the basename of argv[0] without `.exe` (§0.2).
+fn program_name(argv0: Option<&Path>) -> String {
+    argv0
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .map(|n| n.strip_suffix(".exe").unwrap_or(n).to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "jazz".to_owned())
+}
+
+fn clap_color(on: bool) -> clap::ColorChoice {
+    if on {
+        clap::ColorChoice::Always
+    } else {
+        clap::ColorChoice::Never
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn program_name_is_the_basename() {
+        assert_eq!(program_name(Some(Path::new("/usr/bin/jazz"))), "jazz");
+        assert_eq!(program_name(Some(Path::new("jazz.exe"))), "jazz");
+        assert_eq!(program_name(None), "jazz");
+    }
+}
