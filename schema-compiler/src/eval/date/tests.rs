@@ -223,3 +223,24 @@ fn round_trip_through_iso_string() {
         );
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn parsing_never_panics(s in "\\PC{0,40}") {
+        let _ = parse_date_string(&s);
+    }
+
+    #[test]
+    fn iso_like_strings_never_panic(s in "[+-]?[0-9]{4,6}(-[0-9]{2}){0,2}([Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?") {
+        if let DateParse::Ms { ms, .. } = parse_date_string(&s) {
+            proptest::prop_assert!(ms.is_nan() || ms.fract() == 0.0);
+        }
+    }
+
+    #[test]
+    fn date_utc_never_panics(args in proptest::collection::vec(proptest::num::f64::ANY, 0..8)) {
+        let t = date_utc(&args);
+        proptest::prop_assert!(t.is_nan() || t.abs() <= 8.64e15);
+        let _ = to_iso_string(t);
+    }
+}
