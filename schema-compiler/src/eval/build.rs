@@ -70,7 +70,7 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
             schema.tables.push(table);
         }
     }
-    if schema.tables.is_empty() {
+    if obj.props.is_empty() {
         ev.push(Diagnostic::warning(codes::EMPTY_TABLE, "the schema has no tables").at(span));
     }
     check_refs(ev, &schema, &obj);
@@ -490,16 +490,13 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                         .at(*s)
                         .help("remove the duplicate"),
                     );
+                } else if x.lone_surrogate {
+                    ev.push(
+                        Diagnostic::error(codes::LONE_SURROGATE, "this string contains an unpaired UTF-16 surrogate, which the server rejects")
+                            .at(*s)
+                            .help("use a complete character"),
+                    );
                 } else {
-                    if x.lone_surrogate {
-                        ev.push(
-                            Diagnostic::error(
-                                codes::LONE_SURROGATE,
-                                "this string contains an unpaired UTF-16 surrogate",
-                            )
-                            .at(*s),
-                        );
-                    }
                     variants.push(x.text.to_string());
                 }
             }
@@ -617,7 +614,7 @@ pub fn call_global(
         "Date.parse" => match args.first() {
             Some((Value::Str(s), sspan)) => match date_from_string(ev, &s.text, *sspan) {
                 Some(ms) => Value::Num(ms),
-                None => opaque(*sspan, codes::BAD_DATE, "invalid date", None),
+                None => super::module::silent(*sspan),
             },
             _ => opaque(
                 span,
@@ -724,7 +721,7 @@ pub fn new_date(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) ->
         [(Value::Date(d), _)] => Value::Date(*d),
         [(Value::Str(s), sspan)] => match date_from_string(ev, &s.text, *sspan) {
             Some(ms) => Value::Date(ms),
-            None => opaque(*sspan, codes::BAD_DATE, "invalid date", None),
+            None => super::module::silent(*sspan),
         },
         [_, _, ..] => opaque(
             span,

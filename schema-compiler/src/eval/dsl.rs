@@ -8,7 +8,7 @@ use crate::diagnostics::{Diagnostic, codes, did_you_mean};
 use crate::source::Span;
 
 use super::builder::{BuilderState, ColKind, Merge};
-use super::module::{Evaluator, opaque};
+use super::module::{Evaluator, opaque, silent};
 use super::value::{AppValue, BuilderId, LibRef, TableDef, Value};
 use super::zod::{self, ZodArg};
 
@@ -86,7 +86,8 @@ pub fn global(name: &str, span: Span) -> Value {
 }
 
 /// A named export of a library module.
-pub fn lib_member(lib: &LibRef, name: &str) -> Value {
+/// `span` is where the name is imported or read.
+pub fn lib_member(lib: &LibRef, name: &str, span: Span) -> Value {
     let v = |l: LibRef| Value::Lib(Rc::new(l));
     match lib {
         LibRef::JazzTools => match name {
@@ -100,6 +101,12 @@ pub fn lib_member(lib: &LibRef, name: &str) -> Value {
                 name: Rc::from(n),
                 legacy: false,
             }),
+            "defineTable" => opaque(
+                span,
+                codes::UNRESOLVED,
+                "`defineTable` is not exported by jazz-tools 2.0.0-alpha.50",
+                Some("use `schema.table` (`s.table({...})`)"),
+            ),
             _ => Value::AppMember,
         },
         LibRef::Zod { path } if path.is_empty() && (name == "z" || name == "default") => {
@@ -166,13 +173,14 @@ fn unknown_member(key: &str, span: Span, what: &str, known: &[&str]) -> Value {
         message: format!("`{key}` is not part of the DSL for {what}"),
         help: Some(help),
         labels: Vec::new(),
+        silent: false,
     }))
 }
 
 fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
     let v = |l: LibRef| Value::Lib(Rc::new(l));
     match lib {
-        LibRef::JazzTools => lib_member(lib, key),
+        LibRef::JazzTools => lib_member(lib, key, span),
         LibRef::Schema | LibRef::Col => {
             if COLUMN_BUILDERS.contains(&key)
                 || MIGRATION_OPS.contains(&key)
@@ -205,6 +213,7 @@ fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
                     message: format!("`{ns}.{key}` is not part of the jazz-tools schema DSL"),
                     help: Some(help),
                     labels: Vec::new(),
+                    silent: false,
                 }))
             }
         }
@@ -235,12 +244,25 @@ fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
 fn check_args(ev: &mut Evaluator<'_>, args: &[(Value, Span)]) -> bool {
     let mut ok = true;
     for (v, _) in args {
-        if let Value::Opaque(o) = v {
-            ev.report_opaque(o);
+        if let Some(o) = find_opaque(v, 0) {
+            ev.report_opaque(&o);
             ok = false;
         }
     }
     ok
+}
+
+/// The first opaque value inside `v` (arrays and objects, a few levels deep).
+fn find_opaque(v: &Value, depth: u32) -> Option<Rc<super::value::Opaque>> {
+    if depth > 32 {
+        return None;
+    }
+    match v {
+        Value::Opaque(o) => Some(o.clone()),
+        Value::Array(items) => items.iter().find_map(|i| find_opaque(i, depth + 1)),
+        Value::Object(o) => o.props.iter().find_map(|(_, i)| find_opaque(i, depth + 1)),
+        _ => None,
+    }
 }
 
 fn extra_args(ev: &mut Evaluator<'_>, name: &str, args: &[(Value, Span)], max: usize) {
@@ -276,12 +298,7 @@ pub fn call_lib(
         LibRef::JazzFn { name, legacy } => call_jazz(ev, name, *legacy, args, span),
         LibRef::ZodFn { path } => {
             if !check_args(ev, &args) {
-                return opaque(
-                    span,
-                    codes::NOT_STATIC,
-                    "zod schema with arguments that cannot be evaluated",
-                    None,
-                );
+                return silent(span);
             }
             let zargs: Vec<ZodArg> = args.iter().map(|(v, _)| zod_arg(v)).collect();
             match zod::call_z(path, &zargs) {
@@ -310,6 +327,7 @@ fn zod_error(span: Span, e: zod::ZodError) -> Value {
                 .into(),
         ),
         labels: Vec::new(),
+        silent: false,
     }))
 }
 
@@ -341,12 +359,7 @@ fn call_jazz(
     span: Span,
 ) -> Value {
     if !check_args(ev, &args) {
-        return opaque(
-            span,
-            codes::NOT_STATIC,
-            format!("`{name}(…)` has arguments that cannot be evaluated statically"),
-            None,
-        );
+        return silent(span);
     }
     let builder = |ev: &mut Evaluator<'_>, kind: ColKind, args: &[(Value, Span)], max: usize| {
         extra_args(ev, name, args, max);
@@ -386,7 +399,7 @@ fn call_jazz(
                     )
                     .at(*s),
                 );
-                opaque(span, codes::NOT_STATIC, "invalid ref", None)
+                silent(span)
             }
             None => {
                 ev.push(
@@ -397,7 +410,7 @@ fn call_jazz(
                     .at(span)
                     .help("write `s.ref(\"table\")`"),
                 );
-                opaque(span, codes::NOT_STATIC, "invalid ref", None)
+                silent(span)
             }
         },
         "array" => match args.first() {
@@ -433,7 +446,7 @@ fn call_jazz(
                     .at(*s)
                     .help("write e.g. `s.array(s.string())`"),
                 );
-                opaque(span, codes::NOT_STATIC, "invalid array", None)
+                silent(span)
             }
             None => {
                 ev.push(
@@ -441,7 +454,7 @@ fn call_jazz(
                         .at(span)
                         .help("write e.g. `s.array(s.string())`"),
                 );
-                opaque(span, codes::NOT_STATIC, "invalid array", None)
+                silent(span)
             }
         },
         "table" if legacy => super::build::legacy_table(ev, args, span),
@@ -465,14 +478,14 @@ fn call_jazz(
                     )
                     .at(*s),
                 );
-                opaque(span, codes::NOT_STATIC, "invalid table", None)
+                silent(span)
             }
             None => {
                 ev.push(
                     Diagnostic::error(codes::NOT_STATIC, "`s.table()` needs an object of columns")
                         .at(span),
                 );
-                opaque(span, codes::NOT_STATIC, "invalid table", None)
+                silent(span)
             }
         },
         "defineSchema" => args
@@ -489,15 +502,10 @@ fn call_jazz(
                     )
                     .at(span),
                 );
-                return opaque(span, codes::NOT_STATIC, "invalid app", None);
+                return silent(span);
             };
             let Some(schema) = super::build::build_definition(ev, def, *def_span) else {
-                return opaque(
-                    span,
-                    codes::NOT_STATIC,
-                    "the app's schema could not be built",
-                    None,
-                );
+                return silent(span);
             };
             let frozen = collect_builders(ev, def);
             let app = Rc::new(AppValue {
@@ -561,12 +569,7 @@ pub fn call_method(
         }
         Value::Table(t) => {
             if !check_args(ev, &args) {
-                return opaque(
-                    span,
-                    codes::NOT_STATIC,
-                    "indexOnly with arguments that cannot be evaluated",
-                    None,
-                );
+                return silent(span);
             }
             super::build::index_only(ev, &t, args, span)
         }
@@ -578,12 +581,7 @@ pub fn call_method(
         }
         Value::Zod(z) => {
             if !check_args(ev, &args) {
-                return opaque(
-                    span,
-                    codes::NOT_STATIC,
-                    "zod method with arguments that cannot be evaluated",
-                    None,
-                );
+                return silent(span);
             }
             let zargs: Vec<ZodArg> = args.iter().map(|(v, _)| zod_arg(v)).collect();
             match zod::call_method(&z, name, &zargs) {

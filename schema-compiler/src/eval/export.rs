@@ -27,6 +27,7 @@ impl Evaluator<'_> {
                 continue;
             };
             match v {
+                Value::Opaque(o) if o.silent => return None,
                 Value::Opaque(o) => {
                     let mut d = Diagnostic::error(o.code, o.message.clone())
                         .at(o.span)
@@ -79,6 +80,14 @@ impl Evaluator<'_> {
             }
             let span = Span::new(file, 0, 0);
             return super::build::build_definition(self, &Value::Object(Rc::new(def)), span);
+        }
+        if self
+            .diags
+            .iter()
+            .any(|d| d.code == codes::SYNTAX && d.span().is_some_and(|s| s.file == file))
+        {
+            // The parse failed; "no schema export" would only repeat that.
+            return None;
         }
         let path = self
             .db

@@ -84,6 +84,9 @@ impl<'a> Evaluator<'a> {
 
     /// Reports an opaque value that reached a position that matters.
     pub fn report_opaque(&mut self, o: &Opaque) {
+        if o.silent {
+            return;
+        }
         let mut d = Diagnostic::error(o.code, o.message.clone()).at(o.span);
         for (span, msg) in &o.labels {
             d = d.label(*span, msg.clone());
@@ -230,7 +233,7 @@ impl<'a> Evaluator<'a> {
                                 Some((_, v, _)) => v.clone(),
                                 None => missing_export(&spec.text, &s.orig, s.orig_span),
                             },
-                            Imported::Lib(lib) => lib_member(lib, &s.orig),
+                            Imported::Lib(lib) => lib_member(lib, &s.orig, s.orig_span),
                             Imported::Unresolved(o) => Value::Opaque(o.clone()),
                         };
                         exports.values.push((s.exported.to_string(), v, s.span));
@@ -269,7 +272,7 @@ impl<'a> Evaluator<'a> {
                             Some((_, v, _)) => v.clone(),
                             None => missing_export(&i.source.1.text, imported, local.span),
                         },
-                        Imported::Lib(lib) => lib_member(lib, imported),
+                        Imported::Lib(lib) => lib_member(lib, imported, local.span),
                         Imported::Unresolved(o) => Value::Opaque(o.clone()),
                     };
                     (local, v)
@@ -280,7 +283,7 @@ impl<'a> Evaluator<'a> {
                             Some((_, v, _)) => v.clone(),
                             None => missing_export(&i.source.1.text, "default", local.span),
                         },
-                        Imported::Lib(lib) => lib_member(lib, "default"),
+                        Imported::Lib(lib) => lib_member(lib, "default", local.span),
                         Imported::Unresolved(o) => Value::Opaque(o.clone()),
                     };
                     (local, v)
@@ -311,6 +314,7 @@ impl<'a> Evaluator<'a> {
                     message: format!("module `{spec}` could not be evaluated"),
                     help: None,
                     labels: Vec::new(),
+                    silent: false,
                 })),
             },
             ImportTarget::Missing => {
@@ -324,6 +328,7 @@ impl<'a> Evaluator<'a> {
                     message: format!("cannot find module `{spec}`"),
                     help: None,
                     labels: Vec::new(),
+                    silent: false,
                 }))
             }
             ImportTarget::Unsupported => Imported::Unresolved(Rc::new(Opaque {
@@ -332,6 +337,7 @@ impl<'a> Evaluator<'a> {
                 message: format!("cannot read module `{spec}` statically"),
                 help: Some("inline the values, or move them into a relative `.ts` module".into()),
                 labels: Vec::new(),
+                silent: false,
             })),
         }
     }
@@ -516,8 +522,8 @@ enum Imported {
     Unresolved(Rc<Opaque>),
 }
 
-fn lib_member(lib: &LibRef, name: &str) -> Value {
-    super::dsl::lib_member(lib, name)
+fn lib_member(lib: &LibRef, name: &str, span: Span) -> Value {
+    super::dsl::lib_member(lib, name, span)
 }
 
 fn namespace_object(e: &Exports) -> Value {
@@ -558,6 +564,18 @@ fn expr_span_or(e: &Expr, _fallback: Span) -> Span {
     e.span()
 }
 
+/// An opaque value for a problem that has already been reported.
+pub fn silent(span: Span) -> Value {
+    Value::Opaque(Rc::new(Opaque {
+        span,
+        code: codes::NOT_STATIC,
+        message: String::new(),
+        help: None,
+        labels: Vec::new(),
+        silent: true,
+    }))
+}
+
 /// Makes an opaque value.
 pub fn opaque(span: Span, code: Code, message: impl Into<String>, help: Option<&str>) -> Value {
     Value::Opaque(Rc::new(Opaque {
@@ -566,6 +584,7 @@ pub fn opaque(span: Span, code: Code, message: impl Into<String>, help: Option<&
         message: message.into(),
         help: help.map(str::to_owned),
         labels: Vec::new(),
+        silent: false,
     }))
 }
 

@@ -51,6 +51,8 @@ pub struct Opaque {
     pub message: String,
     pub help: Option<String>,
     pub labels: Vec<(Span, String)>,
+    /// Already reported where it arose; reaching another position adds nothing.
+    pub silent: bool,
 }
 
 /// An ordered JS object (schema.md §3.4).

@@ -1,0 +1,169 @@
+//! Evaluation fixtures: every `tests/fixtures/eval/ok/*.ts` must evaluate with no diagnostics
+//! at all; every `err/*.ts` must produce at least one diagnostic, and they are
+//! snapshotted as plain text (code, message, location, the source line with the span marked,
+//! labels, notes, help, fixes), so reviewing a snapshot diff is reviewing the user's view.
+
+use std::fmt::Write;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jazz_schema_compiler::diagnostics::Diagnostic;
+use jazz_schema_compiler::project::{Analysis, analyze};
+use jazz_schema_compiler::source::{MemoryLoader, SourceDb, Span};
+
+fn dir(kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/eval")
+        .join(kind)
+}
+
+fn files(kind: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir(kind))
+        .expect("fixture dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    v.sort();
+    v
+}
+
+fn run(path: &Path) -> Analysis {
+    let text = fs::read_to_string(path).expect("read fixture");
+    analyze(
+        &MemoryLoader::new().with("/app/schema.ts", text),
+        Path::new("/app"),
+    )
+}
+
+fn location(db: &SourceDb, span: Span) -> String {
+    let file = db.get(span.file).expect("file");
+    let lc = file.line_index.line_col_chars(&file.text, span.range.start);
+    let name = file
+        .path
+        .strip_prefix("/app")
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    format!("{name}:{}:{}", lc.line + 1, lc.col + 1)
+}
+
+fn snippet(db: &SourceDb, span: Span, label: Option<&str>, out: &mut String) {
+    let file = db.get(span.file).expect("file");
+    let idx = &file.line_index;
+    let line = idx.line_of(span.range.start);
+    let start = idx.line_start(line).unwrap_or(0) as usize;
+    let end = idx
+        .line_start(line + 1)
+        .map(|e| e as usize)
+        .unwrap_or(file.text.len());
+    let text = file
+        .text
+        .get(start..end)
+        .unwrap_or("")
+        .trim_end_matches(['\n', '\r']);
+    let col = file
+        .text
+        .get(start..span.range.start as usize)
+        .map(|s| s.chars().count())
+        .unwrap_or(0);
+    let span_end = (span.range.end as usize)
+        .min(start + text.len())
+        .max(span.range.start as usize);
+    let width = file
+        .text
+        .get(span.range.start as usize..span_end)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        .max(1);
+    let _ = writeln!(out, "{:>4} | {text}", line + 1);
+    let _ = writeln!(
+        out,
+        "     | {}{}{}",
+        " ".repeat(col),
+        "^".repeat(width),
+        label.map(|l| format!(" {l}")).unwrap_or_default()
+    );
+}
+
+fn render(db: &SourceDb, d: &Diagnostic) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message);
+    if let Some(u) = &d.upstream_message {
+        let _ = writeln!(out, "  upstream: {u}");
+    }
+    if let Some(p) = &d.primary {
+        let _ = writeln!(out, "  --> {}", location(db, p.span));
+        snippet(db, p.span, p.message.as_deref(), &mut out);
+    }
+    for l in &d.labels {
+        let _ = writeln!(out, "  ::: {}", location(db, l.span));
+        snippet(db, l.span, l.message.as_deref(), &mut out);
+    }
+    for n in &d.notes {
+        let _ = writeln!(out, "  = note: {n}");
+    }
+    if let Some(h) = &d.help {
+        let _ = writeln!(out, "  = help: {h}");
+    }
+    for f in &d.fixes {
+        let edits: Vec<String> = f
+            .edits
+            .iter()
+            .map(|e| format!("{}..{} -> {:?}", e.range.start, e.range.end, e.new_text))
+            .collect();
+        let _ = writeln!(out, "  = fix: {} [{}]", f.title, edits.join(", "));
+    }
+    out
+}
+
+#[test]
+fn ok_fixtures_have_no_diagnostics() {
+    let files = files("ok");
+    assert!(!files.is_empty());
+    for f in files {
+        let a = run(&f);
+        let rendered: Vec<String> = a.diagnostics.iter().map(|d| render(&a.db, d)).collect();
+        assert!(
+            rendered.is_empty(),
+            "{}:\n{}",
+            f.display(),
+            rendered.join("\n")
+        );
+        assert!(a.schema.is_some(), "{}: no schema", f.display());
+    }
+}
+
+#[test]
+fn err_fixtures_report_coded_diagnostics() {
+    let files = files("err");
+    assert!(files.len() >= 30);
+    for f in files {
+        let a = run(&f);
+        assert!(
+            !a.diagnostics.is_empty(),
+            "{}: expected at least one diagnostic",
+            f.display()
+        );
+        for d in &a.diagnostics {
+            assert!(
+                d.code.info().is_some(),
+                "{}: unregistered code {}",
+                f.display(),
+                d.code
+            );
+            assert!(
+                d.primary.is_some(),
+                "{}: {} has no span",
+                f.display(),
+                d.code
+            );
+        }
+        let rendered: Vec<String> = a.diagnostics.iter().map(|d| render(&a.db, d)).collect();
+        let name = f
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("fixture")
+            .to_owned();
+        insta::with_settings!({ snapshot_path => "snapshots/eval", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, rendered.join("\n"));
+        });
+    }
+}
