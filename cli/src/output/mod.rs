@@ -114,8 +114,12 @@ impl Output {
             if self.is_json() {
                 self.diagnostics.push(json::diagnostic(d, db, root));
             } else {
+                // A blank line after each report keeps consecutive reports apart.
                 let rendered = text::render(d, db, root, self.color);
-                write_line(Stream::Stderr, rendered.trim_end_matches('\n'));
+                write_line(
+                    Stream::Stderr,
+                    &format!("{}\n", rendered.trim_end_matches('\n')),
+                );
             }
         }
     }

@@ -36,20 +36,20 @@ pub fn render(d: &Diagnostic, db: &SourceDb, root: &Path, color: bool) -> String
         out.push_str(&first);
         out.push('\n');
         // Saying the same long sentence twice helps nobody: the code's title stands in.
-        if upstream.strip_prefix("Warning: ").unwrap_or(upstream) == d.message {
-            if let Some(info) = d.code.info() {
-                message = info.title.to_owned();
-            }
+        if upstream.strip_prefix("Warning: ").unwrap_or(upstream) == d.message
+            && let Some(info) = d.code.info()
+        {
+            message = info.title.to_owned();
         }
     }
     let mut labels = Vec::new();
-    if let Some(primary) = &d.primary {
-        if let Some(span) = source.span(primary.span) {
-            labels.push(LabeledSpan::new_primary_with_span(
-                primary.message.clone(),
-                span,
-            ));
-        }
+    if let Some(primary) = &d.primary
+        && let Some(span) = source.span(primary.span)
+    {
+        labels.push(LabeledSpan::new_primary_with_span(
+            primary.message.clone(),
+            span,
+        ));
     }
     for label in &d.labels {
         if let Some(span) = source.span(label.span) {

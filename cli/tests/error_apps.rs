@@ -1,0 +1,59 @@
+//! The error apps of `tests/fixtures/errors/` (schema side): `jazz validate --color=never`
+//! exactly as users see it, snapshotted before the code is checked, so a failing run still
+//! leaves its output to review. Reviewing a snapshot diff is reviewing the UX.
+
+mod support;
+
+use support::{copy_app, jazz, redact, run};
+
+fn validate(app: &str) -> String {
+    let tmp = copy_app(&format!("errors/{app}"));
+    let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 1, "{app} must be rejected:\n{}", r.stderr);
+    assert!(!r.stderr.contains('\x1b'), "{}", r.stderr);
+    format!(
+        "exit code: {}\n--- stdout\n{}--- stderr\n{}",
+        r.code,
+        redact(&r.stdout, tmp.path()),
+        redact(&r.stderr, tmp.path())
+    )
+}
+
+#[test]
+fn counter_optional() {
+    let out = validate("counter-optional");
+    insta::assert_snapshot!(out);
+    assert!(out.contains("JZ1040"), "{out}");
+}
+
+#[test]
+fn dollar_column() {
+    let out = validate("dollar-column");
+    insta::assert_snapshot!(out);
+    assert!(out.contains("JZ1010"), "{out}");
+}
+
+#[test]
+fn dynamic_construct() {
+    let out = validate("dynamic-construct");
+    insta::assert_snapshot!(out);
+    assert!(out.contains("JZ0103") || out.contains("JZ0101"), "{out}");
+}
+
+#[test]
+fn enum_duplicate() {
+    let out = validate("enum-duplicate");
+    insta::assert_snapshot!(out);
+    assert!(out.contains("JZ1022"), "{out}");
+}
+
+#[test]
+fn unknown_ref_target() {
+    let out = validate("unknown-ref-target");
+    insta::assert_snapshot!(out);
+    assert!(out.contains("JZ1016"), "{out}");
+    assert!(
+        out.contains("projects"),
+        "the help suggests the intended table: {out}"
+    );
+}
