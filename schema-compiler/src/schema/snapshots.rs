@@ -221,29 +221,27 @@ pub fn resolve_prefix<'a>(
     snapshots: &'a [Snapshot],
     input: &str,
     label: &str,
-) -> Result<&'a Snapshot, Diagnostic> {
+) -> Result<&'a Snapshot, Box<Diagnostic>> {
     let prefix = normalize_hash_input(input, label)
-        .map_err(|m| Diagnostic::error(codes::HASH_INVALID, m))?;
+        .map_err(|m| Box::new(Diagnostic::error(codes::HASH_INVALID, m)))?;
     let mut matches: Vec<&Snapshot> = unique_by_hash(snapshots)
         .into_iter()
         .filter(|s| s.hash.to_hex().starts_with(&prefix))
         .collect();
     matches.sort_by_key(|s| s.hash);
     match matches.as_slice() {
-        [] => Err(Diagnostic::error(
+        [] => Err(Box::new(Diagnostic::error(
             codes::HASH_NOT_FOUND,
             format!("No stored schema found for {label} prefix {prefix}."),
-        )),
+        ))),
         [one] => Ok(one),
         many => {
             let shorts: Vec<String> = many.iter().map(|s| s.hash.short()).collect();
-            Err(Diagnostic::error(
-                codes::HASH_AMBIGUOUS,
-                format!(
-                    "{label} prefix {prefix} is ambiguous: {}",
-                    shorts.join(", ")
-                ),
-            ))
+            let message = format!(
+                "{label} prefix {prefix} is ambiguous: {}",
+                shorts.join(", ")
+            );
+            Err(Box::new(Diagnostic::error(codes::HASH_AMBIGUOUS, message)))
         }
     }
 }

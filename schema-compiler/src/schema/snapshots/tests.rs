@@ -194,7 +194,7 @@ fn resolves_prefixes() {
     assert_eq!(found(" BFD77D25B069 "), Ok("1.json".into()));
     assert_eq!(found(STARTER_HASH), Ok("1.json".into()));
     assert_eq!(found("af1349b9f5f9a1"), Ok("3.json".into()));
-    let msg = |r: Result<String, Diagnostic>| r.map_err(|d| (d.code.to_string(), d.message));
+    let msg = |r: Result<String, Box<Diagnostic>>| r.map_err(|d| (d.code.to_string(), d.message));
     assert_eq!(
         msg(found("000000000000")),
         Err((

@@ -26,11 +26,10 @@ pub fn from_json_text(text: &str) -> Result<WasmSchema, WasmJsonError> {
     if let (Some(marker), Some(JsonValue::Object(inner))) = (
         field(members, "__jazzRuntimeSchema"),
         field(members, "schema"),
-    ) {
-        if matches!(marker, JsonValue::Number(_)) {
-            // Upstream's untagged enum tries the envelope first, then the bare schema.
-            return read_schema(inner).or_else(|e| read_schema(members).map_err(|_| e));
-        }
+    ) && matches!(marker, JsonValue::Number(_))
+    {
+        // Upstream's untagged enum tries the envelope first, then the bare schema.
+        return read_schema(inner).or_else(|e| read_schema(members).map_err(|_| e));
     }
     read_schema(members)
 }
