@@ -372,23 +372,21 @@ pub fn slice(
         );
     }
     for (a, s) in &args {
-        if let Value::Str(t) = a {
-            if !app.table_names.iter().any(|n| **n == *t.text) {
-                let msg = format!("slice(...) references unknown table \"{}\".", t.text);
-                let mut d = Diagnostic::error(codes::SLICE_UNKNOWN, msg.clone())
-                    .upstream(msg)
-                    .at(*s);
-                if let Some(sugg) =
-                    did_you_mean(&t.text, app.table_names.iter().map(String::as_str))
-                {
-                    d = d.help(format!("did you mean \"{sugg}\"?")).fix(
-                        format!("Replace with \"{sugg}\""),
-                        *s,
-                        format!("\"{sugg}\""),
-                    );
-                }
-                ev.push(d);
+        if let Value::Str(t) = a
+            && !app.table_names.iter().any(|n| **n == *t.text)
+        {
+            let msg = format!("slice(...) references unknown table \"{}\".", t.text);
+            let mut d = Diagnostic::error(codes::SLICE_UNKNOWN, msg.clone())
+                .upstream(msg)
+                .at(*s);
+            if let Some(sugg) = did_you_mean(&t.text, app.table_names.iter().map(String::as_str)) {
+                d = d.help(format!("did you mean \"{sugg}\"?")).fix(
+                    format!("Replace with \"{sugg}\""),
+                    *s,
+                    format!("\"{sugg}\""),
+                );
             }
+            ev.push(d);
         }
     }
     Value::App(app)
@@ -414,10 +412,7 @@ pub fn json_schema_arg(
                 None
             }
         },
-        Value::Object(_) => match super::tojson::to_json(ev, v, *s) {
-            Some(j) => Some(j),
-            None => None,
-        },
+        Value::Object(_) => super::tojson::to_json(ev, v, *s),
         other => {
             let msg = "JSON schema must be an object or implement ~standard.jsonSchema.";
             ev.push(

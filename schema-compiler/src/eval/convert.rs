@@ -49,17 +49,17 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
         ev.push(d);
         None
     };
-    if let Value::Str(s) = v {
-        if s.lone_surrogate {
-            ev.push(
-                Diagnostic::error(
-                    codes::LONE_SURROGATE,
-                    "this string contains an unpaired UTF-16 surrogate, which the server rejects",
-                )
-                .at(span),
-            );
-            return None;
-        }
+    if let Value::Str(s) = v
+        && s.lone_surrogate
+    {
+        ev.push(
+            Diagnostic::error(
+                codes::LONE_SURROGATE,
+                "this string contains an unpaired UTF-16 surrogate, which the server rejects",
+            )
+            .at(span),
+        );
+        return None;
     }
     match kind {
         ColKind::Text => match v {
@@ -107,7 +107,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
                     );
                 }
             };
-            if n.fract() == 0.0 && n >= -2_147_483_648.0 && n <= 2_147_483_647.0 {
+            if n.fract() == 0.0 && (-2_147_483_648.0..=2_147_483_647.0).contains(&n) {
                 Some(IrValue::Integer(n as i32))
             } else {
                 let msg = format!(

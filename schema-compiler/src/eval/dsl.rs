@@ -540,10 +540,10 @@ fn collect_builders(ev: &Evaluator<'_>, def: &Value) -> Vec<(BuilderId, BuilderS
             _ => continue,
         };
         for (_, c) in &cols.props {
-            if let Value::Builder(id) = c {
-                if let Some(b) = ev.builders.get(id.0) {
-                    out.push((*id, b.clone()));
-                }
+            if let Value::Builder(id) = c
+                && let Some(b) = ev.builders.get(id.0)
+            {
+                out.push((*id, b.clone()));
             }
         }
     }

@@ -632,25 +632,29 @@ impl Evaluator<'_> {
 
     /// JZ0108 for assignments to (or `delete` of) members of schema objects.
     fn check_assign_target(&mut self, target: &Pat, span: Span) {
-        if let Pat::Expr(e) = target {
-            if let Some(root) = member_root(e) {
-                if let Some(super::module::Binding::Value(v)) = self.scope.get(&*root.name) {
-                    if matches!(
-                        v,
-                        Value::Object(_)
-                            | Value::Array(_)
-                            | Value::Table(_)
-                            | Value::App(_)
-                            | Value::Builder(_)
-                    ) {
-                        self.push(
-                            Diagnostic::error(codes::MUTATION, format!("`{}` is mutated; jazz evaluates the schema from its literals only", root.name))
-                                .at(span)
-                                .help("build the object in one literal with spreads"),
-                        );
-                    }
-                }
-            }
+        if let Pat::Expr(e) = target
+            && let Some(root) = member_root(e)
+            && let Some(super::module::Binding::Value(v)) = self.scope.get(&*root.name)
+            && matches!(
+                v,
+                Value::Object(_)
+                    | Value::Array(_)
+                    | Value::Table(_)
+                    | Value::App(_)
+                    | Value::Builder(_)
+            )
+        {
+            self.push(
+                Diagnostic::error(
+                    codes::MUTATION,
+                    format!(
+                        "`{}` is mutated; jazz evaluates the schema from its literals only",
+                        root.name
+                    ),
+                )
+                .at(span)
+                .help("build the object in one literal with spreads"),
+            );
         }
     }
 

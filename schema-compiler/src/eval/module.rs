@@ -344,16 +344,16 @@ impl<'a> Evaluator<'a> {
 
     /// Looks a name up in module scope, then among the globals.
     pub fn lookup(&mut self, name: &str, span: Span) -> Value {
-        if let Some(at) = self.reassigned.get(name).copied() {
-            if matches!(self.scope.get(name), Some(Binding::Value(_))) {
-                return opaque(
-                    span,
-                    codes::MUTATION,
-                    format!("`{name}` is reassigned, so its value cannot be known statically"),
-                    Some("declare it with `const` and build the value in one literal with spreads"),
-                )
-                .with_label(at, "reassigned here");
-            }
+        if let Some(at) = self.reassigned.get(name).copied()
+            && matches!(self.scope.get(name), Some(Binding::Value(_)))
+        {
+            return opaque(
+                span,
+                codes::MUTATION,
+                format!("`{name}` is reassigned, so its value cannot be known statically"),
+                Some("declare it with `const` and build the value in one literal with spreads"),
+            )
+            .with_label(at, "reassigned here");
         }
         match self.scope.get(name) {
             Some(Binding::Value(Value::Opaque(o)))
