@@ -57,3 +57,43 @@ fn unknown_ref_target() {
         "the help suggests the intended table: {out}"
     );
 }
+
+#[test]
+fn json_diagnostics_carry_positions_and_upstream_text() {
+    let tmp = copy_app("errors/unknown-ref-target");
+    let r = run(jazz(tmp.path()).args(["validate", "--format=json", "--color=always"]));
+    assert_eq!(r.code, 1);
+    let v = support::envelope(&r.stdout, "validate", 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "JZ1016");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "schema.ts");
+    assert_eq!(
+        d["range"]["start"],
+        serde_json::json!({ "line": 7, "column": 22 })
+    );
+    assert_eq!(
+        d["range"]["end"],
+        serde_json::json!({ "line": 7, "column": 31 })
+    );
+    let [start, end] =
+        [&d["byte_range"][0], &d["byte_range"][1]].map(|n| n.as_u64().expect("offset"));
+    assert_eq!(end - start, "\"project\"".len() as u64);
+    assert!(
+        d["help"].as_str().is_some_and(|h| h.contains("projects")),
+        "{d}"
+    );
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({ "errors": 1, "warnings": 0 })
+    );
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+
+    let tmp = copy_app("errors/dollar-column");
+    let r = run(jazz(tmp.path()).args(["validate", "--format=json"]));
+    let v = support::envelope(&r.stdout, "validate", 1);
+    assert_eq!(
+        v["diagnostics"][0]["upstream_message"],
+        "Column name \"$owner\" is reserved for magic columns. Names starting with \"$\" are reserved for system fields."
+    );
+}
