@@ -313,3 +313,15 @@ fn legacy_table_calls() {
         "bfd77d25b0696da75df2ca82ab129c6289432decaaad8b86adcb31a366bdd217"
     );
 }
+
+#[test]
+fn timestamp_defaults_take_upstreams_text_round_trip() {
+    // JS prints 2**60 as 1152921504606847000, and that decimal is what serde stores.
+    let (_, json) = hash_of(&app(
+        "export const app = s.defineApp({ t: s.table({ at: s.timestamp().default(2 ** 60) }) });",
+    ));
+    assert!(
+        json.contains(r#"{"type":"Timestamp","value":1152921504606847000}"#),
+        "{json}"
+    );
+}

@@ -107,8 +107,8 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
                     );
                 }
             };
-            if n.fract() == 0.0 && (-2_147_483_648.0..=2_147_483_647.0).contains(&n) {
-                Some(IrValue::Integer(n as i32))
+            if let Some(i) = crate::schema::hash::serde_num::i32_from_js(n) {
+                Some(IrValue::Integer(i))
             } else {
                 let msg = format!(
                     "Integer values must be signed 32-bit integers between -2147483648 and 2147483647; received {}",
@@ -167,10 +167,13 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
                     None,
                 );
             }
-            Some(IrValue::Timestamp(ms as u64))
+            // Through upstream's text round trip: `2**60` is stored as 1152921504606847000.
+            crate::schema::hash::serde_num::timestamp_from_js(ms).map(IrValue::Timestamp)
         }
         ColKind::Ref { .. } => match v {
-            Value::Str(s) if parse_uuid(&s.text) => Some(IrValue::Uuid(s.text.to_string())),
+            Value::Str(s) if crate::schema::hash::parse_uuid(&s.text).is_some() => {
+                Some(IrValue::Uuid(s.text.to_string()))
+            }
             Value::Str(s) => err(
                 ev,
                 codes::DEFAULT_UUID,
@@ -320,28 +323,5 @@ fn json_string_default(ev: &mut Evaluator<'_>, s: &str, span: Span) -> Option<Ir
             );
             None
         }
-    }
-}
-
-/// UUID forms the Rust `uuid` crate parses: hyphenated, simple, braced, `urn:uuid:`.
-pub fn parse_uuid(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    let body = lower.strip_prefix("urn:uuid:").unwrap_or(&lower);
-    let body = body
-        .strip_prefix('{')
-        .and_then(|b| b.strip_suffix('}'))
-        .unwrap_or(body);
-    let hex = |t: &str| t.bytes().all(|b| b.is_ascii_hexdigit());
-    match body.len() {
-        32 => hex(body),
-        36 => {
-            let parts: Vec<&str> = body.split('-').collect();
-            parts.len() == 5
-                && [8, 4, 4, 4, 12]
-                    .iter()
-                    .zip(&parts)
-                    .all(|(n, p)| p.len() == *n && hex(p))
-        }
-        _ => false,
     }
 }

@@ -79,10 +79,14 @@ pub enum ColumnType {
     Array(Box<ColumnType>),
     /// Rust-only; never produced from the DSL.
     Row(Vec<Column>),
-    Enum { variants: Vec<String> },
+    Enum {
+        variants: Vec<String>,
+    },
     Double,
     Bytea,
-    Json { schema: Option<JsonValue> },
+    Json {
+        schema: Option<JsonValue>,
+    },
     /// Rust-only; never produced from the DSL.
     BatchId,
 }

@@ -9,6 +9,6 @@ pub mod json;
 pub mod snapshots;
 pub mod wasm_json;
 
-pub use hash::{schema_hash, SchemaHash};
+pub use hash::{SchemaHash, schema_hash};
 pub use ir::*;
 pub use json::JsonValue;
