@@ -21,10 +21,9 @@ impl Code {
     /// Parses `JZ1002`, `jz1002` or `1002`. `None` when malformed.
     pub fn parse(s: &str) -> Option<Code> {
         let t = s.trim();
-        let digits = if t.len() >= 2 && t[..2].eq_ignore_ascii_case("jz") {
-            &t[2..]
-        } else {
-            t
+        let digits = match t.get(..2) {
+            Some(p) if p.eq_ignore_ascii_case("jz") => t.get(2..).unwrap_or(""),
+            _ => t,
         };
         if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -312,6 +311,8 @@ mod tests {
         assert_eq!(Code::parse("1002"), Some(Code(1002)));
         assert_eq!(Code::parse("JZ12"), None);
         assert_eq!(Code::parse("JZ10020"), None);
+        assert_eq!(Code::parse("😀😀"), None);
+        assert_eq!(Code::parse("é1002"), None);
         assert_eq!(Code(101).to_string(), "JZ0101");
     }
 
