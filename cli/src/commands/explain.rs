@@ -1,7 +1,7 @@
 //! `jazz explain <code>` and `jazz explain --list` (cli-and-server.md §1.9.10): print the
 //! registry text of diagnostic codes. The registry itself lives in the core.
 
-use jazz_schema_compiler::diagnostics::{Code, CodeInfo, REGISTRY};
+use jazz_schema_compiler::diagnostics::{Code, CodeInfo, all_codes};
 use serde_json::json;
 
 use super::{Context, Outcome};
@@ -9,7 +9,7 @@ use crate::args::ExplainArgs;
 
 pub fn run(ctx: &mut Context, args: &ExplainArgs) -> Outcome {
     if args.list {
-        for info in REGISTRY {
+        for info in all_codes() {
             ctx.out.result(&format!(
                 "{}  {:<7}  {}",
                 info.code,
@@ -17,7 +17,7 @@ pub fn run(ctx: &mut Context, args: &ExplainArgs) -> Outcome {
                 info.title
             ));
         }
-        return Outcome::ok(REGISTRY.iter().map(entry).collect());
+        return Outcome::ok(all_codes().map(entry).collect());
     }
     let arg = args.code.as_deref().unwrap_or_default();
     // `Code::parse` slices the first two bytes, so only ASCII may reach it.

@@ -2,12 +2,12 @@
 //!
 //! Every problem the compiler finds is a [`Diagnostic`] with a stable [`Code`]: `JZ0xxx`
 //! syntax/evaluation, `JZ1xxx` schema, `JZ2xxx` permissions, `JZ3xxx` migrations, `JZ9xxx`
-//! internal. The registry ([`registry`]) holds each code's title, default severity and docs, which
+//! internal. The registry (`registry`) holds each code's title, default severity and docs, which
 //! `jazz explain` prints. Rendering (miette, JSON, LSP) happens at the edges, not here.
 
 mod registry;
 
-pub use registry::{CodeInfo, REGISTRY};
+pub use registry::{CodeInfo, all as all_codes};
 
 use std::fmt;
 

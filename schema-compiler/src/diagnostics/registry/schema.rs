@@ -1,30 +1,13 @@
-//! The code registry: every diagnostic code with its default severity, title and docs.
-//! `jazz explain <code>` prints these; codes are never reused.
+//! Registry entries for syntax/evaluation (`JZ0xxx`), schema (`JZ1xxx`) and internal (`JZ9xxx`)
+//! codes.
 
-use super::{Code, Severity};
-
-/// A registered code.
-#[derive(Debug)]
-pub struct CodeInfo {
-    pub code: Code,
-    pub severity: Severity,
-    pub title: &'static str,
-    pub docs: &'static str,
-}
-
-const fn e(code: u16, severity: Severity, title: &'static str, docs: &'static str) -> CodeInfo {
-    CodeInfo {
-        code: Code(code),
-        severity,
-        title,
-        docs,
-    }
-}
+use super::{CodeInfo, e};
+use crate::diagnostics::Severity;
 
 use Severity::{Error as E, Warning as W};
 
-/// All codes, sorted by number.
-pub static REGISTRY: &[CodeInfo] = &[
+/// Sorted by number.
+pub static CODES: &[CodeInfo] = &[
     e(
         1,
         E,
@@ -398,33 +381,3 @@ pub static REGISTRY: &[CodeInfo] = &[
         "The compiler hit a broken invariant. This is a bug in jazz; please report it with the input that triggered it.",
     ),
 ];
-
-pub(super) fn lookup(code: Code) -> Option<&'static CodeInfo> {
-    REGISTRY
-        .binary_search_by_key(&code, |i| i.code)
-        .ok()
-        .and_then(|i| REGISTRY.get(i))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn registry_is_sorted_and_unique() {
-        for w in REGISTRY.windows(2) {
-            assert!(w[0].code < w[1].code, "{} then {}", w[0].code, w[1].code);
-        }
-    }
-
-    #[test]
-    fn every_entry_has_docs() {
-        for i in REGISTRY {
-            assert!(
-                !i.title.is_empty() && i.docs.len() > 20,
-                "{} needs docs",
-                i.code
-            );
-        }
-    }
-}
