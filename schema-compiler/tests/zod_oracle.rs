@@ -3,7 +3,8 @@
 //! exact version pinned in `tests/zod-oracle/package.json`) gives for
 //! `z.toJSONSchema(<case>, { target: "draft-07" })`.
 //!
-//! Needs Node and the oracle's dependencies: `npm ci --prefix schema-compiler/tests/zod-oracle`.
+//! Needs Node and npm; the oracle's pinned dependencies are installed with `npm ci` on first run
+//! (`npm ci --prefix schema-compiler/tests/zod-oracle`, which `.ci/run` also does).
 //! It is never skipped: without them it fails and says so.
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,18 @@ fn case_lines(text: &str) -> Vec<&str> {
 }
 
 fn run_oracle(dir: &Path) -> String {
+    if !dir.join("node_modules/zod/package.json").is_file() {
+        // A fresh checkout: install the pinned zod from the lock file (npm registry only).
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(dir)
+            .status()
+            .unwrap_or_else(|e| panic!("zod oracle: cannot run `npm` ({e}); {SETUP}"));
+        assert!(
+            status.success(),
+            "zod oracle: `npm ci` failed ({status}); {SETUP}"
+        );
+    }
     assert!(
         dir.join("node_modules/zod/package.json").is_file(),
         "zod oracle: {} has no node_modules/zod; {SETUP}",
