@@ -9,10 +9,11 @@ use crate::schema::enum_order::{is_collation_sensitive, sort_variants};
 use crate::schema::{Column, JsonValue, MergeStrategy, Table, WasmSchema};
 use crate::source::Span;
 
-use super::builder::Merge;
+use super::builder::{BuilderState, Merge};
 use super::date::{DateParse, date_utc, parse_date_string, time_clip};
 use super::expr::to_number;
 use super::module::{Evaluator, opaque};
+use super::symbols::{ColumnSymbol, RefSite, TableSymbol};
 use super::value::{AppValue, Object, TableDef, Value};
 
 /// Builds a WasmSchema from a definition object now (defineApp, or at the end of evaluation).
@@ -51,6 +52,14 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
             );
             continue;
         }
+        ev.symbols.add_table(TableSymbol {
+            name: name.clone(),
+            key: key_span,
+            body: match t {
+                Value::Table(t) => Some(t.span),
+                _ => None,
+            },
+        });
         let (cols, indexed) = match t {
             Value::Table(t) => (t.columns.clone(), t.indexed.clone()),
             Value::Object(c) => (c.clone(), None),
@@ -124,6 +133,7 @@ fn build_table(
                 let Some(b) = ev.builders.get(id.0).cloned() else {
                     continue;
                 };
+                record_column(ev, name, cname, cspan, &b);
                 let mut col = Column::new(cname.clone(), b.kind.column_type());
                 col.nullable = b.nullable;
                 col.references = b.kind.references().map(|(t, _)| t.to_owned());
@@ -170,6 +180,23 @@ fn build_table(
         columns,
         indexed_columns,
     })
+}
+
+/// Records a column's definition site, and its `s.ref` site if it has one.
+fn record_column(ev: &mut Evaluator<'_>, table: &str, name: &str, key: Span, b: &BuilderState) {
+    ev.symbols.add_column(ColumnSymbol {
+        table: table.to_owned(),
+        name: name.to_owned(),
+        key,
+        builder: b.span,
+    });
+    if let Some((target, span)) = b.kind.references() {
+        ev.symbols.add_ref(RefSite {
+            table: target.to_owned(),
+            span,
+            column: (table.to_owned(), name.to_owned()),
+        });
+    }
 }
 
 fn name_checks(ev: &mut Evaluator<'_>, name: &str, span: Span, what: &str) {

@@ -508,6 +508,7 @@ fn call_jazz(
                 return silent(span);
             };
             let frozen = collect_builders(ev, def);
+            ev.symbols.add_app(span);
             let app = Rc::new(AppValue {
                 table_names: schema.tables.iter().map(|t| t.name.clone()).collect(),
                 schema,

@@ -18,6 +18,7 @@ mod dsl;
 mod export;
 mod expr;
 mod module;
+pub mod symbols;
 mod tojson;
 mod value;
 pub mod zod;
@@ -33,6 +34,8 @@ use crate::source::{SourceDb, SourceLoader};
 pub struct SchemaOutput {
     pub schema: Option<WasmSchema>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the schema's tables, columns and refs are defined.
+    pub symbols: symbols::SchemaSymbols,
 }
 
 /// Evaluates `schema_file` (and what it imports) and builds the schema.
@@ -43,11 +46,13 @@ pub fn evaluate_schema(
 ) -> SchemaOutput {
     let mut ev = module::Evaluator::new(loader, db);
     let schema = ev.run_schema(schema_file);
+    let symbols = std::mem::take(&mut ev.symbols);
     let mut diagnostics = ev.finish();
     dedup(&mut diagnostics);
     SchemaOutput {
         schema,
         diagnostics,
+        symbols,
     }
 }
 

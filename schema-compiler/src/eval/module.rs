@@ -55,6 +55,8 @@ pub struct Evaluator<'a> {
     pub reassigned: HashMap<Rc<str>, Span>,
     /// The file being evaluated.
     pub file: FileId,
+    /// Definition sites seen while building schemas (for editor queries).
+    pub symbols: super::symbols::SchemaSymbols,
 }
 
 impl<'a> Evaluator<'a> {
@@ -70,6 +72,7 @@ impl<'a> Evaluator<'a> {
             scope: HashMap::new(),
             reassigned: HashMap::new(),
             file: FileId(0),
+            symbols: Default::default(),
         }
     }
 

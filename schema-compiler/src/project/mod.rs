@@ -3,6 +3,7 @@
 //! never the phases directly.
 
 mod discover;
+pub mod query;
 
 pub use discover::{Discovery, discover};
 
@@ -25,6 +26,8 @@ pub struct Analysis {
     pub schema: Option<WasmSchema>,
     /// All diagnostics, in a stable order (file, then position).
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the schema's tables, columns and refs are defined (for [`query`]).
+    pub symbols: crate::eval::symbols::SchemaSymbols,
 }
 
 impl Analysis {
@@ -55,6 +58,7 @@ pub fn analyze(loader: &dyn SourceLoader, root: &Path) -> Analysis {
             let out = crate::eval::evaluate_schema(loader, &schema_file, &mut analysis.db);
             analysis.schema = out.schema;
             analysis.diagnostics = out.diagnostics;
+            analysis.symbols = out.symbols;
             analysis.schema_file = Some(schema_file);
             analysis.permissions_file = permissions_file;
         }

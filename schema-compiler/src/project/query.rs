@@ -1,0 +1,274 @@
+//! Editor questions about an [`Analysis`], answered from the definition sites the evaluator
+//! recorded ([`SchemaSymbols`]): what is at an offset, where it is defined, every use of it,
+//! the edits that rename it, a hover text, document outlines, folds and inlay hints.
+//! Completion lives in `complete`.
+//!
+//! Everything is in core terms (files, byte ranges, [`TextEdit`]s); the language server only
+//! converts the answers. Nothing here walks syntax: a fact that is not recorded is not known.
+
+mod complete;
+mod present;
+
+pub use complete::{Completion, CompletionKind};
+pub use present::{InlayHint, OutlineItem, OutlineKind};
+
+use crate::diagnostics::TextEdit;
+use crate::eval::symbols::SchemaSymbols;
+use crate::schema::json::{number_to_js_string, write_js_string};
+use crate::schema::{Column, Table, Value, schema_hash};
+use crate::source::{FileId, Span, TextRange};
+
+use super::Analysis;
+
+/// A schema entity an editor position can denote.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Symbol {
+    Table(String),
+    Column {
+        table: String,
+        column: String,
+    },
+    /// A `defineApp(...)` call: hovering it shows the schema hash.
+    App,
+}
+
+/// A symbol and the source range that denotes it at the queried offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolAt {
+    pub symbol: Symbol,
+    pub span: Span,
+}
+
+/// Why a rename cannot be done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenameError {
+    /// Only tables and columns can be renamed.
+    NotRenamable,
+    /// The new name is empty, starts with `$`, or contains a quote, backslash or line break.
+    InvalidName(String),
+    /// A table or column of that name already exists.
+    Taken(String),
+}
+
+impl Analysis {
+    fn symbols(&self) -> &SchemaSymbols {
+        &self.symbols
+    }
+
+    /// The table or column defined or referenced at `offset` of `file`, or the app built there.
+    /// Definitions and refs are preferred over the enclosing `defineApp` call.
+    pub fn symbol_at(&self, file: FileId, offset: u32) -> Option<SymbolAt> {
+        let hit = |s: &Span| s.file == file && s.range.contains(offset);
+        let syms = self.symbols();
+        if let Some(c) = syms.columns.iter().find(|c| hit(&c.key)) {
+            return Some(SymbolAt {
+                symbol: Symbol::Column {
+                    table: c.table.clone(),
+                    column: c.name.clone(),
+                },
+                span: c.key,
+            });
+        }
+        if let Some(t) = syms.tables.iter().find(|t| hit(&t.key)) {
+            return Some(SymbolAt {
+                symbol: Symbol::Table(t.name.clone()),
+                span: t.key,
+            });
+        }
+        if let Some(r) = syms.refs.iter().find(|r| hit(&r.span)) {
+            return Some(SymbolAt {
+                symbol: Symbol::Table(r.table.clone()),
+                span: r.span,
+            });
+        }
+        syms.apps.iter().find(|s| hit(s)).map(|s| SymbolAt {
+            symbol: Symbol::App,
+            span: *s,
+        })
+    }
+
+    /// Where a symbol is defined (the key that names a table or column; the app's call).
+    pub fn definition(&self, symbol: &Symbol) -> Option<Span> {
+        let syms = self.symbols();
+        match symbol {
+            Symbol::Table(name) => syms.tables.iter().find(|t| &t.name == name).map(|t| t.key),
+            Symbol::Column { table, column } => syms
+                .columns
+                .iter()
+                .find(|c| &c.table == table && &c.name == column)
+                .map(|c| c.key),
+            Symbol::App => syms.apps.first().copied(),
+        }
+    }
+
+    /// Every place that names `symbol`, the definition first when `with_definition`.
+    pub fn references(&self, symbol: &Symbol, with_definition: bool) -> Vec<Span> {
+        let syms = self.symbols();
+        let mut out: Vec<Span> = Vec::new();
+        if with_definition && let Some(d) = self.definition(symbol) {
+            out.push(d);
+        }
+        if let Symbol::Table(name) = symbol {
+            out.extend(
+                syms.refs
+                    .iter()
+                    .filter(|r| &r.table == name)
+                    .map(|r| r.span),
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|s| seen.insert(*s));
+        out
+    }
+
+    /// The edits that rename a table or column everywhere it is named. Quoted keys and ref
+    /// strings keep their quotes. Renaming changes the schema hash: the caller should say so.
+    pub fn rename(&self, symbol: &Symbol, new_name: &str) -> Result<Vec<TextEdit>, RenameError> {
+        if new_name.is_empty()
+            || new_name.starts_with('$')
+            || new_name.contains(['"', '\'', '`', '\\', '\n', '\r'])
+        {
+            return Err(RenameError::InvalidName(new_name.to_owned()));
+        }
+        let schema = self.schema.as_ref();
+        match symbol {
+            Symbol::App => return Err(RenameError::NotRenamable),
+            Symbol::Table(_) if schema.and_then(|s| s.table(new_name)).is_some() => {
+                return Err(RenameError::Taken(new_name.to_owned()));
+            }
+            Symbol::Column { table, .. }
+                if schema
+                    .and_then(|s| s.table(table))
+                    .and_then(|t| t.column(new_name))
+                    .is_some() =>
+            {
+                return Err(RenameError::Taken(new_name.to_owned()));
+            }
+            _ => {}
+        }
+        let identifier = is_identifier(new_name);
+        Ok(self
+            .references(symbol, true)
+            .into_iter()
+            .map(|span| {
+                let text = self.db.slice(span);
+                let quoted = text.starts_with(['"', '\'']) && text.len() >= 2;
+                let (range, new_text) = if quoted {
+                    (
+                        TextRange::new(span.range.start + 1, span.range.end - 1),
+                        new_name.to_owned(),
+                    )
+                } else if identifier {
+                    (span.range, new_name.to_owned())
+                } else {
+                    (span.range, format!("\"{new_name}\""))
+                };
+                TextEdit {
+                    file: span.file,
+                    range,
+                    new_text,
+                }
+            })
+            .collect())
+    }
+
+    /// A Markdown description of a symbol: a column's type, nullability, default and ref
+    /// target; a table's columns; the app's schema hash.
+    pub fn hover(&self, symbol: &Symbol) -> Option<String> {
+        let schema = self.schema.as_ref()?;
+        match symbol {
+            Symbol::Table(name) => schema.table(name).map(table_summary),
+            Symbol::Column { table, column } => schema
+                .table(table)
+                .and_then(|t| t.column(column))
+                .map(|c| format!("```\n{table}.{}\n```\n", column_summary(c))),
+            Symbol::App => Some(match self.valid_schema() {
+                Some(s) => format!(
+                    "**schema hash** `{}`\n\n{} tables",
+                    schema_hash(s).to_hex(),
+                    s.tables.len()
+                ),
+                None => "**schema hash**: not available while the project has errors".into(),
+            }),
+        }
+    }
+
+    /// The recorded fold of each table built by `s.table({...})` in `file`.
+    pub fn folds(&self, file: FileId) -> Vec<TextRange> {
+        self.symbols()
+            .tables
+            .iter()
+            .filter_map(|t| t.body)
+            .filter(|b| b.file == file)
+            .map(|b| b.range)
+            .collect()
+    }
+}
+
+/// `name: type, nullable, default …, references …` for one column.
+fn column_summary(c: &Column) -> String {
+    let mut s = format!("{}: {}", c.name, c.column_type.describe());
+    s.push_str(if c.nullable {
+        ", nullable"
+    } else {
+        ", not null"
+    });
+    if let Some(d) = &c.default {
+        s.push_str(&format!(", default {}", default_text(d)));
+    }
+    if let Some(m) = c.merge_strategy {
+        s.push_str(&format!(", merge {}", m.as_str()));
+    }
+    if let Some(r) = &c.references {
+        s.push_str(&format!(", references {r}"));
+    }
+    s
+}
+
+/// A default as it would be written in TypeScript.
+fn default_text(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Integer(n) => n.to_string(),
+        Value::BigInt(n) => n.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Text(t) | Value::Uuid(t) => {
+            let mut out = String::new();
+            write_js_string(&mut out, t);
+            out
+        }
+        Value::Timestamp(ms) => format!("new Date({ms})"),
+        Value::Double(x) => number_to_js_string(*x),
+        Value::Array(items) | Value::Row(items) => {
+            let items: Vec<String> = items.iter().map(default_text).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Bytea(b) => format!("<{} bytes>", b.len()),
+        Value::BatchId(_) => "<batch id>".into(),
+    }
+}
+
+fn table_summary(t: &Table) -> String {
+    let mut s = format!("**table** `{}`\n\n```\n", t.name);
+    for c in &t.columns {
+        s.push_str(&column_summary(c));
+        s.push('\n');
+    }
+    s.push_str("```\n");
+    if let Some(idx) = &t.indexed_columns {
+        s.push_str(&format!("\nindexed: {}\n", idx.join(", ")));
+    }
+    s
+}
+
+/// A JS identifier in the ASCII subset (anything else is written as a quoted key).
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+#[cfg(test)]
+mod tests;
