@@ -324,6 +324,27 @@ mod tests {
     }
 
     #[test]
+    fn generated_apps_compile_without_diagnostics() {
+        use jazz_schema_compiler::project::analyze;
+        use jazz_schema_compiler::source::MemoryLoader;
+        use std::path::Path;
+
+        // A benchmark of an app with errors would measure the error path, not the hash.
+        for seed in 1..=5 {
+            let text = generate_app(60, seed);
+            let loader = MemoryLoader::new().with("/app/schema.ts", text.as_str());
+            let analysis = analyze(&loader, Path::new("/app"));
+            let codes: Vec<_> = analysis.diagnostics.iter().map(|d| d.code).collect();
+            assert!(codes.is_empty(), "seed {seed}: {codes:?}");
+            assert_eq!(
+                analysis.schema.map(|s| s.tables.len()),
+                Some(60),
+                "seed {seed}"
+            );
+        }
+    }
+
+    #[test]
     fn ref_columns_are_named_after_their_target() {
         assert_eq!(singular("projects"), "project");
         assert_eq!(singular("projects2"), "project2");
