@@ -11,6 +11,7 @@
 
 pub mod diagnostics;
 pub mod eval;
+pub mod migrations;
 pub mod project;
 pub mod schema;
 pub mod source;

@@ -86,7 +86,7 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
     Some(schema)
 }
 
-fn build_table(
+pub(super) fn build_table(
     ev: &mut Evaluator<'_>,
     name: &str,
     span: Span,

@@ -8,7 +8,8 @@
 //! - `dsl.rs`: calls into jazz-tools, zod and the few globals we model;
 //! - `build.rs`: turning definitions and builders into the schema IR, with the schema checks;
 //! - `convert.rs`: default values by column type (schema.md §4.3);
-//! - `export.rs`: choosing the export that is the schema (schema.md §1.4).
+//! - `export.rs`: choosing the export that is the schema (schema.md §1.4);
+//! - `migration.rs`: the witness schemas of a migration file (migrations.md §4.1).
 
 mod build;
 mod builder;
@@ -17,6 +18,7 @@ pub mod date;
 mod dsl;
 mod export;
 mod expr;
+pub mod migration;
 mod module;
 pub mod symbols;
 mod tojson;

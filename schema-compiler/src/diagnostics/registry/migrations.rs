@@ -1,6 +1,347 @@
-//! Registry entries for migrations codes (`JZ3xxx`).
+//! Registry entries for migrations codes (`JZ3xxx`, migrations.md §4.3). The constants that
+//! name them live in `migrations::codes`.
 
-use super::CodeInfo;
+use super::{CodeInfo, e};
+use crate::diagnostics::Severity;
+
+use Severity::{Error as E, Hint as H, Info as I, Warning as W};
 
 /// Sorted by number.
-pub static CODES: &[CodeInfo] = &[];
+pub static CODES: &[CodeInfo] = &[
+    e(
+        3001,
+        E,
+        "invalid migration export",
+        "A migration file must `export default s.defineMigration({...})` (or `export const migration = ...`) with string `fromHash` and `toHash` and object `from` and `to` witnesses. Upstream's `migrations push` cannot read the file otherwise.",
+    ),
+    e(
+        3002,
+        E,
+        "unsupported expression in a migration file",
+        "Migration files are read statically and never run. Sections, ops and defaults must be literals, `const` bindings, spreads, `s.add.*`, `s.drop.*`, `s.renameFrom` and `s.renameTableFrom` calls. Write the value out as a literal.",
+    ),
+    e(
+        3003,
+        E,
+        "malformed schema hash in a migration file",
+        "`fromHash` and `toHash` must be 12 to 64 lowercase hex characters: the prefix of the schema hashes the migration connects.",
+    ),
+    e(
+        3004,
+        E,
+        "migration file is for another edge",
+        "The hashes written in the file are not prefixes of the edge being pushed (or of the edge in the file name). The file was probably generated for another pair of schemas; regenerate it with `jazz migrations create --fromHash <from> --toHash <to>`.",
+    ),
+    e(
+        3005,
+        W,
+        "migration file name does not match the edge pattern",
+        "`migrations push` finds a file by `-<from12>-<to12>.ts` in its name. A file named otherwise is never found, so keep the `<timestamp>-<name>-<from12>-<to12>.ts` shape.",
+    ),
+    e(
+        3006,
+        E,
+        "several migration files for one edge",
+        "Exactly one migration file may exist for an edge; `migrations push` refuses to choose. Delete or merge the extra files.",
+    ),
+    e(
+        3007,
+        H,
+        "rename(...) is deprecated",
+        "`s.rename(\"old\")` is the deprecated spelling of `s.renameFrom(\"old\")`. Both mean the same.",
+    ),
+    e(
+        3101,
+        E,
+        "createTables names a table that is not new",
+        "`createTables` may only mention tables that exist in the `to` witness and not in the `from` witness.",
+    ),
+    e(
+        3102,
+        E,
+        "dropTables names a table that is not removed",
+        "`dropTables` may only mention tables that exist in the `from` witness and not in the `to` witness.",
+    ),
+    e(
+        3103,
+        E,
+        "a new table is not covered",
+        "Every table that exists only in the `to` witness must appear in `createTables` or be the target of `renameTables`.",
+    ),
+    e(
+        3104,
+        E,
+        "a removed table is not covered",
+        "Every table that exists only in the `from` witness must appear in `dropTables` or be the source of a `renameTables` entry.",
+    ),
+    e(
+        3105,
+        E,
+        "migrate names a table that is neither shared nor a rename target",
+        "`migrate` keys are tables present in both witnesses, or the new names of renamed tables. The old name of a renamed table is not accepted.",
+    ),
+    e(
+        3106,
+        E,
+        "migrate names a column that is neither added nor removed",
+        "Inside `migrate.<table>`, only columns that were added or removed between the witnesses may have ops. Shared and unknown columns are errors; check the spelling.",
+    ),
+    e(
+        3107,
+        E,
+        "added column without a matching add op",
+        "Every added column needs `s.add.<type>({ default })` of its own type, or `s.renameFrom(\"old\")`. The default must fit the column, and `null` is only allowed for optional columns.",
+    ),
+    e(
+        3108,
+        E,
+        "renameFrom points at a column of another type",
+        "A rename keeps the column's type, optionality and ref target. Renaming across types is not a rename; drop the old column and add the new one.",
+    ),
+    e(
+        3109,
+        E,
+        "renameFrom points at a column that was not removed",
+        "`s.renameFrom(\"old\")` must name a column of the source table that no longer exists in the target table.",
+    ),
+    e(
+        3110,
+        E,
+        "a removed column is both dropped and renamed",
+        "A removed column is either dropped (`s.drop.*`) or the source of a `renameFrom`, never both.",
+    ),
+    e(
+        3111,
+        E,
+        "removed column without a matching drop op",
+        "Every removed column needs `s.drop.<type>({ backwardsDefault })` of its own type, or must be the source of a `renameFrom`. `null` is only allowed for optional columns.",
+    ),
+    e(
+        3112,
+        E,
+        "a column changed type, optionality or ref target",
+        "Upstream migrations cannot express a change of type, nullability or reference target of a column that keeps its name. Such an edge cannot be published at jazz-tools alpha.50.",
+    ),
+    e(
+        3201,
+        E,
+        "table rename to an unknown table",
+        "The key of a `renameTables` entry must be a table of the `to` witness.",
+    ),
+    e(
+        3202,
+        E,
+        "table rename target already exists",
+        "A `renameTables` target must be a target-only table.",
+    ),
+    e(
+        3203,
+        E,
+        "table rename from an unknown table",
+        "The argument of `s.renameTableFrom` must be a table of the `from` witness.",
+    ),
+    e(
+        3204,
+        E,
+        "table rename source still exists",
+        "A `renameTables` source must be a source-only table.",
+    ),
+    e(
+        3205,
+        E,
+        "table rename source used twice",
+        "Each source table may be renamed once.",
+    ),
+    e(
+        3206,
+        E,
+        "table marker is not true",
+        "`createTables.<t>` and `dropTables.<t>` must be the literal `true`.",
+    ),
+    e(
+        3207,
+        E,
+        "table marker names an unknown table",
+        "`createTables` keys must be tables of the `to` witness, `dropTables` keys tables of the `from` witness.",
+    ),
+    e(
+        3208,
+        E,
+        "table marker on a shared table",
+        "`createTables` only takes target-only tables and `dropTables` only source-only tables.",
+    ),
+    e(
+        3209,
+        E,
+        "table both added/removed and renamed",
+        "A table may be created, dropped or renamed, but only one of these.",
+    ),
+    e(
+        3210,
+        E,
+        "table combines markers and renameTables",
+        "A table cannot be in `createTables`/`dropTables` and `renameTables` at once.",
+    ),
+    e(
+        3211,
+        E,
+        "column ops on a created or dropped table",
+        "Tables in `createTables` or `dropTables` are copied whole; they take no `migrate` entry.",
+    ),
+    e(
+        3212,
+        E,
+        "a column is renamed more than once",
+        "Each removed column may be the source of one `renameFrom`.",
+    ),
+    e(
+        3213,
+        E,
+        "a column is both dropped and renamed",
+        "A removed column cannot be dropped and also be a rename source.",
+    ),
+    e(
+        3214,
+        E,
+        "migrate names an unknown column",
+        "An add or rename target must exist in the target table, and a drop must name a column of the source table.",
+    ),
+    e(
+        3215,
+        E,
+        "table rename with a missing table",
+        "A table rename needs both its source and its target table in the witnesses.",
+    ),
+    e(
+        3216,
+        E,
+        "table rename does not produce the target table",
+        "Applying the table's column ops to the source table must give exactly the target table (names, types, optionality, refs).",
+    ),
+    e(
+        3217,
+        E,
+        "reserved column name",
+        "Column names starting with `$` are reserved for system fields; they cannot be added or be the target of a rename.",
+    ),
+    e(
+        3301,
+        E,
+        "invalid enum value",
+        "The default of an enum column must be one of its variants.",
+    ),
+    e(
+        3302,
+        E,
+        "invalid timestamp value",
+        "A timestamp default must be a `Date` or a finite number of milliseconds.",
+    ),
+    e(
+        3303,
+        E,
+        "invalid bytes value",
+        "A bytes default must be `new Uint8Array([...])` or an array of integers 0..255.",
+    ),
+    e(
+        3304,
+        E,
+        "invalid array value",
+        "The default of an array column must be an array.",
+    ),
+    e(
+        3305,
+        E,
+        "invalid JSON value",
+        "A JSON default must be a serialisable JSON value.",
+    ),
+    e(
+        3306,
+        E,
+        "default does not fit the column type",
+        "The value does not fit the column: a non-integer or out-of-range integer, a negative or fractional timestamp, a non-finite number, or a value of another kind. Upstream's server would reject it when the lens is published.",
+    ),
+    e(
+        3307,
+        E,
+        "invalid enum variants",
+        "Enum ops need at least one non-empty, unique variant.",
+    ),
+    e(
+        3401,
+        E,
+        "column type not supported by the stub generator",
+        "Stubs cannot yet render bare UUID, BIGINT or row-valued columns, nor a table or column named `__proto__`. Write the migration by hand.",
+    ),
+    e(
+        3402,
+        E,
+        "migration name is empty after normalisation",
+        "`--name` is lowercased and every run of characters outside a-z and 0-9 becomes `-`. The result must keep at least one letter or digit.",
+    ),
+    e(
+        3403,
+        E,
+        "migration stub already exists",
+        "A stub with the same timestamp, name and edge exists. Wait a second or pass another `--name`.",
+    ),
+    e(
+        3405,
+        W,
+        "a second migration file for the same edge",
+        "Another file already covers this edge; `migrations push` will fail with \"Multiple migration files found\" until one is removed.",
+    ),
+    e(
+        3406,
+        W,
+        "transition cannot be expressed by upstream migrations",
+        "A column keeps its name but changes nullability, reference target or type. Upstream's `defineMigration` rejects every file for such an edge (JZ3112), so old rows stay unreadable until the change is split into a drop and an add.",
+    ),
+    e(
+        3501,
+        W,
+        "witness does not match the snapshot",
+        "The `from`/`to` witness tables should equal the snapshot tables of the hashes the file names; an incomplete witness publishes an incomplete lens.",
+    ),
+    e(
+        3502,
+        W,
+        "witness imported from a mutable module",
+        "Migrations must be frozen. A witness imported from schema.ts (or what it imports) follows later edits of the schema.",
+    ),
+    e(
+        3503,
+        I,
+        "possible column rename",
+        "An add and a drop of the same shape in one table may be a rename. Replace the pair with `<new>: s.renameFrom(\"<old>\")` if the data should carry over.",
+    ),
+    e(
+        3504,
+        I,
+        "schema changed since the latest snapshot",
+        "The current schema differs from the latest committed snapshot in a way that needs a row transform. Run `jazz migrations create`.",
+    ),
+    e(
+        3505,
+        H,
+        "TODO left in a migration file",
+        "The stub generator leaves TODO comments where a human decision is needed, e.g. the default of a required column.",
+    ),
+    e(
+        3506,
+        W,
+        "enum variants differ only in order",
+        "Upstream's type check compares enum variant lists as written; write them in the stored order.",
+    ),
+    e(
+        3507,
+        W,
+        "duplicate object key",
+        "A duplicate key keeps its first position and its last value, like JS. Remove one of them.",
+    ),
+    e(
+        3508,
+        W,
+        "unknown defineMigration key",
+        "`defineMigration` takes `fromHash`, `toHash`, `from`, `to`, `renameTables`, `createTables`, `dropTables` and `migrate`. Other keys are ignored.",
+    ),
+];

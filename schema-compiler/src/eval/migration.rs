@@ -1,0 +1,69 @@
+//! Evaluating a migration file's witnesses (migrations.md §4.1): the module is evaluated like
+//! any other (imports, consts, builders), `defineMigration(cfg)` yields `cfg`, and the `from`
+//! and `to` maps are built into schemas table by table with the schema checks. The rest of the
+//! config (ops, markers) is read from the syntax tree by `migrations::reader`.
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+use crate::schema::WasmSchema;
+use crate::source::{FileId, SourceDb, SourceLoader};
+
+use super::build::build_table;
+use super::module::Evaluator;
+use super::value::Value;
+
+/// The witnesses of one migration file.
+#[derive(Debug, Default)]
+pub struct Witnesses {
+    /// The migration file, once read.
+    pub file: Option<FileId>,
+    pub from: Option<WasmSchema>,
+    pub to: Option<WasmSchema>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Evaluates `path` and builds the `from` / `to` witnesses of its exported config.
+pub fn evaluate_witnesses(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb) -> Witnesses {
+    let mut ev = Evaluator::new(loader, db);
+    let exports = ev.load_module(path, None);
+    let mut out = Witnesses::default();
+    if let Some(exports) = exports {
+        let cfg = exports
+            .get("default")
+            .or_else(|| exports.get("migration"))
+            .map(|(_, v, _)| v.clone());
+        if let Some(Value::Object(cfg)) = cfg {
+            let mut build = |name: &str| -> Option<WasmSchema> {
+                let Some(Value::Object(tables)) = cfg.get(name) else {
+                    return None;
+                };
+                let mut schema = WasmSchema::default();
+                for (t, v) in &tables.props {
+                    let Some(span) = tables.key_span(t).or_else(|| cfg.key_span(name)) else {
+                        continue;
+                    };
+                    let (cols, indexed) = match v {
+                        Value::Table(def) => (def.columns.clone(), def.indexed.clone()),
+                        Value::Object(cols) => (cols.clone(), None),
+                        Value::Opaque(o) => {
+                            ev.report_opaque(o);
+                            continue;
+                        }
+                        _ => continue,
+                    };
+                    if let Some(table) = build_table(&mut ev, t, span, &cols, indexed) {
+                        schema.tables.push(table);
+                    }
+                }
+                Some(schema)
+            };
+            out.from = build("from");
+            out.to = build("to");
+        }
+    }
+    out.file = ev.db.lookup(path);
+    out.diagnostics = ev.finish();
+    super::dedup(&mut out.diagnostics);
+    out
+}

@@ -1,0 +1,153 @@
+//! The static reader of migration files (migrations.md §4): finds the exported
+//! `defineMigration({...})`, reads its sections from the syntax tree, has the evaluator build
+//! the `from`/`to` witnesses, validates everything against them (JZ3xxx, all violations, on
+//! their spans) and builds the forward lens that `migrations push` publishes. Never runs JS.
+//!
+//! - `syntax.rs`: consts, object entries, literals, op calls;
+//! - `config.rs`: the sections of the config;
+//! - `check.rs`: upstream's rules and the forward lens;
+//! - `values.rs`: default values by column type.
+
+mod check;
+mod config;
+mod syntax;
+mod values;
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+use crate::schema::WasmSchema;
+use crate::source::{FileId, SourceDb, SourceLoader, Span};
+
+use super::codes;
+use super::wire::TableLens;
+
+pub use syntax::Lit;
+
+/// What reading one migration file gave.
+#[derive(Debug, Default)]
+pub struct MigrationFile {
+    pub file: Option<FileId>,
+    /// As written (normalised to lowercase only when valid).
+    pub from_hash: Option<String>,
+    pub to_hash: Option<String>,
+    pub from: Option<WasmSchema>,
+    pub to: Option<WasmSchema>,
+    /// The forward table lenses (§4.2), built even when there are errors (never publish then).
+    pub forward: Vec<TableLens>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Spans of `fromHash` / `toHash` values, for JZ3004.
+    pub hash_spans: Option<(Span, Span)>,
+}
+
+impl MigrationFile {
+    /// Publishable iff no error diagnostic (§4.3).
+    pub fn publishable(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// JZ3004 when the file's hashes are not prefixes of the edge `from64 -> to64`.
+    pub fn check_edge(&mut self, file_name: &str, from64: &str, to64: &str) -> bool {
+        let (Some(f), Some(t)) = (&self.from_hash, &self.to_hash) else {
+            return false;
+        };
+        if from64.starts_with(f.as_str()) && to64.starts_with(t.as_str()) {
+            return true;
+        }
+        let msg = format!(
+            "Migration {file_name} exports {f} -> {t}, expected {} -> {}.",
+            from64.get(..12).unwrap_or(from64),
+            to64.get(..12).unwrap_or(to64)
+        );
+        let mut d = Diagnostic::error(codes::WRONG_EDGE, msg.clone()).upstream(msg);
+        if let Some((a, _)) = self.hash_spans {
+            d = d.at(a);
+        }
+        self.diagnostics.push(d.help(
+            "regenerate the stub with `jazz migrations create --fromHash <from> --toHash <to>`",
+        ));
+        false
+    }
+}
+
+/// Reads the migration file at `path` through `loader`, adding it (and what it imports) to `db`.
+pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb) -> MigrationFile {
+    let w = crate::eval::migration::evaluate_witnesses(loader, path, db);
+    let mut out = MigrationFile {
+        file: w.file,
+        from: w.from,
+        to: w.to,
+        diagnostics: w.diagnostics,
+        ..Default::default()
+    };
+    let Some(file) = w.file else {
+        if out.diagnostics.is_empty() {
+            out.diagnostics.push(Diagnostic::error(
+                codes::INVALID_EXPORT,
+                invalid_export(path),
+            ));
+        }
+        return out;
+    };
+    let text = db.text(file).to_owned();
+    let parsed = crate::syntax::parse(file, &text, false);
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("migration");
+    let cfg = config::read_config(&parsed.module, file, &path.display().to_string());
+    out.diagnostics.extend(cfg.diags.iter().cloned());
+    if let Some(c) = cfg.config {
+        out.from_hash = c.from_hash.as_ref().map(|h| h.0.clone());
+        out.to_hash = c.to_hash.as_ref().map(|h| h.0.clone());
+        if let (Some(a), Some(b)) = (&c.from_hash, &c.to_hash) {
+            out.hash_spans = Some((a.1, b.1));
+        }
+        if let (Some(from), Some(to)) = (&out.from, &out.to) {
+            let (forward, diags) = check::check(&c, from, to);
+            out.forward = forward;
+            out.diagnostics.extend(diags);
+        }
+    }
+    out.diagnostics.extend(todo_hints(&text, file));
+    let _ = name;
+    out
+}
+
+pub(crate) fn invalid_export(path: &Path) -> String {
+    format!(
+        "Invalid migration export in {}. Export default defineMigration(...).",
+        path.display()
+    )
+}
+
+/// JZ3505 for each `// TODO` comment left in the file.
+fn todo_hints(text: &str, file: FileId) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        if let Some(i) = line.find("// TODO") {
+            let start = offset + i;
+            let end = offset + line.trim_end().len();
+            let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(end)) else {
+                break;
+            };
+            let body = line.get(i..).unwrap_or("").trim_end();
+            out.push(
+                Diagnostic::new(
+                    codes::TODO_LEFT,
+                    format!(
+                        "TODO left in the migration: {}",
+                        body.trim_start_matches("// TODO:").trim()
+                    ),
+                )
+                .at(Span::new(file, s, e.max(s))),
+            );
+        }
+        offset += line.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
