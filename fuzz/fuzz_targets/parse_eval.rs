@@ -25,9 +25,15 @@ fuzz_target!(|data: &[u8]| {
     // renderers slice the source with it.
     for diagnostic in &analysis.diagnostics {
         if let Some(span) = diagnostic.span() {
-            let file = analysis.db.get(span.file).expect("diagnostic points at an unknown file");
+            let file = analysis
+                .db
+                .get(span.file)
+                .expect("diagnostic points at an unknown file");
             let len = file.text.len() as u32;
-            assert!(span.range.start <= span.range.end && span.range.end <= len, "{span:?}");
+            assert!(
+                span.range.start <= span.range.end && span.range.end <= len,
+                "{span:?}"
+            );
             file.line_index.line_col_utf16(&file.text, span.range.start);
         }
     }
