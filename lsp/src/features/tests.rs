@@ -1,0 +1,151 @@
+//! Handlers on in-memory projects: what an editor would get back, position by position.
+
+use std::path::Path;
+
+use jazz_schema_compiler::project::analyze;
+use jazz_schema_compiler::source::MemoryLoader;
+use tower_lsp_server::ls_types::{HoverContents, Position, Range};
+
+use super::*;
+
+const SCHEMA: &str = "import { schema as s } from \"jazz-tools\";\n\
+const schema = {\n\
+  projects: s.table({\n\
+    name: s.string(),\n\
+  }),\n\
+  tasks: s.table({\n\
+    title: s.string().optional(),\n\
+    projectId: s.ref(\"project\"),\n\
+    $owner: s.string(),\n\
+  }),\n\
+};\n\
+export const app = s.defineApp(schema);\n";
+
+const PATH: &str = "/p/schema.ts";
+
+fn analysis(text: &str) -> Analysis {
+    analyze(&MemoryLoader::new().with(PATH, text), Path::new("/p"))
+}
+
+/// The position of the `nth` character of `needle`'s first occurrence.
+fn pos(text: &str, needle: &str, nth: u32) -> Position {
+    let at = text.find(needle).unwrap_or(0);
+    let line = text[..at].matches('\n').count();
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    Position::new(
+        u32::try_from(line).unwrap_or(0),
+        u32::try_from(col).unwrap_or(0) + nth,
+    )
+}
+
+#[test]
+fn hover_shows_column_facts() {
+    let a = analysis(SCHEMA);
+    let h = hover(&a, Path::new(PATH), pos(SCHEMA, "title", 1));
+    let Some(HoverContents::Markup(m)) = h.map(|h| h.contents) else {
+        panic!("no hover")
+    };
+    assert_eq!(m.value, "```\ntasks.title: string, nullable\n```\n");
+}
+
+#[test]
+fn code_actions_come_from_fixes() {
+    let a = analysis(SCHEMA);
+    let line = pos(SCHEMA, "$owner", 0).line;
+    let range = Range::new(Position::new(line, 0), Position::new(line, 100));
+    let titles: Vec<String> = code_actions(&a, Path::new(PATH), range)
+        .into_iter()
+        .map(|c| match c {
+            CodeActionOrCommand::CodeAction(c) => c.title,
+            CodeActionOrCommand::Command(c) => c.title,
+        })
+        .collect();
+    assert_eq!(titles, vec!["Rename to `owner`".to_owned()]);
+    let ref_line = pos(SCHEMA, "\"project\"", 0).line;
+    let range = Range::new(Position::new(ref_line, 0), Position::new(ref_line, 0));
+    let actions = code_actions(&a, Path::new(PATH), range);
+    assert!(
+        actions
+            .iter()
+            .all(|c| matches!(c, CodeActionOrCommand::CodeAction(c) if c.edit.is_some())),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn definition_and_references_of_a_table() {
+    let text = SCHEMA.replace("\"project\"", "\"projects\"");
+    let a = analysis(&text);
+    let def = definition(&a, Path::new(PATH), pos(&text, "\"projects\"", 3));
+    assert_eq!(def.map(|l| l.range.start), Some(pos(&text, "projects:", 0)));
+    let refs = references(&a, Path::new(PATH), pos(&text, "projects:", 2), true);
+    assert_eq!(refs.len(), 2);
+    let refs = references(&a, Path::new(PATH), pos(&text, "projects:", 2), false);
+    assert_eq!(refs.len(), 1);
+}
+
+#[test]
+fn rename_edits_every_use_and_warns_about_the_hash() {
+    let text = SCHEMA.replace("\"project\"", "\"projects\"");
+    let a = analysis(&text);
+    let at = pos(&text, "projects:", 0);
+    assert!(prepare_rename(&a, Path::new(PATH), at).is_some());
+    let Ok(Some((edit, warning))) = rename(&a, Path::new(PATH), at, "boards") else {
+        panic!("rename failed")
+    };
+    let edits: Vec<_> = edit
+        .changes
+        .unwrap_or_default()
+        .into_values()
+        .flatten()
+        .collect();
+    assert_eq!(edits.len(), 2);
+    assert!(edits.iter().all(|e| e.new_text == "boards"));
+    assert!(warning.contains("schema hash"), "{warning}");
+    assert!(rename(&a, Path::new(PATH), at, "tasks").is_err());
+    assert!(prepare_rename(&a, Path::new(PATH), pos(&text, "defineApp", 0)).is_none());
+}
+
+#[test]
+fn completion_lists_tables_in_refs() {
+    let text = SCHEMA.replace("\"project\"", "\"\"");
+    let a = analysis(&text);
+    let labels: Vec<String> = completion(&a, Path::new(PATH), pos(&text, "ref(\"\")", 5))
+        .into_iter()
+        .map(|c| c.label)
+        .collect();
+    assert_eq!(labels, vec!["projects", "tasks"]);
+}
+
+#[test]
+fn symbols_folds_and_hints() {
+    let text = SCHEMA
+        .replace("\"project\"", "\"projects\"")
+        .replace("$owner", "owner");
+    let a = analysis(&text);
+    let syms = document_symbols(&a, Path::new(PATH));
+    let names: Vec<_> = syms.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["projects", "tasks", "app"]);
+    assert_eq!(syms[1].children.as_ref().map(Vec::len), Some(3));
+    let folds = folding_ranges(&a, Path::new(PATH));
+    assert_eq!(
+        folds
+            .iter()
+            .map(|f| (f.start_line, f.end_line))
+            .collect::<Vec<_>>(),
+        vec![(2, 4), (5, 9)]
+    );
+    let all = Range::new(Position::new(0, 0), Position::new(100, 0));
+    let hints = inlay_hints(&a, Path::new(PATH), all);
+    assert_eq!(hints.len(), 1);
+    assert_eq!(hints[0].position, pos(&text, "(schema);", 8));
+}
+
+#[test]
+fn files_outside_the_project_get_nothing() {
+    let a = analysis(SCHEMA);
+    let other = Path::new("/p/other.ts");
+    assert!(hover(&a, other, Position::new(0, 0)).is_none());
+    assert!(completion(&a, other, Position::new(0, 0)).is_empty());
+    assert!(document_symbols(&a, other).is_empty());
+}
