@@ -97,3 +97,28 @@ fn json_diagnostics_carry_positions_and_upstream_text() {
         "Column name \"$owner\" is reserved for magic columns. Names starting with \"$\" are reserved for system fields."
     );
 }
+
+#[test]
+fn perm_unknown_table() {
+    let out = validate("perm-unknown-table");
+    insta::assert_snapshot!(out);
+    assert!(out.contains("JZ2301"), "{out}");
+    assert!(out.contains("permissions.ts:6:10"), "{out}");
+}
+
+#[test]
+fn perm_unknown_column() {
+    let out = validate("perm-unknown-column");
+    insta::assert_snapshot!(out);
+    assert!(out.contains("JZ2302"), "{out}");
+    assert!(out.contains("unknown column `ownerId`"), "{out}");
+    assert!(out.contains("did you mean `done`?"), "{out}");
+}
+
+#[test]
+fn perm_allowedto_not_ref() {
+    let out = validate("perm-allowedto-not-ref");
+    insta::assert_snapshot!(out);
+    assert!(out.contains("JZ2213"), "{out}");
+    assert!(out.contains("permissions.ts:6:47"), "{out}");
+}

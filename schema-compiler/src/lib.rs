@@ -12,6 +12,7 @@
 pub mod diagnostics;
 pub mod eval;
 pub mod migrations;
+pub mod policy;
 pub mod project;
 pub mod schema;
 pub mod source;

@@ -49,6 +49,8 @@ const JAZZ_EXPORTS: &[&str] = &[
     "table",
     "defineMigration",
     "definePermissions",
+    "anyOf",
+    "allOf",
 ];
 
 /// A global name.
@@ -112,7 +114,13 @@ pub fn lib_member(lib: &LibRef, name: &str, span: Span) -> Value {
         LibRef::Zod { path } if path.is_empty() && (name == "z" || name == "default") => {
             v(LibRef::Zod { path: Rc::from("") })
         }
-        LibRef::Permissions => Value::AppMember,
+        LibRef::Permissions => match name {
+            "definePermissions" | "anyOf" | "allOf" => v(LibRef::JazzFn {
+                name: Rc::from(name),
+                legacy: false,
+            }),
+            _ => Value::AppMember,
+        },
         _ => Value::AppMember,
     }
 }
@@ -527,6 +535,7 @@ fn call_jazz(
             ev.apps.push(app.clone());
             Value::App(app)
         }
+        "definePermissions" => define_permissions(ev, args, span),
         "add" | "drop" | "rename" | "renameFrom" => opaque(
             span,
             codes::NOT_STATIC,
@@ -537,6 +546,31 @@ fn call_jazz(
         ),
         _ => Value::AppMember,
     }
+}
+
+/// `definePermissions(app, factory)`: captures the arguments and the module scope for the
+/// permissions phase; nothing is evaluated here.
+fn define_permissions(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) -> Value {
+    let mut it = args.into_iter();
+    let (app, app_span) = it.next().unwrap_or((Value::Undefined, span));
+    let (factory, factory_span) = it.next().unwrap_or((Value::Undefined, span));
+    let mut scope: Vec<(Rc<str>, Value)> = ev
+        .scope
+        .iter()
+        .filter_map(|(k, b)| match b {
+            super::module::Binding::Value(v) => Some((k.clone(), v.clone())),
+            super::module::Binding::Uninit => None,
+        })
+        .collect();
+    scope.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Permissions(Rc::new(super::value::PermissionsDef {
+        app,
+        app_span,
+        factory,
+        factory_span,
+        span,
+        scope,
+    }))
 }
 
 /// The builders a definition uses, with their state now (for JZ1072).

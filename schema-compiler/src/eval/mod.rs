@@ -18,11 +18,13 @@ pub mod date;
 mod dsl;
 mod export;
 mod expr;
+mod mutation;
+mod ops;
 pub mod migration;
-mod module;
+pub mod module;
 pub mod symbols;
 mod tojson;
-mod value;
+pub mod value;
 pub mod zod;
 
 use std::path::Path;
@@ -56,6 +58,50 @@ pub fn evaluate_schema(
         diagnostics,
         symbols,
     }
+}
+
+/// What the permissions phase needs from evaluation: the `definePermissions(...)` export of
+/// permissions.ts (or the `permissions` export of schema.ts), evaluated by the same evaluator
+/// as the schema so `import { app } from "./schema"` is the same app value.
+#[derive(Debug, Default)]
+pub struct PermissionsExport {
+    /// The file the export was looked up in (`None` if it could not be read).
+    pub file: Option<crate::source::FileId>,
+    /// The export's value and span, when there is one.
+    pub value: Option<(value::Value, crate::source::Span)>,
+}
+
+/// Evaluates `schema_file`, then `permissions_file` (when given) with the same module cache.
+pub fn evaluate_project(
+    loader: &dyn SourceLoader,
+    schema_file: &Path,
+    permissions_file: Option<&Path>,
+    db: &mut SourceDb,
+) -> (SchemaOutput, PermissionsExport) {
+    let mut ev = module::Evaluator::new(loader, db);
+    let schema = ev.run_schema(schema_file);
+    let symbols = std::mem::take(&mut ev.symbols);
+    let mut perms = PermissionsExport::default();
+    let (path, names): (&Path, &[&str]) = match permissions_file {
+        Some(p) => (p, &["default", "permissions"]),
+        None => (schema_file, &["permissions"]),
+    };
+    if let Some(exports) = ev.load_module(path, None) {
+        perms.file = ev.db.lookup(path);
+        perms.value = names
+            .iter()
+            .find_map(|n| exports.get(n).map(|(_, v, s)| (v.clone(), *s)));
+    }
+    let mut diagnostics = ev.finish();
+    dedup(&mut diagnostics);
+    (
+        SchemaOutput {
+            schema,
+            diagnostics,
+            symbols,
+        },
+        perms,
+    )
 }
 
 /// Removes diagnostics reported twice (an aliased builder is built once per use).

@@ -96,7 +96,11 @@ fn convert(v: &Value, ch: &mut Changes) -> Result<Option<JsonValue>, JsonProblem
 
 fn convert_inner(v: &Value, ch: &mut Changes) -> Result<Option<JsonValue>, JsonProblem> {
     Ok(Some(match v {
-        Value::Undefined | Value::Function(_) | Value::Lib(_) | Value::Method(_) => {
+        Value::Undefined
+        | Value::Function(_)
+        | Value::Lib(_)
+        | Value::Method(_)
+        | Value::Permissions(_) => {
             return Ok(None);
         }
         Value::Null => JsonValue::Null,

@@ -41,6 +41,21 @@ pub enum Value {
     /// evaluator, which reads callbacks).
     Function(#[allow(dead_code, reason = "read by later phases")] Rc<Function>),
     Opaque(Rc<Opaque>),
+    /// `definePermissions(app, factory)`: kept for the permissions phase (`policy/`), which
+    /// interprets the factory symbolically.
+    Permissions(Rc<PermissionsDef>),
+}
+
+/// What `definePermissions(app, factory)` captured: its arguments and the module scope at the
+/// call (the factory's closure environment).
+#[derive(Debug, Clone)]
+pub struct PermissionsDef {
+    pub app: Value,
+    pub app_span: Span,
+    pub factory: Value,
+    pub factory_span: Span,
+    pub span: Span,
+    pub scope: Vec<(Rc<str>, Value)>,
 }
 
 /// Something we cannot evaluate, with the reason and where it came from.
@@ -173,6 +188,7 @@ impl Value {
             Value::Zod(_) => "a zod schema",
             Value::Lib(_) | Value::Method(_) => "a library function",
             Value::Function(_) => "a function",
+            Value::Permissions(_) => "a definePermissions result",
             Value::Opaque(_) => "a value that cannot be evaluated statically",
         }
     }

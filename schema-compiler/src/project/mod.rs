@@ -28,6 +28,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Where the schema's tables, columns and refs are defined (for [`query`]).
     pub symbols: crate::eval::symbols::SchemaSymbols,
+    /// The permissions phase's result, when the schema evaluated (permissions.md).
+    pub permissions: Option<crate::policy::PolicyOutput>,
 }
 
 impl Analysis {
@@ -48,6 +50,16 @@ impl Analysis {
 
 /// Analyses the project rooted at `root` (the `--schema-dir`, default the cwd).
 pub fn analyze(loader: &dyn SourceLoader, root: &Path) -> Analysis {
+    analyze_with_env(loader, root, &std::collections::HashMap::new())
+}
+
+/// [`analyze`] with the values `process.env` reads in permissions.ts (permissions.md §1.13;
+/// the caller resolves defines › environment › env files).
+pub fn analyze_with_env(
+    loader: &dyn SourceLoader,
+    root: &Path,
+    env: &std::collections::HashMap<String, String>,
+) -> Analysis {
     let mut analysis = Analysis::default();
     let found = discover(loader, root);
     match found {
@@ -55,9 +67,22 @@ pub fn analyze(loader: &dyn SourceLoader, root: &Path) -> Analysis {
             schema_file,
             permissions_file,
         } => {
-            let out = crate::eval::evaluate_schema(loader, &schema_file, &mut analysis.db);
+            let (out, perms) = crate::eval::evaluate_project(
+                loader,
+                &schema_file,
+                permissions_file.as_deref(),
+                &mut analysis.db,
+            );
             analysis.schema = out.schema;
             analysis.diagnostics = out.diagnostics;
+            // Permissions are checked against a valid schema only (schema errors come first,
+            // and a policy over a broken schema would only repeat them).
+            let schema_ok = !analysis.diagnostics.iter().any(Diagnostic::is_error);
+            if let (Some(schema), true) = (&analysis.schema, schema_ok) {
+                let p = crate::policy::compile(&perms, permissions_file.is_some(), schema, env);
+                analysis.diagnostics.extend(p.diagnostics.iter().cloned());
+                analysis.permissions = Some(p);
+            }
             analysis.symbols = out.symbols;
             analysis.schema_file = Some(schema_file);
             analysis.permissions_file = permissions_file;

@@ -1,6 +1,298 @@
 //! Registry entries for permissions codes (`JZ2xxx`).
 
-use super::CodeInfo;
+use super::{CodeInfo, e};
+use crate::diagnostics::Severity;
+
+use Severity::{Error as E, Warning as W};
 
 /// Sorted by number.
-pub static CODES: &[CodeInfo] = &[];
+pub static CODES: &[CodeInfo] = &[
+    e(
+        2001,
+        E,
+        "missing permissions export",
+        "permissions.ts has no `export default definePermissions(...)` and no `export const permissions = definePermissions(...)`. Upstream refuses the file with the same message; add the export.",
+    ),
+    e(
+        2002,
+        E,
+        "permissions export is not a definePermissions result",
+        "The selected export of permissions.ts is not the value returned by `definePermissions(app, factory)`. Export the call's result directly.",
+    ),
+    e(
+        2006,
+        E,
+        "definePermissions cannot be evaluated statically",
+        "The app or the factory of `definePermissions(...)` cannot be resolved without running JavaScript: the app must be the `s.defineApp(...)` value imported from ./schema, and the factory an arrow or function.",
+    ),
+    e(
+        2101,
+        W,
+        "missing explicit policy",
+        "A table has no clause for an operation. With permissions loaded, runtimes deny that operation for every session. Upstream prints the same warning; add `.never()` to make the denial explicit, or a rule that grants it.",
+    ),
+    e(
+        2102,
+        W,
+        "delete falls back to update.using",
+        "The table has no delete clause but has update.using, which deletes use at runtime. Add `allowDelete` to make the delete rule explicit (upstream's warning text).",
+    ),
+    e(
+        2201,
+        E,
+        "unsupported condition input",
+        "A `.where(...)` argument is not a condition: pass a where-object, a callback `(row) => ...`, `session.where(...)`, `exists.where(...)`, `anyOf/allOf`, `isCreator` or an `allowedTo.*` result.",
+    ),
+    e(
+        2202,
+        E,
+        "exists.where expects an object",
+        "`policy.<t>.exists.where(...)` and `session.where(...)` take a plain where-object; callbacks are not accepted there.",
+    ),
+    e(
+        2203,
+        E,
+        "row reference outside exists",
+        "A row reference (`row.col` from a callback parameter) can only be compared inside `policy.<t>.exists.where({...})`, where it means the outer row.",
+    ),
+    e(
+        2204,
+        E,
+        "isNull expects a boolean",
+        "`{ col: { isNull: ... } }` takes `true` or `false`.",
+    ),
+    e(
+        2205,
+        E,
+        "in expects an array or session reference",
+        "`{ col: { in: ... } }` takes an array of literals or a session reference such as `session[\"claims.teams\"]`.",
+    ),
+    e(
+        2206,
+        E,
+        "unsupported where operator",
+        "Where-object operators are eq, ne, gt, gte, lt, lte, isNull, contains and in. Conditions cannot be nested as column values.",
+    ),
+    e(
+        2207,
+        E,
+        "anyOf/allOf expect an array",
+        "`anyOf([...])` and `allOf([...])` take one array of conditions.",
+    ),
+    e(
+        2208,
+        E,
+        "empty session path",
+        "A `session.where({...})` key is empty after splitting on dots; use keys such as `\"claims.role\"`.",
+    ),
+    e(
+        2209,
+        E,
+        "session isNull expects a boolean",
+        "`session.where({ p: { isNull: ... } })` takes `true` or `false`.",
+    ),
+    e(
+        2210,
+        E,
+        "session in expects an array",
+        "`session.where({ p: { in: [...] } })` takes an array of literal values.",
+    ),
+    e(
+        2211,
+        E,
+        "unsupported session.where operator",
+        "session.where supports eq, ne, gt, gte, lt, lte, isNull, contains and in; nested objects are not claim paths (use dotted keys).",
+    ),
+    e(
+        2212,
+        E,
+        "session.where only accepts literals",
+        "Values in `session.where({...})` must be literals: session references, row references, conditions and nested objects are rejected.",
+    ),
+    e(
+        2213,
+        E,
+        "allowedTo on a column that is not a foreign key",
+        "`allowedTo.<op>(fk)` names a column that is not a reference (tried `fk`, `fkId` and `fk_id`). Name a column declared with `s.ref(...)`.",
+    ),
+    e(
+        2215,
+        E,
+        "invalid allowedTo...Referencing",
+        "The source table's FK column does not exist or does not reference the rule's table.",
+    ),
+    e(
+        2216,
+        E,
+        "maxDepth must be a positive integer",
+        "`{ maxDepth }` of `allowedTo.*` must be a positive integer; leave it out for the runtime default of 10.",
+    ),
+    e(
+        2228,
+        E,
+        "unsupported permissions literal",
+        "Literals must be finite numbers, safe bigints, strings, booleans, null, arrays, Date, Uint8Array or tagged Value objects.",
+    ),
+    e(
+        2301,
+        E,
+        "unknown table",
+        "A table named in permissions.ts does not exist in the schema. Upstream fails with a JavaScript TypeError here; check the name (did-you-mean is offered).",
+    ),
+    e(
+        2302,
+        E,
+        "unknown column",
+        "A where key or row reference names a column the table does not have (columns, `id` and the magic `$createdBy`, `$createdAt`, `$updatedBy`, `$updatedAt` are readable). Upstream compiles it and the condition is always false at runtime.",
+    ),
+    e(
+        2303,
+        W,
+        "literal can never match the column type",
+        "Equality is strictly typed at runtime, so this comparison never matches (and `ne` always does).",
+    ),
+    e(
+        2304,
+        W,
+        "not an enum variant",
+        "The string is not one of the enum column's variants, so the comparison never matches.",
+    ),
+    e(
+        2310,
+        W,
+        "session path never resolves",
+        "Only `user_id`/`userId`, `authMode`/`auth_mode` and `claims.<...>` resolve at runtime; any other session path makes the condition false.",
+    ),
+    e(
+        2311,
+        E,
+        "property of a session reference",
+        "`session.claims.role` is `undefined` (a session reference has no properties), which silently drops the where key upstream. Write `session[\"claims.role\"]`.",
+    ),
+    e(
+        2320,
+        W,
+        "where key dropped because its value is undefined",
+        "A where key whose value is `undefined` is skipped, which can widen the rule (upstream behaviour). Check the value's source.",
+    ),
+    e(
+        2321,
+        W,
+        "clause always true",
+        "The clause grants every session; prefer `.always()` if that is intended.",
+    ),
+    e(
+        2323,
+        W,
+        "object read as a raw policy expression",
+        "An object with a string `type` property is read as a raw policy expression. To compare a column named `type`, write `{ type: { eq: \"...\" } }`.",
+    ),
+    e(
+        2324,
+        E,
+        "no not combinator",
+        "The permissions DSL has no `not`/`none` combinator and no `not` operator. Write the positive form, or a raw `{ type: \"Not\", expr }`.",
+    ),
+    e(
+        2330,
+        W,
+        "allowedTo over a nullable FK",
+        "A NULL foreign key passes `allowedTo` (there is no parent to check). Guard it with `{ fk: { isNull: false } }` in the same allOf.",
+    ),
+    e(
+        2332,
+        W,
+        "inherits cycle",
+        "`allowedTo` rules form a cycle with no `maxDepth`; the runtime cuts it at depth 10 and fails closed. Add `{ maxDepth: N }`.",
+    ),
+    e(
+        2333,
+        E,
+        "maxDepth over the hard cap",
+        "maxDepth above 64 is accepted upstream but denies everything at runtime.",
+    ),
+    e(
+        2350,
+        E,
+        "environment variable not set",
+        "`process.env.NAME` is read in permissions.ts but NAME is not set by --define, the environment or an env file, and there is no fallback. Upstream would silently drop the where key.",
+    ),
+    e(
+        2351,
+        W,
+        "environment variable is empty",
+        "The environment variable read in permissions.ts is the empty string.",
+    ),
+    e(
+        2352,
+        E,
+        "dynamic process.env access",
+        "`process.env[...]` needs a constant name so the value can be looked up statically.",
+    ),
+    e(
+        2360,
+        W,
+        "Uint8Array literal",
+        "Upstream's `jazz-tools deploy` serialises a Uint8Array as an index-keyed object its server rejects; jazz writes a byte array.",
+    ),
+    e(
+        2361,
+        E,
+        "Date before 1970",
+        "Negative timestamps are rejected by the server.",
+    ),
+    e(
+        2399,
+        E,
+        "permissions form not supported by this version",
+        "This form of the permissions DSL (relation builders: `where/join/hopTo/gather/union`, `policy.exists`, qualified keys, loops) is not evaluated by this version of jazz yet.",
+    ),
+    e(
+        2401,
+        E,
+        "unsupported bytecode version",
+        "The policy bytecode has a bad magic or a format version this build does not read; recompile it with `jazz permissions compile`.",
+    ),
+    e(
+        2402,
+        E,
+        "bytecode verification failed",
+        "The policy bytecode is malformed (offset and reason given); a bundle that fails verification denies everything.",
+    ),
+    e(
+        2501,
+        E,
+        "policy test file unreadable",
+        "A policy test file could not be read, is not TOML, or has an unsupported `version`.",
+    ),
+    e(
+        2502,
+        E,
+        "unknown table or column in a policy test",
+        "A seed row or expectation names a table or column the schema does not have.",
+    ),
+    e(
+        2503,
+        E,
+        "policy test value does not fit",
+        "A value does not fit the column's type, or a required column is missing.",
+    ),
+    e(
+        2504,
+        E,
+        "unknown session or symbolic id",
+        "An expectation names a session that is not declared, or a `@sym` id no seed row defines.",
+    ),
+    e(
+        2505,
+        E,
+        "duplicate symbolic id",
+        "Two seed rows use the same symbolic id or row id.",
+    ),
+    e(
+        2506,
+        E,
+        "malformed expectation",
+        "An expectation needs `as`, exactly one operation and its assertion (`allowed`, or `rows`/`includes`/`excludes` for reads).",
+    ),
+];

@@ -1,0 +1,1 @@
+//! Policy bytecode (permissions.md §4.1).

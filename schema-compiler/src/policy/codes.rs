@@ -1,0 +1,54 @@
+//! Named permissions codes (`JZ2xxx`); titles and docs live in the registry
+//! (`diagnostics/registry/permissions.rs`).
+
+use crate::diagnostics::Code;
+
+pub const MISSING_EXPORT: Code = Code(2001);
+pub const INVALID_EXPORT: Code = Code(2002);
+pub const NOT_STATIC: Code = Code(2006);
+pub const MISSING_POLICY: Code = Code(2101);
+pub const DELETE_FALLBACK: Code = Code(2102);
+pub const BAD_CONDITION: Code = Code(2201);
+pub const NOT_WHERE_OBJECT: Code = Code(2202);
+pub const ROW_REF_OUTSIDE_EXISTS: Code = Code(2203);
+pub const IS_NULL_NOT_BOOL: Code = Code(2204);
+pub const IN_NOT_ARRAY: Code = Code(2205);
+pub const BAD_OPERATOR: Code = Code(2206);
+pub const COMBINATOR_NOT_ARRAY: Code = Code(2207);
+pub const EMPTY_SESSION_PATH: Code = Code(2208);
+pub const SESSION_IS_NULL_NOT_BOOL: Code = Code(2209);
+pub const SESSION_IN_NOT_ARRAY: Code = Code(2210);
+pub const BAD_SESSION_OPERATOR: Code = Code(2211);
+pub const SESSION_NOT_LITERAL: Code = Code(2212);
+pub const NOT_A_FK: Code = Code(2213);
+pub const BAD_REFERENCING: Code = Code(2215);
+pub const BAD_MAX_DEPTH: Code = Code(2216);
+pub const BAD_LITERAL: Code = Code(2228);
+pub const UNKNOWN_TABLE: Code = Code(2301);
+pub const UNKNOWN_COLUMN: Code = Code(2302);
+pub const TYPE_MISMATCH: Code = Code(2303);
+pub const ENUM_VARIANT: Code = Code(2304);
+pub const UNKNOWN_SESSION_PATH: Code = Code(2310);
+pub const SESSION_PROPERTY: Code = Code(2311);
+pub const UNDEFINED_DROPPED: Code = Code(2320);
+pub const ALWAYS_TRUE: Code = Code(2321);
+pub const TYPE_KEY: Code = Code(2323);
+pub const NO_NOT: Code = Code(2324);
+pub const NULLABLE_FK: Code = Code(2330);
+pub const INHERITS_CYCLE: Code = Code(2332);
+pub const MAX_DEPTH_CAP: Code = Code(2333);
+pub const NO_READ_POLICY: Code = Code(2336);
+pub const ENV_UNSET: Code = Code(2350);
+pub const ENV_EMPTY: Code = Code(2351);
+pub const ENV_DYNAMIC: Code = Code(2352);
+pub const BYTEA_LITERAL: Code = Code(2360);
+pub const DATE_BEFORE_EPOCH: Code = Code(2361);
+pub const UNSUPPORTED: Code = Code(2399);
+pub const BYTECODE_VERSION: Code = Code(2401);
+pub const BYTECODE_INVALID: Code = Code(2402);
+pub const TEST_FILE: Code = Code(2501);
+pub const TEST_UNKNOWN_NAME: Code = Code(2502);
+pub const TEST_BAD_VALUE: Code = Code(2503);
+pub const TEST_UNKNOWN_SESSION: Code = Code(2504);
+pub const TEST_DUPLICATE_ID: Code = Code(2505);
+pub const TEST_BAD_EXPECTATION: Code = Code(2506);

@@ -1,0 +1,215 @@
+//! `allowedTo.*` (permissions.md §1.10): FK-name resolution (exact, `+Id`, `+_id`), `maxDepth`,
+//! `…Referencing` sources.
+
+use std::rc::Rc;
+
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::source::Span;
+
+use super::super::codes;
+use super::super::ir::{Expr, Operation};
+use super::Interp;
+use super::value::{Cond, Pv};
+
+/// The hard cap on inherits depth.
+pub const MAX_DEPTH_CAP: u32 = 64;
+
+impl Interp<'_> {
+    pub(super) fn allowed_to(
+        &mut self,
+        name: &str,
+        _nspan: Span,
+        args: Vec<(Pv, Span)>,
+        span: Span,
+    ) -> Pv {
+        let (base, referencing) = match name.strip_suffix("Referencing") {
+            Some(b) => (b, true),
+            None => (name, false),
+        };
+        let op = match base {
+            "read" => Operation::Select,
+            "insert" => Operation::Insert,
+            "update" => Operation::Update,
+            _ => Operation::Delete,
+        };
+        let mut it = args.into_iter();
+        let source = if referencing {
+            match it.next() {
+                Some((Pv::Table(t), s)) => Some((t, s)),
+                Some((Pv::Str(t), s)) => {
+                    if self.schema.table(&t).is_none() {
+                        self.unknown_table(&t, s);
+                        return Pv::Cond(Rc::new(Cond::Ready(Expr::False)));
+                    }
+                    Some((t, s))
+                }
+                _ => return Pv::Cond(Rc::new(Cond::Ready(Expr::False))),
+            }
+        } else {
+            None
+        };
+        let (fk, fk_span) = match it.next() {
+            Some((Pv::Str(s), sp)) => (s, sp),
+            Some((Pv::Bad, _)) => return Pv::Cond(Rc::new(Cond::Ready(Expr::False))),
+            other => {
+                let at = other.map(|o| o.1).unwrap_or(span);
+                self.error(
+                    codes::NOT_A_FK,
+                    at,
+                    format!("allowedTo.{name}(...) expects a foreign-key column name"),
+                );
+                return Pv::Cond(Rc::new(Cond::Ready(Expr::False)));
+            }
+        };
+        let mut max_depth = None;
+        if let Some((opts, _)) = it.next()
+            && let Some((md, mdspan)) = match &opts {
+                Pv::Obj(o) => o
+                    .iter()
+                    .find(|(k, _, _)| k == "maxDepth")
+                    .map(|(_, v, s)| (v.clone(), *s)),
+                _ => None,
+            }
+        {
+            match md {
+                Pv::Undef => {}
+                Pv::Num(n) if n.fract() == 0.0 && n >= 1.0 => {
+                    if n > f64::from(MAX_DEPTH_CAP) {
+                        self.error(
+                            codes::MAX_DEPTH_CAP,
+                            mdspan,
+                            format!("maxDepth {n} exceeds the hard cap {MAX_DEPTH_CAP}; the runtime would deny everything"),
+                        );
+                    }
+                    max_depth = Some(n.min(f64::from(u32::MAX)) as u32);
+                }
+                _ => {
+                    let msg = if referencing {
+                        format!(
+                            "allowedTo.*Referencing(..., \"{fk}\") maxDepth must be a positive integer."
+                        )
+                    } else {
+                        format!("allowedTo.*(\"{fk}\") maxDepth must be a positive integer.")
+                    };
+                    self.upstream_error(codes::BAD_MAX_DEPTH, mdspan, msg);
+                }
+            }
+        }
+        Pv::Cond(Rc::new(Cond::Allowed {
+            op,
+            fk,
+            fk_span,
+            max_depth,
+            source,
+        }))
+    }
+
+    /// FK columns of `table`: (name, referenced table).
+    fn fk_columns(&self, table: &str) -> Vec<(String, String)> {
+        self.schema
+            .table(table)
+            .map(|t| {
+                t.columns
+                    .iter()
+                    .filter_map(|c| c.references.clone().map(|r| (c.name.clone(), r)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn find_fk(&self, table: &str, name: &str) -> Option<(String, String)> {
+        let fks = self.fk_columns(table);
+        for cand in [name.to_owned(), format!("{name}Id"), format!("{name}_id")] {
+            if let Some(f) = fks.iter().find(|(c, _)| *c == cand) {
+                return Some(f.clone());
+            }
+        }
+        None
+    }
+
+    pub(super) fn resolve_allowed(&mut self, c: &Cond, table: &str) -> Expr {
+        let Cond::Allowed {
+            op,
+            fk,
+            fk_span,
+            max_depth,
+            source,
+        } = c
+        else {
+            return Expr::False;
+        };
+        let lower = op.as_str().to_lowercase();
+        match source {
+            None => match self.find_fk(table, fk) {
+                Some((col, _)) => Expr::Inherits {
+                    operation: *op,
+                    via_column: col,
+                    max_depth: *max_depth,
+                },
+                None => {
+                    let fks = self.fk_columns(table);
+                    let names: Vec<&str> = fks.iter().map(|(c, _)| c.as_str()).collect();
+                    let avail = if names.is_empty() {
+                        "(none)".to_owned()
+                    } else {
+                        names.join(", ")
+                    };
+                    let msg = format!(
+                        "allowedTo.{lower}(\"{fk}\") is invalid for table \"{table}\": column is not a foreign key reference. Available FK columns: {avail}."
+                    );
+                    let mut d = Diagnostic::error(codes::NOT_A_FK, msg.clone())
+                        .at(*fk_span)
+                        .upstream(msg);
+                    if let Some(s) = did_you_mean(fk, names.iter().copied()) {
+                        let target = fks
+                            .iter()
+                            .find(|(c, _)| c == s)
+                            .map(|(_, r)| r.clone())
+                            .unwrap_or_default();
+                        d = d.help(format!("did you mean `{s}` (references `{target}`)?"));
+                    } else if self.has_column(table, fk) {
+                        d = d.note(format!(
+                            "`{fk}` is a column of `{table}`, but it does not reference another table"
+                        ));
+                    }
+                    self.diags.push(d);
+                    Expr::False
+                }
+            },
+            Some((src, _)) => {
+                let prefix = format!(
+                    "allowedTo.{lower}Referencing(policy.{src}, \"{fk}\") is invalid for table \"{table}\": "
+                );
+                match self.find_fk(src, fk) {
+                    Some((col, target)) if target == table => Expr::InheritsReferencing {
+                        operation: *op,
+                        source_table: src.to_string(),
+                        via_column: col,
+                        max_depth: *max_depth,
+                    },
+                    Some((_, target)) => {
+                        let msg = format!(
+                            "{prefix}source FK references \"{target}\" but this rule is for \"{table}\"."
+                        );
+                        self.upstream_error(codes::BAD_REFERENCING, *fk_span, msg);
+                        Expr::False
+                    }
+                    None => {
+                        let fks = self.fk_columns(src);
+                        let names: Vec<&str> = fks.iter().map(|(c, _)| c.as_str()).collect();
+                        let avail = if names.is_empty() {
+                            "(none)".to_owned()
+                        } else {
+                            names.join(", ")
+                        };
+                        let msg = format!(
+                            "{prefix}column is not a foreign key reference on source table. Available FK columns: {avail}."
+                        );
+                        self.upstream_error(codes::BAD_REFERENCING, *fk_span, msg);
+                        Expr::False
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,561 @@
+//! JS statements and expressions inside permissions callbacks: bindings, closures with default
+//! parameters and destructuring, object/array literals with spreads, templates, `?:`, `&&`,
+//! `||`, `??`, `===`, `process.env` (§1.13) and `new Date`/`new Uint8Array`.
+
+use std::rc::Rc;
+
+use crate::source::Span;
+use crate::syntax::ast::{Arg, BinOp, Expr, FnBody, MemberProp, Pat, Prop, PropKey, Stmt, UnaryOp};
+
+use super::super::codes;
+use super::Interp;
+use super::value::{Closure, Env, Pv, from_static};
+
+impl Interp<'_> {
+    /// Calls a function value with arguments.
+    pub(super) fn call_value(&mut self, f: &Pv, args: Vec<(Pv, Span)>, span: Span) -> Pv {
+        if !self.tick(span) {
+            return Pv::Bad;
+        }
+        match f {
+            Pv::Closure(c) => self.call_closure(c, args, span),
+            Pv::Builtin(b) => self.call_builtin(*b, args, span),
+            Pv::Bound(b) => {
+                let (recv, name, nspan) = (&b.0, b.1.clone(), b.2);
+                self.call_method(recv, &name, nspan, args, span)
+            }
+            Pv::Bad => Pv::Bad,
+            other => {
+                let d = other.describe();
+                self.error(
+                    codes::NOT_STATIC,
+                    span,
+                    format!(
+                        "cannot evaluate definePermissions(...) statically: {d} is not a function"
+                    ),
+                );
+                Pv::Bad
+            }
+        }
+    }
+
+    fn call_closure(&mut self, c: &Rc<Closure>, args: Vec<(Pv, Span)>, span: Span) -> Pv {
+        if self.depth >= super::MAX_CALL_DEPTH {
+            self.error(
+                codes::NOT_STATIC,
+                span,
+                "cannot evaluate definePermissions(...) statically: calls nest too deeply",
+            );
+            return Pv::Bad;
+        }
+        self.depth += 1;
+        let env = c.env.push_frame();
+        let mut args = args.into_iter();
+        for p in &c.func.params {
+            let v = args.next().map(|a| a.0).unwrap_or(Pv::Undef);
+            self.bind(&env, p, v);
+        }
+        let out = match &c.func.body {
+            FnBody::Expr(e) => self.eval(&env, e),
+            FnBody::Block(stmts) => self.exec_block(&env, stmts).unwrap_or(Pv::Undef),
+        };
+        self.depth -= 1;
+        out
+    }
+
+    /// Binds a parameter or declaration pattern.
+    pub(super) fn bind(&mut self, env: &Env, pat: &Pat, v: Pv) {
+        match pat {
+            Pat::Ident(i) => env.set(i.name.clone(), v),
+            Pat::Default { pat, default, .. } => {
+                let v = if matches!(v, Pv::Undef) {
+                    self.eval(env, default)
+                } else {
+                    v
+                };
+                self.bind(env, pat, v);
+            }
+            Pat::Object { props, .. } => {
+                for p in props {
+                    let key = match &p.key {
+                        PropKey::Static { name, .. } => name.text.to_string(),
+                        PropKey::Computed { expr, .. } => match self.eval(env, expr) {
+                            Pv::Str(s) => s.to_string(),
+                            _ => String::new(),
+                        },
+                        PropKey::Unsupported { .. } => String::new(),
+                    };
+                    let pv = self.member(&v, &key, p.key.span(), p.key.span());
+                    self.bind(env, &p.value, pv);
+                }
+            }
+            Pat::Array { elems, .. } => {
+                for (i, e) in elems.iter().enumerate() {
+                    if let Some(p) = e {
+                        let ev = match &v {
+                            Pv::Arr(a) => a.get(i).cloned().unwrap_or(Pv::Undef),
+                            _ => Pv::Undef,
+                        };
+                        self.bind(env, p, ev);
+                    }
+                }
+            }
+            Pat::Expr(_) | Pat::Unsupported { .. } => {
+                self.error(
+                    codes::NOT_STATIC,
+                    pat.span(),
+                    "cannot evaluate definePermissions(...) statically: unsupported binding pattern",
+                );
+            }
+        }
+    }
+
+    /// Runs statements in a new block scope; `Some` on `return`.
+    fn exec_block(&mut self, env: &Env, stmts: &[Stmt]) -> Option<Pv> {
+        let env = env.push_frame();
+        for s in stmts {
+            if let Stmt::Function { name, func, .. } = s {
+                let c = Closure {
+                    func: func.clone(),
+                    env: env.clone(),
+                };
+                env.set(name.name.clone(), Pv::Closure(Rc::new(c)));
+            }
+        }
+        for s in stmts {
+            if let Some(r) = self.exec(&env, s) {
+                return Some(r);
+            }
+        }
+        None
+    }
+
+    fn exec(&mut self, env: &Env, s: &Stmt) -> Option<Pv> {
+        match s {
+            Stmt::Var { decls, .. } => {
+                for d in decls {
+                    let v = match &d.init {
+                        Some(e) => self.eval(env, e),
+                        None => Pv::Undef,
+                    };
+                    self.bind(env, &d.pat, v);
+                }
+                None
+            }
+            Stmt::Expr { expr, .. } => {
+                self.eval(env, expr);
+                None
+            }
+            Stmt::Return { arg, .. } => Some(match arg {
+                Some(e) => self.eval(env, e),
+                None => Pv::Undef,
+            }),
+            Stmt::If {
+                test, cons, alt, ..
+            } => {
+                if self.eval(env, test).truthy() {
+                    self.exec(env, cons)
+                } else if let Some(a) = alt {
+                    self.exec(env, a)
+                } else {
+                    None
+                }
+            }
+            Stmt::Block { stmts, .. } => self.exec_block(env, stmts),
+            Stmt::Function { .. } | Stmt::Nothing => None,
+            Stmt::Loop { span, .. } => {
+                self.error(
+                    codes::UNSUPPORTED,
+                    *span,
+                    "loops are not evaluated in permissions callbacks",
+                );
+                if let Some(d) = self.diags.last_mut() {
+                    d.help = Some("use `[...].forEach((t) => ...)` over a constant array".into());
+                }
+                None
+            }
+            Stmt::Class { span, .. }
+            | Stmt::TsEnum { span, .. }
+            | Stmt::Throw { span, .. }
+            | Stmt::Other { span, .. } => {
+                self.error(
+                    codes::UNSUPPORTED,
+                    *span,
+                    "this statement is not evaluated in permissions callbacks",
+                );
+                None
+            }
+        }
+    }
+
+    /// Evaluates call arguments (with spreads).
+    pub(super) fn eval_args(&mut self, env: &Env, args: &[Arg]) -> Vec<(Pv, Span)> {
+        let mut out = Vec::new();
+        for a in args {
+            let v = self.eval(env, &a.expr);
+            if a.spread {
+                if let Pv::Arr(items) = &v {
+                    out.extend(items.iter().map(|x| (x.clone(), a.expr.span())));
+                }
+            } else {
+                out.push((v, a.expr.span()));
+            }
+        }
+        out
+    }
+
+    fn lookup(&mut self, env: &Env, name: &str, span: Span) -> Pv {
+        if let Some(v) = env.get(name) {
+            return v;
+        }
+        if let Some(v) = self.module.get(name) {
+            return from_static(v, span);
+        }
+        match name {
+            "undefined" => Pv::Undef,
+            "NaN" => Pv::Num(f64::NAN),
+            "Infinity" => Pv::Num(f64::INFINITY),
+            _ => {
+                self.error(
+                    codes::NOT_STATIC,
+                    span,
+                    format!(
+                        "cannot evaluate definePermissions(...) statically: `{name}` is not defined"
+                    ),
+                );
+                Pv::Bad
+            }
+        }
+    }
+
+    /// `process.env.NAME` / `process.env["NAME"]` (§1.13).
+    fn env_var(&mut self, env: &Env, prop: &MemberProp, span: Span) -> Pv {
+        let name = match prop {
+            MemberProp::Name { name, .. } => name.to_string(),
+            MemberProp::Computed { expr, .. } => match self.eval(env, expr) {
+                Pv::Str(s) => s.to_string(),
+                _ => {
+                    self.error(
+                        codes::ENV_DYNAMIC,
+                        span,
+                        "`process.env[...]` needs a constant variable name",
+                    );
+                    return Pv::Bad;
+                }
+            },
+            MemberProp::Private { .. } => return Pv::Bad,
+        };
+        self.env_used.insert(name.clone());
+        match self.env_vars.get(&name) {
+            Some(v) => {
+                if v.is_empty() {
+                    self.warn(
+                        codes::ENV_EMPTY,
+                        span,
+                        format!("environment variable `{name}` is the empty string"),
+                    );
+                }
+                Pv::Str(Rc::from(v.as_str()))
+            }
+            None => {
+                if self.env_fallback == 0 {
+                    self.error(
+                        codes::ENV_UNSET,
+                        span,
+                        format!("environment variable `{name}` is not set"),
+                    );
+                    if let Some(d) = self.diags.last_mut() {
+                        d.help = Some(format!(
+                            "pass `--define {name}=<value>`, set it in the environment or an env file, or add a fallback (`?? \"...\"`)"
+                        ));
+                        d.notes.push(
+                            "upstream reads it as `undefined`, which silently drops the where key"
+                                .into(),
+                        );
+                    }
+                }
+                Pv::Undef
+            }
+        }
+    }
+
+    pub(super) fn eval(&mut self, env: &Env, e: &Expr) -> Pv {
+        if !self.tick(e.span()) {
+            return Pv::Bad;
+        }
+        match e {
+            Expr::Num { value, .. } => Pv::Num(*value),
+            Expr::Str { value, .. } => Pv::Str(value.text.clone()),
+            Expr::Bool { value, .. } => Pv::Bool(*value),
+            Expr::Null { .. } => Pv::Null,
+            Expr::Template { quasis, exprs, .. } => {
+                let mut out = String::new();
+                for (i, q) in quasis.iter().enumerate() {
+                    if let Some(q) = q {
+                        out.push_str(&q.text);
+                    }
+                    if let Some(x) = exprs.get(i) {
+                        match self.eval(env, x) {
+                            Pv::Str(s) => out.push_str(&s),
+                            Pv::Num(n) => {
+                                out.push_str(&crate::schema::json::number_to_js_string(n))
+                            }
+                            Pv::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                            _ => {
+                                self.error(
+                                    codes::NOT_STATIC,
+                                    x.span(),
+                                    "cannot evaluate definePermissions(...) statically: template part is not a constant",
+                                );
+                                return Pv::Bad;
+                            }
+                        }
+                    }
+                }
+                Pv::Str(Rc::from(out.as_str()))
+            }
+            Expr::Ident(i) => self.lookup(env, &i.name, i.span),
+            Expr::Array { elems, .. } => {
+                let mut out = Vec::new();
+                for a in elems.iter().flatten() {
+                    let v = self.eval(env, &a.expr);
+                    match (a.spread, v) {
+                        (true, Pv::Arr(items)) => out.extend(items.iter().cloned()),
+                        (_, v) => out.push(v),
+                    }
+                }
+                Pv::Arr(Rc::new(out))
+            }
+            Expr::Object { props, .. } => self.eval_object(env, props),
+            Expr::Member {
+                obj, prop, span, ..
+            } => {
+                if let Expr::Member {
+                    obj: inner,
+                    prop: MemberProp::Name { name, .. },
+                    ..
+                } = &**obj
+                    && &**name == "env"
+                    && matches!(&**inner, Expr::Ident(i) if &*i.name == "process" && env.get("process").is_none())
+                {
+                    return self.env_var(env, prop, *span);
+                }
+                let recv = self.eval(env, obj);
+                let (key, kspan) = match prop {
+                    MemberProp::Name { name, span } => (name.to_string(), *span),
+                    MemberProp::Computed { expr, span } => match self.eval(env, expr) {
+                        Pv::Str(s) => (s.to_string(), *span),
+                        Pv::Num(n) => (crate::schema::json::number_to_js_string(n), *span),
+                        _ => {
+                            self.error(codes::NOT_STATIC, *span, "cannot evaluate definePermissions(...) statically: computed key is not a constant");
+                            return Pv::Bad;
+                        }
+                    },
+                    MemberProp::Private { .. } => return Pv::Bad,
+                };
+                self.member(&recv, &key, kspan, *span)
+            }
+            Expr::Call {
+                callee, args, span, ..
+            } => {
+                let args_v = self.eval_args(env, args);
+                let f = self.eval(env, callee);
+                self.callee_span = Some(callee.span());
+                let r = self.call_value(&f, args_v, *span);
+                self.callee_span = None;
+                r
+            }
+            Expr::New { callee, args, span } => self.eval_new(env, callee, args, *span),
+            Expr::Unary { op, arg, span } => {
+                let v = self.eval(env, arg);
+                match (op, v) {
+                    (UnaryOp::Not, v) => Pv::Bool(!v.truthy()),
+                    (UnaryOp::Minus, Pv::Num(n)) => Pv::Num(-n),
+                    (UnaryOp::Plus, Pv::Num(n)) => Pv::Num(n),
+                    (UnaryOp::Void, _) => Pv::Undef,
+                    _ => {
+                        self.error(codes::NOT_STATIC, *span, "cannot evaluate definePermissions(...) statically: unsupported operator");
+                        Pv::Bad
+                    }
+                }
+            }
+            Expr::Binary {
+                op,
+                left,
+                right,
+                span,
+            } => self.eval_binary(env, *op, left, right, *span),
+            Expr::Cond {
+                test, cons, alt, ..
+            } => {
+                if self.eval(env, test).truthy() {
+                    self.eval(env, cons)
+                } else {
+                    self.eval(env, alt)
+                }
+            }
+            Expr::Function { func, .. } => Pv::Closure(Rc::new(Closure {
+                func: func.clone(),
+                env: env.clone(),
+            })),
+            Expr::Seq { exprs, .. } => {
+                let mut last = Pv::Undef;
+                for x in exprs {
+                    last = self.eval(env, x);
+                }
+                last
+            }
+            other => {
+                self.error(
+                    codes::NOT_STATIC,
+                    other.span(),
+                    "cannot evaluate definePermissions(...) statically: unsupported expression",
+                );
+                Pv::Bad
+            }
+        }
+    }
+
+    fn eval_object(&mut self, env: &Env, props: &[Prop]) -> Pv {
+        let mut out: Vec<(String, Pv, Span)> = Vec::new();
+        let mut put = |k: String, v: Pv, s: Span| {
+            if let Some(slot) = out.iter_mut().find(|(ek, _, _)| *ek == k) {
+                slot.1 = v;
+                slot.2 = s;
+            } else {
+                out.push((k, v, s));
+            }
+        };
+        for p in props {
+            match p {
+                Prop::KeyValue { key, value, .. } => {
+                    let k = match key {
+                        PropKey::Static { name, .. } => name.text.to_string(),
+                        PropKey::Computed { expr, .. } => match self.eval(env, expr) {
+                            Pv::Str(s) => s.to_string(),
+                            Pv::Num(n) => crate::schema::json::number_to_js_string(n),
+                            _ => continue,
+                        },
+                        PropKey::Unsupported { .. } => continue,
+                    };
+                    let v = self.eval(env, value);
+                    put(k, v, key.span());
+                }
+                Prop::Shorthand(i) => {
+                    let v = self.lookup(env, &i.name, i.span);
+                    put(i.name.to_string(), v, i.span);
+                }
+                Prop::Spread { expr, .. } => {
+                    if let Pv::Obj(o) = self.eval(env, expr) {
+                        for (k, v, s) in o.iter() {
+                            put(k.clone(), v.clone(), *s);
+                        }
+                    }
+                }
+                Prop::Method { span, .. } | Prop::Proto { span, .. } => {
+                    self.error(
+                        codes::NOT_STATIC,
+                        *span,
+                        "cannot evaluate definePermissions(...) statically: unsupported property",
+                    );
+                }
+            }
+        }
+        // JS property order: array-index keys first, ascending.
+        let mut idx: Vec<(String, Pv, Span)> = Vec::new();
+        let mut rest = Vec::new();
+        for m in out {
+            if crate::schema::json::is_array_index_key(&m.0).is_some() {
+                idx.push(m);
+            } else {
+                rest.push(m);
+            }
+        }
+        idx.sort_by_key(|m| crate::schema::json::is_array_index_key(&m.0));
+        idx.extend(rest);
+        Pv::Obj(Rc::new(idx))
+    }
+
+    fn eval_binary(&mut self, env: &Env, op: BinOp, l: &Expr, r: &Expr, span: Span) -> Pv {
+        let fallback = matches!(op, BinOp::Or | BinOp::Nullish);
+        if fallback {
+            self.env_fallback += 1;
+        }
+        let lv = self.eval(env, l);
+        if fallback {
+            self.env_fallback -= 1;
+        }
+        match op {
+            BinOp::And => return if lv.truthy() { self.eval(env, r) } else { lv },
+            BinOp::Or => return if lv.truthy() { lv } else { self.eval(env, r) },
+            BinOp::Nullish => {
+                return if matches!(lv, Pv::Undef | Pv::Null) {
+                    self.eval(env, r)
+                } else {
+                    lv
+                };
+            }
+            _ => {}
+        }
+        let rv = self.eval(env, r);
+        match (op, &lv, &rv) {
+            (BinOp::Add, Pv::Str(a), Pv::Str(b)) => Pv::Str(Rc::from(format!("{a}{b}").as_str())),
+            (BinOp::Add, Pv::Num(a), Pv::Num(b)) => Pv::Num(a + b),
+            (BinOp::Sub, Pv::Num(a), Pv::Num(b)) => Pv::Num(a - b),
+            (BinOp::Mul, Pv::Num(a), Pv::Num(b)) => Pv::Num(a * b),
+            (BinOp::StrictEq | BinOp::EqEq, a, b) => Pv::Bool(prim_eq(a, b)),
+            (BinOp::StrictNotEq | BinOp::NotEq, a, b) => Pv::Bool(!prim_eq(a, b)),
+            _ => {
+                self.error(
+                    codes::NOT_STATIC,
+                    span,
+                    "cannot evaluate definePermissions(...) statically: unsupported operator",
+                );
+                Pv::Bad
+            }
+        }
+    }
+
+    fn eval_new(&mut self, env: &Env, callee: &Expr, args: &[Arg], span: Span) -> Pv {
+        let name = match callee {
+            Expr::Ident(i) if env.get(&i.name).is_none() => i.name.to_string(),
+            _ => String::new(),
+        };
+        let args = self.eval_args(env, args);
+        match (name.as_str(), args.first()) {
+            ("Date", Some((Pv::Num(n), _))) => Pv::Date(*n),
+            ("Date", Some((Pv::Str(s), _))) => match crate::eval::date::parse_date_string(s) {
+                crate::eval::date::DateParse::Ms { ms, .. } => Pv::Date(ms),
+                _ => Pv::Date(f64::NAN),
+            },
+            ("Uint8Array", Some((Pv::Arr(items), _))) => {
+                let mut out = Vec::new();
+                for i in items.iter() {
+                    match i {
+                        Pv::Num(n) => out.push((*n as i64).rem_euclid(256) as u8),
+                        _ => out.push(0),
+                    }
+                }
+                Pv::Bytes(Rc::new(out))
+            }
+            _ => {
+                self.error(
+                    codes::NOT_STATIC,
+                    span,
+                    "cannot evaluate definePermissions(...) statically: only `new Date(...)` and `new Uint8Array([...])` are supported",
+                );
+                Pv::Bad
+            }
+        }
+    }
+}
+
+fn prim_eq(a: &Pv, b: &Pv) -> bool {
+    match (a, b) {
+        (Pv::Undef, Pv::Undef) | (Pv::Null, Pv::Null) => true,
+        (Pv::Bool(x), Pv::Bool(y)) => x == y,
+        (Pv::Num(x), Pv::Num(y)) => x == y,
+        (Pv::Str(x), Pv::Str(y)) => x == y,
+        _ => false,
+    }
+}

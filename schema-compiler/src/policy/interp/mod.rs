@@ -1,0 +1,190 @@
+//! Symbolic interpretation of the `definePermissions` factory (permissions.md §1): the body runs
+//! statement by statement; builder calls register rules in call order; conditions compile to
+//! the IR against the rule's table. Every problem is a diagnostic; a failed condition becomes
+//! `False` downstream so findings do not cascade.
+//!
+//! - `value.rs`: interpreter values;
+//! - `exec.rs`: JS statements and expressions;
+//! - `members.rs`: the DSL surface (members and calls);
+//! - `cond.rs`: condition inputs and the where-object grammar;
+//! - `lit.rs`: literals (§1.6);
+//! - `allowed.rs`: `allowedTo.*` and FK-name resolution.
+
+mod allowed;
+mod cond;
+mod exec;
+mod lit;
+mod members;
+pub mod value;
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use crate::diagnostics::Diagnostic;
+use crate::schema::WasmSchema;
+use crate::source::Span;
+
+use super::ir::{Expr, Policy, RuleOrigin, Slot};
+use value::{Pv, UpdateBuilder};
+
+/// Upper bound on interpreter steps (calls and expressions).
+const FUEL: u32 = 200_000;
+/// Upper bound on nested calls.
+const MAX_CALL_DEPTH: u32 = 64;
+
+/// A registered rule, applied in this order at the end.
+#[derive(Debug)]
+enum Registered {
+    Direct {
+        table: Rc<str>,
+        slots: Vec<Slot>,
+        expr: Expr,
+        span: Span,
+    },
+    Update(Rc<RefCell<UpdateBuilder>>),
+}
+
+/// The interpreter state for one `definePermissions` call.
+pub struct Interp<'s> {
+    pub schema: &'s WasmSchema,
+    pub module: HashMap<Rc<str>, crate::eval::value::Value>,
+    pub env_vars: &'s HashMap<String, String>,
+    pub diags: Vec<Diagnostic>,
+    rules: Vec<Registered>,
+    fuel: u32,
+    depth: u32,
+    out_of_fuel: bool,
+    pub env_used: BTreeSet<String>,
+    /// The callee of the call being evaluated (rules point at `policy.t.allowRead.where`).
+    pub(super) callee_span: Option<Span>,
+    /// > 0 while evaluating the left side of `??` / `||` (a missing env var has a fallback).
+    env_fallback: u32,
+}
+
+impl<'s> Interp<'s> {
+    pub fn new(
+        schema: &'s WasmSchema,
+        module: HashMap<Rc<str>, crate::eval::value::Value>,
+        env_vars: &'s HashMap<String, String>,
+    ) -> Self {
+        Self {
+            schema,
+            module,
+            env_vars,
+            diags: Vec::new(),
+            rules: Vec::new(),
+            fuel: FUEL,
+            depth: 0,
+            out_of_fuel: false,
+            env_used: BTreeSet::new(),
+            env_fallback: 0,
+            callee_span: None,
+        }
+    }
+
+    /// Runs the factory with the context object and returns the merged policy.
+    pub fn run(mut self, factory: &Pv, span: Span) -> (Policy, Vec<Diagnostic>) {
+        let _ = self.call_value(factory, vec![(Pv::Ctx, span)], span);
+        let mut policy = Policy::default();
+        let rules = std::mem::take(&mut self.rules);
+        for r in rules {
+            match r {
+                Registered::Direct {
+                    table,
+                    slots,
+                    expr,
+                    span,
+                } => {
+                    for s in &slots {
+                        policy.merge(&table, *s, expr.clone());
+                    }
+                    policy.record_rule(&table, RuleOrigin { span, slots });
+                }
+                Registered::Update(b) => {
+                    let (table, old, new, span) = {
+                        let b = b.borrow();
+                        (b.table.clone(), b.old.clone(), b.new.clone(), b.span)
+                    };
+                    let using = old.as_ref().or(new.as_ref()).cloned();
+                    let check = new.as_ref().or(old.as_ref()).cloned();
+                    if let (Some((u, us)), Some((c, cs))) = (using, check) {
+                        let ue = self.resolve(&u, us, &table);
+                        let ce = if old.is_some() && new.is_some() {
+                            self.resolve(&c, cs, &table)
+                        } else {
+                            ue.clone()
+                        };
+                        policy.merge(&table, Slot::UpdateUsing, ue);
+                        policy.merge(&table, Slot::UpdateCheck, ce);
+                        policy.record_rule(
+                            &table,
+                            RuleOrigin {
+                                span,
+                                slots: vec![Slot::UpdateUsing, Slot::UpdateCheck],
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        policy.env = self.env_used.iter().cloned().collect();
+        (policy, self.diags)
+    }
+
+    fn register(&mut self, table: Rc<str>, slots: Vec<Slot>, expr: Expr, span: Span) {
+        let span = self.callee_span.unwrap_or(span);
+        self.rules.push(Registered::Direct {
+            table,
+            slots,
+            expr,
+            span,
+        });
+    }
+
+    fn register_update(&mut self, b: &Rc<RefCell<UpdateBuilder>>) {
+        let first = {
+            let mut bm = b.borrow_mut();
+            let first = !bm.registered;
+            bm.registered = true;
+            first
+        };
+        if first {
+            self.rules.push(Registered::Update(b.clone()));
+        }
+    }
+
+    /// Spends one unit of fuel; false (once reported) when exhausted.
+    fn tick(&mut self, span: Span) -> bool {
+        if self.fuel == 0 {
+            if !self.out_of_fuel {
+                self.out_of_fuel = true;
+                self.diags.push(
+                    Diagnostic::error(
+                        super::codes::NOT_STATIC,
+                        "cannot evaluate definePermissions(...) statically: evaluation budget exhausted",
+                    )
+                    .at(span)
+                    .help("simplify the permissions callback (loops or recursion too deep)"),
+                );
+            }
+            return false;
+        }
+        self.fuel -= 1;
+        true
+    }
+
+    fn error(&mut self, code: crate::diagnostics::Code, span: Span, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::error(code, msg).at(span));
+    }
+
+    fn warn(&mut self, code: crate::diagnostics::Code, span: Span, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(code, msg).at(span));
+    }
+
+    /// Reports an upstream DSL error (message is upstream's text).
+    fn upstream_error(&mut self, code: crate::diagnostics::Code, span: Span, msg: String) {
+        self.diags
+            .push(Diagnostic::error(code, msg.clone()).at(span).upstream(msg));
+    }
+}

@@ -1,0 +1,112 @@
+//! The permissions phase (permissions.md): static evaluation of `permissions.ts` into the
+//! Policy IR, the upstream policy JSON, the policy bytecode with its VM, and the static checks.
+//!
+//! - `ir.rs`: the Policy IR; `json.rs` / `parse.rs`: policy JSON out and in;
+//! - `interp/`: the symbolic interpreter of the `definePermissions` factory;
+//! - `checks/`: static checks on the merged policy (missing policies, nullable FKs, cycles);
+//! - `bytecode/`: encoder, verifier/decoder, disassembler; `vm/`: the evaluator;
+//! - `explain.rs`: the readable notation;
+//! - `codes.rs`: the JZ2xxx codes.
+
+pub mod bytecode;
+mod checks;
+pub mod codes;
+pub mod explain;
+pub mod interp;
+pub mod ir;
+pub mod json;
+pub mod parse;
+pub mod vm;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::diagnostics::Diagnostic;
+use crate::eval::PermissionsExport;
+use crate::eval::value::Value;
+use crate::schema::WasmSchema;
+use crate::source::Span;
+
+pub use ir::Policy;
+
+/// What the permissions phase produced.
+#[derive(Debug, Default, Clone)]
+pub struct PolicyOutput {
+    /// The merged policy (even with errors, for the editor).
+    pub policy: Option<Policy>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The `definePermissions(...)` call.
+    pub span: Option<Span>,
+}
+
+/// Compiles the permissions export. `has_file` tells whether a permissions.ts exists; `env`
+/// holds the resolved values for `process.env` (defines › environment › env files).
+pub fn compile(
+    export: &PermissionsExport,
+    has_file: bool,
+    schema: &WasmSchema,
+    env: &HashMap<String, String>,
+) -> PolicyOutput {
+    let mut out = PolicyOutput::default();
+    let file_span = export.file.map(|f| Span::new(f, 0, 0));
+    let Some((value, vspan)) = &export.value else {
+        if has_file {
+            let msg = "Missing permissions export in permissions.ts. Export default definePermissions(...) (or export const permissions = definePermissions(...)).";
+            let mut d = Diagnostic::error(codes::MISSING_EXPORT, msg).upstream(msg);
+            if let Some(s) = file_span {
+                d = d.at(s);
+            }
+            out.diagnostics.push(d);
+        } else {
+            checks::missing_policies(&Policy::default(), schema, None, &mut out.diagnostics);
+        }
+        return out;
+    };
+    let Value::Permissions(def) = value else {
+        if matches!(value, Value::Opaque(_)) {
+            // Already reported by the evaluator.
+            return out;
+        }
+        let msg = "Invalid permissions export in permissions.ts. Expected default export from definePermissions(...).";
+        out.diagnostics.push(
+            Diagnostic::error(codes::INVALID_EXPORT, msg)
+                .upstream(msg)
+                .at(*vspan),
+        );
+        return out;
+    };
+    // `s.definePermissions(app`: one line, for findings about the whole call.
+    out.span = Some(Span::new(
+        def.span.file,
+        def.span.range.start,
+        def.app_span.range.end,
+    ));
+    let app_schema = match &def.app {
+        Value::App(a) => a.schema.clone(),
+        Value::Opaque(_) => return out,
+        other => {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    codes::NOT_STATIC,
+                    format!(
+                        "cannot evaluate definePermissions(...) statically: the first argument is {}, not the app from `s.defineApp(...)`",
+                        other.describe()
+                    ),
+                )
+                .at(def.app_span)
+                .help("pass the app: `import { app } from \"./schema\"`"),
+            );
+            return out;
+        }
+    };
+    let _ = schema;
+    let module: HashMap<Rc<str>, Value> = def.scope.iter().cloned().collect();
+    let factory = interp::value::from_static(&def.factory, def.factory_span);
+    let it = interp::Interp::new(&app_schema, module, env);
+    let (policy, diags) = it.run(&factory, def.factory_span);
+    out.diagnostics = diags;
+    let call = out.span.unwrap_or(def.span);
+    checks::run(&policy, &app_schema, call, &mut out.diagnostics);
+    out.policy = Some(policy);
+    out
+}

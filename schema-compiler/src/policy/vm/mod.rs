@@ -1,0 +1,1 @@
+//! The policy VM (permissions.md §3, §4.2).

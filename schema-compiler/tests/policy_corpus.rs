@@ -1,0 +1,77 @@
+//! Golden tests on the corpus apps' permissions: `permissions.ts` evaluated statically must
+//! give exactly `expected/permissions.json` (upstream's own CLI output, key order included),
+//! and the bytecode disassembly is pinned per app.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jazz_schema_compiler::project::analyze;
+use jazz_schema_compiler::source::MemoryLoader;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+/// Loads every `.ts` file of an app into a memory loader rooted at `/app`.
+fn load_app(dir: &Path) -> MemoryLoader {
+    let mut loader = MemoryLoader::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("fixture dir") {
+            let p = entry.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "ts") {
+                let rel = p.strip_prefix(dir).expect("prefix");
+                loader.insert(
+                    Path::new("/app").join(rel),
+                    fs::read_to_string(&p).expect("read"),
+                );
+            }
+        }
+    }
+    loader
+}
+
+fn apps() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = fs::read_dir(fixtures())
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("expected/permissions.json").is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn corpus_permissions_compile_to_upstream_json() {
+    let apps = apps();
+    assert!(apps.len() >= 6, "expected the corpus apps, found {apps:?}");
+    let mut failures = Vec::new();
+    for app in apps {
+        let name = app
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let analysis = analyze(&load_app(&app), Path::new("/app"));
+        let errors: Vec<String> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        let policy = analysis
+            .permissions
+            .as_ref()
+            .and_then(|p| p.policy.as_ref())
+            .unwrap_or_else(|| panic!("{name}: no policy"));
+        let got = jazz_schema_compiler::policy::json::to_pretty(policy);
+        let want = fs::read_to_string(app.join("expected/permissions.json")).expect("expected");
+        if got != want {
+            failures.push(format!("{name}:\n--- got\n{got}\n--- want\n{want}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
