@@ -1,0 +1,265 @@
+//! Unary and binary operators, and the JS conversions they need (ToNumber, ToString, strict
+//! equality), for the statically evaluable subset.
+
+use std::rc::Rc;
+
+use crate::diagnostics::codes;
+use crate::schema::json::number_to_js_string;
+use crate::source::Span;
+use crate::syntax::ast::{self, BinOp, Expr, Pat, UnaryOp};
+
+use super::expr::propagate;
+use super::module::{Evaluator, opaque};
+use super::value::Value;
+
+impl Evaluator<'_> {
+    pub(super) fn eval_unary(&mut self, span: Span, op: UnaryOp, arg: &Expr) -> Value {
+        if op == UnaryOp::Delete {
+            self.check_assign_target(&Pat::Expr(Box::new(arg.clone())), span);
+            return Value::Bool(true);
+        }
+        let v = self.eval_expr(arg);
+        match op {
+            UnaryOp::Minus => match to_number(&v) {
+                Some(n) => Value::Num(-n),
+                None => propagate(v, span, "this operand cannot be evaluated statically"),
+            },
+            UnaryOp::Plus => match to_number(&v) {
+                Some(n) => Value::Num(n),
+                None => propagate(v, span, "this operand cannot be evaluated statically"),
+            },
+            UnaryOp::Not => match v.truthy() {
+                Some(b) => Value::Bool(!b),
+                None => v,
+            },
+            UnaryOp::TypeOf => match v {
+                Value::Opaque(_) => v,
+                other => Value::str(other.type_of()),
+            },
+            UnaryOp::Void => Value::Undefined,
+            UnaryOp::BitNot | UnaryOp::Delete => opaque(
+                span,
+                codes::NOT_STATIC,
+                "bitwise operators are not evaluated",
+                None,
+            ),
+        }
+    }
+
+    pub(super) fn eval_binary(
+        &mut self,
+        span: Span,
+        op: BinOp,
+        left: &Expr,
+        right: &Expr,
+    ) -> Value {
+        let l = self.eval_expr(left);
+        match op {
+            BinOp::And => {
+                return match l.truthy() {
+                    Some(true) => self.eval_expr(right),
+                    Some(false) => l,
+                    None => l,
+                };
+            }
+            BinOp::Or => {
+                return match l.truthy() {
+                    Some(true) => l,
+                    Some(false) => self.eval_expr(right),
+                    None => l,
+                };
+            }
+            BinOp::Nullish => {
+                return match l {
+                    Value::Undefined | Value::Null => self.eval_expr(right),
+                    other => other,
+                };
+            }
+            _ => {}
+        }
+        let r = self.eval_expr(right);
+        if let Value::Opaque(_) = l {
+            return l;
+        }
+        if let Value::Opaque(_) = r {
+            return r;
+        }
+        let num = |f: fn(f64, f64) -> f64, l: &Value, r: &Value| match (to_number(l), to_number(r))
+        {
+            (Some(a), Some(b)) => Value::Num(f(a, b)),
+            _ => opaque(
+                span,
+                codes::NOT_STATIC,
+                "this arithmetic cannot be evaluated statically",
+                None,
+            ),
+        };
+        match op {
+            BinOp::Add => {
+                let is_str = |v: &Value| {
+                    matches!(
+                        v,
+                        Value::Str(_) | Value::Array(_) | Value::Object(_) | Value::Date(_)
+                    )
+                };
+                if is_str(&l) || is_str(&r) {
+                    match (to_js_string(&l), to_js_string(&r)) {
+                        (Some(a), Some(b)) => {
+                            let lone = matches!(&l, Value::Str(s) if s.lone_surrogate)
+                                || matches!(&r, Value::Str(s) if s.lone_surrogate);
+                            Value::Str(ast::JsStr {
+                                text: Rc::from(format!("{a}{b}").as_str()),
+                                lone_surrogate: lone,
+                            })
+                        }
+                        _ => opaque(
+                            span,
+                            codes::NOT_STATIC,
+                            "this concatenation cannot be evaluated statically",
+                            None,
+                        ),
+                    }
+                } else {
+                    num(|a, b| a + b, &l, &r)
+                }
+            }
+            BinOp::Sub => num(|a, b| a - b, &l, &r),
+            BinOp::Mul => num(|a, b| a * b, &l, &r),
+            BinOp::Div => num(|a, b| a / b, &l, &r),
+            BinOp::Mod => num(|a, b| a % b, &l, &r),
+            BinOp::Exp => num(js_pow, &l, &r),
+            BinOp::StrictEq => Value::Bool(strict_eq(&l, &r)),
+            BinOp::StrictNotEq => Value::Bool(!strict_eq(&l, &r)),
+            BinOp::EqEq | BinOp::NotEq => {
+                let eq = strict_eq(&l, &r) || (l.is_nullish() && r.is_nullish());
+                Value::Bool(if op == BinOp::EqEq { eq } else { !eq })
+            }
+            BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq => match (&l, &r) {
+                (Value::Str(a), Value::Str(b)) => {
+                    let (a, b): (Vec<u16>, Vec<u16>) = (
+                        a.text.encode_utf16().collect(),
+                        b.text.encode_utf16().collect(),
+                    );
+                    Value::Bool(match op {
+                        BinOp::Lt => a < b,
+                        BinOp::LtEq => a <= b,
+                        BinOp::Gt => a > b,
+                        _ => a >= b,
+                    })
+                }
+                _ => match (to_number(&l), to_number(&r)) {
+                    (Some(a), Some(b)) => Value::Bool(match op {
+                        BinOp::Lt => a < b,
+                        BinOp::LtEq => a <= b,
+                        BinOp::Gt => a > b,
+                        _ => a >= b,
+                    }),
+                    _ => opaque(
+                        span,
+                        codes::NOT_STATIC,
+                        "this comparison cannot be evaluated statically",
+                        None,
+                    ),
+                },
+            },
+            _ => opaque(
+                span,
+                codes::NOT_STATIC,
+                "this operator is not evaluated statically",
+                None,
+            ),
+        }
+    }
+}
+
+/// JS ToNumber for the primitives we model.
+pub fn to_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Num(n) => Some(*n),
+        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        Value::Null => Some(0.0),
+        Value::Undefined => Some(f64::NAN),
+        Value::Str(s) => Some(string_to_number(&s.text)),
+        Value::Date(ms) => Some(*ms),
+        _ => None,
+    }
+}
+
+/// JS StringToNumber (decimal, hex/octal/binary prefixes, Infinity, whitespace).
+pub fn string_to_number(s: &str) -> f64 {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if t.is_empty() {
+        return 0.0;
+    }
+    let radix = |p: &str, r: u32| {
+        u64::from_str_radix(p, r)
+            .map(|v| v as f64)
+            .unwrap_or(f64::NAN)
+    };
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return radix(h, 16);
+    }
+    if let Some(h) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
+        return radix(h, 8);
+    }
+    if let Some(h) = t.strip_prefix("0b").or_else(|| t.strip_prefix("0B")) {
+        return radix(h, 2);
+    }
+    match t {
+        "Infinity" | "+Infinity" => return f64::INFINITY,
+        "-Infinity" => return f64::NEG_INFINITY,
+        _ => {}
+    }
+    let valid = t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if !valid || t.contains("inf") {
+        return f64::NAN;
+    }
+    t.parse::<f64>().unwrap_or(f64::NAN)
+}
+
+/// JS ToString for the values we model; `None` for values we cannot stringify statically.
+pub fn to_js_string(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Undefined => "undefined".into(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Num(n) => number_to_js_string(*n),
+        Value::Str(s) => s.text.to_string(),
+        Value::Array(items) => {
+            let mut parts = Vec::with_capacity(items.len());
+            for i in items.iter() {
+                parts.push(if i.is_nullish() {
+                    String::new()
+                } else {
+                    to_js_string(i)?
+                });
+            }
+            parts.join(",")
+        }
+        Value::Object(_) => "[object Object]".into(),
+        _ => return None,
+    })
+}
+
+fn strict_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Undefined, Value::Undefined) | (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Num(x), Value::Num(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => x.text == y.text,
+        (Value::Object(x), Value::Object(y)) => Rc::ptr_eq(x, y),
+        (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y),
+        (Value::Builder(x), Value::Builder(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// `Math.pow` semantics for `**` (NaN for `1 ** Infinity`, unlike Rust's `powf`).
+fn js_pow(a: f64, b: f64) -> f64 {
+    if b.is_nan() || (a.abs() == 1.0 && b.is_infinite()) {
+        return f64::NAN;
+    }
+    a.powf(b)
+}
