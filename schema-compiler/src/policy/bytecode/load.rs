@@ -1,0 +1,523 @@
+//! Loading and verifying bytecode (B13): magic, version, section bounds, every index and
+//! offset in range, `AND`/`OR`/`EXISTS` ends exactly where their children end (so every jump
+//! is forward and lands on an instruction), bounded nesting. A [`Bundle`] is immutable.
+
+use crate::schema::json::JsonValue;
+
+use super::super::ir::Lit;
+use super::{ABSENT, FALLBACK, MAGIC, NONE, POLICY_BYTECODE_VERSION, col, op, operand};
+
+/// Why bytes could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// Bad magic or unsupported version (JZ2401).
+    Version(String),
+    /// Verification failed at an offset (JZ2402).
+    Invalid { offset: usize, reason: String },
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Version(m) => f.write_str(m),
+            LoadError::Invalid { offset, reason } => {
+                write!(f, "policy bytecode is invalid at offset {offset}: {reason}")
+            }
+        }
+    }
+}
+
+/// A session path, classified at load time (§3.5).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionPath {
+    UserId,
+    AuthMode,
+    Claims(Vec<String>),
+    /// Never resolves.
+    Absent(Vec<String>),
+}
+
+/// A column of a bundle table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColInfo {
+    pub name: String,
+    pub type_tag: u8,
+    pub nullable: bool,
+    /// Referenced table index.
+    pub references: Option<u32>,
+}
+
+/// A bundle table: columns in schema order and the five slot entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableInfo {
+    pub name: String,
+    pub cols: Vec<ColInfo>,
+    pub entries: [u32; 5],
+}
+
+/// A verified bundle.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub version: u16,
+    pub schema_hash: [u8; 32],
+    pub content_hash: String,
+    pub strings: Vec<String>,
+    pub consts: Vec<Lit>,
+    pub paths: Vec<SessionPath>,
+    pub raw_paths: Vec<Vec<String>>,
+    pub env: Vec<String>,
+    pub tables: Vec<TableInfo>,
+    pub code: Vec<u8>,
+    /// Offset of the code section in the file (for messages).
+    pub code_offset: usize,
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn err<T>(&self, reason: &str) -> Result<T, LoadError> {
+        Err(LoadError::Invalid {
+            offset: self.pos,
+            reason: reason.to_owned(),
+        })
+    }
+    fn take(&mut self, n: usize) -> Result<&[u8], LoadError> {
+        let end = self.pos.checked_add(n);
+        match end.and_then(|e| self.b.get(self.pos..e)) {
+            Some(s) => {
+                self.pos += n;
+                Ok(s)
+            }
+            None => self.err("unexpected end of data"),
+        }
+    }
+    fn u8(&mut self) -> Result<u8, LoadError> {
+        Ok(self.take(1)?.first().copied().unwrap_or(0))
+    }
+    fn u16(&mut self) -> Result<u16, LoadError> {
+        let s = self.take(2)?;
+        Ok(u16::from_le_bytes([s[0], s[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, LoadError> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, LoadError> {
+        let s = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(s);
+        Ok(u64::from_le_bytes(a))
+    }
+    /// A count that cannot exceed the remaining bytes (each item is at least `min` bytes).
+    fn count(&mut self, min: usize) -> Result<usize, LoadError> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min) > self.b.len().saturating_sub(self.pos) {
+            return self.err("count exceeds the data");
+        }
+        Ok(n)
+    }
+}
+
+/// Reads a u32 operand at `pos` of `code` (used by the VM and the disassembler).
+pub fn read_u32(code: &[u8], pos: usize) -> Option<u32> {
+    let s = code.get(pos..pos.checked_add(4)?)?;
+    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Reads a u16 operand.
+pub fn read_u16(code: &[u8], pos: usize) -> Option<u16> {
+    let s = code.get(pos..pos.checked_add(2)?)?;
+    Some(u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn lit(r: &mut Reader<'_>, strings: &[String], depth: u32) -> Result<Lit, LoadError> {
+    if depth > 32 {
+        return r.err("constant nests too deeply");
+    }
+    let s = |r: &Reader<'_>, i: u32| match strings.get(i as usize) {
+        Some(s) => Ok(s.clone()),
+        None => r.err("string index out of range"),
+    };
+    Ok(match r.u8()? {
+        0 => Lit::Null,
+        1 => Lit::Integer(r.u32()? as i32),
+        2 => Lit::BigInt(r.u64()? as i64),
+        3 => Lit::Double(f64::from_bits(r.u64()?)),
+        4 => Lit::Boolean(r.u8()? != 0),
+        5 => {
+            let i = r.u32()?;
+            Lit::Text(s(r, i)?)
+        }
+        6 => Lit::Timestamp(r.u64()?),
+        7 => {
+            let i = r.u32()?;
+            Lit::Uuid(s(r, i)?)
+        }
+        8 => {
+            let n = r.count(1)?;
+            Lit::Bytea(r.take(n)?.to_vec())
+        }
+        9 => {
+            let n = r.count(1)?;
+            let mut v = Vec::new();
+            for _ in 0..n {
+                v.push(lit(r, strings, depth + 1)?);
+            }
+            Lit::Array(v)
+        }
+        _ => return r.err("unknown constant tag"),
+    })
+}
+
+fn classify(p: &[String]) -> SessionPath {
+    match p {
+        [one] if one == "user_id" || one == "userId" => SessionPath::UserId,
+        [one] if one == "authMode" || one == "auth_mode" => SessionPath::AuthMode,
+        [first, rest @ ..] if first == "claims" && !rest.is_empty() => {
+            SessionPath::Claims(rest.to_vec())
+        }
+        _ => SessionPath::Absent(p.to_vec()),
+    }
+}
+
+impl Bundle {
+    /// Parses and verifies `bytes`.
+    pub fn load(bytes: &[u8]) -> Result<Bundle, LoadError> {
+        if bytes.get(0..4) != Some(&MAGIC[..]) {
+            return Err(LoadError::Version(
+                "not policy bytecode (bad magic; expected JZPB)".into(),
+            ));
+        }
+        let version = read_u16(bytes, 4).unwrap_or(0);
+        if version != POLICY_BYTECODE_VERSION {
+            return Err(LoadError::Version(format!(
+                "policy bytecode version {version} is not supported; this build reads {POLICY_BYTECODE_VERSION}"
+            )));
+        }
+        let mut r = Reader { b: bytes, pos: 6 };
+        let mut schema_hash = [0u8; 32];
+        schema_hash.copy_from_slice(r.take(32)?);
+        let n = r.count(4)?;
+        let mut strings = Vec::with_capacity(n);
+        for _ in 0..n {
+            let len = r.count(1)?;
+            match std::str::from_utf8(r.take(len)?) {
+                Ok(s) => strings.push(s.to_owned()),
+                Err(_) => return r.err("string is not UTF-8"),
+            }
+        }
+        let n = r.count(1)?;
+        let mut consts = Vec::with_capacity(n);
+        for _ in 0..n {
+            consts.push(lit(&mut r, &strings, 0)?);
+        }
+        let n = r.count(2)?;
+        let mut raw_paths = Vec::with_capacity(n);
+        for _ in 0..n {
+            let k = r.u16()? as usize;
+            let mut p = Vec::new();
+            for _ in 0..k {
+                let i = r.u32()? as usize;
+                match strings.get(i) {
+                    Some(s) => p.push(s.clone()),
+                    None => return r.err("string index out of range"),
+                }
+            }
+            raw_paths.push(p);
+        }
+        let paths = raw_paths.iter().map(|p| classify(p)).collect();
+        let n = r.count(4)?;
+        let mut env = Vec::new();
+        for _ in 0..n {
+            let i = r.u32()? as usize;
+            match strings.get(i) {
+                Some(s) => env.push(s.clone()),
+                None => return r.err("string index out of range"),
+            }
+        }
+        let n = r.count(26)?;
+        let mut tables = Vec::with_capacity(n);
+        for _ in 0..n {
+            let name = r.u32()? as usize;
+            let Some(name) = strings.get(name).cloned() else {
+                return r.err("string index out of range");
+            };
+            let nc = r.u16()? as usize;
+            let mut cols = Vec::with_capacity(nc);
+            for _ in 0..nc {
+                let cn = r.u32()? as usize;
+                let Some(cname) = strings.get(cn).cloned() else {
+                    return r.err("string index out of range");
+                };
+                let type_tag = r.u8()?;
+                let nullable = r.u8()? != 0;
+                let rf = r.u32()?;
+                if rf != NONE && rf as usize >= n {
+                    return r.err("reference to an unknown table");
+                }
+                cols.push(ColInfo {
+                    name: cname,
+                    type_tag,
+                    nullable,
+                    references: (rf != NONE).then_some(rf),
+                });
+            }
+            let mut entries = [ABSENT; 5];
+            for e in entries.iter_mut() {
+                *e = r.u32()?;
+            }
+            tables.push(TableInfo {
+                name,
+                cols,
+                entries,
+            });
+        }
+        let len = r.count(1)?;
+        let code_offset = r.pos;
+        let code = r.take(len)?.to_vec();
+        if r.pos != bytes.len() {
+            return r.err("trailing bytes after the code section");
+        }
+        let bundle = Bundle {
+            version,
+            schema_hash,
+            content_hash: super::content_hash(bytes),
+            strings,
+            consts,
+            paths,
+            raw_paths,
+            env,
+            tables,
+            code,
+            code_offset,
+        };
+        bundle.verify()?;
+        Ok(bundle)
+    }
+
+    fn fail<T>(&self, pc: usize, reason: &str) -> Result<T, LoadError> {
+        Err(LoadError::Invalid {
+            offset: self.code_offset + pc,
+            reason: reason.to_owned(),
+        })
+    }
+
+    fn verify(&self) -> Result<(), LoadError> {
+        for (ti, t) in self.tables.iter().enumerate() {
+            for (si, e) in t.entries.iter().enumerate() {
+                if *e == ABSENT || (*e == FALLBACK && si == 4) {
+                    continue;
+                }
+                let end = self.verify_expr(*e as usize, ti as u32, None, 0)?;
+                let _ = end;
+            }
+        }
+        Ok(())
+    }
+
+    fn verify_col(&self, pc: usize, table: u32) -> Result<usize, LoadError> {
+        let kind = self.code.get(pc).copied();
+        let Some(v) = read_u32(&self.code, pc + 1) else {
+            return self.fail(pc, "truncated column reference");
+        };
+        let ok = match kind {
+            Some(col::COLUMN) => self
+                .tables
+                .get(table as usize)
+                .is_some_and(|t| (v as usize) < t.cols.len()),
+            Some(col::MAGIC) => v < 4,
+            Some(col::ROW_ID) => true,
+            Some(col::ABSENT) => (v as usize) < self.strings.len(),
+            _ => false,
+        };
+        if !ok {
+            return self.fail(pc, "invalid column reference");
+        }
+        Ok(pc + 5)
+    }
+
+    fn verify_operand(&self, pc: usize, outer: Option<u32>) -> Result<usize, LoadError> {
+        let Some(v) = read_u32(&self.code, pc + 1) else {
+            return self.fail(pc, "truncated operand");
+        };
+        match self.code.get(pc).copied() {
+            Some(operand::LITERAL) if (v as usize) < self.consts.len() => Ok(pc + 5),
+            Some(operand::SESSION) if (v as usize) < self.paths.len() => Ok(pc + 5),
+            Some(operand::OUTER) => match outer {
+                Some(o) => self.verify_col(pc + 1, o),
+                None => self.fail(pc, "outer reference outside EXISTS"),
+            },
+            _ => self.fail(pc, "invalid operand"),
+        }
+    }
+
+    fn idx(&self, pc: usize, v: Option<u32>, len: usize, what: &str) -> Result<(), LoadError> {
+        match v {
+            Some(i) if (i as usize) < len => Ok(()),
+            _ => self.fail(pc, &format!("{what} index out of range")),
+        }
+    }
+
+    /// Verifies the expression at `pc`; returns the offset after it.
+    pub(crate) fn verify_expr(
+        &self,
+        pc: usize,
+        table: u32,
+        outer: Option<u32>,
+        depth: u32,
+    ) -> Result<usize, LoadError> {
+        if depth > 256 {
+            return self.fail(pc, "expression nests too deeply");
+        }
+        let Some(opcode) = self.code.get(pc).copied() else {
+            return self.fail(pc, "entry points outside the code");
+        };
+        let c = &self.code;
+        match opcode {
+            op::TRUE | op::FALSE => Ok(pc + 1),
+            op::NOT => self.verify_expr(pc + 1, table, outer, depth + 1),
+            op::AND | op::OR => {
+                let (Some(n), Some(end)) = (read_u16(c, pc + 1), read_u32(c, pc + 3)) else {
+                    return self.fail(pc, "truncated AND/OR");
+                };
+                let mut p = pc + 7;
+                for _ in 0..n {
+                    p = self.verify_expr(p, table, outer, depth + 1)?;
+                }
+                if p != end as usize {
+                    return self.fail(pc, "AND/OR end does not match its children");
+                }
+                Ok(p)
+            }
+            op::CMP => {
+                let p = self.verify_col(pc + 1, table)?;
+                match c.get(p) {
+                    Some(o) if *o < 6 => self.verify_operand(p + 1, outer),
+                    _ => self.fail(p, "invalid comparison operator"),
+                }
+            }
+            op::IS_NULL | op::IS_NOT_NULL => self.verify_col(pc + 1, table),
+            op::CONTAINS => {
+                let p = self.verify_col(pc + 1, table)?;
+                self.verify_operand(p, outer)
+            }
+            op::IN_SESSION => {
+                let p = self.verify_col(pc + 1, table)?;
+                self.idx(p, read_u32(c, p), self.paths.len(), "path")?;
+                Ok(p + 4)
+            }
+            op::IN_LIST => {
+                let p = self.verify_col(pc + 1, table)?;
+                let Some(n) = read_u16(c, p) else {
+                    return self.fail(p, "truncated IN list");
+                };
+                let mut q = p + 2;
+                for _ in 0..n {
+                    q = self.verify_operand(q, outer)?;
+                }
+                Ok(q)
+            }
+            op::S_CMP => {
+                self.idx(pc, read_u32(c, pc + 1), self.paths.len(), "path")?;
+                match c.get(pc + 5) {
+                    Some(o) if *o < 6 => {}
+                    _ => return self.fail(pc + 5, "invalid comparison operator"),
+                }
+                self.idx(pc, read_u32(c, pc + 6), self.consts.len(), "constant")?;
+                Ok(pc + 10)
+            }
+            op::S_IS_NULL | op::S_IS_NOT_NULL => {
+                self.idx(pc, read_u32(c, pc + 1), self.paths.len(), "path")?;
+                Ok(pc + 5)
+            }
+            op::S_CONTAINS => {
+                self.idx(pc, read_u32(c, pc + 1), self.paths.len(), "path")?;
+                self.idx(pc, read_u32(c, pc + 5), self.consts.len(), "constant")?;
+                Ok(pc + 9)
+            }
+            op::S_IN_LIST => {
+                self.idx(pc, read_u32(c, pc + 1), self.paths.len(), "path")?;
+                let Some(n) = read_u16(c, pc + 5) else {
+                    return self.fail(pc, "truncated list");
+                };
+                let mut q = pc + 7;
+                for _ in 0..n {
+                    self.idx(q, read_u32(c, q), self.consts.len(), "constant")?;
+                    q += 4;
+                }
+                Ok(q)
+            }
+            op::EXISTS => {
+                let (Some(t), Some(name), Some(end)) = (
+                    read_u32(c, pc + 1),
+                    read_u32(c, pc + 5),
+                    read_u32(c, pc + 9),
+                ) else {
+                    return self.fail(pc, "truncated EXISTS");
+                };
+                if t != NONE && t as usize >= self.tables.len() {
+                    return self.fail(pc, "EXISTS table out of range");
+                }
+                if t == NONE && name as usize >= self.strings.len() {
+                    return self.fail(pc, "EXISTS table name out of range");
+                }
+                let p = self.verify_expr(pc + 13, t, Some(table), depth + 1)?;
+                if p != end as usize {
+                    return self.fail(pc, "EXISTS end does not match its condition");
+                }
+                Ok(p)
+            }
+            op::EXISTS_REL => {
+                self.idx(pc, read_u32(c, pc + 1), self.strings.len(), "string")?;
+                Ok(pc + 5)
+            }
+            op::INHERITS => {
+                match c.get(pc + 1) {
+                    Some(o) if *o < 4 => {}
+                    _ => return self.fail(pc + 1, "invalid operation"),
+                }
+                let p = self.verify_col(pc + 2, table)?;
+                if read_u32(c, p).is_none() {
+                    return self.fail(p, "truncated INHERITS");
+                }
+                Ok(p + 4)
+            }
+            op::INHERITS_REF => {
+                match c.get(pc + 1) {
+                    Some(o) if *o < 4 => {}
+                    _ => return self.fail(pc + 1, "invalid operation"),
+                }
+                let (Some(st), Some(name)) = (read_u32(c, pc + 2), read_u32(c, pc + 6)) else {
+                    return self.fail(pc, "truncated INHERITS REFERENCING");
+                };
+                if st != NONE && st as usize >= self.tables.len() {
+                    return self.fail(pc, "source table out of range");
+                }
+                if st == NONE && name as usize >= self.strings.len() {
+                    return self.fail(pc, "source table name out of range");
+                }
+                let p = self.verify_col(pc + 10, st)?;
+                if read_u32(c, p).is_none() {
+                    return self.fail(p, "truncated INHERITS REFERENCING");
+                }
+                Ok(p + 4)
+            }
+            _ => self.fail(pc, "unknown opcode"),
+        }
+    }
+
+    /// The table index of `name`.
+    pub fn table_index(&self, name: &str) -> Option<usize> {
+        self.tables.iter().position(|t| t.name == name)
+    }
+
+    /// The `ExistsRel` relation JSON kept in the string pool.
+    pub fn rel_json(&self, ix: u32) -> Option<JsonValue> {
+        self.strings
+            .get(ix as usize)
+            .and_then(|s| crate::schema::json::parse(s).ok())
+    }
+}

@@ -1,0 +1,526 @@
+//! The instruction interpreter: prefix-encoded expression trees, short-circuit by forward
+//! jumps to the recorded end offsets, `EXISTS` scans, inherits with path-scoped cycle
+//! detection (§3.9, our fix of upstream's evaluation-wide visited set), step budget.
+
+use super::super::bytecode::{ABSENT, FALLBACK, MAGIC_COLUMNS, NONE, col, op, operand};
+use super::super::bytecode::{read_u16, read_u32};
+use super::super::ir::{CmpOp, Slot};
+use super::compare::{self, V};
+use super::data::{DataAccess, Row, Val};
+use super::session::{Session, json_scalar};
+use super::{Decision, Options, Program, Reason};
+
+/// The default inherits depth and the hard cap.
+const DEFAULT_DEPTH: u32 = 10;
+const DEPTH_CAP: u32 = 64;
+
+/// The entry of `slot` on table `ti` (`None` when absent; FALLBACK is passed through).
+pub fn entry(p: &Program, ti: usize, slot: Slot) -> Option<u32> {
+    let e = p
+        .bundle
+        .tables
+        .get(ti)
+        .and_then(|t| t.entries.get(slot.index()).copied())?;
+    (e != ABSENT).then_some(e)
+}
+
+/// Why evaluation stopped early.
+#[derive(Debug, Clone)]
+enum Stop {
+    Budget,
+    Data(String),
+}
+
+/// The row being evaluated and its context.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    table: u32,
+    row: &'a Row,
+    outer: Option<(u32, &'a Row)>,
+    /// Inherits depth.
+    depth: u32,
+}
+
+pub struct Machine<'a> {
+    p: &'a Program,
+    data: &'a dyn DataAccess,
+    session: &'a Session,
+    opts: Options,
+    steps: u64,
+    calls: u32,
+    /// Active inherits path: (table, row id, operation).
+    path: Vec<(u32, [u8; 16], u8)>,
+    stop: Option<Stop>,
+    trace: Option<Vec<(usize, &'static str, bool)>>,
+}
+
+fn cmp_op(b: u8) -> CmpOp {
+    match b {
+        0 => CmpOp::Eq,
+        1 => CmpOp::Ne,
+        2 => CmpOp::Lt,
+        3 => CmpOp::Le,
+        4 => CmpOp::Gt,
+        _ => CmpOp::Ge,
+    }
+}
+
+impl<'a> Machine<'a> {
+    pub fn new(
+        p: &'a Program,
+        data: &'a dyn DataAccess,
+        session: &'a Session,
+        opts: Options,
+    ) -> Self {
+        Self {
+            p,
+            data,
+            session,
+            opts,
+            steps: 0,
+            calls: 0,
+            path: Vec::new(),
+            stop: None,
+            trace: opts.trace.then(Vec::new),
+        }
+    }
+
+    pub fn take_trace(&mut self) -> Vec<(usize, &'static str, bool)> {
+        self.trace.take().unwrap_or_default()
+    }
+
+    /// Evaluates a clause entry on `row` and turns the result into a decision.
+    pub fn clause(&mut self, ti: usize, slot: Slot, row: &'a Row, e: Option<u32>) -> Decision {
+        let Some(pc) = e.filter(|x| *x != FALLBACK) else {
+            return Decision::new(false, Reason::AbsentSlot(slot));
+        };
+        let ctx = Ctx {
+            table: ti as u32,
+            row,
+            outer: None,
+            depth: 0,
+        };
+        let (ok, _) = self.eval(pc as usize, ctx);
+        match self.stop.take() {
+            Some(Stop::Budget) => Decision::new(false, Reason::BudgetExceeded),
+            Some(Stop::Data(m)) => Decision::new(false, Reason::DataUnavailable(m)),
+            None if ok => Decision::new(true, Reason::Granted(slot)),
+            None => Decision::new(false, Reason::ClauseFalse(slot)),
+        }
+    }
+
+    fn code(&self) -> &'a [u8] {
+        &self.p.bundle.code
+    }
+
+    fn table_name(&self, t: u32) -> Option<&'a str> {
+        self.p
+            .bundle
+            .tables
+            .get(t as usize)
+            .map(|x| x.name.as_str())
+    }
+
+    /// A column value of `row` (`None` = Absent).
+    fn col(&self, pc: usize, table: u32, row: &'a Row) -> Option<V<'a>> {
+        let c = self.code();
+        let v = read_u32(c, pc + 1)? as usize;
+        match c.get(pc).copied()? {
+            col::COLUMN => {
+                let known = self
+                    .p
+                    .bundle
+                    .tables
+                    .get(table as usize)
+                    .is_some_and(|t| v < t.cols.len());
+                if known {
+                    row.values.get(v).map(V::from)
+                } else {
+                    None
+                }
+            }
+            col::MAGIC => match *MAGIC_COLUMNS.get(v)? {
+                "$createdBy" => Some(V::Text(&row.created_by)),
+                "$createdAt" => Some(V::Timestamp(row.created_at)),
+                "$updatedBy" => Some(V::Text(&row.updated_by)),
+                _ => Some(V::Timestamp(row.updated_at)),
+            },
+            col::ROW_ID => Some(V::Uuid(row.id)),
+            _ => None,
+        }
+    }
+
+    /// An operand's value and the offset after it.
+    fn operand(&self, pc: usize, ctx: Ctx<'a>) -> (Option<V<'a>>, usize) {
+        let c = self.code();
+        let v = read_u32(c, pc + 1).unwrap_or(NONE);
+        match c.get(pc).copied() {
+            Some(operand::LITERAL) => (self.p.consts.get(v as usize).map(V::from), pc + 5),
+            Some(operand::SESSION) => (self.session_value(v), pc + 5),
+            Some(operand::OUTER) => match ctx.outer {
+                Some((t, r)) => (self.col(pc + 1, t, r), pc + 6),
+                None => (None, pc + 6),
+            },
+            _ => (None, pc + 5),
+        }
+    }
+
+    fn session_value(&self, path: u32) -> Option<V<'a>> {
+        self.p
+            .bundle
+            .paths
+            .get(path as usize)
+            .and_then(|p| self.session.resolve(p))
+    }
+
+    fn leaf(&mut self, pc: usize, name: &'static str, r: bool) -> bool {
+        if let Some(t) = self.trace.as_mut() {
+            t.push((pc, name, r));
+        }
+        r
+    }
+
+    /// Evaluates the expression at `pc`; returns the result and the offset after it.
+    fn eval(&mut self, pc: usize, ctx: Ctx<'a>) -> (bool, usize) {
+        self.steps += 1;
+        if self.stop.is_some() || self.steps > self.opts.limits.max_steps {
+            self.stop.get_or_insert(Stop::Budget);
+            return (false, self.code().len());
+        }
+        let c = self.code();
+        let Some(opcode) = c.get(pc).copied() else {
+            return (false, c.len());
+        };
+        match opcode {
+            op::TRUE => (true, pc + 1),
+            op::FALSE => (false, pc + 1),
+            op::NOT => {
+                let (r, next) = self.eval(pc + 1, ctx);
+                (!r, next)
+            }
+            op::AND | op::OR => {
+                let n = read_u16(c, pc + 1).unwrap_or(0);
+                let end = read_u32(c, pc + 3).unwrap_or(0) as usize;
+                let is_and = opcode == op::AND;
+                let mut p = pc + 7;
+                for _ in 0..n {
+                    let (r, next) = self.eval(p, ctx);
+                    if r != is_and {
+                        // Short-circuit: jump forward to the end.
+                        return (r, end);
+                    }
+                    p = next;
+                }
+                (is_and, end)
+            }
+            op::CMP => {
+                let lhs = self.col(pc + 1, ctx.table, ctx.row);
+                let o = cmp_op(c.get(pc + 6).copied().unwrap_or(0));
+                let (rhs, next) = self.operand(pc + 7, ctx);
+                let r = match (lhs, rhs) {
+                    (Some(a), Some(b)) => compare::cmp(a, o, b),
+                    _ => false,
+                };
+                (self.leaf(pc, "cmp", r), next)
+            }
+            op::IS_NULL | op::IS_NOT_NULL => {
+                let v = self.col(pc + 1, ctx.table, ctx.row);
+                let r = match v {
+                    Some(V::Null) => opcode == op::IS_NULL,
+                    Some(_) => opcode == op::IS_NOT_NULL,
+                    None => false,
+                };
+                (self.leaf(pc, "is.null", r), pc + 6)
+            }
+            op::CONTAINS => {
+                let lhs = self.col(pc + 1, ctx.table, ctx.row);
+                let (rhs, next) = self.operand(pc + 6, ctx);
+                let r = match (lhs, rhs) {
+                    (Some(a), Some(b)) => compare::contains(a, b),
+                    _ => false,
+                };
+                (self.leaf(pc, "contains", r), next)
+            }
+            op::IN_SESSION => {
+                let lhs = self.col(pc + 1, ctx.table, ctx.row);
+                let path = read_u32(c, pc + 6).unwrap_or(NONE);
+                let r = self.in_session(lhs, path);
+                (self.leaf(pc, "in.session", r), pc + 10)
+            }
+            op::IN_LIST => {
+                let lhs = self.col(pc + 1, ctx.table, ctx.row);
+                let n = read_u16(c, pc + 6).unwrap_or(0);
+                let mut q = pc + 8;
+                let mut r = false;
+                for _ in 0..n {
+                    let (v, next) = self.operand(q, ctx);
+                    if let (Some(a), Some(b)) = (lhs, v)
+                        && !matches!(a, V::Null)
+                        && compare::eq(a, b)
+                    {
+                        r = true;
+                    }
+                    q = next;
+                }
+                (self.leaf(pc, "in.list", r), q)
+            }
+            op::S_CMP => {
+                let v = self.session_value(read_u32(c, pc + 1).unwrap_or(NONE));
+                let o = cmp_op(c.get(pc + 5).copied().unwrap_or(0));
+                let k = self
+                    .p
+                    .consts
+                    .get(read_u32(c, pc + 6).unwrap_or(NONE) as usize);
+                let r = match (v, k) {
+                    (Some(a), Some(b)) => compare::cmp(a, o, V::from(b)),
+                    _ => false,
+                };
+                (self.leaf(pc, "s.cmp", r), pc + 10)
+            }
+            op::S_IS_NULL | op::S_IS_NOT_NULL => {
+                let v = self.session_value(read_u32(c, pc + 1).unwrap_or(NONE));
+                let r = match v {
+                    Some(V::Null) => opcode == op::S_IS_NULL,
+                    Some(_) => opcode == op::S_IS_NOT_NULL,
+                    None => false,
+                };
+                (self.leaf(pc, "s.is.null", r), pc + 5)
+            }
+            op::S_CONTAINS => {
+                let r = self.session_contains(
+                    read_u32(c, pc + 1).unwrap_or(NONE),
+                    read_u32(c, pc + 5).unwrap_or(NONE),
+                );
+                (self.leaf(pc, "s.contains", r), pc + 9)
+            }
+            op::S_IN_LIST => {
+                let v = self.session_value(read_u32(c, pc + 1).unwrap_or(NONE));
+                let n = read_u16(c, pc + 5).unwrap_or(0);
+                let mut q = pc + 7;
+                let mut r = false;
+                for _ in 0..n {
+                    let k = self.p.consts.get(read_u32(c, q).unwrap_or(NONE) as usize);
+                    if let (Some(a), Some(b)) = (v, k)
+                        && !matches!(a, V::Null)
+                        && compare::eq(a, V::from(b))
+                    {
+                        r = true;
+                    }
+                    q += 4;
+                }
+                (self.leaf(pc, "s.in.list", r), q)
+            }
+            op::EXISTS => {
+                let t = read_u32(c, pc + 1).unwrap_or(NONE);
+                let end = read_u32(c, pc + 9).unwrap_or(0) as usize;
+                let r = self.exists(t, pc + 13, ctx);
+                (self.leaf(pc, "exists", r), end)
+            }
+            op::EXISTS_REL => (self.leaf(pc, "exists.rel", false), pc + 5),
+            op::INHERITS => {
+                let r = self.inherits(pc, ctx);
+                (self.leaf(pc, "inherits", r), pc + 11)
+            }
+            op::INHERITS_REF => {
+                let r = self.inherits_ref(pc, ctx);
+                (self.leaf(pc, "inherited.by", r), pc + 19)
+            }
+            _ => (false, c.len()),
+        }
+    }
+
+    fn in_session(&self, lhs: Option<V<'a>>, path: u32) -> bool {
+        let Some(lhs) = lhs else { return false };
+        let Some(super::super::bytecode::SessionPath::Claims(p)) =
+            self.p.bundle.paths.get(path as usize)
+        else {
+            return false;
+        };
+        let Some(crate::schema::json::JsonValue::Array(items)) = self.session.claim(p) else {
+            return false;
+        };
+        items.iter().any(|j| match (lhs, j) {
+            (V::Text(a), crate::schema::json::JsonValue::String(b)) => a == b,
+            (V::Uuid(u), crate::schema::json::JsonValue::String(b)) => {
+                super::data::format_uuid(&u) == *b
+            }
+            (V::Integer(_) | V::BigInt(_), _) => json_scalar(j).is_some_and(|v| match (lhs, v) {
+                (V::Integer(a), V::Integer(b)) => a == b,
+                (V::Integer(a), V::BigInt(b)) | (V::BigInt(b), V::Integer(a)) => i64::from(a) == b,
+                (V::BigInt(a), V::BigInt(b)) => a == b,
+                _ => false,
+            }),
+            _ => false,
+        })
+    }
+
+    fn session_contains(&self, path: u32, k: u32) -> bool {
+        let Some(super::super::bytecode::SessionPath::Claims(p)) =
+            self.p.bundle.paths.get(path as usize)
+        else {
+            // user_id / authMode are strings.
+            let v = self.session_value(path);
+            let k = self.p.consts.get(k as usize);
+            return matches!((v, k), (Some(V::Text(s)), Some(Val::Text(t))) if s.contains(t.as_str()));
+        };
+        let Some(k) = self.p.consts.get(k as usize) else {
+            return false;
+        };
+        match self.session.claim(p) {
+            Some(crate::schema::json::JsonValue::String(s)) => {
+                matches!(k, Val::Text(t) if s.contains(t.as_str()))
+            }
+            Some(crate::schema::json::JsonValue::Array(items)) => items
+                .iter()
+                .any(|j| json_scalar(j).is_some_and(|v| compare::eq(v, V::from(k)))),
+            _ => false,
+        }
+    }
+
+    fn exists(&mut self, t: u32, cond: usize, ctx: Ctx<'a>) -> bool {
+        if t == NONE || self.calls >= self.opts.limits.max_call_depth {
+            return false;
+        }
+        let Some(name) = self.table_name(t) else {
+            return false;
+        };
+        self.calls += 1;
+        let data = self.data;
+        let mut found = false;
+        let res = data.scan(name, &mut |r| {
+            self.steps += 1;
+            let inner = Ctx {
+                table: t,
+                row: r,
+                outer: Some((ctx.table, ctx.row)),
+                depth: ctx.depth,
+            };
+            found = self.eval(cond, inner).0;
+            found || self.stop.is_some()
+        });
+        self.calls -= 1;
+        if let Err(e) = res {
+            self.stop.get_or_insert(Stop::Data(e.0));
+            return false;
+        }
+        found && self.stop.is_none()
+    }
+
+    /// The parent clause entry for an inherited operation.
+    fn op_entry(&self, t: u32, operation: u8) -> Option<u32> {
+        let ti = t as usize;
+        let slot = match operation {
+            0 => Slot::SelectUsing,
+            1 => Slot::InsertCheck,
+            2 => Slot::UpdateUsing,
+            _ => Slot::DeleteUsing,
+        };
+        match entry(self.p, ti, slot) {
+            Some(FALLBACK) | None if operation == 3 => entry(self.p, ti, Slot::UpdateUsing),
+            other => other.filter(|e| *e != FALLBACK),
+        }
+    }
+
+    fn depth_ok(max: u32, d: u32) -> bool {
+        let m = if max == 0 { DEFAULT_DEPTH } else { max };
+        (1..=DEPTH_CAP).contains(&m) && d < m
+    }
+
+    fn inherits(&mut self, pc: usize, ctx: Ctx<'a>) -> bool {
+        let c = self.code();
+        let operation = c.get(pc + 1).copied().unwrap_or(0);
+        let max = read_u32(c, pc + 7).unwrap_or(0);
+        if !Self::depth_ok(max, ctx.depth) || c.get(pc + 2) != Some(&col::COLUMN) {
+            return false;
+        }
+        let ci = read_u32(c, pc + 3).unwrap_or(NONE) as usize;
+        let Some(cinfo) = self
+            .p
+            .bundle
+            .tables
+            .get(ctx.table as usize)
+            .and_then(|t| t.cols.get(ci))
+        else {
+            return false;
+        };
+        let parent_id = match ctx.row.values.get(ci) {
+            Some(Val::Null) => return true,
+            Some(Val::Uuid(u)) => *u,
+            _ => return false,
+        };
+        let Some(pt) = cinfo.references else {
+            return false;
+        };
+        self.enter_parent(pt, parent_id, operation, ctx.depth)
+    }
+
+    /// Evaluates `operation`'s clause of the row `id` of table `t` at depth `depth + 1`.
+    fn enter_parent(&mut self, t: u32, id: [u8; 16], operation: u8, depth: u32) -> bool {
+        if self.path.contains(&(t, id, operation)) {
+            return false;
+        }
+        let Some(name) = self.table_name(t) else {
+            return false;
+        };
+        let parent = match self.data.get(name, &id) {
+            Ok(Some(r)) => r,
+            Ok(None) => return false,
+            Err(e) => {
+                self.stop.get_or_insert(Stop::Data(e.0));
+                return false;
+            }
+        };
+        self.steps += 1;
+        let Some(e) = self.op_entry(t, operation) else {
+            return false;
+        };
+        self.path.push((t, id, operation));
+        let inner = Ctx {
+            table: t,
+            row: parent,
+            outer: None,
+            depth: depth + 1,
+        };
+        let r = self.eval(e as usize, inner).0;
+        self.path.pop();
+        r
+    }
+
+    fn inherits_ref(&mut self, pc: usize, ctx: Ctx<'a>) -> bool {
+        let c = self.code();
+        let operation = c.get(pc + 1).copied().unwrap_or(0);
+        let st = read_u32(c, pc + 2).unwrap_or(NONE);
+        let max = read_u32(c, pc + 15).unwrap_or(0);
+        if st == NONE || !Self::depth_ok(max, ctx.depth) || c.get(pc + 10) != Some(&col::COLUMN) {
+            return false;
+        }
+        let ci = read_u32(c, pc + 11).unwrap_or(NONE) as usize;
+        let refs_here = self
+            .p
+            .bundle
+            .tables
+            .get(st as usize)
+            .and_then(|t| t.cols.get(ci))
+            .is_some_and(|col| col.references == Some(ctx.table));
+        let Some(name) = self.table_name(st) else {
+            return false;
+        };
+        if !refs_here {
+            return false;
+        }
+        let data = self.data;
+        let mut candidates: Vec<[u8; 16]> = Vec::new();
+        let res = data.referencing(name, ci, &ctx.row.id, &mut |r| {
+            candidates.push(r.id);
+            false
+        });
+        if let Err(e) = res {
+            self.stop.get_or_insert(Stop::Data(e.0));
+            return false;
+        }
+        self.steps += candidates.len() as u64;
+        candidates
+            .into_iter()
+            .any(|id| self.enter_parent(st, id, operation, ctx.depth))
+    }
+}
