@@ -131,6 +131,9 @@ pub enum Command {
     /// Inspect the structural schema
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// Create, check and publish migrations
+    #[command(subcommand)]
+    Migrations(MigrationsCommand),
     /// Print the documentation of a diagnostic code
     Explain(ExplainArgs),
     /// Create things
@@ -196,6 +199,8 @@ pub enum SchemaCommand {
     Hash(SchemaHashArgs),
     /// Print the structural WasmSchema JSON (and snapshot it if it is new)
     Export(SchemaExportArgs),
+    /// Show what changed between two schema versions
+    Diff(SchemaDiffArgs),
 }
 
 #[derive(Args, Debug)]
@@ -243,6 +248,11 @@ pub struct SchemaExportArgs {
     #[arg(long = "admin-secret", value_name = "SECRET")]
     pub admin_secret: Option<String>,
 }
+
+pub use crate::commands::migrations::args::{
+    MigrationsCheckArgs, MigrationsCommand, MigrationsCreateArgs, MigrationsPushArgs,
+    SchemaDiffArgs,
+};
 
 #[derive(Args, Debug)]
 #[command(arg_required_else_help = false)]

@@ -5,6 +5,7 @@
 //! ([`output`]), and exit codes ([`run`], [`usage`]). Facts about a project come from
 //! `jazz_schema_compiler::project::Analysis`; nothing here reads TypeScript.
 
+pub mod admin;
 pub mod args;
 pub mod commands;
 pub mod env;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::args::{Cli, Command, CreateCommand, SchemaCommand};
+use crate::args::{Cli, Command, CreateCommand, MigrationsCommand, SchemaCommand};
 use crate::commands::{self, Context, Outcome, UsageError};
 use crate::env::{self, Env, EnvFiles};
 use crate::output::{Output, Stream, color};
@@ -56,6 +56,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Validate(_) => "validate",
         Command::Schema(SchemaCommand::Hash(_)) => "schema hash",
         Command::Schema(SchemaCommand::Export(_)) => "schema export",
+        Command::Schema(SchemaCommand::Diff(_)) => "schema diff",
+        Command::Migrations(MigrationsCommand::Create(_)) => "migrations create",
+        Command::Migrations(MigrationsCommand::Push(_)) => "migrations push",
+        Command::Migrations(MigrationsCommand::Check(_)) => "migrations check",
         Command::Explain(_) => "explain",
         Command::Create(CreateCommand::App(_)) => "create app",
     };
@@ -98,6 +102,16 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Validate(a) => commands::validate::run(&mut ctx, a),
         Command::Schema(SchemaCommand::Hash(a)) => Ok(commands::schema::hash(&mut ctx, a)),
         Command::Schema(SchemaCommand::Export(a)) => commands::schema::export(&mut ctx, a),
+        Command::Schema(SchemaCommand::Diff(a)) => commands::migrations::diff::run(&mut ctx, a),
+        Command::Migrations(MigrationsCommand::Create(a)) => {
+            commands::migrations::create::run(&mut ctx, a)
+        }
+        Command::Migrations(MigrationsCommand::Push(a)) => {
+            commands::migrations::push::run(&mut ctx, a)
+        }
+        Command::Migrations(MigrationsCommand::Check(a)) => {
+            commands::migrations::check::run(&mut ctx, a)
+        }
         Command::Explain(a) => Ok(commands::explain::run(&mut ctx, a)),
         Command::Create(CreateCommand::App(a)) => Ok(commands::create::app(&mut ctx, a)),
         Command::Build(_) | Command::Mcp(_) => Ok(Outcome::failed(serde_json::Value::Null)),

@@ -53,7 +53,7 @@ pub fn find_path(
     }
     for edges in adj.values_mut() {
         // The lens index breaks the last tie (two lenses on one pair) so the order stays total.
-        edges.sort_by(|a, b| (a.0.to_hex(), a.1, a.2).cmp(&(b.0.to_hex(), b.1, b.2)));
+        edges.sort_by_key(|e| (e.0.to_hex(), e.1, e.2));
     }
     let mut parent: HashMap<SchemaHash, (SchemaHash, Hop)> = HashMap::new();
     let mut queue = VecDeque::from([from]);

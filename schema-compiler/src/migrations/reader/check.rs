@@ -36,7 +36,8 @@ pub fn check(c: &Config, from: &WasmSchema, to: &WasmSchema) -> (Vec<TableLens>,
             .rename_tables
             .iter()
             .any(|r| &r.new == t && r.old.is_some());
-        if !(from.table(t).is_some() && to.table(t).is_some()) && !renamed {
+        let shared = from.table(t).is_some() && to.table(t).is_some();
+        if !shared && !renamed {
             d.push(up(codes::MIGRATE_TABLE, "Migration only supports shared tables or target tables declared in renameTables", mt.span).label(mt.span, format!("`{t}` is not a shared table or a rename target")));
         }
     }

@@ -1,0 +1,137 @@
+//! The command-line shapes of `jazz migrations create|push|check` and `jazz schema diff`
+//! (migrations.md §1.1, §7.1; cli-and-server.md §1.9.4, §1.9.5). Re-exported by `args.rs`.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Subcommand};
+
+use crate::args::ProjectArgs;
+
+#[derive(Subcommand, Debug)]
+pub enum MigrationsCommand {
+    /// Write a snapshot or a migration stub for the latest schema change
+    Create(MigrationsCreateArgs),
+    /// Publish one reviewed migration (lens) to a server
+    Push(MigrationsPushArgs),
+    /// Check that snapshots and migration files cover the current schema (writes nothing)
+    Check(MigrationsCheckArgs),
+}
+
+/// Where the server is and how to authenticate.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ServerArgs {
+    /// Server URL [env: JAZZ_SERVER_URL and framework-prefixed forms]
+    #[arg(long = "server-url", value_name = "URL")]
+    pub server_url: Option<String>,
+
+    /// Admin secret [env: JAZZ_ADMIN_SECRET]
+    #[arg(long = "admin-secret", value_name = "SECRET")]
+    pub admin_secret: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrationsCreateArgs {
+    /// App id (needed only for server lookups) [env: JAZZ_APP_ID and framework-prefixed forms]
+    #[arg(value_name = "APP_ID")]
+    pub app_id: Option<String>,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Source schema hash or prefix [default: the latest committed snapshot]
+    #[arg(long = "fromHash", visible_alias = "from-hash", value_name = "HASH")]
+    pub from_hash: Option<String>,
+
+    /// Target schema hash or prefix [default: the current schema.ts]
+    #[arg(long = "toHash", visible_alias = "to-hash", value_name = "HASH")]
+    pub to_hash: Option<String>,
+
+    /// Migration name (normalised to lowercase words joined by `-`) [default: unnamed]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Migrations directory [default: ./migrations]
+    #[arg(long = "migrations-dir", value_name = "PATH")]
+    pub migrations_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    /// Write nothing; report what would be written and exit 1 if anything is pending
+    #[arg(long, value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", default_value = "false", hide_default_value = true,
+          value_parser = parse_bool)]
+    pub check: bool,
+
+    /// Exit 3 when something was (or would be) written, 0 when nothing changed
+    #[arg(long = "exit-code", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", default_value = "false",
+          hide_default_value = true, value_parser = parse_bool)]
+    pub exit_code: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrationsPushArgs {
+    /// <appId> <fromHash> <toHash>, or <fromHash> <toHash> with the app id from the environment
+    #[arg(value_name = "ARGS", num_args = 0..=3)]
+    pub positionals: Vec<String>,
+
+    /// Accepted and ignored (upstream compatibility)
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Migrations directory [default: ./migrations]
+    #[arg(long = "migrations-dir", value_name = "PATH")]
+    pub migrations_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrationsCheckArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Migrations directory [default: ./migrations]
+    #[arg(long = "migrations-dir", value_name = "PATH")]
+    pub migrations_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaDiffArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Old schema hash or prefix (a local snapshot) [default: the latest committed snapshot]
+    #[arg(long = "fromHash", visible_alias = "from-hash", value_name = "HASH")]
+    pub from_hash: Option<String>,
+
+    /// New schema hash or prefix (a local snapshot) [default: the current schema.ts]
+    #[arg(long = "toHash", visible_alias = "to-hash", value_name = "HASH")]
+    pub to_hash: Option<String>,
+
+    /// Migrations directory [default: ./migrations]
+    #[arg(long = "migrations-dir", value_name = "PATH")]
+    pub migrations_dir: Option<PathBuf>,
+
+    /// Also print a unified diff of the two WasmSchema JSON documents
+    #[arg(long, value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", default_value = "false", hide_default_value = true,
+          value_parser = parse_bool)]
+    pub unified: bool,
+
+    /// Exit 3 when the schemas differ, 0 when they do not
+    #[arg(long = "exit-code", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", default_value = "false",
+          hide_default_value = true, value_parser = parse_bool)]
+    pub exit_code: bool,
+}
+
+fn parse_bool(s: &str) -> Result<bool, String> {
+    match s {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(format!("expected true, false, 1 or 0, got '{s}'")),
+    }
+}

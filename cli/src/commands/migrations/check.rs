@@ -1,0 +1,104 @@
+//! `jazz migrations check` (ours, for CI): exit 0 iff the latest committed snapshot is the
+//! current schema and every consecutive snapshot transition that needs a row transform has
+//! exactly one migration file that the static reader accepts without errors. Writes nothing;
+//! each problem names the command that fixes it.
+
+use jazz_schema_compiler::migrations::names::files_for_edge;
+use jazz_schema_compiler::migrations::{read_migration, requires_row_transform};
+use jazz_schema_compiler::schema::schema_hash;
+use jazz_schema_compiler::schema::snapshots::{Snapshot, committed_name_cmp, is_committed_name};
+use jazz_schema_compiler::source::SourceDb;
+use serde_json::json;
+
+use super::args::MigrationsCheckArgs;
+use super::{Store, migration_file_names};
+use crate::commands::{Context, Outcome, analyze, no_schema, report, shown};
+use crate::loader::DiskLoader;
+use crate::paths;
+
+pub fn run(ctx: &mut Context, a: &MigrationsCheckArgs) -> anyhow::Result<Outcome> {
+    let migrations_dir = a.migrations_dir.as_ref().map_or_else(
+        || ctx.cwd.join("migrations"),
+        |d| paths::resolve(&ctx.cwd, d),
+    );
+    let root = ctx.root(&a.project);
+    let analysis = analyze(&root);
+    report(ctx, &analysis, &root);
+    let Some(current) = analysis.valid_schema() else {
+        no_schema(ctx, &analysis);
+        return Ok(Outcome::failed(serde_json::Value::Null));
+    };
+    let current_hash = schema_hash(current);
+    let store = Store::load(ctx, &migrations_dir)?;
+    let cli = ctx.cli.clone();
+    let mut problems: Vec<String> = Vec::new();
+
+    // Committed snapshots in timestamp order, consecutive duplicates of one hash collapsed.
+    let mut chain: Vec<&Snapshot> = store
+        .snapshots
+        .iter()
+        .filter(|s| is_committed_name(&s.file_name))
+        .collect();
+    chain.sort_by(|x, y| committed_name_cmp(&x.file_name, &y.file_name));
+    chain.dedup_by(|b, a| a.hash == b.hash);
+
+    match chain.last() {
+        None => problems.push(format!("No committed snapshot found. Run `{cli} migrations create` to create the initial snapshot.")),
+        Some(l) if l.hash != current_hash => {
+            let what = if requires_row_transform(&l.schema, current) { "needs a reviewed migration" } else { "needs a new snapshot (no row transform)" };
+            problems.push(format!(
+                "The current schema {} differs from the latest committed snapshot {} and {what}. Run `{cli} migrations create`.",
+                current_hash.short(), l.hash.short()
+            ));
+        }
+        Some(_) => {}
+    }
+
+    let names = migration_file_names(&migrations_dir)?;
+    let mut checked = Vec::new();
+    for pair in chain.windows(2) {
+        let [f, t] = pair else { continue };
+        if !requires_row_transform(&f.schema, &t.schema) {
+            continue;
+        }
+        let files = files_for_edge(&names, &f.hash, &t.hash);
+        let (f12, t12) = (f.hash.short(), t.hash.short());
+        match files.as_slice() {
+            [] => problems.push(format!("No migration file for {f12} -> {t12}. Run `{cli} migrations create --fromHash {f12} --toHash {t12}`.")),
+            [file] => {
+                let path = migrations_dir.join(file.as_str());
+                let mut db = SourceDb::new();
+                let mut m = read_migration(&DiskLoader, &path, &mut db);
+                m.check_edge(file, &f.hash.to_hex(), &t.hash.to_hex());
+                ctx.out.diagnostics(&m.diagnostics, &db, &ctx.cwd.clone());
+                if !m.publishable() {
+                    problems.push(format!("Migration {} for {f12} -> {t12} has errors. Fix them (fill in every TODO), then run `{cli} migrations check` again.", shown(&path)));
+                }
+                checked.push(shown(&path));
+            }
+            many => {
+                let list: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
+                problems.push(format!("Multiple migration files found for {} -> {}: {}. Delete all but one.", f.hash.to_hex(), t.hash.to_hex(), list.join(", ")));
+            }
+        }
+    }
+    for p in &problems {
+        ctx.out.error(p);
+    }
+    let result = json!({
+        "current_hash": current_hash.to_hex(),
+        "latest_snapshot": chain.last().map(|s| s.hash.to_hex()),
+        "files_checked": checked,
+        "problems": problems,
+    });
+    if problems.is_empty() {
+        ctx.out.result(&format!(
+            "Migrations are up to date: {} committed snapshot(s), {} migration file(s) checked.",
+            chain.len(),
+            checked.len()
+        ));
+        Ok(Outcome::ok(result))
+    } else {
+        Ok(Outcome::failed(result))
+    }
+}

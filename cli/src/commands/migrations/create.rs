@@ -1,0 +1,355 @@
+//! `jazz migrations create` (migrations.md §1.4–§1.5; cli-and-server.md §1.9.4): compare the
+//! latest committed snapshot (or `--fromHash`) with the current schema (or `--toHash`), and
+//! write the initial snapshot, nothing, a snapshot only, or a stub plus a snapshot. `--check`
+//! writes nothing and reports what it would write.
+
+use std::fs;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use jazz_schema_compiler::diagnostics::Diagnostic;
+use jazz_schema_compiler::migrations::names::{
+    files_for_edge, normalize_name, stub_file_name, timestamp,
+};
+use jazz_schema_compiler::migrations::{
+    codes, diff::inexpressible, render_stub, requires_row_transform,
+};
+use jazz_schema_compiler::schema::wasm_json::to_pretty_json;
+use jazz_schema_compiler::schema::{SchemaHash, WasmSchema, schema_hash};
+use jazz_schema_compiler::source::SourceDb;
+use serde_json::json;
+
+use super::args::MigrationsCreateArgs;
+use super::{Settings, Store, Version, migration_file_names, now_ms, resolve};
+use crate::commands::{Context, Outcome, analyze, no_schema, report, shown};
+use crate::paths;
+
+struct Run {
+    dry: bool,
+    written: Vec<PathBuf>,
+    pending: Vec<(String, PathBuf)>,
+}
+
+impl Run {
+    /// Records a snapshot written (or pending) for the report.
+    fn snapshot(&mut self, path: Option<PathBuf>) {
+        if let Some(p) = path {
+            if self.dry {
+                self.pending.push(("would write snapshot".into(), p));
+            } else {
+                self.written.push(p);
+            }
+        }
+    }
+}
+
+/// An outcome line; `--check` prints `Pending:` lines instead.
+fn say(ctx: &Context, check: bool, line: &str) {
+    if !check {
+        ctx.out.info(line);
+    }
+}
+
+fn fail(ctx: &mut Context, message: &str) -> Outcome {
+    ctx.out.error(message);
+    Outcome::failed(serde_json::Value::Null)
+}
+
+fn coded(ctx: &mut Context, d: Diagnostic) -> Outcome {
+    ctx.out
+        .diagnostics(&[d], &SourceDb::new(), &ctx.cwd.clone());
+    Outcome::failed(serde_json::Value::Null)
+}
+
+pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcome> {
+    let migrations_dir = a.migrations_dir.as_ref().map_or_else(
+        || ctx.cwd.join("migrations"),
+        |d| paths::resolve(&ctx.cwd, d),
+    );
+    if !a.check {
+        fs::create_dir_all(&migrations_dir)
+            .with_context(|| format!("cannot create {}", shown(&migrations_dir)))?;
+    }
+    let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server);
+    let app_shown = settings.app_id.clone().unwrap_or_else(|| "<appId>".into());
+    let started = now_ms();
+    let ts = timestamp(started);
+    let mut store = Store::load(ctx, &migrations_dir)?;
+    let mut run = Run {
+        dry: a.check,
+        written: Vec::new(),
+        pending: Vec::new(),
+    };
+
+    let current: Option<(WasmSchema, SchemaHash)> = if a.to_hash.is_none() {
+        let root = ctx.root(&a.project);
+        let analysis = analyze(&root);
+        report(ctx, &analysis, &root);
+        let Some(schema) = analysis.valid_schema() else {
+            no_schema(ctx, &analysis);
+            return Ok(Outcome::failed(serde_json::Value::Null));
+        };
+        Some((schema.clone(), schema_hash(schema)))
+    } else {
+        None
+    };
+
+    let explicit = a.from_hash.is_some() || a.to_hash.is_some();
+    let (from, to, write_to) = if !explicit {
+        let Some((schema, hash)) = current else {
+            return Ok(fail(ctx, "internal error: no current schema"));
+        };
+        match store.latest() {
+            None => {
+                let path = store.ensure_committed(
+                    &schema,
+                    &hash,
+                    &to_pretty_json(&schema),
+                    started,
+                    a.check,
+                )?;
+                run.snapshot(path.clone());
+                if let Some(p) = &path {
+                    say(
+                        ctx,
+                        a.check,
+                        &format!("Wrote initial schema snapshot: {}", shown(p)),
+                    );
+                    say(
+                        ctx,
+                        a.check,
+                        "No migration created because there was no previous local schema baseline.",
+                    );
+                }
+                return Ok(finish(ctx, a, run, "initial-snapshot", None, Some(&hash)));
+            }
+            Some(l) if l.hash == hash => {
+                let h = l.hash;
+                ctx.out.info("No structural schema changes detected.");
+                return Ok(finish(ctx, a, run, "unchanged", Some(&h), Some(&h)));
+            }
+            Some(l) => (
+                Version {
+                    hash: l.hash,
+                    schema: l.schema.clone(),
+                    fetched: None,
+                },
+                Version {
+                    hash,
+                    schema,
+                    fetched: None,
+                },
+                true,
+            ),
+        }
+    } else {
+        let from = match &a.from_hash {
+            Some(h) => match resolve(ctx, &store, &settings, "fromHash", h) {
+                Ok(v) => v,
+                Err(m) => return Ok(fail(ctx, &m)),
+            },
+            None => match store.latest() {
+                Some(l) => Version {
+                    hash: l.hash,
+                    schema: l.schema.clone(),
+                    fetched: None,
+                },
+                None => {
+                    let cli = ctx.cli.clone();
+                    return Ok(fail(
+                        ctx,
+                        &format!(
+                            "No committed snapshot found. Provide --fromHash or run `{cli} migrations create` once to create an initial snapshot."
+                        ),
+                    ));
+                }
+            },
+        };
+        store_fetched(&mut store, &mut run, &from)?;
+        let to = match (&a.to_hash, current) {
+            (Some(h), _) => match resolve(ctx, &store, &settings, "toHash", h) {
+                Ok(v) => v,
+                Err(m) => return Ok(fail(ctx, &m)),
+            },
+            (None, Some((schema, hash))) => Version {
+                hash,
+                schema,
+                fetched: None,
+            },
+            (None, None) => return Ok(fail(ctx, "internal error: no current schema")),
+        };
+        store_fetched(&mut store, &mut run, &to)?;
+        (from, to, a.to_hash.is_none())
+    };
+
+    if from.hash == to.hash {
+        ctx.out.info("No structural schema changes detected.");
+        return Ok(finish(
+            ctx,
+            a,
+            run,
+            "unchanged",
+            Some(&from.hash),
+            Some(&to.hash),
+        ));
+    }
+    let cli = ctx.cli.clone();
+    let push_line = format!(
+        "{cli} migrations push {app_shown} {} {}",
+        from.hash.short(),
+        to.hash.short()
+    );
+    if !requires_row_transform(&from.schema, &to.schema) {
+        if write_to {
+            let path = store.ensure_committed(
+                &to.schema,
+                &to.hash,
+                &to_pretty_json(&to.schema),
+                started,
+                a.check,
+            )?;
+            run.snapshot(path);
+        }
+        say(
+            ctx,
+            a.check,
+            "No reviewed migration file needed because this schema change does not require row transformations.",
+        );
+        say(ctx, a.check, &format!("Next step: Run {push_line}"));
+        return Ok(finish(
+            ctx,
+            a,
+            run,
+            "migration-not-required",
+            Some(&from.hash),
+            Some(&to.hash),
+        ));
+    }
+
+    let name = match &a.name {
+        None => "unnamed".to_owned(),
+        Some(n) => match normalize_name(n) {
+            Some(n) => n,
+            None => {
+                let m = "Migration name must contain at least one ASCII letter or digit after normalization.";
+                return Ok(coded(
+                    ctx,
+                    Diagnostic::error(codes::BAD_NAME, m).upstream(m),
+                ));
+            }
+        },
+    };
+    let file_name = stub_file_name(&ts, &name, &from.hash, &to.hash);
+    let path = store.migrations_dir.join(&file_name);
+    if path.exists() {
+        let m = format!("Migration stub already exists: {}", shown(&path));
+        return Ok(coded(
+            ctx,
+            Diagnostic::error(codes::STUB_EXISTS, m.clone()).upstream(m),
+        ));
+    }
+    let existing = migration_file_names(&store.migrations_dir)?;
+    let others = files_for_edge(&existing, &from.hash, &to.hash);
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    if !others.is_empty() {
+        warnings.push(Diagnostic::warning(codes::SECOND_FILE, format!("another migration file already covers this edge: {}", others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")))
+            .help("`migrations push` fails with \"Multiple migration files found\" until only one remains"));
+    }
+    for (t, c, kind) in inexpressible(&from.schema, &to.schema) {
+        warnings.push(Diagnostic::warning(codes::NOT_EXPRESSIBLE, format!("this transition cannot be expressed by upstream Jazz migrations: {t}.{c} changes {}", kind.as_str())));
+    }
+    let stub = match render_stub(&from.schema, &from.hash, &to.schema, &to.hash) {
+        Ok(s) => s,
+        Err(d) => {
+            let m = d.message.clone();
+            return Ok(coded(ctx, d.upstream(m)));
+        }
+    };
+    ctx.out
+        .diagnostics(&warnings, &SourceDb::new(), &store.migrations_dir.clone());
+    if a.check {
+        run.pending.push(("would generate".into(), path.clone()));
+    } else {
+        fs::write(&path, &stub).with_context(|| format!("cannot write {}", shown(&path)))?;
+        run.written.push(path.clone());
+    }
+    if write_to {
+        let snap = store.ensure_committed(
+            &to.schema,
+            &to.hash,
+            &to_pretty_json(&to.schema),
+            started,
+            a.check,
+        )?;
+        run.snapshot(snap);
+    }
+    say(ctx, a.check, &format!("Generated: {}", shown(&path)));
+    say(ctx, a.check, "");
+    say(
+        ctx,
+        a.check,
+        "Migration stubs are only for structural schema changes.",
+    );
+    say(
+        ctx,
+        a.check,
+        "Permission-only changes do not create schema hashes or require migrations.",
+    );
+    say(ctx, a.check, "");
+    say(ctx, a.check, "Next steps:");
+    say(ctx, a.check, "1. Fill in migrate.");
+    if a.name.is_none() {
+        say(ctx, a.check, "2. Rename the file by replacing 'unnamed'.");
+    }
+    let n = if a.name.is_none() { 3 } else { 2 };
+    say(ctx, a.check, &format!("{n}. Run {push_line}"));
+    Ok(finish(
+        ctx,
+        a,
+        run,
+        "generated",
+        Some(&from.hash),
+        Some(&to.hash),
+    ))
+}
+
+/// Writes (or, with `--check`, records as pending) the snapshot of a server-fetched schema.
+fn store_fetched(store: &mut Store, run: &mut Run, v: &Version) -> anyhow::Result<()> {
+    if let Some((text, ms)) = &v.fetched {
+        let path = store.ensure_committed(&v.schema, &v.hash, text, *ms, run.dry)?;
+        run.snapshot(path);
+    }
+    Ok(())
+}
+
+fn finish(
+    ctx: &mut Context,
+    a: &MigrationsCreateArgs,
+    run: Run,
+    status: &str,
+    from: Option<&SchemaHash>,
+    to: Option<&SchemaHash>,
+) -> Outcome {
+    for (what, p) in &run.pending {
+        ctx.out.result(&format!("Pending: {what} {}", shown(p)));
+    }
+    let changed = status != "unchanged";
+    let exit_code = if changed && a.exit_code {
+        3
+    } else if changed && a.check {
+        1
+    } else {
+        0
+    };
+    let result = json!({
+        "status": status,
+        "from_hash": from.map(SchemaHash::to_hex),
+        "to_hash": to.map(SchemaHash::to_hex),
+        "written": run.written.iter().map(|p| shown(p)).collect::<Vec<_>>(),
+        "pending": run.pending.iter().map(|(_, p)| shown(p)).collect::<Vec<_>>(),
+    });
+    Outcome {
+        exit_code,
+        ..Outcome::ok(result)
+    }
+}

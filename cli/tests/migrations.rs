@@ -1,0 +1,499 @@
+//! `jazz migrations create|check|push` and `jazz schema diff` on the real binary
+//! (migrations.md §1, §7.1, §8; cli-and-server.md §1.9.4, §1.9.5): the create → check → fill →
+//! check walk in a temp project, push against a minimal HTTP server on loopback, and the
+//! bad-input cases.
+
+mod support;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use support::{envelope, jazz, project, run};
+
+const V1: &str = "import { schema as s } from \"jazz-tools\";\nconst schema = { todos: s.table({ title: s.string() }) };\nexport const app = s.defineApp(schema);\n";
+const V2: &str = "import { schema as s } from \"jazz-tools\";\nconst schema = { todos: s.table({ title: s.string(), priority: s.int() }) };\nexport const app = s.defineApp(schema);\n";
+
+fn stubs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir.join("migrations"))
+        .map(|r| {
+            r.map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "ts"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn snapshot_count(dir: &Path) -> usize {
+    fs::read_dir(dir.join("migrations/snapshots"))
+        .map(|r| r.count())
+        .unwrap_or(0)
+}
+
+/// Snapshot names carry the second; a later snapshot must not share it (the hash would then
+/// decide which one is latest, as upstream).
+fn next_second() {
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+}
+
+/// Creates v1's snapshot, edits to v2, generates the stub; returns the stub path.
+fn v1_to_v2(dir: &Path) -> PathBuf {
+    assert_eq!(run(jazz(dir).args(["migrations", "create"])).code, 0);
+    next_second();
+    fs::write(dir.join("schema.ts"), V2).expect("write");
+    let r = run(jazz(dir).args(["migrations", "create"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    stubs(dir).pop().expect("a stub")
+}
+
+#[test]
+fn create_check_fill_check_walk() {
+    let tmp = project(&[("schema.ts", V1)]);
+    let dir = tmp.path();
+    let r = run(jazz(dir).args(["migrations", "create"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("Wrote initial schema snapshot: "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with(
+            "No migration created because there was no previous local schema baseline.\n"
+        )
+    );
+    assert_eq!(snapshot_count(dir), 1);
+
+    let r = run(jazz(dir).args(["migrations", "create"]));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "No structural schema changes detected.\n")
+    );
+    assert_eq!(run(jazz(dir).args(["migrations", "check"])).code, 0);
+
+    next_second();
+    fs::write(dir.join("schema.ts"), V2).expect("write");
+    let r = run(jazz(dir).args(["migrations", "check"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("needs a reviewed migration. Run `jazz migrations create`."),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(jazz(dir).args(["migrations", "create", "--check"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("Pending: would generate "),
+        "{}",
+        r.stdout
+    );
+    assert!(stubs(dir).is_empty(), "--check wrote a file");
+
+    let r = run(jazz(dir).args(["migrations", "create"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let stub = stubs(dir).pop().expect("a stub");
+    let name = stub
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name")
+        .to_owned();
+    assert!(
+        r.stdout
+            .starts_with(&format!("Generated: {}\n", stub.display())),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("3. Run jazz migrations push <appId> "),
+        "{}",
+        r.stdout
+    );
+    assert!(name.contains("-unnamed-"), "{name}");
+    assert_eq!(snapshot_count(dir), 2);
+
+    // The stub still has a TODO: check fails and names the file.
+    let r = run(jazz(dir).args(["migrations", "check"]));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("JZ3107"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("Migration {} for ", stub.display())),
+        "{}",
+        r.stderr
+    );
+
+    let text = fs::read_to_string(&stub).expect("stub");
+    let filled = text.replace(
+        "      // TODO: Added required column \"priority\" needs an explicit default.\n",
+        "      priority: s.add.int({ default: 0 }),\n",
+    );
+    assert_ne!(text, filled);
+    fs::write(&stub, filled).expect("write");
+    let r = run(jazz(dir).args(["migrations", "check"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with(
+        "Migrations are up to date: 2 committed snapshot(s), 1 migration file(s) checked."
+    ));
+
+    let r = run(jazz(dir).args(["migrations", "check", "--format", "json"]));
+    let v = envelope(&r.stdout, "migrations check", 0);
+    assert_eq!(v["result"]["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn not_required_and_named_and_exit_code() {
+    let tmp = project(&[("schema.ts", V1)]);
+    let dir = tmp.path();
+    assert_eq!(run(jazz(dir).args(["migrations", "create"])).code, 0);
+    next_second();
+    // A default-only change: a snapshot, no stub.
+    fs::write(
+        dir.join("schema.ts"),
+        V1.replace("s.string()", "s.string().default(\"x\")"),
+    )
+    .expect("write");
+    let r = run(jazz(dir).args(["migrations", "create", "--exit-code", "--format", "json"]));
+    let v = envelope(&r.stdout, "migrations create", 3);
+    assert_eq!(v["result"]["status"], "migration-not-required");
+    assert_eq!(v["result"]["written"].as_array().map(Vec::len), Some(1));
+    assert!(stubs(dir).is_empty());
+
+    next_second();
+    fs::write(dir.join("schema.ts"), V2).expect("write");
+    let r = run(jazz(dir).args(["migrations", "create", "--name", "  Add Todo Notes! "]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("2. Run jazz migrations push <appId> "),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("Rename the file"));
+    let stub = stubs(dir).pop().expect("stub");
+    assert!(
+        stub.display().to_string().contains("-add-todo-notes-"),
+        "{}",
+        stub.display()
+    );
+
+    let r = run(jazz(dir).args(["migrations", "create", "--name", "!!"]));
+    assert_eq!(
+        r.code, 0,
+        "unchanged wins before the name is looked at: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn schema_diff_reports_changes() {
+    let tmp = project(&[("schema.ts", V1)]);
+    let dir = tmp.path();
+    assert_eq!(run(jazz(dir).args(["migrations", "create"])).code, 0);
+    let r = run(jazz(dir).args(["schema", "diff", "--exit-code"]));
+    assert_eq!(r.code, 0);
+    fs::write(dir.join("schema.ts"), V2).expect("write");
+    let r = run(jazz(dir).args(["schema", "diff", "--exit-code", "--unified"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stdout.contains("    + column priority\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Migration file needed: yes"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("+        \"name\": \"priority\","),
+        "{}",
+        r.stdout
+    );
+    let r = run(jazz(dir).args(["schema", "diff", "--format", "json"]));
+    let v = envelope(&r.stdout, "schema diff", 0);
+    assert_eq!(
+        v["result"]["tables"][0]["columns_added"],
+        serde_json::json!(["priority"])
+    );
+}
+
+/// A recorded request: method, path, headers (lowercased names), body.
+type Seen = Arc<Mutex<Vec<(String, String, Vec<(String, String)>, String)>>>;
+
+/// A one-thread HTTP server answering `GET /apps/<id>/schemas` with `hashes` and recording
+/// `POST /apps/<id>/admin/migrations` (201). Serves `n` requests.
+fn server(hashes: Vec<String>, n: usize) -> (String, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(n) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let mut parts = line.split_whitespace();
+            let method = parts.next().unwrap_or("").to_owned();
+            let path = parts.next().unwrap_or("").to_owned();
+            let mut headers = Vec::new();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+                }
+            }
+            let len: usize = headers
+                .iter()
+                .find(|(k, _)| k == "content-length")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            let body = String::from_utf8_lossy(&body).into_owned();
+            let (status, answer) = if method == "GET" && path.ends_with("/schemas") {
+                (
+                    "200 OK",
+                    serde_json::json!({ "hashes": hashes }).to_string(),
+                )
+            } else if method == "POST" && path.ends_with("/admin/migrations") {
+                ("201 Created", "{\"objectId\":\"x\"}".to_owned())
+            } else {
+                ("404 Not Found", "schema catalogue not found".to_owned())
+            };
+            log.lock()
+                .expect("lock")
+                .push((method, path, headers, body));
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (url, seen)
+}
+
+fn edge(stub: &Path) -> (String, String) {
+    let stem = stub.file_stem().and_then(|s| s.to_str()).expect("stem");
+    let mut parts = stem.rsplitn(3, '-');
+    let to = parts.next().expect("to").to_owned();
+    let from = parts.next().expect("from").to_owned();
+    (from, to)
+}
+
+fn current_hash(dir: &Path) -> String {
+    let out = run(jazz(dir).args(["schema", "hash", "--full"])).stdout;
+    let line = out.lines().nth(1).expect("hash line");
+    line.trim_start_matches("Current schema hash: ").to_owned()
+}
+
+#[test]
+fn push_publishes_the_reviewed_lens() {
+    let tmp = project(&[("schema.ts", V1)]);
+    let dir = tmp.path();
+    let stub = v1_to_v2(dir);
+    let text = fs::read_to_string(&stub).expect("stub");
+    fs::write(
+        &stub,
+        text.replace(
+            "      // TODO: Added required column \"priority\" needs an explicit default.\n",
+            "      priority: s.add.int({ default: 7 }),\n",
+        ),
+    )
+    .expect("write");
+    let (f12, t12) = edge(&stub);
+    assert_eq!(snapshot_count(dir), 2);
+    // The full hashes: the server lists them; push resolves the prefixes against the list.
+    let to64 = current_hash(dir);
+    let from64 = format!("{f12}{}", "0".repeat(52));
+    let (url, seen) = server(vec![from64.clone(), to64.clone()], 2);
+    let r = run(jazz(dir).args([
+        "migrations",
+        "push",
+        "app-1",
+        &f12,
+        &t12,
+        "--server-url",
+        &url,
+        "--admin-secret",
+        "s3cret",
+    ]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "Pushed migration {f12} -> {t12} from {}.\n",
+            stub.file_name().and_then(|n| n.to_str()).expect("n")
+        )
+    );
+    let seen = seen.lock().expect("lock");
+    let (method, path, headers, body) = seen.last().expect("a push");
+    assert_eq!(
+        (method.as_str(), path.as_str()),
+        ("POST", "/apps/app-1/admin/migrations")
+    );
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "x-jazz-admin-secret" && v == "s3cret")
+    );
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "content-type" && v == "application/json")
+    );
+    assert_eq!(
+        body,
+        &format!(
+            "{{\"fromHash\":\"{from64}\",\"toHash\":\"{to64}\",\"forward\":[{{\"table\":\"todos\",\"operations\":[{{\"type\":\"introduce\",\"column\":\"priority\",\"column_type\":{{\"type\":\"Integer\"}},\"value\":{{\"type\":\"Integer\",\"value\":7}}}}]}}]}}"
+        )
+    );
+}
+
+#[test]
+fn push_refuses_a_file_with_todos_and_usage_errors() {
+    let tmp = project(&[("schema.ts", V1)]);
+    let dir = tmp.path();
+    let stub = v1_to_v2(dir);
+    let (f12, t12) = edge(&stub);
+    let to64 = current_hash(dir);
+    let from64 = format!("{f12}{}", "0".repeat(52));
+    let (url, seen) = server(vec![from64, to64], 1);
+    let r = run(jazz(dir).args([
+        "migrations",
+        "push",
+        "app-1",
+        &f12,
+        &t12,
+        "--server-url",
+        &url,
+        "--admin-secret",
+        "x",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("JZ3107"), "{}", r.stderr);
+    assert!(
+        seen.lock().expect("lock").iter().all(|(m, ..)| m == "GET"),
+        "nothing may be posted"
+    );
+
+    let r = run(jazz(dir).args(["migrations", "push", "app-1"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("Usage: jazz migrations push <appId> <fromHash> <toHash> [options]"),
+        "{}",
+        r.stderr
+    );
+    let r = run(jazz(dir).args(["migrations", "push", &f12, &t12]));
+    assert_eq!(
+        (r.code, r.stderr.trim()),
+        (
+            1,
+            "error: Missing app ID. Pass an <appId> positional argument or set JAZZ_APP_ID (or a framework-prefixed form such as VITE_JAZZ_APP_ID)."
+        )
+    );
+}
+
+/// Writes a migration file for the v1 → v2 edge with `migrate` replaced.
+fn bad_file(dir: &Path, stub: &Path, migrate: &str) -> String {
+    let text = fs::read_to_string(stub).expect("stub");
+    let start = text.find("  migrate: {").expect("migrate");
+    let end = text.find("  fromHash:").expect("fromHash");
+    let new = format!("{}{migrate}{}", &text[..start], &text[end..]);
+    fs::write(stub, &new).expect("write");
+    let r = run(jazz(dir).args(["migrations", "check"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr
+}
+
+#[test]
+fn bad_migration_files_are_coded_diagnostics() {
+    let tmp = project(&[("schema.ts", V1)]);
+    let dir = tmp.path();
+    let stub = v1_to_v2(dir);
+    let e = bad_file(
+        dir,
+        &stub,
+        "  migrate: {\n    todos: {\n      priorty: s.add.int({ default: 0 }),\n    },\n  },\n",
+    );
+    assert!(
+        e.contains("JZ3214")
+            && e.contains("Migration references unknown target column todos.priorty."),
+        "{e}"
+    );
+    let e = bad_file(
+        dir,
+        &stub,
+        "  migrate: {\n    todos: {\n      priority: s.add.int({ default: \"high\" }),\n    },\n  },\n",
+    );
+    assert!(
+        e.contains("JZ3306") && e.contains("default does not fit the column type"),
+        "{e}"
+    );
+    let e = bad_file(
+        dir,
+        &stub,
+        "  migrate: {\n    todos: {\n      priority: s.add.string({ default: \"x\" }),\n    },\n  },\n",
+    );
+    assert!(
+        e.contains("JZ3107") && e.contains("`string` op on the int column `priority`"),
+        "{e}"
+    );
+    let e = bad_file(
+        dir,
+        &stub,
+        "  migrate: {\n    todos: {\n      priority: s.renameFrom(\"title\"),\n    },\n  },\n",
+    );
+    assert!(e.contains("JZ3109"), "{e}");
+    // Wrong hashes: the file names another edge.
+    let text = fs::read_to_string(&stub).expect("stub");
+    let (f12, _) = edge(&stub);
+    fs::write(
+        &stub,
+        text.replacen(
+            &format!("fromHash: \"{f12}\""),
+            "fromHash: \"aaaaaaaaaaaa\"",
+            1,
+        ),
+    )
+    .expect("write");
+    let r = run(jazz(dir).args(["migrations", "check"]));
+    assert!(
+        r.stderr.contains("JZ3004") && r.stderr.contains("exports aaaaaaaaaaaa -> "),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn corrupt_snapshot_is_reported_with_its_path() {
+    let tmp = project(&[
+        ("schema.ts", V1),
+        (
+            "migrations/snapshots/20260101T000000-abcdefabcdef.json",
+            "{ not json",
+        ),
+    ]);
+    let dir = tmp.path();
+    let r = run(jazz(dir).args(["migrations", "create"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("JZ1080") && r.stderr.contains("20260101T000000-abcdefabcdef.json"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "in {}",
+            dir.join("migrations/snapshots").display()
+        )),
+        "{}",
+        r.stderr
+    );
+}
