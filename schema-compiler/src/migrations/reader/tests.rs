@@ -1,1 +1,153 @@
-//! Tests.
+//! Reader rules (migrations.md §4.3): one failing case per code, checked by code, plus accepted
+//! forms (upstream's raw layout with quoted keys, `col`, consts and spreads, `export const
+//! migration`) and the §4.4 value encodings.
+
+use std::path::Path;
+
+use super::*;
+use crate::migrations::wire::forward_json;
+use crate::schema::json::stringify;
+use crate::source::MemoryLoader;
+
+const H: &str = "fromHash: \"aaaaaaaaaaaa\", toHash: \"bbbbbbbbbbbb\",";
+
+fn read(src: &str) -> MigrationFile {
+    let loader = MemoryLoader::new().with("/m/x.ts", src);
+    read_migration(&loader, Path::new("/m/x.ts"), &mut SourceDb::new())
+}
+
+/// A file with `body` before the hashes and the two witnesses.
+fn file(body: &str, from: &str, to: &str) -> String {
+    format!(
+        "import {{ schema as s }} from \"jazz-tools\";\nexport default s.defineMigration({{\n{body}\n{H}\nfrom: {{ {from} }},\nto: {{ {to} }},\n}});\n"
+    )
+}
+
+fn codes_of(m: &MigrationFile) -> Vec<u16> {
+    m.diagnostics.iter().map(|d| d.code.0).collect()
+}
+
+const T1: &str = "t: s.table({ a: s.string() })";
+const T2: &str = "t: s.table({ a: s.string(), b: s.int() })";
+
+#[test]
+fn each_rule_has_a_failing_case() {
+    let cases: Vec<(u16, String)> = vec![
+        (3001, "export const x = 1;".into()),
+        (3001, "import { schema as s } from \"jazz-tools\";\nexport default s.defineMigration({ from: {}, to: {} });".into()),
+        (3002, file("migrate: { t: { b: s.add.int({ default: Math.max(1, 2) }) } },", T1, T2)),
+        (3003, file("", T1, T1).replace("aaaaaaaaaaaa", "XYZ")),
+        (3007, file("migrate: { t: { b: s.rename(\"c\") } },", "t: s.table({ a: s.string(), c: s.int() })", T2)),
+        (3101, file("createTables: { t: true },", T1, T1)),
+        (3102, file("dropTables: { t: true },", T1, T1)),
+        (3103, file("", "", T1)),
+        (3104, file("", T1, "")),
+        (3105, file("migrate: { nope: {} },", T1, T1)),
+        (3106, file("migrate: { t: { a: s.add.string({ default: \"\" }) } },", T1, T1)),
+        (3107, file("migrate: { t: { b: s.add.int({ default: null }) } },", T1, T2)),
+        (3107, file("migrate: { t: { b: s.add.int({}) } },", T1, T2)),
+        (3108, file("migrate: { t: { b: s.renameFrom(\"c\") } },", "t: s.table({ a: s.string(), c: s.string() })", T2)),
+        (3109, file("migrate: { t: { b: s.renameFrom(\"a\") } },", T1, T2)),
+        (3110, file("migrate: { t: { b: s.renameFrom(\"c\"), c: s.drop.int({ backwardsDefault: 0 }) } },", "t: s.table({ a: s.string(), c: s.int() })", T2)),
+        (3111, file("migrate: { t: {} },", T2, T1)),
+        (3112, file("", T1, "t: s.table({ a: s.string().optional() })")),
+        (3201, file("renameTables: { u: s.renameTableFrom(\"t\") },", T1, "")),
+        (3203, file("renameTables: { u: s.renameTableFrom(\"v\") },", "", "u: s.table({ a: s.string() })")),
+        (3205, file("renameTables: { u: s.renameTableFrom(\"t\"), w: s.renameTableFrom(\"t\") },", T1, "u: s.table({ a: s.string() }), w: s.table({ a: s.string() })")),
+        (3206, file("createTables: { u: false },", "", "u: s.table({ a: s.string() })")),
+        (3207, file("createTables: { zz: true },", T1, T1)),
+        (3209, file("createTables: { u: true }, renameTables: { u: s.renameTableFrom(\"t\") },", T1, "u: s.table({ a: s.string() })")),
+        (3211, file("createTables: { u: true }, migrate: { u: {} },", "", "u: s.table({ a: s.string() })")),
+        (3212, file("migrate: { t: { b: s.renameFrom(\"c\"), d: s.renameFrom(\"c\") } },", "t: s.table({ a: s.string(), c: s.int() })", "t: s.table({ a: s.string(), b: s.int(), d: s.int() })")),
+        (3214, file("migrate: { t: { bb: s.add.int({ default: 0 }) } },", T1, T2)),
+        // JZ3216 is a backstop: the column rules above report every case it would catch first.
+        (3215, file("renameTables: { u: s.renameTableFrom(\"v\") },", "", "u: s.table({ a: s.string() })")),
+        (3217, file("migrate: { t: { $b: s.add.int({ default: 0 }) } },", T1, "t: s.table({ a: s.string(), $b: s.int() })")),
+        (3301, file("migrate: { t: { b: s.add.enum(\"x\", \"y\", { default: \"z\" }) } },", T1, "t: s.table({ a: s.string(), b: s.enum(\"x\", \"y\") })")),
+        (3302, file("migrate: { t: { b: s.add.timestamp({ default: \"soon\" }) } },", T1, "t: s.table({ a: s.string(), b: s.timestamp() })")),
+        (3303, file("migrate: { t: { b: s.add.bytes({ default: [1, 256] }) } },", T1, "t: s.table({ a: s.string(), b: s.bytes() })")),
+        (3304, file("migrate: { t: { b: s.add.array({ of: s.string(), default: \"x\" }) } },", T1, "t: s.table({ a: s.string(), b: s.array(s.string()) })")),
+        (3306, file("migrate: { t: { b: s.add.int({ default: 1.5 }) } },", T1, T2)),
+        (3307, file("migrate: { t: { b: s.add.enum({ default: \"x\" }) } },", T1, "t: s.table({ a: s.string(), b: s.enum(\"x\") })")),
+        (3503, file("migrate: { t: { b: s.add.int({ default: 0 }), c: s.drop.int({ backwardsDefault: 0 }) } },", "t: s.table({ a: s.string(), c: s.int() })", T2)),
+        (3505, file("migrate: { t: {\n// TODO: later\n} },", T1, T1)),
+        (3506, file("migrate: { t: { b: s.add.enum(\"y\", \"x\", { default: \"x\" }) } },", T1, "t: s.table({ a: s.string(), b: s.enum(\"x\", \"y\") })")),
+        (3507, file("migrate: {}, migrate: {},", T1, T1)),
+        (3508, file("draft: true,", T1, T1)),
+    ];
+    for (code, src) in cases {
+        let m = read(&src);
+        assert!(
+            codes_of(&m).contains(&code),
+            "JZ{code} expected, got {:?} for\n{src}",
+            m.diagnostics
+        );
+    }
+}
+
+#[test]
+fn accepted_forms_and_value_encodings() {
+    let src = r#"import { schema as s, col } from "jazz-tools";
+const base = { title: s.string() };
+const ops = {
+  "b": col.add.json({ default: { k: [1, "x"] } }),
+  when: s.add.timestamp({ default: new Date(1000) }),
+  tags: s.add.array({ of: s.string(), default: ["a"] }),
+  raw: s.add.bytes({ default: new Uint8Array([0, 255]) }),
+  neg: s.add.float({ default: -2.5 }),
+  s2: s.add.json({ default: "raw text" }),
+};
+export const migration = s.defineMigration({
+  migrate: { "t": { ...ops } },
+  fromHash: "aaaaaaaaaaaa",
+  toHash: "bbbbbbbbbbbb",
+  from: { "t": s.table({ ...base }) },
+  to: { t: s.table({ ...base, b: s.json(), when: s.timestamp(), tags: s.array(s.string()), raw: s.bytes(), neg: s.float(), s2: s.json() }) },
+});
+"#;
+    let m = read(src);
+    assert!(m.publishable(), "{:?}", m.diagnostics);
+    assert_eq!(
+        stringify(&forward_json(&m.forward)),
+        concat!(
+            r#"[{"table":"t","operations":["#,
+            r#"{"type":"introduce","column":"b","column_type":{"type":"Json"},"value":{"type":"Text","value":"{\"k\":[1,\"x\"]}"}},"#,
+            r#"{"type":"introduce","column":"when","column_type":{"type":"Timestamp"},"value":{"type":"Timestamp","value":1000}},"#,
+            r#"{"type":"introduce","column":"tags","column_type":{"type":"Array","element":{"type":"Text"}},"value":{"type":"Array","value":[{"type":"Text","value":"a"}]}},"#,
+            r#"{"type":"introduce","column":"raw","column_type":{"type":"Bytea"},"value":{"type":"Bytea","value":[0,255]}},"#,
+            r#"{"type":"introduce","column":"neg","column_type":{"type":"Double"},"value":{"type":"Double","value":-2.5}},"#,
+            r#"{"type":"introduce","column":"s2","column_type":{"type":"Json"},"value":{"type":"Text","value":"raw text"}}]}]"#
+        )
+    );
+}
+
+#[test]
+fn check_edge_reports_the_wrong_edge() {
+    let mut m = read(&file("", T1, T1));
+    assert!(m.check_edge(
+        "x.ts",
+        &format!("aaaaaaaaaaaa{}", "0".repeat(52)),
+        &format!("bbbbbbbbbbbb{}", "0".repeat(52))
+    ));
+    assert!(!m.check_edge("x.ts", &"c".repeat(64), &"d".repeat(64)));
+    assert_eq!(
+        m.diagnostics.last().map(|d| d.message.as_str()),
+        Some(
+            "Migration x.ts exports aaaaaaaaaaaa -> bbbbbbbbbbbb, expected cccccccccccc -> dddddddddddd."
+        )
+    );
+}
+
+#[test]
+fn garbage_never_panics() {
+    for src in [
+        "",
+        "export default 1",
+        "export default s.defineMigration(",
+        "export default defineMigration({ migrate: { t: 5 }, from: 1, to: [] })",
+        "export default defineMigration({ migrate: { t: { a: s.add.enum() } }, fromHash: `x${1}`, toHash: 1, from: {t: 1}, to: {t: s.table(3)} })",
+    ] {
+        let m = read(src);
+        assert!(!m.publishable(), "{src}");
+    }
+}
