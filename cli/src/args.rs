@@ -3,7 +3,7 @@
 //! the command that reads it.
 //!
 //! Commands whose owners have not landed them yet (`migrations`, `permissions`, `deploy`, `dev`,
-//! `server`, `lsp`) are deliberately absent, so they are usage errors rather than half-working.
+//! `server`) are deliberately absent, so they are usage errors rather than half-working.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -145,6 +145,24 @@ pub enum Command {
     /// Not provided: the Jazz docs MCP server
     #[command(hide = true)]
     Mcp(RemovedArgs),
+    /// Run the language server over stdio (for editors)
+    Lsp(LspArgs),
+}
+
+/// `jazz lsp` (§1.9.9).
+#[derive(Args, Debug)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it; stdio is the only transport
+    #[arg(long)]
+    pub stdio: bool,
+
+    /// Write logs to this file instead of stderr
+    #[arg(long = "log-file", value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+
+    /// Log level: error, warn, info, debug or trace [env: JAZZ_LSP_LOG] [default: warn]
+    #[arg(long = "log-level", value_name = "LEVEL", value_parser = ["error", "warn", "info", "debug", "trace"])]
+    pub log_level: Option<String>,
 }
 
 /// Where the project is (§0.2, §1.5).

@@ -50,9 +50,14 @@ pub fn run(args: Vec<OsString>) -> u8 {
         let _ = cmd.print_help();
         return 0;
     };
+    if let Command::Lsp(a) = &command {
+        // stdout carries protocol frames only: no envelope, no env-file warnings.
+        return commands::lsp::run(a, real_var("JAZZ_LSP_LOG"));
+    }
     let name = match &command {
         Command::Build(_) => return usage::removed("build", &cli_name, &args),
         Command::Mcp(_) => return usage::removed("mcp", &cli_name, &args),
+        Command::Lsp(_) => "lsp",
         Command::Validate(_) => "validate",
         Command::Schema(SchemaCommand::Hash(_)) => "schema hash",
         Command::Schema(SchemaCommand::Export(_)) => "schema export",
@@ -114,7 +119,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
         Command::Explain(a) => Ok(commands::explain::run(&mut ctx, a)),
         Command::Create(CreateCommand::App(a)) => Ok(commands::create::app(&mut ctx, a)),
-        Command::Build(_) | Command::Mcp(_) => Ok(Outcome::failed(serde_json::Value::Null)),
+        Command::Build(_) | Command::Mcp(_) | Command::Lsp(_) => {
+            Ok(Outcome::failed(serde_json::Value::Null))
+        }
     };
     match result {
         Ok(outcome) => {

@@ -3,7 +3,7 @@
 //!
 //! Every edit invalidates every project (a buffer may be imported by any of them; analysis of
 //! a project is cheap). Diagnostics are published per project for every file it read, and a
-//! file that had diagnostics last time and has none now is published empty, so stale ones are
+//! file published last time that it no longer reads is published empty, so stale ones are
 //! cleared.
 
 use std::collections::{BTreeSet, HashMap};
@@ -28,7 +28,7 @@ pub struct FileDiagnostics {
 struct Project {
     analysis: Arc<Analysis>,
     generation: u64,
-    /// Files published with at least one diagnostic last time.
+    /// Files published last time.
     published: BTreeSet<PathBuf>,
 }
 
@@ -151,11 +151,18 @@ impl Workspace {
         Some(self.analysis(&root))
     }
 
-    /// Diagnostics to publish for a project: every file with findings, plus an empty list for
-    /// each file that had findings last time and has none now.
+    /// Diagnostics to publish for a project: every file it read (with an empty list when it
+    /// has no findings), plus an empty list for each file published last time that the
+    /// project no longer reads.
     pub fn diagnostics(&mut self, root: &Path) -> Vec<FileDiagnostics> {
         let analysis = self.analysis(root);
-        let mut by_file: HashMap<PathBuf, Vec<LspDiagnostic>> = HashMap::new();
+        // Every file the project read is published, empty or not, so a client sees the
+        // project's state after each change.
+        let mut by_file: HashMap<PathBuf, Vec<LspDiagnostic>> = analysis
+            .db
+            .iter()
+            .map(|(_, f)| (f.path.clone(), Vec::new()))
+            .collect();
         for d in &analysis.diagnostics {
             let path = match d.span() {
                 Some(span) => analysis.db.path(span.file).map(Path::to_path_buf),

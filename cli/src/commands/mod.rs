@@ -6,6 +6,7 @@
 
 pub mod create;
 pub mod explain;
+pub mod lsp;
 pub mod migrations;
 pub mod schema;
 pub mod validate;

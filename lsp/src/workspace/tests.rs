@@ -73,6 +73,7 @@ fn an_edit_to_an_import_rechecks_the_schema_and_clears_stale_diagnostics() {
     ws.set_text(schema.clone(), Arc::from(GOOD));
     let root = t.0.clone();
     let clean = ws.diagnostics(&root);
+    assert!(clean.iter().any(|f| f.path == schema), "{clean:?}");
     assert!(codes(&clean, &schema).is_empty(), "{clean:?}");
     assert!(codes(&clean, &base).is_empty(), "{clean:?}");
 
@@ -84,7 +85,7 @@ fn an_edit_to_an_import_rechecks_the_schema_and_clears_stale_diagnostics() {
     let first = ws.diagnostics(&root);
     assert_eq!(codes(&first, &base), vec!["JZ1010".to_owned()]);
 
-    // Closing the buffer restores the disk version: base.ts is published empty once.
+    // Closing the buffer restores the disk version: base.ts is published empty.
     ws.close(&base);
     let second = ws.diagnostics(&root);
     assert!(
@@ -92,6 +93,16 @@ fn an_edit_to_an_import_rechecks_the_schema_and_clears_stale_diagnostics() {
             .iter()
             .any(|f| f.path == base && f.diagnostics.is_empty()),
         "{second:?}"
+    );
+
+    // A file the project stops importing is cleared once, then no longer published.
+    let lone = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ a: s.table({ n: s.string() }) });\n";
+    ws.set_text(schema.clone(), Arc::from(lone));
+    let third = ws.diagnostics(&root);
+    assert!(
+        third
+            .iter()
+            .any(|f| f.path == base && f.diagnostics.is_empty())
     );
     ws.disk_changed();
     assert!(ws.diagnostics(&root).iter().all(|f| f.path != base));
