@@ -5,6 +5,7 @@ use crate::diagnostics::Code;
 
 pub const MISSING_EXPORT: Code = Code(2001);
 pub const INVALID_EXPORT: Code = Code(2002);
+pub const NO_PERMISSIONS: Code = Code(2005);
 pub const NOT_STATIC: Code = Code(2006);
 pub const MISSING_POLICY: Code = Code(2101);
 pub const DELETE_FALLBACK: Code = Code(2102);

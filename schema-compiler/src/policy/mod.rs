@@ -45,7 +45,7 @@ pub fn compile(
     export: &PermissionsExport,
     has_file: bool,
     schema: &WasmSchema,
-    env: &HashMap<String, String>,
+    env: &dyn Fn(&str) -> Option<String>,
 ) -> PolicyOutput {
     let mut out = PolicyOutput::default();
     let file_span = export.file.map(|f| Span::new(f, 0, 0));

@@ -50,7 +50,7 @@ impl Analysis {
 
 /// Analyses the project rooted at `root` (the `--schema-dir`, default the cwd).
 pub fn analyze(loader: &dyn SourceLoader, root: &Path) -> Analysis {
-    analyze_with_env(loader, root, &std::collections::HashMap::new())
+    analyze_with_env(loader, root, &|_| None)
 }
 
 /// [`analyze`] with the values `process.env` reads in permissions.ts (permissions.md §1.13;
@@ -58,7 +58,7 @@ pub fn analyze(loader: &dyn SourceLoader, root: &Path) -> Analysis {
 pub fn analyze_with_env(
     loader: &dyn SourceLoader,
     root: &Path,
-    env: &std::collections::HashMap<String, String>,
+    env: &dyn Fn(&str) -> Option<String>,
 ) -> Analysis {
     let mut analysis = Analysis::default();
     let found = discover(loader, root);

@@ -20,6 +20,12 @@ pub static CODES: &[CodeInfo] = &[
         "The selected export of permissions.ts is not the value returned by `definePermissions(app, factory)`. Export the call's result directly.",
     ),
     e(
+        2005,
+        E,
+        "no permissions found",
+        "A `jazz permissions` command needs a permissions.ts beside schema.ts (or a `permissions` export of schema.ts). Upstream prints the same message.",
+    ),
+    e(
         2006,
         E,
         "definePermissions cannot be evaluated statically",

@@ -246,7 +246,7 @@ impl Interp<'_> {
             MemberProp::Private { .. } => return Pv::Bad,
         };
         self.env_used.insert(name.clone());
-        match self.env_vars.get(&name) {
+        match (self.env_vars)(&name) {
             Some(v) => {
                 if v.is_empty() {
                     self.warn(

@@ -49,7 +49,7 @@ enum Registered {
 pub struct Interp<'s> {
     pub schema: &'s WasmSchema,
     pub module: HashMap<Rc<str>, crate::eval::value::Value>,
-    pub env_vars: &'s HashMap<String, String>,
+    pub env_vars: &'s dyn Fn(&str) -> Option<String>,
     pub diags: Vec<Diagnostic>,
     rules: Vec<Registered>,
     fuel: u32,
@@ -66,7 +66,7 @@ impl<'s> Interp<'s> {
     pub fn new(
         schema: &'s WasmSchema,
         module: HashMap<Rc<str>, crate::eval::value::Value>,
-        env_vars: &'s HashMap<String, String>,
+        env_vars: &'s dyn Fn(&str) -> Option<String>,
     ) -> Self {
         Self {
             schema,
