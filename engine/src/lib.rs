@@ -8,11 +8,16 @@
 //! IO lives only in [`storage`] (the data directory) and [`server`] (the network). The other
 //! modules are pure over what those two hand them.
 //!
-//! The modules are empty for now; each says what will live there. See `ARCHITECTURE.md`,
-//! "engine, inside", and `spec/cli-and-server.md` §2 and §4.
+//! Built so far: [`storage`], [`catalogue`] and the admin half of [`server`]; [`policy`] holds
+//! sessions only, and [`rows`] is empty until the data plane lands. See `ARCHITECTURE.md`,
+//! "engine, inside", and `spec/cli-and-server.md` §3–§5.
 
 pub mod catalogue;
 pub mod policy;
 pub mod rows;
 pub mod server;
 pub mod storage;
+
+pub use catalogue::SharedCatalogue;
+pub use server::{Server, ServerConfig};
+pub use storage::Store;

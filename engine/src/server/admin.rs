@@ -1,0 +1,265 @@
+//! The admin routes under `/apps/<appId>/` (cli-and-server.md §3.3). Each handler checks the
+//! app id, then admin auth (§3.2), then the body; catalogue work runs on the blocking pool
+//! because commits fsync.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use jazz_schema_compiler::schema::json::{self, stringify};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::AppState;
+use super::http::{
+    ApiError, check_admin, check_content_type, has_admin_header, json_response, read_body,
+};
+use super::session;
+use crate::catalogue::request::{self, parse_hash, permissions_for_answer};
+use crate::catalogue::{BundleEntry, CatalogueError, SharedCatalogue};
+
+type Answer = Result<Response, ApiError>;
+type St = State<Arc<AppState>>;
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// 404 `app not found: <id>` unless `id` is our app id (any case) or its name (§3.1).
+fn check_app(s: &AppState, id: &str) -> Result<(), ApiError> {
+    let by_uuid = Uuid::parse_str(id).is_ok_and(|u| u == s.config.app_id);
+    let by_name = s.config.app_name.as_deref() == Some(id);
+    if by_uuid || by_name {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!("app not found: {id}")))
+    }
+}
+
+fn admin(s: &AppState, app: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    check_app(s, app)?;
+    check_admin(s.config.admin_secret.as_deref(), headers)
+}
+
+async fn body_json(
+    s: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<json::JsonValue, ApiError> {
+    check_content_type(headers)?;
+    let bytes = read_body(headers, body, s.config.max_body_bytes).await?;
+    request::parse_body(&bytes).map_err(ApiError::bad_request)
+}
+
+fn ok(status: StatusCode, v: Value) -> Answer {
+    Ok(json_response(status, v.to_string()))
+}
+
+/// Runs catalogue work on the blocking pool and maps its errors to statuses.
+async fn blocking<R: Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&SharedCatalogue) -> Result<R, CatalogueError> + Send + 'static,
+) -> Result<R, ApiError> {
+    let cat = s.catalogue.clone();
+    let joined = tokio::task::spawn_blocking(move || f(&cat)).await;
+    match joined {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(CatalogueError::BadRequest(m))) => Err(ApiError::bad_request(m)),
+        Ok(Err(CatalogueError::NotFound(m))) => Err(ApiError::not_found(m)),
+        Ok(Err(CatalogueError::Conflict(m))) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "bad_request", m))
+        }
+        Ok(Err(CatalogueError::Storage(m))) => {
+            eprintln!("storage failure: {m}");
+            Err(ApiError::internal(m))
+        }
+        Err(_) => Err(ApiError::internal("internal error")),
+    }
+}
+
+fn head_json(b: &BundleEntry) -> Value {
+    json!({
+        "schemaHash": b.schema_hash.to_hex(),
+        "version": b.version,
+        "parentBundleObjectId": b.parent.map(|p| p.to_string()),
+        "bundleObjectId": b.id.to_string(),
+    })
+}
+
+pub async fn list_schemas(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
+    admin(&s, &app, &headers)?;
+    let (hashes, schemas): (Vec<Value>, Vec<Value>) = s.catalogue.read(|c| {
+        c.schemas()
+            .into_iter()
+            .map(|e| {
+                let h = e.hash.to_hex();
+                (
+                    json!(h),
+                    json!({ "hash": h, "publishedAt": e.published_at }),
+                )
+            })
+            .unzip()
+    });
+    ok(
+        StatusCode::OK,
+        json!({ "hashes": hashes, "schemas": schemas }),
+    )
+}
+
+pub async fn get_schema(
+    State(s): St,
+    Path((app, hash)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    admin(&s, &app, &headers)?;
+    let hash = parse_hash(&hash).map_err(ApiError::bad_request)?;
+    let found = s
+        .catalogue
+        .read(|c| c.schema(&hash).map(|e| (e.json.clone(), e.published_at)));
+    let Some((schema, published_at)) = found else {
+        return Err(ApiError::not_found(format!(
+            "schema catalogue not found for hash {hash}"
+        )));
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        format!(r#"{{"schema":{schema},"publishedAt":{published_at}}}"#),
+    ))
+}
+
+pub async fn publish_schema(
+    State(s): St,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    check_app(&s, &app)?;
+    // Development mode: a user session may push structural schemas without the secret, but a
+    // given admin header always decides (§3.2).
+    let by_session = s.config.development_mode
+        && !has_admin_header(&headers)
+        && session::allows_schema_push(&s.config, &headers);
+    if !by_session {
+        check_admin(s.config.admin_secret.as_deref(), &headers)?;
+    }
+    let v = body_json(&s, &headers, body).await?;
+    let p = request::schema_publish(&v).map_err(ApiError::bad_request)?;
+    let now = now_ms();
+    let e = blocking(&s, move |c| c.publish_schema(p, now)).await?;
+    ok(
+        StatusCode::CREATED,
+        json!({ "objectId": e.object_id().to_string(), "hash": e.hash.to_hex() }),
+    )
+}
+
+/// `fromHash` / `toHash` from the raw query.
+fn query_hash(
+    query: Option<&str>,
+    name: &str,
+) -> Result<jazz_schema_compiler::schema::SchemaHash, ApiError> {
+    let value = query
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::bad_request(format!("missing query parameter {name}")))?;
+    parse_hash(value).map_err(ApiError::bad_request)
+}
+
+pub async fn connectivity(
+    State(s): St,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Answer {
+    admin(&s, &app, &headers)?;
+    let from = query_hash(query.as_deref(), "fromHash")?;
+    let to = query_hash(query.as_deref(), "toHash")?;
+    let connected = s.catalogue.read(|c| c.connected(&from, &to));
+    ok(StatusCode::OK, json!({ "connected": connected }))
+}
+
+pub async fn permissions_head(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
+    admin(&s, &app, &headers)?;
+    let head = s.catalogue.read(|c| c.head().map(head_json));
+    ok(StatusCode::OK, json!({ "head": head }))
+}
+
+pub async fn permissions(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
+    admin(&s, &app, &headers)?;
+    let found = s
+        .catalogue
+        .read(|c| c.head().map(|b| (head_json(b), b.permissions.clone())));
+    let Some((head, perms)) = found else {
+        return Ok(json_response(
+            StatusCode::OK,
+            r#"{"head":null,"permissions":null}"#.into(),
+        ));
+    };
+    let perms = json::parse(&perms)
+        .map(|p| stringify(&permissions_for_answer(&p)))
+        .map_err(|_| ApiError::internal("stored permissions are unreadable"))?;
+    Ok(json_response(
+        StatusCode::OK,
+        format!(r#"{{"head":{head},"permissions":{perms}}}"#),
+    ))
+}
+
+pub async fn publish_permissions(
+    State(s): St,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    admin(&s, &app, &headers)?;
+    let v = body_json(&s, &headers, body).await?;
+    let p = request::permissions_publish(&v).map_err(ApiError::bad_request)?;
+    let now = now_ms();
+    let b = blocking(&s, move |c| c.publish_permissions(p, now)).await?;
+    ok(StatusCode::CREATED, json!({ "head": head_json(&b) }))
+}
+
+pub async fn publish_migration(
+    State(s): St,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    admin(&s, &app, &headers)?;
+    let v = body_json(&s, &headers, body).await?;
+    let p = request::lens_publish(&v).map_err(ApiError::bad_request)?;
+    let (lens, replaced) = blocking(&s, move |c| c.publish_lens(p)).await?;
+    if replaced {
+        eprintln!(
+            "warning: lens {} -> {} replaced with different content",
+            lens.from.short(),
+            lens.to.short()
+        );
+    }
+    ok(
+        StatusCode::CREATED,
+        json!({
+            "objectId": lens.object_id().to_string(),
+            "fromHash": lens.from.to_hex(),
+            "toHash": lens.to.to_hex(),
+        }),
+    )
+}
+
+/// Upstream's binary sync protocol is not provided (§3.3.9): 501 before any upgrade.
+pub async fn sync_protocol(State(s): St, Path(app): Path<String>) -> Answer {
+    check_app(&s, &app)?;
+    Err(ApiError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "incompatible_protocol",
+        "this server does not implement the Jazz sync protocol; use the data API under /apps/<appId>/data/",
+    ))
+}

@@ -1,0 +1,288 @@
+//! The HTTP server (axum): `GET /health` and the upstream-compatible admin API under
+//! `/apps/<appId>/` (cli-and-server.md §3.1–§3.3), with the reliability rules of §5 (JSON
+//! errors, body limits, caught panics, graceful shutdown). The only module of the engine that
+//! touches the network. Our data API and WebSocket subscriptions slot in as further routes.
+//!
+//! - this file: configuration, shared state, the router, the per-request layer and `serve`;
+//! - `http.rs`: error bodies, body reading, Content-Type, admin auth, panic catching;
+//! - `admin.rs`: the admin route handlers;
+//! - `session.rs`: the user sessions the development-mode schema push accepts.
+
+mod admin;
+pub mod http;
+mod session;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use tokio::net::TcpListener;
+use uuid::Uuid;
+
+use crate::catalogue::SharedCatalogue;
+use http::{ApiError, CatchPanic, json_response};
+
+/// Default body limit (§5.2): 8 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The app this process serves.
+    pub app_id: Uuid,
+    /// The name the app id was derived from, also accepted in paths (§3.1).
+    pub app_name: Option<String>,
+    pub admin_secret: Option<String>,
+    pub backend_secret: Option<String>,
+    pub max_body_bytes: usize,
+    /// Structural schema pushes with a user session need no admin secret (§3.2).
+    pub development_mode: bool,
+    /// Local-first tokens are accepted (§3.5.3).
+    pub allow_local_first_auth: bool,
+    /// One log line per request on stdout (§5.8).
+    pub log_requests: bool,
+}
+
+impl ServerConfig {
+    pub fn new(app_id: Uuid) -> Self {
+        Self {
+            app_id,
+            app_name: None,
+            admin_secret: None,
+            backend_secret: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            development_mode: false,
+            allow_local_first_auth: true,
+            log_requests: false,
+        }
+    }
+}
+
+/// Where the server is in its life (§3.3.1, §5.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Phase {
+    Running = 0,
+    ShuttingDown,
+    DrainingConnections,
+    FlushingRuntime,
+    ClosingStorage,
+    StorageClosed,
+    Failed,
+}
+
+impl Phase {
+    const ALL: [Phase; 7] = [
+        Phase::Running,
+        Phase::ShuttingDown,
+        Phase::DrainingConnections,
+        Phase::FlushingRuntime,
+        Phase::ClosingStorage,
+        Phase::StorageClosed,
+        Phase::Failed,
+    ];
+
+    /// The name `/health` reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Running => "running",
+            Phase::ShuttingDown => "shutting_down",
+            Phase::DrainingConnections => "draining_connections",
+            Phase::FlushingRuntime => "flushing_runtime",
+            Phase::ClosingStorage => "closing_storage",
+            Phase::StorageClosed => "storage_closed",
+            Phase::Failed => "failed",
+        }
+    }
+}
+
+/// The current [`Phase`], shared between the server and whoever shuts it down.
+#[derive(Debug, Default)]
+pub struct Lifecycle(AtomicU8);
+
+impl Lifecycle {
+    pub fn get(&self) -> Phase {
+        let n = self.0.load(Ordering::SeqCst);
+        Phase::ALL
+            .into_iter()
+            .find(|p| *p as u8 == n)
+            .unwrap_or(Phase::Failed)
+    }
+
+    pub fn set(&self, phase: Phase) {
+        self.0.store(phase as u8, Ordering::SeqCst);
+    }
+}
+
+/// What every handler sees.
+#[derive(Debug)]
+pub struct AppState {
+    pub config: ServerConfig,
+    pub catalogue: Arc<SharedCatalogue>,
+    pub lifecycle: Arc<Lifecycle>,
+}
+
+/// A server over one app's catalogue.
+#[derive(Debug, Clone)]
+pub struct Server {
+    state: Arc<AppState>,
+}
+
+impl Server {
+    pub fn new(config: ServerConfig, catalogue: SharedCatalogue) -> Self {
+        Self {
+            state: Arc::new(AppState {
+                config,
+                catalogue: Arc::new(catalogue),
+                lifecycle: Arc::new(Lifecycle::default()),
+            }),
+        }
+    }
+
+    pub fn lifecycle(&self) -> Arc<Lifecycle> {
+        self.state.lifecycle.clone()
+    }
+
+    pub fn catalogue(&self) -> Arc<SharedCatalogue> {
+        self.state.catalogue.clone()
+    }
+
+    /// The routes with the per-request layer.
+    pub fn router(&self) -> Router {
+        let apps = "/apps/{app}";
+        Router::new()
+            .route("/health", get(health))
+            .route(&format!("{apps}/schemas"), get(admin::list_schemas))
+            .route(&format!("{apps}/schema/{{hash}}"), get(admin::get_schema))
+            .route(
+                &format!("{apps}/admin/schemas"),
+                axum::routing::post(admin::publish_schema),
+            )
+            .route(
+                &format!("{apps}/admin/schema-connectivity"),
+                get(admin::connectivity),
+            )
+            .route(
+                &format!("{apps}/admin/permissions/head"),
+                get(admin::permissions_head),
+            )
+            .route(
+                &format!("{apps}/admin/permissions"),
+                get(admin::permissions).post(admin::publish_permissions),
+            )
+            .route(
+                &format!("{apps}/admin/migrations"),
+                axum::routing::post(admin::publish_migration),
+            )
+            .route(&format!("{apps}/ws"), any(admin::sync_protocol))
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed)
+            .layer(middleware::from_fn_with_state(
+                self.state.clone(),
+                per_request,
+            ))
+            .with_state(self.state.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` resolves, then drains in-flight requests and
+    /// walks the shutdown phases (§5.7). The store is closed when the last handle drops.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let lifecycle = self.state.lifecycle.clone();
+        let on_signal = lifecycle.clone();
+        let router = self.router();
+        drop(self);
+        let result = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                on_signal.set(Phase::DrainingConnections);
+            })
+            .await;
+        if result.is_err() {
+            lifecycle.set(Phase::Failed);
+            return result;
+        }
+        lifecycle.set(Phase::FlushingRuntime);
+        lifecycle.set(Phase::ClosingStorage);
+        lifecycle.set(Phase::StorageClosed);
+        result
+    }
+}
+
+async fn health(State(s): State<Arc<AppState>>) -> Response {
+    match s.lifecycle.get() {
+        Phase::Running => json_response(StatusCode::OK, r#"{"status":"healthy"}"#.into()),
+        phase => json_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({ "status": "shutting_down", "phase": phase.name() }).to_string(),
+        ),
+    }
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError::not_found(format!("not found: {}", req.uri().path()))
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "bad_request",
+        "method not allowed",
+    )
+}
+
+/// Refuses app requests while shutting down, turns panics into 500, echoes or generates
+/// `X-Request-Id`, and logs one line per request without raw ids or secrets (§5.1, §5.7, §5.8).
+async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "<unmatched>".into());
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map(str::to_string)
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
+    let mut response = if s.lifecycle.get() != Phase::Running && req.uri().path() != "/health" {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "internal",
+            "server is shutting down",
+        )
+        .into_response()
+    } else {
+        match CatchPanic::new(next.run(req)).await {
+            Ok(r) => r,
+            Err(()) => {
+                eprintln!("request {request_id}: a handler panicked; answered 500");
+                ApiError::internal("internal error").into_response()
+            }
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    if s.config.log_requests {
+        println!(
+            "{method} {route} {} {}ms request_id={request_id}",
+            response.status().as_u16(),
+            started.elapsed().as_millis()
+        );
+    }
+    response
+}
