@@ -497,3 +497,29 @@ fn corrupt_snapshot_is_reported_with_its_path() {
         r.stderr
     );
 }
+
+#[test]
+fn validate_checks_migration_files() {
+    let bad = "import { schema as s } from \"jazz-tools\";\nexport default s.defineMigration({ migrate: { todos: { x: s.add.int({ default: 0 }) } }, fromHash: \"aaaaaaaaaaaa\", toHash: \"bbbbbbbbbbbb\", from: { todos: s.table({ title: s.string() }) }, to: { todos: s.table({ title: s.string() }) } });\n";
+    let tmp = project(&[
+        ("schema.ts", V1),
+        (
+            "migrations/20260101T000000-x-aaaaaaaaaaaa-bbbbbbbbbbbb.ts",
+            bad,
+        ),
+        ("migrations/notes.ts", bad),
+    ]);
+    let dir = tmp.path();
+    let r = run(jazz(dir).arg("validate"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("JZ3214")
+            && r.stderr
+                .contains("Migration references unknown target column todos.x."),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("JZ3005"), "{}", r.stderr);
+    let r = run(jazz(dir).args(["validate", "--no-migrations"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -10,12 +10,25 @@ use jazz_schema_compiler::schema::schema_hash;
 
 pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let root = ctx.root(&args.project);
-    let analysis = analyze(&root);
-    // The migration checks (migrations.md §4.6) arrive with the migrations phase of the core;
-    // until then `--migrations-dir` and `--no-migrations` have nothing to steer.
-    let _ = (&args.migrations_dir, args.no_migrations);
+    let mut analysis = analyze(&root);
+    let schema_ok = analysis.valid_schema().is_some();
+    if !args.no_migrations {
+        let dir = match &args.migrations_dir {
+            Some(d) => crate::paths::resolve(&ctx.cwd, d),
+            None => ctx.cwd.join("migrations"),
+        };
+        jazz_schema_compiler::project::check_migrations(
+            &mut analysis,
+            &crate::loader::DiskLoader,
+            &dir,
+        );
+    }
 
-    let schema = analysis.valid_schema();
+    let schema = if schema_ok {
+        analysis.schema.as_ref()
+    } else {
+        None
+    };
     if let (Some(_), Some(file)) = (schema, &analysis.schema_file) {
         ctx.out
             .info(&format!("Loaded structural schema from {}.", shown(file)));
@@ -35,7 +48,7 @@ pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     report(ctx, &analysis, &root);
 
     let (errors, warnings) = count(&analysis.diagnostics);
-    let Some(schema) = schema else {
+    let Some(schema) = schema.filter(|_| errors == 0) else {
         no_schema(ctx, &analysis);
         let errors = errors.max(1);
         ctx.out.summary_line(&format!(

@@ -8,6 +8,7 @@
 //!   lens graph, the auto-diff with drafts (what the engine runs);
 //! - `stub.rs`: the stub file; `names.rs`: file names;
 //! - `reader/`: reading and checking migration files; `wire.rs`: the publish body;
+//! - `project.rs`: checking a whole migrations directory;
 //! - `codes.rs`: the JZ3xxx constants.
 
 pub mod autodiff;
@@ -16,6 +17,7 @@ pub mod diff;
 pub mod lens;
 pub mod names;
 pub mod path;
+pub mod project;
 pub mod reader;
 pub mod stub;
 pub mod wire;

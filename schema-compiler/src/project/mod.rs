@@ -93,6 +93,13 @@ pub fn analyze_with_env(
     analysis
 }
 
+/// Adds the diagnostics of every migration file in `dir` to the analysis (migrations.md §4.6).
+pub fn check_migrations(analysis: &mut Analysis, loader: &dyn SourceLoader, dir: &Path) {
+    let diags = crate::migrations::project::check_dir(loader, dir, &mut analysis.db);
+    analysis.diagnostics.extend(diags);
+    sort_diagnostics(&mut analysis.diagnostics);
+}
+
 /// Stable order: project-level findings first, then by file and position.
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| d.span().map(|s| (s.file, s.range.start, s.range.end)));

@@ -1,0 +1,79 @@
+//! Checking a whole migrations directory (migrations.md §4.6), as `jazz validate` and the
+//! editor do: every `*.ts` file directly in the directory is read statically, its name is
+//! checked against the edge pattern (JZ3005), and two files for one edge are JZ3006.
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{SourceDb, SourceLoader, Span};
+
+use super::codes;
+use super::names::edge_in_name;
+use super::reader::read_migration;
+
+/// The diagnostics of every migration file in `dir` (none when the directory is missing).
+pub fn check_dir(loader: &dyn SourceLoader, dir: &Path, db: &mut SourceDb) -> Vec<Diagnostic> {
+    let mut names: Vec<String> = loader
+        .list_dir(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.ends_with(".ts") && !n.ends_with(".d.ts"))
+        .collect();
+    names.sort();
+    let mut out = Vec::new();
+    let mut edges: Vec<((String, String), String)> = Vec::new();
+    for name in &names {
+        let path = dir.join(name);
+        let mut m = read_migration(loader, &path, db);
+        let at = m.file.map(|f| Span::new(f, 0, 0));
+        match edge_in_name(name) {
+            Some(edge) => {
+                let matches = |h: &str, e: &str| h.starts_with(e) || e.starts_with(h);
+                if let (Some(f), Some(t)) = (&m.from_hash, &m.to_hash)
+                    && !(matches(f, &edge.0) && matches(t, &edge.1))
+                {
+                    let msg = format!(
+                        "Migration {name} exports {f} -> {t}, expected {} -> {}.",
+                        edge.0, edge.1
+                    );
+                    let mut d = Diagnostic::error(codes::WRONG_EDGE, msg.clone()).upstream(msg);
+                    if let Some((s, _)) = m.hash_spans {
+                        d = d.at(s);
+                    }
+                    m.diagnostics.push(
+                        d.help("the file name and the hashes inside must name the same edge"),
+                    );
+                }
+                if let Some((_, first)) = edges.iter().find(|(e, _)| *e == edge) {
+                    let mut d = Diagnostic::error(
+                        codes::MULTIPLE_FILES,
+                        format!(
+                            "Multiple migration files found for {} -> {}: {first}, {name}",
+                            edge.0, edge.1
+                        ),
+                    );
+                    if let Some(s) = at {
+                        d = d.at(s);
+                    }
+                    m.diagnostics.push(d.help("keep exactly one file per edge"));
+                } else {
+                    edges.push((edge, name.clone()));
+                }
+            }
+            None => {
+                let mut d = Diagnostic::warning(
+                    codes::FILE_NAME,
+                    "migration file name does not match <timestamp>-<name>-<from12>-<to12>.ts",
+                );
+                if let Some(s) = at {
+                    d = d.at(s);
+                }
+                m.diagnostics.push(
+                    d.note("`migrations push` finds a file by `-<from12>-<to12>.ts` in its name"),
+                );
+            }
+        }
+        out.extend(m.diagnostics);
+    }
+    out
+}
