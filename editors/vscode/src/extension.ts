@@ -1,5 +1,6 @@
 // A thin client: everything the editor shows comes from `jazz lsp`. This file only finds the
-// binary, starts it over stdio, and restarts it when its path changes.
+// binary, starts it over stdio, shows its output channel, and restarts it on command or when
+// its path changes. The decisions live in ./activation.ts (tested without VS Code).
 
 import * as vscode from "vscode";
 import {
@@ -9,41 +10,31 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 
+import { documentSelector, needsRestart, serverCommand } from "./activation";
+
 let client: LanguageClient | undefined;
 
-// The files `jazz lsp` analyses. It publishes diagnostics for the whole project, so editing
-// schema.ts also updates permissions.ts and the migrations.
-const documentSelector = [
-  { scheme: "file", pattern: "**/schema.ts" },
-  { scheme: "file", pattern: "**/permissions.ts" },
-  { scheme: "file", pattern: "**/migrations/*.ts" },
-];
-
-function serverPath(): string {
-  const configured = vscode.workspace.getConfiguration("jazz").get<string>("serverPath");
-  return configured && configured.trim() !== "" ? configured : "jazz";
-}
-
 async function start(output: vscode.OutputChannel): Promise<void> {
-  const command = serverPath();
-  const serverOptions: ServerOptions = {
-    command,
-    args: ["lsp"],
-    transport: TransportKind.stdio,
-  };
+  const configured = vscode.workspace.getConfiguration("jazz").get<string>("serverPath");
+  const { command, args } = serverCommand(configured);
+  const serverOptions: ServerOptions = { command, args, transport: TransportKind.stdio };
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     outputChannel: output,
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/{schema,permissions}.ts"),
+      fileEvents: vscode.workspace.createFileSystemWatcher(
+        "**/{schema.ts,permissions.ts,migrations/*.ts}",
+      ),
     },
   };
   client = new LanguageClient("jazz", "Jazz", serverOptions, clientOptions);
   try {
     await client.start();
+    output.appendLine(`started \`${command} ${args.join(" ")}\``);
   } catch (err) {
     client = undefined;
     const message = err instanceof Error ? err.message : String(err);
+    output.appendLine(`could not start \`${command} lsp\`: ${message}`);
     void vscode.window.showErrorMessage(
       `Could not start \`${command} lsp\`: ${message}. Set "jazz.serverPath" to the jazz binary.`,
     );
@@ -68,8 +59,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   context.subscriptions.push(
     vscode.commands.registerCommand("jazz.restartServer", restart),
+    vscode.commands.registerCommand("jazz.showOutput", () => output.show()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration("jazz.serverPath")) {
+      if (needsRestart((s) => event.affectsConfiguration(s))) {
         void restart();
       }
     }),
