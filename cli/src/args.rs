@@ -134,6 +134,9 @@ pub enum Command {
     /// Create, check and publish migrations
     #[command(subcommand)]
     Migrations(MigrationsCommand),
+    /// Compile, explain and test permissions.ts
+    #[command(subcommand)]
+    Permissions(PermissionsCommand),
     /// Print the documentation of a diagnostic code
     Explain(ExplainArgs),
     /// Create things
@@ -147,6 +150,8 @@ pub enum Command {
     Mcp(RemovedArgs),
     /// Run the language server over stdio (for editors)
     Lsp(LspArgs),
+    /// Run a Jazz server for one app
+    Server(crate::commands::server::ServerArgs),
 }
 
 /// `jazz lsp` (§1.9.9).
@@ -266,6 +271,10 @@ pub struct SchemaExportArgs {
     #[arg(long = "admin-secret", value_name = "SECRET")]
     pub admin_secret: Option<String>,
 }
+
+pub use crate::commands::permissions::args::{
+    PermissionsCommand, PermissionsCompileArgs, PermissionsExplainArgs, PermissionsTestArgs,
+};
 
 pub use crate::commands::migrations::args::{
     MigrationsCheckArgs, MigrationsCommand, MigrationsCreateArgs, MigrationsPushArgs,

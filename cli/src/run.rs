@@ -8,7 +8,9 @@ use std::path::Path;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::args::{Cli, Command, CreateCommand, MigrationsCommand, SchemaCommand};
+use crate::args::{
+    Cli, Command, CreateCommand, MigrationsCommand, PermissionsCommand, SchemaCommand,
+};
 use crate::commands::{self, Context, Outcome, UsageError};
 use crate::env::{self, Env, EnvFiles};
 use crate::output::{Output, Stream, color};
@@ -65,8 +67,12 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Migrations(MigrationsCommand::Create(_)) => "migrations create",
         Command::Migrations(MigrationsCommand::Push(_)) => "migrations push",
         Command::Migrations(MigrationsCommand::Check(_)) => "migrations check",
+        Command::Permissions(PermissionsCommand::Compile(_)) => "permissions compile",
+        Command::Permissions(PermissionsCommand::Explain(_)) => "permissions explain",
+        Command::Permissions(PermissionsCommand::Test(_)) => "permissions test",
         Command::Explain(_) => "explain",
         Command::Create(CreateCommand::App(_)) => "create app",
+        Command::Server(_) => "server",
     };
     let envelope_stream = if name == "schema export" {
         Stream::Stderr
@@ -117,8 +123,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Migrations(MigrationsCommand::Check(a)) => {
             commands::migrations::check::run(&mut ctx, a)
         }
+        Command::Permissions(p) => commands::permissions::run(&mut ctx, p),
         Command::Explain(a) => Ok(commands::explain::run(&mut ctx, a)),
         Command::Create(CreateCommand::App(a)) => Ok(commands::create::app(&mut ctx, a)),
+        Command::Server(a) => commands::server::run(&mut ctx, a),
         Command::Build(_) | Command::Mcp(_) | Command::Lsp(_) => {
             Ok(Outcome::failed(serde_json::Value::Null))
         }

@@ -8,7 +8,9 @@ pub mod create;
 pub mod explain;
 pub mod lsp;
 pub mod migrations;
+pub mod permissions;
 pub mod schema;
+pub mod server;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

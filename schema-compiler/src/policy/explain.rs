@@ -32,7 +32,7 @@ pub fn render(e: &Expr, parent: &dyn Fn(&str) -> Option<String>) -> String {
         k.iter()
             .map(|x| {
                 let s = render(x, parent);
-                if matches!(x, Expr::And(_) | Expr::Or(_)) {
+                if matches!(x, Expr::And(_) | Expr::Or(_) | Expr::Exists { .. }) {
                     format!("({s})")
                 } else {
                     s

@@ -1,0 +1,92 @@
+//! The command-line shapes of `jazz permissions compile|explain|test` (permissions.md §4.6,
+//! §6.2; cli-and-server.md §1.9.7). Re-exported by `args.rs`.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Subcommand};
+
+use crate::args::ProjectArgs;
+
+#[derive(Subcommand, Debug)]
+pub enum PermissionsCommand {
+    /// Compile permissions.ts to policy bytecode, the upstream policy JSON and a listing
+    Compile(PermissionsCompileArgs),
+    /// Show which rules decide an operation on a table, and optionally trace one evaluation
+    Explain(PermissionsExplainArgs),
+    /// Run the TOML policy tests against the policy VM
+    Test(PermissionsTestArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PermissionsCompileArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Bytecode output file [default: permissions.jzpb]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Also write the `permissions` JSON exactly as deploy would send it
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Also write the disassembly (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub disasm: Option<PathBuf>,
+
+    /// Omit the debug section (v1 bytecode has none; accepted for scripts)
+    #[arg(long)]
+    pub strip: bool,
+
+    /// Exit 1 when there are warnings
+    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PermissionsExplainArgs {
+    /// Table name
+    #[arg(value_name = "TABLE")]
+    pub table: String,
+
+    /// Operation
+    #[arg(value_name = "OP", value_parser = ["read", "select", "insert", "update", "delete"])]
+    pub op: String,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Also print the disassembly of the relevant entries
+    #[arg(long)]
+    pub bytecode: bool,
+
+    /// Session JSON for a trace: {"user_id": "...", "authMode": "...", "claims": {...}}
+    #[arg(long, value_name = "JSON")]
+    pub session: Option<String>,
+
+    /// Row JSON for a trace (column values; `id` and magic columns allowed)
+    #[arg(long, value_name = "JSON")]
+    pub row: Option<String>,
+
+    /// Seed data for the trace, in the policy-test TOML format
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct PermissionsTestArgs {
+    /// Test files [default: permissions.test.toml and permissions.tests/*.toml beside permissions.ts]
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Run against this bytecode instead of compiling the project
+    #[arg(long, value_name = "FILE")]
+    pub bytecode: Option<PathBuf>,
+
+    /// Only expectations whose name contains this text
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+}

@@ -1,0 +1,137 @@
+//! `jazz permissions compile|explain|test` (permissions.md §4.6, §6; cli-and-server.md §1.9.7).
+//! `permissions status` needs a server and arrives with the server work.
+//!
+//! - `args.rs`: the flags; `compile.rs`, `explain.rs`: those commands;
+//! - `testing/`: the TOML policy-test harness (`jazz permissions test`).
+
+pub mod args;
+mod compile;
+mod explain;
+mod testing;
+
+use std::path::{Path, PathBuf};
+
+use jazz_schema_compiler::diagnostics::Diagnostic;
+use jazz_schema_compiler::policy::Policy;
+use jazz_schema_compiler::policy::codes;
+use jazz_schema_compiler::project::{self, Analysis};
+use jazz_schema_compiler::source::Span;
+
+use super::{Context, Outcome, report};
+use crate::loader::DiskLoader;
+use args::PermissionsCommand;
+
+pub fn run(ctx: &mut Context, cmd: &PermissionsCommand) -> anyhow::Result<Outcome> {
+    match cmd {
+        PermissionsCommand::Compile(a) => compile::run(ctx, a),
+        PermissionsCommand::Explain(a) => explain::run(ctx, a),
+        PermissionsCommand::Test(a) => testing::run(ctx, a),
+    }
+}
+
+/// Analyses the project with `process.env` resolved per permissions.md §1.13.
+pub fn analyze_env(ctx: &Context, root: &Path) -> Analysis {
+    let env = &ctx.env;
+    project::analyze_with_env(&DiskLoader, root, &|name| {
+        env.process_env(name).map(str::to_owned)
+    })
+}
+
+/// A compiled project: the analysis, its policy and the bytecode.
+pub struct Compiled {
+    pub analysis: Analysis,
+    pub policy: Policy,
+    pub bytes: Vec<u8>,
+}
+
+/// Analyses and compiles; prints diagnostics. `Err` carries the failed outcome (errors, or
+/// JZ2005 when the project has no permissions).
+pub fn compiled(ctx: &mut Context, root: &Path) -> Result<Compiled, Outcome> {
+    let mut analysis = analyze_env(ctx, root);
+    let no_file = analysis.permissions_file.is_none()
+        && analysis
+            .permissions
+            .as_ref()
+            .is_none_or(|p| p.policy.is_none());
+    if no_file && !analysis.has_errors() && analysis.schema.is_some() {
+        let msg = "No permissions found for this app. Create a permissions.ts file before using permissions commands.";
+        analysis
+            .diagnostics
+            .retain(|d| d.code != codes::MISSING_POLICY);
+        analysis
+            .diagnostics
+            .push(Diagnostic::error(codes::NO_PERMISSIONS, msg).upstream(msg));
+    }
+    report(ctx, &analysis, root);
+    let policy = analysis.permissions.as_ref().and_then(|p| p.policy.clone());
+    match (analysis.has_errors(), policy, analysis.schema.as_ref()) {
+        (false, Some(policy), Some(schema)) => {
+            let bytes = jazz_schema_compiler::policy::bytecode::encode(&policy, schema);
+            Ok(Compiled {
+                analysis,
+                policy,
+                bytes,
+            })
+        }
+        _ => {
+            let (e, w) = jazz_schema_compiler::diagnostics::count(&analysis.diagnostics);
+            ctx.out
+                .summary_line(&format!("Found {} error(s) and {w} warning(s).", e.max(1)));
+            Err(Outcome::failed(serde_json::Value::Null))
+        }
+    }
+}
+
+/// `file:line:col` of a span, relative to `root`, plus its source line.
+pub fn location(analysis: &Analysis, root: &Path, span: Span) -> (String, String) {
+    let Some(f) = analysis.db.get(span.file) else {
+        return ("?".into(), String::new());
+    };
+    let lc = f.line_index.line_col_chars(&f.text, span.range.start);
+    let rel: PathBuf = f
+        .path
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| f.path.clone());
+    let line_text = f
+        .text
+        .lines()
+        .nth(lc.line as usize)
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    (
+        format!(
+            "{}:{}:{}",
+            rel.display().to_string().replace('\\', "/"),
+            lc.line + 1,
+            lc.col + 1
+        ),
+        line_text,
+    )
+}
+
+/// `1f9d…42b0`.
+pub fn short_hash(h: &str) -> String {
+    match (h.get(..4), h.get(h.len().saturating_sub(4)..)) {
+        (Some(a), Some(b)) => format!("{a}…{b}"),
+        _ => h.to_owned(),
+    }
+}
+
+/// Writes `bytes` to `path` atomically (temp file in the same directory, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "out".into());
+    let tmp = match dir {
+        Some(d) => d.join(format!(".{name}.tmp{}", std::process::id())),
+        None => PathBuf::from(format!(".{name}.tmp{}", std::process::id())),
+    };
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

@@ -1,0 +1,162 @@
+//! `jazz permissions compile|explain|test` on the real binary (permissions.md §4.6, §6).
+
+mod support;
+
+use std::fs;
+
+use support::{APPS, copy_app, expected, jazz, project, run};
+
+#[test]
+fn compile_writes_bytecode_and_the_exact_upstream_json() {
+    for app in APPS {
+        let tmp = copy_app(app);
+        let r = run(jazz(tmp.path()).args([
+            "permissions",
+            "compile",
+            "--json",
+            "policy.json",
+            "--disasm",
+            "policy.disasm",
+        ]));
+        assert_eq!(r.code, 0, "{app}: {}", r.stderr);
+        let json = fs::read_to_string(tmp.path().join("policy.json")).expect("json written");
+        assert_eq!(json, expected(app, "permissions.json"), "{app}");
+        let bytes = fs::read(tmp.path().join("permissions.jzpb")).expect("bytecode written");
+        assert_eq!(bytes.get(..4), Some(&b"JZPB"[..]), "{app}");
+        let listing = fs::read_to_string(tmp.path().join("policy.disasm")).expect("listing");
+        assert!(listing.starts_with("; jazz policy bytecode v1\n"), "{app}");
+        assert!(
+            r.stdout.contains("Compiled permissions for ")
+                && r.stdout.contains("→ permissions.jzpb (bundle "),
+            "{app}: {}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn compile_json_envelope_reports_hashes() {
+    let tmp = copy_app("todo-minimal");
+    let r = run(jazz(tmp.path()).args(["permissions", "compile", "--format=json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = support::envelope(&r.stdout, "permissions compile", 0);
+    assert_eq!(v["result"]["content_hash"].as_str().map(str::len), Some(64));
+    assert_eq!(v["result"]["entries"], 5);
+    assert_eq!(v["result"]["entry_points"], 5);
+}
+
+#[test]
+fn errors_block_every_artefact() {
+    let tmp = copy_app("errors/perm-unknown-column");
+    let r = run(jazz(tmp.path()).args(["permissions", "compile", "--json", "p.json"]));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("JZ2302"), "{}", r.stderr);
+    assert!(!tmp.path().join("permissions.jzpb").exists());
+    assert!(!tmp.path().join("p.json").exists());
+}
+
+#[test]
+fn no_permissions_file_is_jz2005() {
+    let schema = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ t: s.table({ a: s.string() }) });\n";
+    let tmp = project(&[("schema.ts", schema)]);
+    let r = run(jazz(tmp.path()).args(["permissions", "compile"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("No permissions found for this app. Create a permissions.ts file before using permissions commands."),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn policy_tests_of_every_corpus_app_pass() {
+    for app in APPS {
+        let tmp = copy_app(app);
+        let r = run(jazz(tmp.path()).args(["permissions", "test"]));
+        assert_eq!(r.code, 0, "{app}: {}\n{}", r.stdout, r.stderr);
+        let last = r.stdout.lines().last().unwrap_or_default();
+        assert!(last.ends_with(" passed, 0 failed"), "{app}: {last}");
+        assert!(!r.stdout.contains('✗'), "{app}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn a_wrong_expectation_fails_with_the_decision() {
+    let tmp = copy_app("todo-minimal");
+    fs::write(
+        tmp.path().join("permissions.test.toml"),
+        "version = 1\n[sessions.bob]\nuser_id = \"bob\"\n[[seed.todos]]\nid = \"@a\"\ntitle = \"x\"\ndone = false\n\"$createdBy\" = \"alice\"\n[[expect]]\nname = \"bob reads alice's todo\"\nas = \"bob\"\nread = \"todos\"\nrows = [\"@a\"]\n[[expect]]\nname = \"bob deletes it\"\nas = \"bob\"\ndelete = \"todos\"\nrow = \"@a\"\nallowed = true\n",
+    )
+    .expect("write");
+    let r = run(jazz(tmp.path()).args(["permissions", "test"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("✗ bob reads alice's todo"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("decision: denied"), "{}", r.stdout);
+    assert!(
+        r.stdout.trim_end().ends_with("0 passed, 2 failed"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn malformed_test_files_are_jz25xx() {
+    let tmp = copy_app("todo-minimal");
+    fs::write(tmp.path().join("permissions.test.toml"), "version = 2\n").expect("write");
+    let r = run(jazz(tmp.path()).args(["permissions", "test"]));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("JZ2501"), "{}", r.stderr);
+    fs::write(
+        tmp.path().join("permissions.test.toml"),
+        "version = 1\n[[seed.todos]]\ntitle = \"x\"\ndone = false\nnope = 1\n",
+    )
+    .expect("write");
+    let r = run(jazz(tmp.path()).args(["permissions", "test"]));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("JZ2502"), "{}", r.stderr);
+}
+
+#[test]
+fn explain_shows_rules_fallbacks_and_traces() {
+    let tmp = copy_app("projects-tasks");
+    let r = run(jazz(tmp.path()).args(["permissions", "explain", "tasks", "delete", "--bytecode"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("tasks · delete\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("permissions.ts:13:3"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("INHERITS delete VIA projectId → projects"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("| table tasks"), "{}", r.stdout);
+
+    let tmp = copy_app("todo-minimal");
+    let r = run(jazz(tmp.path()).args([
+        "permissions",
+        "explain",
+        "todos",
+        "read",
+        "--session",
+        r#"{"user_id": "alice"}"#,
+        "--row",
+        r#"{"title": "x", "done": false, "$createdBy": "alice"}"#,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("trace: allowed"), "{}", r.stdout);
+
+    let r = run(jazz(tmp.path()).args(["permissions", "explain", "todo", "read"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("JZ2301") && r.stderr.contains("did you mean `todos`?"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(jazz(tmp.path()).args(["permissions", "explain", "todos", "rea"]));
+    assert_eq!(r.code, 2, "a bad operation is a usage error");
+}
