@@ -420,11 +420,7 @@ pub fn slice(
 }
 
 /// `s.json(S)`: the JSON schema argument.
-pub fn json_schema_arg(
-    ev: &mut Evaluator<'_>,
-    arg: Option<&(Value, Span)>,
-    span: Span,
-) -> Option<JsonValue> {
+pub fn json_schema_arg(ev: &mut Evaluator<'_>, arg: Option<&(Value, Span)>) -> Option<JsonValue> {
     let (v, s) = arg?;
     match v {
         Value::Undefined | Value::Null => None,
@@ -448,7 +444,6 @@ pub fn json_schema_arg(
                     .at(*s)
                     .help("pass a JSON Schema object such as `{ type: \"object\" }`, a zod schema, or nothing"),
             );
-            let _ = span;
             None
         }
     }
@@ -481,8 +476,6 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
         .at(*s)
         .note("upstream stores the array itself as one variant, which the server rejects");
         if let Some(f) = fixed {
-            let src = ev.db.slice(*s).to_owned();
-            let _ = src;
             d = d
                 .help("spread the array: `s.enum(...variants)` or list them")
                 .fix("List the variants as arguments", *s, f.join(", "));
@@ -710,8 +703,7 @@ pub fn to_uint8(n: f64) -> u8 {
 }
 
 /// `new Uint8Array(...)`.
-pub fn new_bytes(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) -> Value {
-    let _ = ev;
+pub fn new_bytes(args: Vec<(Value, Span)>, span: Span) -> Value {
     match args.first() {
         None => Value::Bytes(Rc::new(Vec::new())),
         Some((Value::Array(items), _)) => bytes_from(items.iter(), span),

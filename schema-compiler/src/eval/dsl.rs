@@ -126,7 +126,7 @@ pub fn lib_member(lib: &LibRef, name: &str, span: Span) -> Value {
 }
 
 /// `value.key` for DSL and library values.
-pub fn member(ev: &mut Evaluator<'_>, obj: Value, key: &str, key_span: Span, span: Span) -> Value {
+pub fn member(obj: Value, key: &str, key_span: Span, span: Span) -> Value {
     let method = |recv: Value| Value::Method(Rc::new((recv, Rc::from(key), key_span)));
     match &obj {
         Value::Lib(lib) => lib_path_member(lib, key, key_span),
@@ -155,18 +155,15 @@ pub fn member(ev: &mut Evaluator<'_>, obj: Value, key: &str, key_span: Span, spa
             format!("`.{key}` of a function cannot be evaluated statically"),
             None,
         ),
-        _ => {
-            let _ = ev;
-            opaque(
-                span,
-                codes::NOT_STATIC,
-                format!(
-                    "`.{key}` of {} cannot be evaluated statically",
-                    obj.describe()
-                ),
-                None,
-            )
-        }
+        _ => opaque(
+            span,
+            codes::NOT_STATIC,
+            format!(
+                "`.{key}` of {} cannot be evaluated statically",
+                obj.describe()
+            ),
+            None,
+        ),
     }
 }
 
@@ -390,7 +387,7 @@ fn call_jazz(
         "timestamp" => builder(ev, ColKind::Timestamp, &args, 0),
         "bytes" => builder(ev, ColKind::Bytea, &args, 0),
         "json" => {
-            let schema = super::build::json_schema_arg(ev, args.first(), span);
+            let schema = super::build::json_schema_arg(ev, args.first());
             builder(ev, ColKind::Json { schema }, &args, 1)
         }
         "enum" => {
@@ -687,10 +684,7 @@ fn modifier(
             }
         }
         "merge" => match args.first() {
-            Some((Value::Str(m), ms)) if &*m.text == "lww" => {
-                b.merge = None;
-                let _ = ms;
-            }
+            Some((Value::Str(m), _)) if &*m.text == "lww" => b.merge = None,
             Some((Value::Str(m), _)) if &*m.text == "counter" => {
                 if b.kind != ColKind::Integer || b.nullable {
                     let why = if b.nullable {
@@ -761,7 +755,7 @@ pub fn construct(ev: &mut Evaluator<'_>, f: Value, args: Vec<(Value, Span)>, spa
         Value::Lib(lib) => match &**lib {
             LibRef::Global { path } if &**path == "Date" => super::build::new_date(ev, args, span),
             LibRef::Global { path } if &**path == "Uint8Array" => {
-                super::build::new_bytes(ev, args, span)
+                super::build::new_bytes(args, span)
             }
             _ => opaque(
                 span,

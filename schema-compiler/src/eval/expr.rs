@@ -415,7 +415,7 @@ impl Evaluator<'_> {
                 format!("cannot read property `{key}` of {}", obj.describe()),
                 None,
             ),
-            other => super::dsl::member(self, other, key, key_span, span),
+            other => super::dsl::member(other, key, key_span, span),
         }
     }
 

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::diagnostics::{Code, Diagnostic, codes};
 use crate::schema::WasmSchema;
 use crate::source::{FileId, ImportTarget, SourceDb, SourceLoader, Span, resolve_relative};
-use crate::syntax::ast::{self, Expr, Item, Pat, Stmt, VarKind};
+use crate::syntax::ast::{self, Item, Pat, Stmt};
 
 use super::builder::BuilderState;
 use super::value::{AppValue, LibRef, Object, Opaque, Value};
@@ -208,11 +208,9 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                Item::ExportDefault { span, expr } => {
+                Item::ExportDefault { expr, .. } => {
                     let v = self.eval_expr(expr);
-                    exports
-                        .values
-                        .push(("default".into(), v, expr_span_or(expr, *span)));
+                    exports.values.push(("default".into(), v, expr.span()));
                 }
                 Item::ExportNamed {
                     specifiers,
@@ -381,13 +379,12 @@ impl<'a> Evaluator<'a> {
 
     fn eval_stmt(&mut self, stmt: &Stmt) {
         match stmt {
-            Stmt::Var { kind, decls, .. } => {
+            Stmt::Var { decls, .. } => {
                 for d in decls {
                     let v = match &d.init {
                         Some(e) => self.eval_expr(e),
                         None => Value::Undefined,
                     };
-                    let _ = kind == &VarKind::Const;
                     self.bind_pattern(&d.pat, v);
                 }
             }
@@ -561,10 +558,6 @@ fn declared_names(stmt: &Stmt) -> Vec<(Rc<str>, Span)> {
         }
         _ => Vec::new(),
     }
-}
-
-fn expr_span_or(e: &Expr, _fallback: Span) -> Span {
-    e.span()
 }
 
 /// An opaque value for a problem that has already been reported.
