@@ -224,6 +224,11 @@ type Seen = Arc<Mutex<Vec<(String, String, Vec<(String, String)>, String)>>>;
 /// A one-thread HTTP server answering `GET /apps/<id>/schemas` with `hashes` and recording
 /// `POST /apps/<id>/admin/migrations` (201). Serves `n` requests.
 fn server(hashes: Vec<String>, n: usize) -> (String, Seen) {
+    server_with(hashes, None, n)
+}
+
+/// [`server`] that also answers `GET /apps/<id>/schema/<hash>` with `stored` = (hash, body).
+fn server_with(hashes: Vec<String>, stored: Option<(String, String)>, n: usize) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let seen: Seen = Arc::default();
@@ -255,7 +260,12 @@ fn server(hashes: Vec<String>, n: usize) -> (String, Seen) {
             let mut body = vec![0; len];
             let _ = reader.read_exact(&mut body);
             let body = String::from_utf8_lossy(&body).into_owned();
-            let (status, answer) = if method == "GET" && path.ends_with("/schemas") {
+            let stored_hit = stored
+                .as_ref()
+                .filter(|(h, _)| path.ends_with(&format!("/schema/{h}")));
+            let (status, answer) = if let Some((_, body)) = stored_hit {
+                ("200 OK", body.clone())
+            } else if method == "GET" && path.ends_with("/schemas") {
                 (
                     "200 OK",
                     serde_json::json!({ "hashes": hashes }).to_string(),
@@ -522,4 +532,56 @@ fn validate_checks_migration_files() {
     assert!(r.stderr.contains("JZ3005"), "{}", r.stderr);
     let r = run(jazz(dir).args(["validate", "--no-migrations"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn create_from_a_server_hash_names_the_snapshot_after_published_at() {
+    let tmp = project(&[("schema.ts", V2)]);
+    let dir = tmp.path();
+    let schema = r#"{"todos":{"columns":[{"name":"title","column_type":{"type":"Text"},"nullable":false}]}}"#;
+    // The hash of V1, whose snapshot JSON is `schema`.
+    let v1 = project(&[("schema.ts", V1)]);
+    let from64 = current_hash(v1.path());
+    let body = format!("{{\"schema\":{schema},\"publishedAt\":1780315200000000}}");
+    let (url, seen) = server_with(vec![from64.clone()], Some((from64.clone(), body)), 2);
+    let r = run(jazz(dir).args([
+        "migrations",
+        "create",
+        "app-1",
+        "--fromHash",
+        &from64[..12],
+        "--server-url",
+        &url,
+        "--admin-secret",
+        "s",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("Generated: "), "{}", r.stdout);
+    let snap = dir.join(format!(
+        "migrations/snapshots/20260601T120000-{}.json",
+        &from64[..12]
+    ));
+    assert!(
+        snap.is_file(),
+        "{:?}",
+        fs::read_dir(dir.join("migrations/snapshots"))
+            .map(|d| d.map(|e| e.map(|e| e.file_name())).collect::<Vec<_>>())
+    );
+    let paths: Vec<String> = seen
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|(_, p, ..)| p.clone())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/apps/app-1/schemas".to_owned(),
+            format!("/apps/app-1/schema/{from64}")
+        ]
+    );
+    // Now the schema is local: export by prefix needs no server.
+    let r = run(jazz(dir).args(["schema", "export", "--schema-hash", &from64[..12]]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"title\""), "{}", r.stdout);
 }

@@ -205,15 +205,21 @@ fn schema_hash_flag_conflicts_with_schema_dir() {
 }
 
 #[test]
-fn schema_hash_lookup_is_not_available_yet() {
-    // FIXME: `--schema-hash` should look up local snapshots by prefix, then the server
-    // (§1.9.3); it needs a prefix-resolution API in the core and the HTTP client.
+fn schema_hash_finds_local_snapshots() {
     let tmp = copy_app("todo-minimal");
+    let full = expected_hash("todo-minimal");
+    let first = run(jazz(tmp.path()).args(["schema", "export"]));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let r = run(jazz(tmp.path()).args(["schema", "export", "--schema-hash", &full[..12]]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, first.stdout);
+    // Not found locally and no server configured: the §1.4.1 message.
     let r = run(jazz(tmp.path()).args(["schema", "export", "--schema-hash", "abcdefabcdef"]));
     assert_eq!(r.code, 1);
     assert!(r.stdout.is_empty());
-    assert_eq!(
-        r.stderr,
-        "error: --schema-hash is not supported yet by this version of jazz\n"
+    assert!(
+        r.stderr.starts_with("error: Missing app ID. "),
+        "{}",
+        r.stderr
     );
 }

@@ -56,15 +56,7 @@ pub fn export(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outc
             }
             .into());
         }
-        // FIXME: local snapshot lookup by hash prefix (schema.md §6.7) and the server fallback
-        // need a prefix-resolution API in the core and the HTTP client; until then, say so.
-        let _ = (&args.app_id, &args.server_url, &args.admin_secret);
-        ctx.out
-            .error("--schema-hash is not supported yet by this version of jazz");
-        return Ok(Outcome {
-            envelope: Stream::Stderr,
-            ..Outcome::failed(serde_json::Value::Null)
-        });
+        return export_stored(ctx, args);
     }
 
     let root = ctx.root(&args.project);
@@ -151,4 +143,49 @@ pub(super) fn read_snapshot_files(dir: &Path) -> anyhow::Result<Vec<SnapshotFile
     }
     files.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     Ok(files)
+}
+
+/// `schema export --schema-hash <h>` (§1.9.3): a local snapshot by hash or unique prefix, else
+/// the server's stored schema, which is then written as a committed snapshot named after its
+/// `publishedAt` (migrations.md §1.2, §1.3).
+fn export_stored(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outcome> {
+    use super::migrations::{Settings, Store, args::ServerArgs, resolve};
+    let input = args.schema_hash.as_deref().unwrap_or_default();
+    let dir = match &args.migrations_dir {
+        Some(dir) => paths::resolve(&ctx.cwd, dir),
+        None => ctx.cwd.join("migrations"),
+    };
+    let server = ServerArgs {
+        server_url: args.server_url.clone(),
+        admin_secret: args.admin_secret.clone(),
+    };
+    let settings = Settings::resolve(ctx, args.app_id.as_deref(), &server);
+    let mut store = Store::load(ctx, &dir)?;
+    let failed = Outcome {
+        envelope: Stream::Stderr,
+        ..Outcome::failed(serde_json::Value::Null)
+    };
+    let version = match resolve(ctx, &store, &settings, "schemaHash", input) {
+        Ok(v) => v,
+        Err(m) => {
+            ctx.out.error(&m);
+            return Ok(failed);
+        }
+    };
+    let (text, written) = match &version.fetched {
+        Some((text, ms)) => {
+            let path = store.ensure_committed(&version.schema, &version.hash, text, *ms, false)?;
+            (text.clone(), path)
+        }
+        None => (to_pretty_json(&version.schema), None),
+    };
+    ctx.out.artefact(&text);
+    Ok(Outcome {
+        envelope: Stream::Stderr,
+        ..Outcome::ok(json!({
+            "schema_file": serde_json::Value::Null,
+            "hash": version.hash.to_hex(),
+            "snapshot_written": written.as_deref().map(shown),
+        }))
+    })
 }
