@@ -6,10 +6,12 @@
 //! - this file: configuration, shared state, the router, the per-request layer and `serve`;
 //! - `http.rs`: error bodies, body reading, Content-Type, admin auth, panic catching;
 //! - `admin.rs`: the admin route handlers;
+//! - `run.rs`: running as a process (signals, shutdown budget);
 //! - `session.rs`: the user sessions the development-mode schema push accepts.
 
 mod admin;
 pub mod http;
+pub mod run;
 mod session;
 
 use std::future::Future;

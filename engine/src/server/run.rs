@@ -1,0 +1,126 @@
+//! Running a server as a process does (cli-and-server.md §4, §5.7): open the store, load the
+//! catalogue, bind, report the address, serve until SIGINT or SIGTERM, drain within the
+//! shutdown budget, close the store. A second signal during shutdown ends it at once.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use super::{Server, ServerConfig};
+use crate::catalogue::SharedCatalogue;
+use crate::storage::Store;
+
+/// Where the catalogue lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageMode {
+    InMemory,
+    Dir(PathBuf),
+}
+
+/// Everything `jazz server` decides before starting.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub config: ServerConfig,
+    pub storage: StorageMode,
+    pub host: String,
+    pub port: u16,
+    /// `--shutdown-timeout-secs`.
+    pub shutdown_timeout: Duration,
+}
+
+/// How a run ended without a startup failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Drained and closed after a signal.
+    Graceful,
+    /// A second signal arrived during shutdown (exit 130).
+    Interrupted,
+    /// Draining took longer than 2 × timeout + 5 s (exit 1).
+    TimedOut,
+}
+
+/// Opens the store for `opts` and loads the catalogue (`Err` is the `Server error:` detail).
+pub fn open_catalogue(opts: &RunOptions) -> Result<SharedCatalogue, String> {
+    let app = opts.config.app_id.to_string();
+    let store = match &opts.storage {
+        StorageMode::InMemory => Store::in_memory(&app),
+        StorageMode::Dir(dir) => Store::open_dir(dir, &app),
+    }
+    .map_err(|e| e.to_string())?;
+    SharedCatalogue::open(store, opts.config.app_id).map_err(|e| e.to_string())
+}
+
+/// Runs until a signal. `on_listening` gets the bound address once the catalogue is loaded
+/// and the listener is bound (so `/health` is ready as soon as it is called).
+pub fn run_blocking(
+    opts: RunOptions,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<Ended, String> {
+    let catalogue = open_catalogue(&opts)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let addr = format!("{}:{}", opts.host, opts.port);
+    let listener = runtime
+        .block_on(TcpListener::bind(&addr))
+        .map_err(|e| format!("failed to bind {addr}: {e}"))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("failed to bind {addr}: {e}"))?;
+    on_listening(bound);
+    let server = Server::new(opts.config, catalogue);
+    let budget = opts.shutdown_timeout * 2 + Duration::from_secs(5);
+    let ended = runtime.block_on(async move {
+        let (first_tx, first_rx) = tokio::sync::oneshot::channel::<()>();
+        let serving = tokio::spawn(server.serve(listener, async move {
+            shutdown_signal().await;
+            let _ = first_tx.send(());
+        }));
+        let mut serving = serving;
+        tokio::select! {
+            r = &mut serving => return finished(r),
+            _ = first_rx => {}
+        }
+        tokio::select! {
+            r = &mut serving => finished(r),
+            _ = shutdown_signal() => Ok(Ended::Interrupted),
+            _ = tokio::time::sleep(budget) => Ok(Ended::TimedOut),
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    ended
+}
+
+fn finished(r: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<Ended, String> {
+    match r {
+        Ok(Ok(())) => Ok(Ended::Graceful),
+        Ok(Err(e)) => Err(format!("server failed: {e}")),
+        Err(e) => Err(format!("server task failed: {e}")),
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
