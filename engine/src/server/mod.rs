@@ -243,7 +243,7 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// Refuses app requests while shutting down, turns panics into 500, echoes or generates
+/// Answers CORS preflights, refuses app requests while shutting down, turns panics into 500, echoes or generates
 /// `X-Request-Id`, and logs one line per request without raw ids or secrets (§5.1, §5.7, §5.8).
 async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -260,7 +260,23 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
         .filter(|v| !v.is_empty() && v.len() <= 128)
         .map(str::to_string)
         .unwrap_or_else(|| Uuid::new_v4().to_string());
-    let mut response = if s.lifecycle.get() != Phase::Running && req.uri().path() != "/health" {
+    let preflight = req.method() == axum::http::Method::OPTIONS;
+    let mut response = if preflight {
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert(
+            "access-control-allow-methods",
+            HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS"),
+        );
+        h.insert(
+            "access-control-allow-headers",
+            HeaderValue::from_static(
+                "content-type, authorization, x-jazz-admin-secret, x-jazz-backend-secret, x-jazz-session, x-jazz-schema-hash, x-jazz-env, x-jazz-user-branch, x-request-id",
+            ),
+        );
+        h.insert("access-control-max-age", HeaderValue::from_static("86400"));
+        r
+    } else if s.lifecycle.get() != Phase::Running && req.uri().path() != "/health" {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "internal",
@@ -276,6 +292,10 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
             }
         }
     };
+    // CORS is permissive, as upstream's (§3.1).
+    response
+        .headers_mut()
+        .insert("access-control-allow-origin", HeaderValue::from_static("*"));
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", v);
     }

@@ -2,11 +2,14 @@
 //! valid, non-anonymous session from backend impersonation or a bearer token. Failures here
 //! never answer by themselves; the request then falls back to the admin rules.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use axum::http::HeaderMap;
 
 use super::ServerConfig;
 use super::http::secrets_equal;
-use crate::policy::session::{AuthMode, Session, bearer_session, decode_impersonation};
+use crate::policy::session::{AuthMode, Session, decode_impersonation};
+use crate::policy::token::{TokenRules, verify_bearer};
 
 /// The request's user session, if it carries a valid one.
 pub fn user_session(config: &ServerConfig, headers: &HeaderMap) -> Option<Session> {
@@ -23,11 +26,16 @@ pub fn user_session(config: &ServerConfig, headers: &HeaderMap) -> Option<Sessio
     if token.is_empty() {
         return None;
     }
-    let s = bearer_session(token, &config.app_id).ok()?;
-    if s.auth_mode == AuthMode::LocalFirst && !config.allow_local_first_auth {
-        return None;
-    }
-    Some(s)
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    let rules = TokenRules {
+        app_id: config.app_id,
+        allow_local_first: config.allow_local_first_auth,
+        now,
+    };
+    verify_bearer(token, &rules).ok()
 }
 
 /// True when the request may push a structural schema without the admin secret.

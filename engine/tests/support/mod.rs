@@ -109,6 +109,11 @@ pub fn post_with(
     (status, resp.body_mut().read_to_string().unwrap_or_default())
 }
 
+/// A path under this app: `/apps/<APP><path>`.
+pub fn app(path: &str) -> String {
+    format!("/apps/{APP}{path}")
+}
+
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
