@@ -36,7 +36,6 @@ fn commands_owned_elsewhere_are_not_offered_yet() {
     let help = run(jazz(dir.path()).arg("--help")).stdout;
     for absent in [
         "migrations",
-        "permissions",
         "deploy",
         "dev",
         "server",

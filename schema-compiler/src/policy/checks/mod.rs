@@ -4,8 +4,6 @@ mod cycles;
 mod missing;
 mod nullable_fk;
 
-pub use missing::missing_policies;
-
 use crate::diagnostics::Diagnostic;
 use crate::schema::WasmSchema;
 use crate::source::Span;
