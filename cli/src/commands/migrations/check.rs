@@ -4,6 +4,7 @@
 //! each problem names the command that fixes it.
 
 use jazz_schema_compiler::migrations::names::files_for_edge;
+use jazz_schema_compiler::migrations::reader::witness_mismatches;
 use jazz_schema_compiler::migrations::{read_migration, requires_row_transform};
 use jazz_schema_compiler::schema::schema_hash;
 use jazz_schema_compiler::schema::snapshots::{Snapshot, committed_name_cmp, is_committed_name};
@@ -70,6 +71,8 @@ pub fn run(ctx: &mut Context, a: &MigrationsCheckArgs) -> anyhow::Result<Outcome
                 let mut db = SourceDb::new();
                 let mut m = read_migration(&DiskLoader, &path, &mut db);
                 m.check_edge(file, &f.hash.to_hex(), &t.hash.to_hex());
+                let mismatches = witness_mismatches(&m, &f.schema, &t.schema);
+                m.diagnostics.extend(mismatches);
                 ctx.out.diagnostics(&m.diagnostics, &db, &ctx.cwd.clone());
                 if !m.publishable() {
                     problems.push(format!("Migration {} for {f12} -> {t12} has errors. Fix them (fill in every TODO), then run `{cli} migrations check` again.", shown(&path)));

@@ -6,12 +6,14 @@
 //! - `syntax.rs`: consts, object entries, literals, op calls;
 //! - `config.rs`: the sections of the config;
 //! - `check.rs`: upstream's rules and the forward lens;
-//! - `values.rs`: default values by column type.
+//! - `values.rs`: default values by column type;
+//! - `witness.rs`: witnesses against snapshots (JZ3501).
 
 mod check;
 mod config;
 mod syntax;
 mod values;
+mod witness;
 
 use std::path::Path;
 
@@ -23,6 +25,7 @@ use super::codes;
 use super::wire::TableLens;
 
 pub use syntax::Lit;
+pub use witness::witness_mismatches;
 
 /// What reading one migration file gave.
 #[derive(Debug, Default)]
@@ -91,10 +94,6 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
     };
     let text = db.text(file).to_owned();
     let parsed = crate::syntax::parse(file, &text, false);
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("migration");
     let cfg = config::read_config(&parsed.module, file, &path.display().to_string());
     out.diagnostics.extend(cfg.diags.iter().cloned());
     if let Some(c) = cfg.config {
@@ -110,7 +109,6 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
         }
     }
     out.diagnostics.extend(todo_hints(&text, file));
-    let _ = name;
     out
 }
 

@@ -151,3 +151,31 @@ fn garbage_never_panics() {
         assert!(!m.publishable(), "{src}");
     }
 }
+
+#[test]
+fn witnesses_are_compared_with_the_snapshots() {
+    let m = read(&file(
+        "migrate: { t: { b: s.add.int({ default: 0 }) } },",
+        T1,
+        T2,
+    ));
+    let from = m.from.clone().expect("from");
+    let to = m.to.clone().expect("to");
+    assert!(witness_mismatches(&m, &from, &to).is_empty());
+    // The snapshots also add table `u`, which the witnesses leave out; `t` differs too.
+    let mut to2 = to.clone();
+    to2.tables.push(crate::schema::Table {
+        name: "u".into(),
+        columns: Vec::new(),
+        indexed_columns: None,
+    });
+    let w = witness_mismatches(&m, &from, &to2);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].code, codes::WITNESS_MISMATCH);
+    let w = witness_mismatches(&m, &from, &from);
+    assert!(
+        w.iter()
+            .any(|d| d.message.contains("`to` witness of table `t`")),
+        "{w:?}"
+    );
+}
