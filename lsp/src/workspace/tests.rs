@@ -137,3 +137,30 @@ fn cyclic_imports_and_huge_files_are_diagnostics() {
         vec!["JZ0003".to_owned(), "JZ1003".to_owned()]
     );
 }
+
+#[test]
+fn typing_a_corpus_schema_char_by_char_never_floods_diagnostics() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/projects-tasks/schema.ts");
+    let full = std::fs::read_to_string(&fixture).unwrap_or_default();
+    assert!(!full.is_empty());
+    let t = TempDir::new("typing");
+    let schema = t.write("schema.ts", "");
+    let mut ws = Workspace::new(vec![t.0.clone()]);
+    let mut most = 0;
+    for (end, _) in full.char_indices().step_by(3) {
+        ws.set_text(schema.clone(), Arc::from(&full[..end]));
+        let n = ws
+            .diagnostics(&t.0)
+            .iter()
+            .filter(|f| f.path == schema)
+            .map(|f| f.diagnostics.len())
+            .sum::<usize>();
+        most = most.max(n);
+    }
+    // A half-typed file is one syntax error, sometimes with an evaluation finding.
+    assert!(
+        most <= 3,
+        "up to {most} diagnostics for a half-typed schema.ts"
+    );
+}

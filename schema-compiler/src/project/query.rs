@@ -1,12 +1,14 @@
 //! Editor questions about an [`Analysis`], answered from the definition sites the evaluator
 //! recorded ([`SchemaSymbols`]): what is at an offset, where it is defined, every use of it,
-//! the edits that rename it, a hover text, document outlines, folds and inlay hints.
+//! the edits that rename it, a hover text (with the table's policies), document outlines,
+//! folds and inlay hints.
 //! Completion lives in `complete`.
 //!
 //! Everything is in core terms (files, byte ranges, [`TextEdit`]s); the language server only
 //! converts the answers. Nothing here walks syntax: a fact that is not recorded is not known.
 
 mod complete;
+mod policies;
 mod present;
 
 pub use complete::{Completion, CompletionKind};
@@ -177,7 +179,18 @@ impl Analysis {
     pub fn hover(&self, symbol: &Symbol) -> Option<String> {
         let schema = self.schema.as_ref()?;
         match symbol {
-            Symbol::Table(name) => schema.table(name).map(table_summary),
+            Symbol::Table(name) => schema.table(name).map(|t| {
+                let mut text = table_summary(t);
+                if let Some(policy) = self.permissions.as_ref().and_then(|p| p.policy.as_ref()) {
+                    text.push_str("\n**policies**\n\n```\n");
+                    for line in policies::summary(policy, name) {
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
+                    text.push_str("```\n");
+                }
+                text
+            }),
             Symbol::Column { table, column } => schema
                 .table(table)
                 .and_then(|t| t.column(column))

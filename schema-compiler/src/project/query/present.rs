@@ -1,5 +1,6 @@
 //! Per-file presentations of the recorded definitions: the outline (tables with their
-//! columns) and inlay hints (the short schema hash after `defineApp(...)`).
+//! columns) and inlay hints (policy defaults after tables, the short schema hash after
+//! `defineApp(...)`).
 
 use crate::schema::schema_hash;
 use crate::source::{FileId, Span};
@@ -81,10 +82,22 @@ impl Analysis {
         out
     }
 
-    /// Hints for `file`: the short schema hash after each `defineApp(...)` of a valid schema.
-    /// (Policy defaults such as "no update policy: denied" join once the analysis has policies.)
+    /// Hints for `file`: after each table, the operations permissions.ts gives no policy
+    /// ("no update/delete policy: denied"); the short schema hash after each `defineApp(...)`
+    /// of a valid schema.
     pub fn inlay_hints(&self, file: FileId) -> Vec<InlayHint> {
         let mut out = Vec::new();
+        if let Some(policy) = self.permissions.as_ref().and_then(|p| p.policy.as_ref()) {
+            for t in self.symbols.tables.iter().filter(|t| t.key.file == file) {
+                let denied = super::policies::denied_by_default(policy, &t.name);
+                if !denied.is_empty() {
+                    out.push(InlayHint {
+                        offset: t.body.unwrap_or(t.key).range.end,
+                        label: format!(" no {} policy: denied", denied.join("/")),
+                    });
+                }
+            }
+        }
         if let Some(valid) = self.valid_schema() {
             let short = schema_hash(valid).short();
             for app in self.symbols.apps.iter().filter(|s| s.file == file) {

@@ -170,3 +170,25 @@ fn outline_folds_and_hints() {
     assert_eq!(hints.len(), 1);
     assert!(hints[0].label.starts_with(" hash "));
 }
+
+#[test]
+fn table_hovers_and_hints_show_policies() {
+    let schema = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({\n  notes: s.table({ body: s.string() }),\n});\n";
+    let perms = "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\nexport default s.definePermissions(app, ({ policy, session }) => {\n  policy.notes.allowRead.where({ $createdBy: session.user_id });\n  policy.notes.allowInsert.always();\n});\n";
+    let a = analyze(
+        &MemoryLoader::new()
+            .with("/p/schema.ts", schema)
+            .with("/p/permissions.ts", perms),
+        Path::new("/p"),
+    );
+    let hover = a.hover(&Symbol::Table("notes".into())).unwrap_or_default();
+    assert!(hover.contains("**policies**"), "{hover}");
+    assert!(hover.contains("update: no policy, denied"), "{hover}");
+    assert!(!hover.contains("read: no policy"), "{hover}");
+    let f = a.db.lookup(Path::new("/p/schema.ts")).unwrap_or(FileId(0));
+    let labels: Vec<String> = a.inlay_hints(f).into_iter().map(|h| h.label).collect();
+    assert!(
+        labels.contains(&" no update/delete policy: denied".to_owned()),
+        "{labels:?}"
+    );
+}
