@@ -29,6 +29,7 @@ pub const UNKNOWN_TABLE: Code = Code(2301);
 pub const UNKNOWN_COLUMN: Code = Code(2302);
 pub const TYPE_MISMATCH: Code = Code(2303);
 pub const ENUM_VARIANT: Code = Code(2304);
+pub const DATE_PROVENANCE: Code = Code(2306);
 pub const UNKNOWN_SESSION_PATH: Code = Code(2310);
 pub const SESSION_PROPERTY: Code = Code(2311);
 pub const UNDEFINED_DROPPED: Code = Code(2320);

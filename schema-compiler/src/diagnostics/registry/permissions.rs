@@ -164,6 +164,12 @@ pub static CODES: &[CodeInfo] = &[
         "The string is not one of the enum column's variants, so the comparison never matches.",
     ),
     e(
+        2306,
+        W,
+        "Date literal against a provenance timestamp",
+        "`Date` literals are milliseconds since the epoch, but `$createdAt` and `$updatedAt` hold microseconds (upstream defect D6), so the comparison is off by a factor of 1000.",
+    ),
+    e(
         2310,
         W,
         "session path never resolves",

@@ -93,6 +93,13 @@ impl Interp<'_> {
 
     /// A where-object for `table`; `in_exists` allows row references (outer row).
     pub(super) fn where_object(&mut self, o: &Members, table: &str, in_exists: bool) -> Expr {
+        let saved = self.scope_table.replace(table.into());
+        let e = self.where_object_in(o, table, in_exists);
+        self.scope_table = saved;
+        e
+    }
+
+    fn where_object_in(&mut self, o: &Members, table: &str, in_exists: bool) -> Expr {
         let mut out = Vec::new();
         for (key, v, kspan) in o {
             let col = match key.split_once('.') {
@@ -150,7 +157,7 @@ impl Interp<'_> {
                 Expr::False
             }
             Pv::Bad => Expr::False,
-            _ => match self.operand(v, span, in_exists) {
+            _ => match self.typed_operand(col, CmpOp::Eq, v, span, in_exists) {
                 Some(value) => Expr::Cmp {
                     column,
                     op: CmpOp::Eq,
@@ -159,6 +166,22 @@ impl Interp<'_> {
                 None => Expr::False,
             },
         }
+    }
+
+    /// [`Self::operand`] plus the literal/column type checks.
+    fn typed_operand(
+        &mut self,
+        col: &str,
+        op: CmpOp,
+        v: &Pv,
+        span: Span,
+        in_exists: bool,
+    ) -> Option<PValue> {
+        let r = self.operand(v, span, in_exists);
+        if let (Some(PValue::Literal(l)), Some(t)) = (&r, self.scope_table.clone()) {
+            self.check_literal(&t, col, l, op, span);
+        }
+        r
     }
 
     /// A comparison operand: literal, session reference, or (in exists) an outer-row reference.
@@ -214,7 +237,7 @@ impl Interp<'_> {
                         "lt" => CmpOp::Lt,
                         _ => CmpOp::Le,
                     };
-                    match self.operand(val, *ospan, in_exists) {
+                    match self.typed_operand(col, o, val, *ospan, in_exists) {
                         Some(x) => cmp(o, x),
                         None => Expr::False,
                     }
@@ -247,7 +270,9 @@ impl Interp<'_> {
                     Pv::Arr(items) => {
                         let mut values = Vec::new();
                         for i in items.iter() {
-                            if let Some(x) = self.operand(i, *ospan, in_exists) {
+                            if let Some(x) =
+                                self.typed_operand(col, CmpOp::Eq, i, *ospan, in_exists)
+                            {
                                 values.push(x);
                             }
                         }

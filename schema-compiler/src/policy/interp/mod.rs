@@ -8,13 +8,15 @@
 //! - `members.rs`: the DSL surface (members and calls);
 //! - `cond.rs`: condition inputs and the where-object grammar;
 //! - `lit.rs`: literals (§1.6);
-//! - `allowed.rs`: `allowedTo.*` and FK-name resolution.
+//! - `allowed.rs`: `allowedTo.*` and FK-name resolution;
+//! - `typing.rs`: literal/column type checks.
 
 mod allowed;
 mod cond;
 mod exec;
 mod lit;
 mod members;
+mod typing;
 pub mod value;
 
 use std::cell::RefCell;
@@ -56,6 +58,8 @@ pub struct Interp<'s> {
     depth: u32,
     out_of_fuel: bool,
     pub env_used: BTreeSet<String>,
+    /// The table of the where-object being compiled (for type checks).
+    pub(super) scope_table: Option<Rc<str>>,
     /// The callee of the call being evaluated (rules point at `policy.t.allowRead.where`).
     pub(super) callee_span: Option<Span>,
     /// > 0 while evaluating the left side of `??` / `||` (a missing env var has a fallback).
@@ -80,6 +84,7 @@ impl<'s> Interp<'s> {
             env_used: BTreeSet::new(),
             env_fallback: 0,
             callee_span: None,
+            scope_table: None,
         }
     }
 

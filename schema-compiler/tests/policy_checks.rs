@@ -1,0 +1,136 @@
+//! Static permission checks (permissions.md §5): each finding has its code and a span on the
+//! responsible expression; findings upstream lacks included.
+
+use std::path::Path;
+
+use jazz_schema_compiler::diagnostics::Diagnostic;
+use jazz_schema_compiler::project::{analyze, analyze_with_env};
+use jazz_schema_compiler::source::MemoryLoader;
+
+const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
+export const app = s.defineApp({
+  folders: s.table({ name: s.string(), ownerId: s.string(), parentId: s.ref("folders").optional() }),
+  docs: s.table({ title: s.string(), status: s.enum("draft", "published"), folderId: s.ref("folders").optional(), views: s.int() }),
+});"#;
+
+fn check(perms: &str) -> (Vec<Diagnostic>, String) {
+    let src = format!(
+        "import {{ schema as s }} from \"jazz-tools\";\nimport {{ app }} from \"./schema\";\nexport default s.definePermissions(app, ({{ policy, session, anyOf, allOf, allowedTo }}) => {{\n{perms}\n}});\n"
+    );
+    let loader = MemoryLoader::new()
+        .with("/app/schema.ts", SCHEMA)
+        .with("/app/permissions.ts", src.clone());
+    let a = analyze(&loader, Path::new("/app"));
+    (a.diagnostics, src)
+}
+
+/// The diagnostic with `code`, and the source text under its primary span.
+fn find(diags: &[Diagnostic], src: &str, code: u16) -> Option<(Diagnostic, String)> {
+    diags.iter().find(|d| d.code.0 == code).map(|d| {
+        let text = d
+            .span()
+            .and_then(|s| src.get(s.range.start as usize..s.range.end as usize))
+            .unwrap_or("")
+            .to_owned();
+        (d.clone(), text)
+    })
+}
+
+#[test]
+fn literal_type_mismatches_and_enum_variants() {
+    let (d, src) = check(
+        r#"  policy.docs.allowRead.where({ title: { ne: 5 }, status: "publised", views: "3" });"#,
+    );
+    let (m, at) = find(&d, &src, 2303).expect("JZ2303");
+    assert_eq!(at, "ne", "the operator key");
+    assert!(m.message.contains("always true"), "{}", m.message);
+    let (m, at) = find(&d, &src, 2304).expect("JZ2304");
+    assert_eq!(at, "status");
+    assert_eq!(m.help.as_deref(), Some("did you mean \"published\"?"));
+    assert!(d.iter().filter(|x| x.code.0 == 2303).count() == 2, "{d:?}");
+}
+
+#[test]
+fn nullable_fk_and_cycles() {
+    let (d, src) = check(
+        r#"  policy.folders.allowRead.where(anyOf([{ ownerId: session.user_id }, allowedTo.read("parent")]));
+  policy.docs.allowRead.where(allowedTo.read("folder"));"#,
+    );
+    let (m, _) = find(&d, &src, 2330).expect("JZ2330");
+    assert!(
+        m.message.contains("every row with a NULL parentId"),
+        "{}",
+        m.message
+    );
+    let (m, _) = find(&d, &src, 2332).expect("JZ2332");
+    assert!(
+        m.message
+            .starts_with("INHERITS cycle detected: folders → folders"),
+        "{}",
+        m.message
+    );
+    // A guard in the same allOf silences JZ2330.
+    let (d, _) = check(
+        r#"  policy.docs.allowRead.where(allOf([{ folderId: { isNull: false } }, allowedTo.read("folder")]));"#,
+    );
+    assert!(!d.iter().any(|x| x.code.0 == 2330), "{d:?}");
+}
+
+#[test]
+fn dsl_errors_have_upstream_text_and_precise_spans() {
+    let (d, src) = check(
+        r#"  policy.docs.allowRead.where({ title: session.claims.role });
+  policy.docs.allowInsert.where({ not: { title: "x" } });
+  policy.docs.allowDelete.where(allowedTo.read("titel"));
+  policy.docs.allowUpdate.where({ title: { startsWith: "a" } });
+  policy.folder.allowRead.always();"#,
+    );
+    let (_, at) = find(&d, &src, 2311).expect("JZ2311");
+    assert_eq!(at, "session.claims.role");
+    assert!(find(&d, &src, 2324).is_some(), "{d:?}");
+    let (m, at) = find(&d, &src, 2213).expect("JZ2213");
+    assert_eq!(at, "\"titel\"");
+    assert!(
+        m.message
+            .starts_with("allowedTo.select(\"titel\") is invalid for table \"docs\""),
+        "{}",
+        m.message
+    );
+    let (m, at) = find(&d, &src, 2206).expect("JZ2206");
+    assert_eq!(at, "startsWith");
+    assert_eq!(
+        m.message,
+        "Unsupported where operator \"startsWith\" in permissions DSL."
+    );
+    let (m, at) = find(&d, &src, 2301).expect("JZ2301");
+    assert_eq!(at, "folder");
+    assert_eq!(m.help.as_deref(), Some("did you mean `folders`?"));
+}
+
+#[test]
+fn process_env_is_looked_up_and_missing_is_an_error() {
+    let perms = "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\nexport default s.definePermissions(app, ({ policy }) => {\n  policy.docs.allowRead.where({ title: process.env.DOC_TITLE });\n  policy.folders.allowRead.where({ name: process.env.FOLDER ?? \"inbox\" });\n});\n";
+    let loader = MemoryLoader::new()
+        .with("/app/schema.ts", SCHEMA)
+        .with("/app/permissions.ts", perms);
+    let a = analyze(&loader, Path::new("/app"));
+    let e: Vec<_> = a.diagnostics.iter().filter(|d| d.code.0 == 2350).collect();
+    assert_eq!(
+        e.len(),
+        1,
+        "only the one without a fallback: {:?}",
+        a.diagnostics
+    );
+    let a = analyze_with_env(&loader, Path::new("/app"), &|n| {
+        (n == "DOC_TITLE").then(|| "Plan".to_owned())
+    });
+    assert!(!a.has_errors(), "{:?}", a.diagnostics);
+    let p = a.permissions.and_then(|p| p.policy).expect("policy");
+    assert_eq!(p.env, vec!["DOC_TITLE".to_owned(), "FOLDER".to_owned()]);
+    let json = jazz_schema_compiler::policy::json::to_compact(&p);
+    assert!(json.contains(r#"{"type":"Text","value":"Plan"}"#), "{json}");
+    assert!(
+        json.contains(r#"{"type":"Text","value":"inbox"}"#),
+        "{json}"
+    );
+}
