@@ -4,13 +4,17 @@
 //! their spans) and builds the forward lens that `migrations push` publishes. Never runs JS.
 //!
 //! - `syntax.rs`: consts, object entries, literals, op calls;
-//! - `config.rs`: the sections of the config;
-//! - `check.rs`: upstream's rules and the forward lens;
+//! - `config.rs`: the sections of the config; `ops.rs`: one column op;
+//! - `check.rs`: upstream's table rules; `columns.rs`: the column rules;
+//! - `forward.rs`: the forward lens;
 //! - `values.rs`: default values by column type;
 //! - `witness.rs`: witnesses against snapshots (JZ3501).
 
 mod check;
+mod columns;
 mod config;
+mod forward;
+mod ops;
 mod syntax;
 mod values;
 mod witness;
