@@ -49,6 +49,8 @@ pub fn completion(a: &Analysis, path: &Path, pos: Position) -> Vec<CompletionIte
                 CompletionKind::Constructor => CompletionItemKind::CONSTRUCTOR,
                 CompletionKind::Function => CompletionItemKind::FUNCTION,
                 CompletionKind::Modifier => CompletionItemKind::METHOD,
+                CompletionKind::Member => CompletionItemKind::PROPERTY,
+                CompletionKind::Column => CompletionItemKind::FIELD,
             }),
             detail: Some(c.detail),
             label: c.label,

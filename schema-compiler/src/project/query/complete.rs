@@ -1,7 +1,9 @@
 //! Completion: what may be typed at an offset. The context is read from the few characters
 //! before the cursor (the file may be half-typed and unparsable), the candidates from the
-//! analysis: table names inside `s.ref("…")`, column constructors and schema functions after
-//! `s.`, builder modifiers after `).`.
+//! analysis: table names inside `s.ref("…")` and after `policy.`, column constructors and
+//! schema functions after `s.`, builder modifiers after `).`, `policy.<table>` members, rule
+//! methods after `allowRead.` and friends, the table's columns in `allowedTo.read("…")`, and
+//! session members after `session.`.
 
 use crate::source::FileId;
 
@@ -17,6 +19,9 @@ pub enum CompletionKind {
     Function,
     /// `.optional`, `.default`, ...
     Modifier,
+    /// A `policy.<table>` member, a rule method or a session member.
+    Member,
+    Column,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +57,34 @@ const MODIFIERS: &[(&str, &str)] = &[
     ),
     ("merge", "merge strategy: .merge(\"counter\")"),
 ];
+const POLICY_MEMBERS: &[(&str, &str)] = &[
+    (
+        "allowRead",
+        "who may read rows: .where(...), .always(), .never()",
+    ),
+    ("allowInsert", "who may insert rows"),
+    (
+        "allowUpdate",
+        "who may update rows: .where, .whereOld, .whereNew",
+    ),
+    ("allowDelete", "who may delete rows"),
+    (
+        "managedByCreator",
+        "read, insert, update and delete for the row's creator",
+    ),
+    ("exists", "a condition: a matching row exists"),
+];
+const RULE_METHODS: &[(&str, &str)] = &[
+    ("where", "allowed when the condition holds"),
+    ("always", "always allowed"),
+    ("never", "never allowed"),
+    ("whereOld", "condition on the row before an update"),
+    ("whereNew", "condition on the row after an update"),
+];
+const SESSION: &[(&str, &str)] = &[
+    ("user_id", "the signed-in user's id"),
+    ("claims", "the session's JWT claims"),
+];
 /// Names the DSL namespace is usually imported as.
 const NAMESPACES: &[&str] = &["s", "schema", "col"];
 
@@ -64,9 +97,39 @@ impl Analysis {
         if head.ends_with("ref(\"") || head.ends_with("ref('") {
             return self.table_completions();
         }
+        if let Some(call) = ["read(", "insert(", "update(", "delete("]
+            .iter()
+            .find_map(|op| {
+                head.strip_suffix(&format!("{op}\""))
+                    .or(head.strip_suffix(&format!("{op}'")))
+            })
+            && call.ends_with("allowedTo.")
+        {
+            return self.ref_column_completions(before);
+        }
         let Some(receiver) = head.strip_suffix('.') else {
             return Vec::new();
         };
+        if receiver.ends_with("session") {
+            return list(SESSION, CompletionKind::Member);
+        }
+        if receiver.ends_with("policy") {
+            return self.table_completions();
+        }
+        if let Some(rest) = receiver.rsplit_once("policy.").map(|(_, r)| r)
+            && !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        {
+            return list(POLICY_MEMBERS, CompletionKind::Member);
+        }
+        if ["allowRead", "allowInsert", "allowUpdate", "allowDelete"]
+            .iter()
+            .any(|a| receiver.ends_with(a) || receiver.ends_with(&format!("{a}s")))
+        {
+            return list(RULE_METHODS, CompletionKind::Member);
+        }
         if receiver.trim_end().ends_with(')') {
             return list(MODIFIERS, CompletionKind::Modifier);
         }
@@ -80,6 +143,30 @@ impl Analysis {
             return out;
         }
         Vec::new()
+    }
+
+    /// The ref columns of the table named by the nearest `policy.<table>.` before the cursor.
+    fn ref_column_completions(&self, before: &str) -> Vec<Completion> {
+        let Some((_, after)) = before.rsplit_once("policy.") else {
+            return Vec::new();
+        };
+        let table: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
+            .collect();
+        let Some(t) = self.schema.as_ref().and_then(|s| s.table(&table)) else {
+            return Vec::new();
+        };
+        t.columns
+            .iter()
+            .filter_map(|c| {
+                Some(Completion {
+                    label: c.name.clone(),
+                    kind: CompletionKind::Column,
+                    detail: format!("references {}", c.references.as_ref()?),
+                })
+            })
+            .collect()
     }
 
     fn table_completions(&self) -> Vec<Completion> {

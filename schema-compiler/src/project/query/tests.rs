@@ -192,3 +192,31 @@ fn table_hovers_and_hints_show_policies() {
         "{labels:?}"
     );
 }
+
+#[test]
+fn completes_permissions_members_and_ref_columns() {
+    let schema = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({\n  projects: s.table({ name: s.string() }),\n  tasks: s.table({ title: s.string(), projectId: s.ref(\"projects\") }),\n});\n";
+    let perms = "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\nexport default s.definePermissions(app, ({ policy, session, allowedTo }) => {\n  policy.tasks.allowRead.where(allowedTo.read(\"\"));\n  policy.projects.allowInsert.where({ $createdBy: session.user_id });\n});\n";
+    let a = analyze(
+        &MemoryLoader::new()
+            .with("/p/schema.ts", schema)
+            .with("/p/permissions.ts", perms),
+        Path::new("/p"),
+    );
+    let f =
+        a.db.lookup(Path::new("/p/permissions.ts"))
+            .unwrap_or(FileId(0));
+    let at =
+        |needle: &str, d: usize| u32::try_from(perms.find(needle).unwrap_or(0) + d).unwrap_or(0);
+    let labels = |o| {
+        a.completions(f, o)
+            .into_iter()
+            .map(|c| c.label)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(labels(at("policy.tasks", 7)), vec!["projects", "tasks"]);
+    assert!(labels(at("tasks.allowRead", 6)).contains(&"allowRead".to_owned()));
+    assert!(labels(at("allowRead.where", 10)).contains(&"where".to_owned()));
+    assert_eq!(labels(at("read(\"\")", 6)), vec!["projectId"]);
+    assert_eq!(labels(at("session.user_id", 8)), vec!["user_id", "claims"]);
+}
