@@ -8,12 +8,13 @@
 //! end so the VM short-circuits with forward jumps only. There are no backward jumps.
 //!
 //! - `encode.rs`: IR → bytes (deterministic);
-//! - `load.rs`: bytes → verified [`Bundle`];
+//! - `load.rs`: bytes → [`Bundle`]; `verify.rs`: the verifier;
 //! - `disasm.rs`: the stable listing.
 
 pub mod disasm;
 mod encode;
 mod load;
+mod verify;
 
 pub use disasm::disassemble;
 pub use encode::encode;

@@ -1,0 +1,207 @@
+//! The non-trivial leaves of the machine: session `In`/`Contains`, `EXISTS` scans and forward /
+//! referencing inherits with depth limits and path-scoped cycle detection (permissions.md
+//! §3.4, §3.7, §3.9).
+
+use super::super::super::bytecode::{FALLBACK, NONE, col, read_u32};
+use super::super::super::ir::Slot;
+use super::super::compare::{self, V};
+use super::super::data::Val;
+use super::super::session::json_scalar;
+use super::{Ctx, DEFAULT_DEPTH, DEPTH_CAP, Machine, Stop, entry};
+
+impl<'a> Machine<'a> {
+    pub(super) fn in_session(&self, lhs: Option<V<'a>>, path: u32) -> bool {
+        let Some(lhs) = lhs else { return false };
+        let Some(crate::policy::bytecode::SessionPath::Claims(p)) =
+            self.p.bundle.paths.get(path as usize)
+        else {
+            return false;
+        };
+        let Some(crate::schema::json::JsonValue::Array(items)) = self.session.claim(p) else {
+            return false;
+        };
+        items.iter().any(|j| match (lhs, j) {
+            (V::Text(a), crate::schema::json::JsonValue::String(b)) => a == b,
+            (V::Uuid(u), crate::schema::json::JsonValue::String(b)) => {
+                crate::policy::vm::data::format_uuid(&u) == *b
+            }
+            (V::Integer(_) | V::BigInt(_), _) => json_scalar(j).is_some_and(|v| match (lhs, v) {
+                (V::Integer(a), V::Integer(b)) => a == b,
+                (V::Integer(a), V::BigInt(b)) | (V::BigInt(b), V::Integer(a)) => i64::from(a) == b,
+                (V::BigInt(a), V::BigInt(b)) => a == b,
+                _ => false,
+            }),
+            _ => false,
+        })
+    }
+
+    pub(super) fn session_contains(&self, path: u32, k: u32) -> bool {
+        let Some(crate::policy::bytecode::SessionPath::Claims(p)) =
+            self.p.bundle.paths.get(path as usize)
+        else {
+            // user_id / authMode are strings.
+            let v = self.session_value(path);
+            let k = self.p.consts.get(k as usize);
+            return matches!((v, k), (Some(V::Text(s)), Some(Val::Text(t))) if s.contains(t.as_str()));
+        };
+        let Some(k) = self.p.consts.get(k as usize) else {
+            return false;
+        };
+        match self.session.claim(p) {
+            Some(crate::schema::json::JsonValue::String(s)) => {
+                matches!(k, Val::Text(t) if s.contains(t.as_str()))
+            }
+            Some(crate::schema::json::JsonValue::Array(items)) => items
+                .iter()
+                .any(|j| json_scalar(j).is_some_and(|v| compare::eq(v, V::from(k)))),
+            _ => false,
+        }
+    }
+
+    pub(super) fn exists(&mut self, t: u32, cond: usize, ctx: Ctx<'a>) -> bool {
+        if t == NONE || self.calls >= self.opts.limits.max_call_depth {
+            return false;
+        }
+        let Some(name) = self.table_name(t) else {
+            return false;
+        };
+        self.calls += 1;
+        let data = self.data;
+        let mut found = false;
+        let res = data.scan(name, &mut |r| {
+            self.steps += 1;
+            let inner = Ctx {
+                table: t,
+                row: r,
+                outer: Some((ctx.table, ctx.row)),
+                depth: ctx.depth,
+            };
+            found = self.eval(cond, inner).0;
+            found || self.stop.is_some()
+        });
+        self.calls -= 1;
+        if let Err(e) = res {
+            self.stop.get_or_insert(Stop::Data(e.0));
+            return false;
+        }
+        found && self.stop.is_none()
+    }
+
+    /// The parent clause entry for an inherited operation.
+    fn op_entry(&self, t: u32, operation: u8) -> Option<u32> {
+        let ti = t as usize;
+        let slot = match operation {
+            0 => Slot::SelectUsing,
+            1 => Slot::InsertCheck,
+            2 => Slot::UpdateUsing,
+            _ => Slot::DeleteUsing,
+        };
+        match entry(self.p, ti, slot) {
+            Some(FALLBACK) | None if operation == 3 => entry(self.p, ti, Slot::UpdateUsing),
+            other => other.filter(|e| *e != FALLBACK),
+        }
+    }
+
+    fn depth_ok(max: u32, d: u32) -> bool {
+        let m = if max == 0 { DEFAULT_DEPTH } else { max };
+        (1..=DEPTH_CAP).contains(&m) && d < m
+    }
+
+    pub(super) fn inherits(&mut self, pc: usize, ctx: Ctx<'a>) -> bool {
+        let c = self.code();
+        let operation = c.get(pc + 1).copied().unwrap_or(0);
+        let max = read_u32(c, pc + 7).unwrap_or(0);
+        if !Self::depth_ok(max, ctx.depth) || c.get(pc + 2) != Some(&col::COLUMN) {
+            return false;
+        }
+        let ci = read_u32(c, pc + 3).unwrap_or(NONE) as usize;
+        let Some(cinfo) = self
+            .p
+            .bundle
+            .tables
+            .get(ctx.table as usize)
+            .and_then(|t| t.cols.get(ci))
+        else {
+            return false;
+        };
+        let parent_id = match ctx.row.values.get(ci) {
+            Some(Val::Null) => return true,
+            Some(Val::Uuid(u)) => *u,
+            _ => return false,
+        };
+        let Some(pt) = cinfo.references else {
+            return false;
+        };
+        self.enter_parent(pt, parent_id, operation, ctx.depth)
+    }
+
+    /// Evaluates `operation`'s clause of the row `id` of table `t` at depth `depth + 1`.
+    fn enter_parent(&mut self, t: u32, id: [u8; 16], operation: u8, depth: u32) -> bool {
+        if self.path.contains(&(t, id, operation)) {
+            return false;
+        }
+        let Some(name) = self.table_name(t) else {
+            return false;
+        };
+        let parent = match self.data.get(name, &id) {
+            Ok(Some(r)) => r,
+            Ok(None) => return false,
+            Err(e) => {
+                self.stop.get_or_insert(Stop::Data(e.0));
+                return false;
+            }
+        };
+        self.steps += 1;
+        let Some(e) = self.op_entry(t, operation) else {
+            return false;
+        };
+        self.path.push((t, id, operation));
+        let inner = Ctx {
+            table: t,
+            row: parent,
+            outer: None,
+            depth: depth + 1,
+        };
+        let r = self.eval(e as usize, inner).0;
+        self.path.pop();
+        r
+    }
+
+    pub(super) fn inherits_ref(&mut self, pc: usize, ctx: Ctx<'a>) -> bool {
+        let c = self.code();
+        let operation = c.get(pc + 1).copied().unwrap_or(0);
+        let st = read_u32(c, pc + 2).unwrap_or(NONE);
+        let max = read_u32(c, pc + 15).unwrap_or(0);
+        if st == NONE || !Self::depth_ok(max, ctx.depth) || c.get(pc + 10) != Some(&col::COLUMN) {
+            return false;
+        }
+        let ci = read_u32(c, pc + 11).unwrap_or(NONE) as usize;
+        let refs_here = self
+            .p
+            .bundle
+            .tables
+            .get(st as usize)
+            .and_then(|t| t.cols.get(ci))
+            .is_some_and(|col| col.references == Some(ctx.table));
+        let Some(name) = self.table_name(st) else {
+            return false;
+        };
+        if !refs_here {
+            return false;
+        }
+        let data = self.data;
+        let mut candidates: Vec<[u8; 16]> = Vec::new();
+        let res = data.referencing(name, ci, &ctx.row.id, &mut |r| {
+            candidates.push(r.id);
+            false
+        });
+        if let Err(e) = res {
+            self.stop.get_or_insert(Stop::Data(e.0));
+            return false;
+        }
+        self.steps += candidates.len() as u64;
+        candidates
+            .into_iter()
+            .any(|id| self.enter_parent(st, id, operation, ctx.depth))
+    }
+}
