@@ -27,10 +27,12 @@ fn jazz() -> Command {
     c
 }
 
+// The caller owns the child and kills and waits for it.
+#[allow(clippy::zombie_processes)]
 fn start(dir: &Path, app: &str) -> Running {
     let port_file = dir.join(format!("port-{}", std::process::id()));
     let _ = std::fs::remove_file(&port_file);
-    let child = jazz()
+    let mut child = jazz()
         .current_dir(dir)
         .args([
             "--no-env-file",
@@ -63,7 +65,11 @@ fn start(dir: &Path, app: &str) -> Running {
                 base: format!("http://127.0.0.1:{port}"),
             };
         }
-        assert!(Instant::now() < deadline, "server did not start");
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("server did not start");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
