@@ -160,3 +160,27 @@ fn explain_shows_rules_fallbacks_and_traces() {
     let r = run(jazz(tmp.path()).args(["permissions", "explain", "todos", "rea"]));
     assert_eq!(r.code, 2, "a bad operation is a usage error");
 }
+
+#[test]
+fn process_env_comes_from_define_env_and_env_files() {
+    let schema = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ chats: s.table({ name: s.string() }) });\n";
+    let perms = "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\nexport default s.definePermissions(app, ({ policy }) => {\n  policy.chats.allowRead.where({ name: process.env.CHAT_NAME });\n  policy.chats.allowInsert.never();\n  policy.chats.allowUpdate.never();\n  policy.chats.allowDelete.never();\n});\n";
+    let tmp = project(&[("schema.ts", schema), ("permissions.ts", perms)]);
+    let r = run(jazz(tmp.path()).args(["validate"]).env_remove("CHAT_NAME"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("JZ2350"), "{}", r.stderr);
+    let r = run(jazz(tmp.path()).args(["validate", "--define", "CHAT_NAME=general"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    fs::write(tmp.path().join(".env"), "CHAT_NAME=from-file\n").expect("env file");
+    let r = run(jazz(tmp.path())
+        .args(["permissions", "compile", "--json", "p.json"])
+        .env_remove("CHAT_NAME"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json = fs::read_to_string(tmp.path().join("p.json")).expect("json");
+    assert!(json.contains("\"from-file\""), "{json}");
+    assert!(
+        r.stdout.contains("Environment read: CHAT_NAME"),
+        "{}",
+        r.stdout
+    );
+}

@@ -4,13 +4,14 @@
 use jazz_schema_compiler::diagnostics::count;
 use serde_json::json;
 
-use super::{Context, Outcome, analyze, no_schema, report, shown};
+use super::{Context, Outcome, no_schema, report, shown};
 use crate::args::ValidateArgs;
 use jazz_schema_compiler::schema::schema_hash;
 
 pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let root = ctx.root(&args.project);
-    let mut analysis = analyze(&root);
+    // `process.env` in permissions.ts reads --define › environment › env files (§1.13).
+    let mut analysis = super::permissions::analyze_env(ctx, &root);
     let schema_ok = analysis.valid_schema().is_some();
     if !args.no_migrations {
         let dir = match &args.migrations_dir {
