@@ -46,7 +46,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.message, "code": self.code }).to_string();
+        // Key order as upstream writes it: `error`, then `code`.
+        let body = format!(
+            r#"{{"error":{},"code":{}}}"#,
+            serde_json::Value::from(self.message),
+            serde_json::Value::from(self.code)
+        );
         json_response(self.status, body)
     }
 }
