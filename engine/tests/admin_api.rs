@@ -112,6 +112,10 @@ fn schemas_publish_list_fetch() {
         &schema_body(SCHEMA_V1),
     );
     assert_eq!(status, 201, "{body}");
+    assert!(
+        body.starts_with(r#"{"objectId":""#),
+        "upstream key order: {body}"
+    );
     let first = json(&body);
     assert_eq!(first["hash"], expected.as_str());
     assert_eq!(first["objectId"].as_str().map(str::len), Some(36));
@@ -296,6 +300,7 @@ fn permissions_head_chain_and_conflicts() {
     };
     let (status, first) = post(&s.base, &path, Some(SECRET), &body("null", "True"));
     assert_eq!(status, 201, "{first}");
+    assert!(first.starts_with(r#"{"head":{"schemaHash":""#), "{first}");
     let head1 = json(&first)["head"].clone();
     assert_eq!(head1["version"], 1);
     assert_eq!(head1["parentBundleObjectId"], serde_json::Value::Null);

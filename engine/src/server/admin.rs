@@ -83,13 +83,36 @@ async fn blocking<R: Send + 'static>(
     }
 }
 
-fn head_json(b: &BundleEntry) -> Value {
-    json!({
-        "schemaHash": b.schema_hash.to_hex(),
-        "version": b.version,
-        "parentBundleObjectId": b.parent.map(|p| p.to_string()),
-        "bundleObjectId": b.id.to_string(),
-    })
+/// A JSON string literal.
+fn q(text: &str) -> String {
+    Value::from(text).to_string()
+}
+
+/// A JSON object from already-encoded member values, in the given (upstream's) key order.
+fn ordered(members: &[(&str, String)]) -> String {
+    let body: Vec<String> = members
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", q(k)))
+        .collect();
+    format!("{{{}}}", body.join(","))
+}
+
+/// `Head` (§3.3) in upstream's field order.
+fn head_json(b: &BundleEntry) -> String {
+    ordered(&[
+        ("schemaHash", q(&b.schema_hash.to_hex())),
+        ("version", b.version.to_string()),
+        (
+            "parentBundleObjectId",
+            b.parent
+                .map_or_else(|| "null".into(), |p| q(&p.to_string())),
+        ),
+        ("bundleObjectId", q(&b.id.to_string())),
+    ])
+}
+
+fn created(body: String) -> Answer {
+    Ok(json_response(StatusCode::CREATED, body))
 }
 
 pub async fn list_schemas(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
@@ -152,10 +175,10 @@ pub async fn publish_schema(
     let p = request::schema_publish(&v).map_err(ApiError::bad_request)?;
     let now = now_ms();
     let e = blocking(&s, move |c| c.publish_schema(p, now)).await?;
-    ok(
-        StatusCode::CREATED,
-        json!({ "objectId": e.object_id().to_string(), "hash": e.hash.to_hex() }),
-    )
+    created(ordered(&[
+        ("objectId", q(&e.object_id().to_string())),
+        ("hash", q(&e.hash.to_hex())),
+    ]))
 }
 
 /// `fromHash` / `toHash` from the raw query.
@@ -190,7 +213,10 @@ pub async fn connectivity(
 pub async fn permissions_head(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
     admin(&s, &app, &headers)?;
     let head = s.catalogue.read(|c| c.head().map(head_json));
-    ok(StatusCode::OK, json!({ "head": head }))
+    Ok(json_response(
+        StatusCode::OK,
+        ordered(&[("head", head.unwrap_or_else(|| "null".into()))]),
+    ))
 }
 
 pub async fn permissions(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
@@ -224,7 +250,7 @@ pub async fn publish_permissions(
     let p = request::permissions_publish(&v).map_err(ApiError::bad_request)?;
     let now = now_ms();
     let b = blocking(&s, move |c| c.publish_permissions(p, now)).await?;
-    ok(StatusCode::CREATED, json!({ "head": head_json(&b) }))
+    created(ordered(&[("head", head_json(&b))]))
 }
 
 pub async fn publish_migration(
@@ -244,14 +270,11 @@ pub async fn publish_migration(
             lens.to.short()
         );
     }
-    ok(
-        StatusCode::CREATED,
-        json!({
-            "objectId": lens.object_id().to_string(),
-            "fromHash": lens.from.to_hex(),
-            "toHash": lens.to.to_hex(),
-        }),
-    )
+    created(ordered(&[
+        ("objectId", q(&lens.object_id().to_string())),
+        ("fromHash", q(&lens.from.to_hex())),
+        ("toHash", q(&lens.to.to_hex())),
+    ]))
 }
 
 /// Upstream's binary sync protocol is not provided (§3.3.9): 501 before any upgrade.

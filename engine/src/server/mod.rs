@@ -226,7 +226,7 @@ async fn health(State(s): State<Arc<AppState>>) -> Response {
         Phase::Running => json_response(StatusCode::OK, r#"{"status":"healthy"}"#.into()),
         phase => json_response(
             StatusCode::SERVICE_UNAVAILABLE,
-            serde_json::json!({ "status": "shutting_down", "phase": phase.name() }).to_string(),
+            format!(r#"{{"status":"shutting_down","phase":"{}"}}"#, phase.name()),
         ),
     }
 }
