@@ -38,7 +38,6 @@ fn commands_owned_elsewhere_are_not_offered_yet() {
         "migrations",
         "deploy",
         "dev",
-        "server",
         "lsp",
         "build",
         "mcp",
