@@ -158,6 +158,14 @@ impl Store {
         let path = dir.join(DB_FILE);
         let db = Database::create(&path).map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => StorageError::Locked(dir.to_path_buf()),
+            redb::DatabaseError::Storage(redb::StorageError::Io(e))
+                if e.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                StorageError::Corrupt {
+                    dir: dir.to_path_buf(),
+                    detail: e.to_string(),
+                }
+            }
             redb::DatabaseError::Storage(redb::StorageError::Io(e)) => {
                 StorageError::Io(format!("cannot open {}: {e}", path.display()))
             }
@@ -322,6 +330,10 @@ mod tests {
         drop(first);
         let other = Store::open_dir(dir.path(), "00000000-0000-0000-0000-000000000002");
         assert!(matches!(other, Err(StorageError::ForeignApp { .. })));
+        let bad = tempfile::tempdir().map_err(io)?;
+        std::fs::write(bad.path().join(DB_FILE), [7u8; 5000]).map_err(io)?;
+        let e = Store::open_dir(bad.path(), APP);
+        assert!(matches!(e, Err(StorageError::Corrupt { .. })), "{e:?}");
         let up = tempfile::tempdir().map_err(io)?;
         std::fs::write(up.path().join("jazz.sqlite"), b"").map_err(io)?;
         let e = Store::open_dir(up.path(), APP);
