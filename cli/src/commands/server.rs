@@ -243,6 +243,8 @@ pub fn run(ctx: &mut Context, args: &ServerArgs) -> anyhow::Result<Outcome> {
     config.development_mode = !production;
     config.allow_local_first_auth = local_first;
     config.log_requests = !ctx.out.is_json();
+    config.log_json = setting(ctx, args.log_format.clone(), "JAZZ_LOG_FORMAT")
+        .is_some_and(|f| f.trim().eq_ignore_ascii_case("json"));
 
     match &app_name {
         Some(name) => ctx.out.info(&format!(

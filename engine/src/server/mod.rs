@@ -50,6 +50,8 @@ pub struct ServerConfig {
     pub allow_local_first_auth: bool,
     /// One log line per request on stdout (§5.8).
     pub log_requests: bool,
+    /// Request log lines as JSON objects (`--log-format json`).
+    pub log_json: bool,
 }
 
 impl ServerConfig {
@@ -63,6 +65,7 @@ impl ServerConfig {
             development_mode: false,
             allow_local_first_auth: true,
             log_requests: false,
+            log_json: false,
         }
     }
 }
@@ -300,11 +303,19 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
         response.headers_mut().insert("x-request-id", v);
     }
     if s.config.log_requests {
-        println!(
-            "{method} {route} {} {}ms request_id={request_id}",
-            response.status().as_u16(),
-            started.elapsed().as_millis()
-        );
+        let (status, ms) = (response.status().as_u16(), started.elapsed().as_millis());
+        if s.config.log_json {
+            let line = serde_json::json!({
+                "method": method.as_str(),
+                "route": route,
+                "status": status,
+                "ms": u64::try_from(ms).unwrap_or(u64::MAX),
+                "request_id": request_id,
+            });
+            println!("{line}");
+        } else {
+            println!("{method} {route} {status} {ms}ms request_id={request_id}");
+        }
     }
     response
 }
