@@ -397,3 +397,14 @@ fn concurrent_permission_publishes_have_one_winner() {
         "{statuses:?}"
     );
 }
+
+#[test]
+fn repeated_admin_failures_are_slowed_down() {
+    let s = start(config(Some(SECRET)), None);
+    for _ in 0..10 {
+        assert_eq!(get(&s.base, &app("/schemas"), Some("wrong")).0, 401);
+    }
+    let t = std::time::Instant::now();
+    assert_eq!(get(&s.base, &app("/schemas"), Some(SECRET)).0, 200);
+    assert!(t.elapsed() >= std::time::Duration::from_millis(900));
+}

@@ -7,20 +7,23 @@
 //! - `http.rs`: error bodies, body reading, Content-Type, admin auth, panic catching;
 //! - `admin.rs`: the admin route handlers;
 //! - `run.rs`: running as a process (signals, shutdown budget);
+//! - `throttle.rs`: slowing down repeated failed admin authentications;
 //! - `session.rs`: the user sessions the development-mode schema push accepts.
 
 mod admin;
 pub mod http;
 pub mod run;
 mod session;
+mod throttle;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -132,6 +135,7 @@ pub struct AppState {
     pub config: ServerConfig,
     pub catalogue: Arc<SharedCatalogue>,
     pub lifecycle: Arc<Lifecycle>,
+    throttle: throttle::AuthThrottle,
 }
 
 /// A server over one app's catalogue.
@@ -147,6 +151,7 @@ impl Server {
                 config,
                 catalogue: Arc::new(catalogue),
                 lifecycle: Arc::new(Lifecycle::default()),
+                throttle: throttle::AuthThrottle::default(),
             }),
         }
     }
@@ -207,7 +212,8 @@ impl Server {
         let on_signal = lifecycle.clone();
         let router = self.router();
         drop(self);
-        let result = axum::serve(listener, router)
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(listener, service)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 on_signal.set(Phase::DrainingConnections);
@@ -250,6 +256,15 @@ async fn method_not_allowed() -> ApiError {
 /// `X-Request-Id`, and logs one line per request without raw ids or secrets (§5.1, §5.7, §5.8).
 async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = peer
+        && s.throttle.should_delay(ip)
+    {
+        tokio::time::sleep(throttle::DELAY).await;
+    }
     let method = req.method().clone();
     let route = req
         .extensions()
@@ -295,6 +310,11 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
             }
         }
     };
+    if let Some(ip) = peer
+        && response.status() == StatusCode::UNAUTHORIZED
+    {
+        s.throttle.failed(ip);
+    }
     // CORS is permissive, as upstream's (§3.1).
     response
         .headers_mut()
