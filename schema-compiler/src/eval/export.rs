@@ -81,12 +81,12 @@ impl Evaluator<'_> {
             let span = Span::new(file, 0, 0);
             return super::build::build_definition(self, &Value::Object(Rc::new(def)), span);
         }
-        if self
-            .diags
-            .iter()
-            .any(|d| d.code == codes::SYNTAX && d.span().is_some_and(|s| s.file == file))
-        {
-            // The parse failed; "no schema export" would only repeat that.
+        if self.diags.iter().any(|d| {
+            matches!(d.code, codes::SYNTAX | codes::TOO_LARGE | codes::INTERNAL)
+                && d.span().is_some_and(|s| s.file == file)
+        }) {
+            // The file could not be parsed (or not at all); "no schema export" would only
+            // repeat that.
             return None;
         }
         let path = self
