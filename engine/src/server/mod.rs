@@ -8,22 +8,23 @@
 //! - `admin.rs`: the admin route handlers;
 //! - `run.rs`: running as a process (signals, shutdown budget);
 //! - `throttle.rs`: slowing down repeated failed admin authentications;
+//! - `listen.rs`: the accept loop (header limits, connection cap, graceful drain);
 //! - `session.rs`: the user sessions the development-mode schema push accepts.
 
 mod admin;
 pub mod http;
+mod listen;
 pub mod run;
 mod session;
 mod throttle;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -209,24 +210,17 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let lifecycle = self.state.lifecycle.clone();
-        let on_signal = lifecycle.clone();
         let router = self.router();
         drop(self);
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(listener, service)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                on_signal.set(Phase::DrainingConnections);
-            })
-            .await;
-        if result.is_err() {
-            lifecycle.set(Phase::Failed);
-            return result;
-        }
+        let draining = lifecycle.clone();
+        listen::accept_loop(listener, router, shutdown, move || {
+            draining.set(Phase::DrainingConnections);
+        })
+        .await;
         lifecycle.set(Phase::FlushingRuntime);
         lifecycle.set(Phase::ClosingStorage);
         lifecycle.set(Phase::StorageClosed);
-        result
+        Ok(())
     }
 }
 
@@ -256,10 +250,7 @@ async fn method_not_allowed() -> ApiError {
 /// `X-Request-Id`, and logs one line per request without raw ids or secrets (§5.1, §5.7, §5.8).
 async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+    let peer = listen::peer(&req).map(|a| a.ip());
     if let Some(ip) = peer
         && s.throttle.should_delay(ip)
     {
@@ -279,7 +270,20 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
         .map(str::to_string)
         .unwrap_or_else(|| Uuid::new_v4().to_string());
     let preflight = req.method() == axum::http::Method::OPTIONS;
-    let mut response = if preflight {
+    let header_bytes: usize = req.uri().to_string().len()
+        + req
+            .headers()
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 4)
+            .sum::<usize>();
+    let mut response = if header_bytes > listen::MAX_HEADER_BYTES {
+        ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "bad_request",
+            "request headers too large",
+        )
+        .into_response()
+    } else if preflight {
         let mut r = StatusCode::NO_CONTENT.into_response();
         let h = r.headers_mut();
         h.insert(
