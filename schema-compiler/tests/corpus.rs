@@ -4,43 +4,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod support;
+use support::load_app;
+
 use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_pretty_json};
-use jazz_schema_compiler::source::MemoryLoader;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-}
-
-/// Loads every `.ts` file of an app into a memory loader rooted at `/app`.
-fn load_app(dir: &Path) -> MemoryLoader {
-    let mut loader = MemoryLoader::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).expect("fixture dir") {
-            let p = entry.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "ts") {
-                let rel = p.strip_prefix(dir).expect("prefix");
-                loader.insert(
-                    Path::new("/app").join(rel),
-                    fs::read_to_string(&p).expect("read"),
-                );
-            }
-        }
-    }
-    loader
-}
 
 fn apps() -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = fs::read_dir(fixtures())
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.join("expected/schema.json").is_file())
-        .collect();
-    out.sort();
-    out
+    support::apps_with("schema.json")
 }
 
 #[test]
