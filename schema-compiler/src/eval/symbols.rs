@@ -5,10 +5,12 @@
 //!
 //! Plain data: no syntax, no LSP types.
 
+use std::collections::HashSet;
+
 use crate::source::Span;
 
 /// A table definition: the key that names it in the definition object.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TableSymbol {
     pub name: String,
     /// The property key (quotes included for a string key).
@@ -18,7 +20,7 @@ pub struct TableSymbol {
 }
 
 /// A column definition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ColumnSymbol {
     pub table: String,
     pub name: String,
@@ -29,7 +31,7 @@ pub struct ColumnSymbol {
 }
 
 /// `s.ref("table")`: the string literal, quotes included, and the table it names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RefSite {
     pub table: String,
     pub span: Span,
@@ -45,29 +47,40 @@ pub struct SchemaSymbols {
     pub refs: Vec<RefSite>,
     /// Each `defineApp(...)` / `defineSliceableApp(...)` call that built an app.
     pub apps: Vec<Span>,
+    /// What has been recorded, so a definition built twice (an app and a definition-like
+    /// export, or aliases) is recorded once without a quadratic scan.
+    seen: Seen,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Seen {
+    tables: HashSet<TableSymbol>,
+    columns: HashSet<ColumnSymbol>,
+    refs: HashSet<RefSite>,
+    apps: HashSet<Span>,
 }
 
 impl SchemaSymbols {
     pub fn add_table(&mut self, t: TableSymbol) {
-        if !self.tables.contains(&t) {
+        if self.seen.tables.insert(t.clone()) {
             self.tables.push(t);
         }
     }
 
     pub fn add_column(&mut self, c: ColumnSymbol) {
-        if !self.columns.contains(&c) {
+        if self.seen.columns.insert(c.clone()) {
             self.columns.push(c);
         }
     }
 
     pub fn add_ref(&mut self, r: RefSite) {
-        if !self.refs.contains(&r) {
+        if self.seen.refs.insert(r.clone()) {
             self.refs.push(r);
         }
     }
 
     pub fn add_app(&mut self, span: Span) {
-        if !self.apps.contains(&span) {
+        if self.seen.apps.insert(span) {
             self.apps.push(span);
         }
     }
