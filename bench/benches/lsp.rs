@@ -14,6 +14,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jazz_lsp::server::DEFAULT_DEBOUNCE;
 use jazz_lsp::workspace::Workspace;
 
+// The `jazz` binary that runs `jazz lsp` uses mimalloc; measure with the same allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).copied().unwrap_or_default()

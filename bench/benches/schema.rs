@@ -9,6 +9,10 @@ use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::schema::schema_hash;
 use jazz_schema_compiler::source::MemoryLoader;
 
+// The `jazz` binary uses mimalloc; measure with the same allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn analyze_and_hash(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyze_and_hash");
     for tables in [20, 500] {
