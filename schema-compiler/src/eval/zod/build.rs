@@ -5,6 +5,7 @@
 //! chain, bounds before `.int()`, a non-finite bound, a `__proto__` shape key), the construct
 //! is refused rather than emulated, as the spec asks.
 
+use crate::schema::json::insert_ordered;
 use std::rc::Rc;
 
 use super::bounds::{is_number_method, length_bound, number_method};
@@ -189,7 +190,7 @@ fn enumeration(construct: &str, arg: Option<&ZodArg>) -> Result<ZodSchema, ZodEr
         let ZodArg::String(s) = item else {
             return Err(not_strings());
         };
-        insert_key_ordered(&mut keyed, s.clone(), ());
+        insert_ordered(&mut keyed, s.clone(), ());
     }
     leaf(ZodKind::Enum(keyed.into_iter().map(|(k, ())| k).collect()))
 }
@@ -214,7 +215,7 @@ fn shape(construct: &str, arg: Option<&ZodArg>) -> Result<Vec<(String, Rc<ZodSch
                  zod subset cannot be evaluated statically"
             )));
         };
-        insert_key_ordered(&mut shape, key.clone(), Rc::clone(value));
+        insert_ordered(&mut shape, key.clone(), Rc::clone(value));
     }
     Ok(shape)
 }
@@ -235,35 +236,6 @@ fn union(construct: &str, arg: Option<&ZodArg>) -> Result<ZodSchema, ZodError> {
         .map(|item| zod_arg(construct, Some(item)))
         .collect::<Result<Vec<_>, _>>()?;
     ZodSchema::new(ZodKind::Union(members))
-}
-
-/// The canonical decimal form of an integer in `0 ..= 4294967294` (a JS array index).
-fn array_index(key: &str) -> Option<u32> {
-    let canonical = key == "0" || (!key.starts_with('0') && !key.is_empty());
-    let n: u32 = key
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| key.parse().ok())
-        .flatten()?;
-    (canonical && n != u32::MAX).then_some(n)
-}
-
-/// Defines `key` on an ordered property list (§3.4): an existing key keeps its position and
-/// takes the new value; a new array-index key goes before the first larger index or the first
-/// non-index key; any other new key goes last.
-fn insert_key_ordered<T>(members: &mut Vec<(String, T)>, key: String, value: T) {
-    if let Some(slot) = members.iter_mut().find(|(k, _)| *k == key) {
-        slot.1 = value;
-        return;
-    }
-    let position = match array_index(&key) {
-        Some(n) => members
-            .iter()
-            .position(|(k, _)| array_index(k).is_none_or(|m| m > n))
-            .unwrap_or(members.len()),
-        None => members.len(),
-    };
-    members.insert(position, (key, value));
 }
 
 /// `<recv>.<name>(args)`.
