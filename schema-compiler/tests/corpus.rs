@@ -2,12 +2,10 @@
 //! bytes of `expected/schema.json` and hash to `expected/hash.txt`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 mod support;
-use support::load_app;
 
-use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_pretty_json};
 
 fn apps() -> Vec<PathBuf> {
@@ -20,18 +18,11 @@ fn corpus_apps_export_and_hash_like_upstream() {
     assert!(apps.len() >= 6, "expected the corpus apps, found {apps:?}");
     let mut failures = Vec::new();
     for app in apps {
-        let name = app
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let analysis = analyze(&load_app(&app), Path::new("/app"));
-        let errors: Vec<String> = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| format!("{}: {}", d.code, d.message))
-            .collect();
+        let support::AnalysedApp {
+            name,
+            analysis,
+            errors,
+        } = support::analyse_app(&app);
         if !errors.is_empty() {
             failures.push(format!("{name}: unexpected errors {errors:?}"));
             continue;

@@ -6,9 +6,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 mod support;
-use support::load_app;
-
-use jazz_schema_compiler::project::analyze;
 
 fn apps() -> Vec<PathBuf> {
     support::apps_with("permissions.json")
@@ -20,18 +17,11 @@ fn corpus_permissions_compile_to_upstream_json() {
     assert!(apps.len() >= 6, "expected the corpus apps, found {apps:?}");
     let mut failures = Vec::new();
     for app in apps {
-        let name = app
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let analysis = analyze(&load_app(&app), Path::new("/app"));
-        let errors: Vec<String> = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| format!("{} {}", d.code, d.message))
-            .collect();
+        let support::AnalysedApp {
+            name,
+            analysis,
+            errors,
+        } = support::analyse_app(&app);
         assert!(errors.is_empty(), "{name}: {errors:?}");
         let policy = analysis
             .permissions
@@ -49,7 +39,7 @@ fn corpus_permissions_compile_to_upstream_json() {
 
 /// Compiles an app's policy to bytecode.
 fn compile_app(app: &Path) -> (jazz_schema_compiler::policy::Policy, Vec<u8>) {
-    let analysis = analyze(&load_app(app), Path::new("/app"));
+    let analysis = support::analyse_app(app).analysis;
     let policy = analysis
         .permissions
         .as_ref()
@@ -100,7 +90,7 @@ fn bytecode_is_deterministic_and_json_round_trips() {
         // B12: compile(IR) == compile(parse(emit_json(IR))).
         let json = jazz_schema_compiler::policy::json::to_json(&policy);
         let parsed = jazz_schema_compiler::policy::parse::policy(&json).expect("parses");
-        let analysis = analyze(&load_app(&app), Path::new("/app"));
+        let analysis = support::analyse_app(&app).analysis;
         let schema = analysis.schema.as_ref().expect("schema");
         let mut p2 = parsed;
         p2.env = policy.env.clone();

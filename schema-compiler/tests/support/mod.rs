@@ -42,3 +42,31 @@ pub fn apps_with(expected: &str) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// One analysed corpus app: its folder name, the analysis and its error diagnostics as text.
+pub struct AnalysedApp {
+    pub name: String,
+    pub analysis: jazz_schema_compiler::project::Analysis,
+    pub errors: Vec<String>,
+}
+
+/// Analyses the app in `dir` as the project `/app`.
+pub fn analyse_app(dir: &Path) -> AnalysedApp {
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    let analysis = jazz_schema_compiler::project::analyze(&load_app(dir), Path::new("/app"));
+    let errors = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    AnalysedApp {
+        name,
+        analysis,
+        errors,
+    }
+}
