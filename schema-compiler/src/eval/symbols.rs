@@ -85,3 +85,98 @@ impl SchemaSymbols {
         }
     }
 }
+
+/// What a name outside a definition denotes: a table, a column, or a session claim.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Named {
+    Table(String),
+    Column {
+        table: String,
+        column: String,
+    },
+    /// `claims.<name>` in a session path (only the first segment after `claims`).
+    Claim(String),
+}
+
+/// A use of a name recorded by the permissions interpreter (`policy.<table>`, where-object
+/// keys, `allowedTo.*("fk")`, `row.<col>`, session claims) or read from a migration file.
+/// `span` covers exactly the name's characters: never quotes, never a qualifying prefix.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NameUse {
+    pub named: Named,
+    pub span: Span,
+}
+
+impl NameUse {
+    pub fn table(name: &str, span: Span) -> Self {
+        Self {
+            named: Named::Table(name.to_owned()),
+            span,
+        }
+    }
+
+    pub fn column(table: &str, column: &str, span: Span) -> Self {
+        Self {
+            named: Named::Column {
+                table: table.to_owned(),
+                column: column.to_owned(),
+            },
+            span,
+        }
+    }
+
+    /// The span of `name` inside a key or string spanning `span`: the whole span when it is as
+    /// long as the name (a bare identifier), the inside of the quotes when it is two longer,
+    /// `None` otherwise (escapes: the characters cannot be mapped one to one).
+    pub fn exact(span: Span, name: &str) -> Option<Span> {
+        let len = u32::try_from(name.len()).ok()?;
+        let width = span.range.end.checked_sub(span.range.start)?;
+        if width == len {
+            Some(span)
+        } else if width == len + 2 {
+            Some(Span::new(
+                span.file,
+                span.range.start + 1,
+                span.range.end - 1,
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// The span of the part of `key` (spanning `span` like [`NameUse::exact`]) that starts at
+    /// byte `at` of the key and is `len` bytes long.
+    pub fn part(span: Span, key: &str, at: usize, len: usize) -> Option<Span> {
+        let whole = Self::exact(span, key)?;
+        let start = whole.range.start.checked_add(u32::try_from(at).ok()?)?;
+        let end = start.checked_add(u32::try_from(len).ok()?)?;
+        (end <= whole.range.end).then(|| Span::new(span.file, start, end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn span(start: u32, end: u32) -> Span {
+        Span::new(FileId(0), start, end)
+    }
+
+    #[test]
+    fn exact_spans_drop_quotes_and_refuse_escapes() {
+        assert_eq!(NameUse::exact(span(10, 15), "title"), Some(span(10, 15)));
+        assert_eq!(NameUse::exact(span(10, 17), "title"), Some(span(11, 16)));
+        // `"ti\u0074le"`: the characters do not map one to one.
+        assert_eq!(NameUse::exact(span(10, 24), "title"), None);
+    }
+
+    #[test]
+    fn parts_of_a_qualified_key_are_inside_the_quotes() {
+        // `"todos.title"` at 10..23
+        let key = "todos.title";
+        assert_eq!(NameUse::part(span(10, 23), key, 0, 5), Some(span(11, 16)));
+        assert_eq!(NameUse::part(span(10, 23), key, 6, 5), Some(span(17, 22)));
+        assert_eq!(NameUse::part(span(10, 23), key, 8, 5), None);
+    }
+}

@@ -37,6 +37,8 @@ pub struct PolicyOutput {
     pub diagnostics: Vec<Diagnostic>,
     /// The `definePermissions(...)` call.
     pub span: Option<Span>,
+    /// Tables, columns and claims named in permissions.ts (for the editor).
+    pub uses: Vec<crate::eval::symbols::NameUse>,
 }
 
 /// Compiles the permissions export. `has_file` tells whether a permissions.ts exists; `env`
@@ -104,8 +106,9 @@ pub fn compile(
     let module: HashMap<Rc<str>, Value> = def.scope.iter().cloned().collect();
     let factory = interp::value::from_static(&def.factory, def.factory_span);
     let it = interp::Interp::new(&app_schema, module, env);
-    let (policy, diags) = it.run(&factory, def.factory_span);
+    let (policy, diags, uses) = it.run(&factory, def.factory_span);
     out.diagnostics = diags;
+    out.uses = uses;
     let call = out.span.unwrap_or(def.span);
     checks::run(&policy, &app_schema, call, &mut out.diagnostics);
     out.policy = Some(policy);

@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::eval::symbols::NameUse;
 use crate::source::Span;
 
 use super::super::codes;
@@ -41,6 +42,7 @@ impl Interp<'_> {
                         self.unknown_table(&t, s);
                         return Pv::Cond(Rc::new(Cond::Ready(Expr::False)));
                     }
+                    self.record(NameUse::exact(s, &t).map(|at| NameUse::table(&t, at)));
                     Some((t, s))
                 }
                 _ => return Pv::Cond(Rc::new(Cond::Ready(Expr::False))),
@@ -141,11 +143,16 @@ impl Interp<'_> {
         let lower = op.as_str().to_lowercase();
         match source {
             None => match self.find_fk(table, fk) {
-                Some((col, _)) => Expr::Inherits {
-                    operation: *op,
-                    via_column: col,
-                    max_depth: *max_depth,
-                },
+                Some((col, _)) => {
+                    self.record(
+                        NameUse::exact(*fk_span, fk).map(|s| NameUse::column(table, &col, s)),
+                    );
+                    Expr::Inherits {
+                        operation: *op,
+                        via_column: col,
+                        max_depth: *max_depth,
+                    }
+                }
                 None => {
                     let fks = self.fk_columns(table);
                     let names: Vec<&str> = fks.iter().map(|(c, _)| c.as_str()).collect();
@@ -177,6 +184,11 @@ impl Interp<'_> {
                 }
             },
             Some((src, _)) => {
+                if let Some((col, _)) = self.find_fk(src, fk) {
+                    self.record(
+                        NameUse::exact(*fk_span, fk).map(|s| NameUse::column(src, &col, s)),
+                    );
+                }
                 let prefix = format!(
                     "allowedTo.{lower}Referencing(policy.{src}, \"{fk}\") is invalid for table \"{table}\": "
                 );

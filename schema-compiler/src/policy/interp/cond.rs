@@ -1,6 +1,7 @@
 //! Condition inputs (permissions.md §1.5), the where-object grammar (§1.7) and
 //! `session.where` (§1.8).
 
+use crate::eval::symbols::NameUse;
 use crate::source::Span;
 
 use super::super::codes;
@@ -132,6 +133,7 @@ impl Interp<'_> {
                 out.push(Expr::False);
                 continue;
             }
+            self.record_key(key, col, table, *kspan);
             let e = self.where_value(col, v, *kspan, in_exists);
             out.push(e);
         }
@@ -140,6 +142,17 @@ impl Interp<'_> {
             1 => out.pop().unwrap_or(Expr::True),
             _ => Expr::And(out),
         }
+    }
+
+    /// Records a where-object key `col` or `table.col` (the table part too).
+    fn record_key(&mut self, key: &str, col: &str, table: &str, kspan: Span) {
+        let at = key.len() - col.len();
+        if at > 0 {
+            self.record(NameUse::part(kspan, key, 0, at - 1).map(|s| NameUse::table(table, s)));
+        }
+        self.record(
+            NameUse::part(kspan, key, at, col.len()).map(|s| NameUse::column(table, col, s)),
+        );
     }
 
     fn where_value(&mut self, col: &str, v: &Pv, span: Span, in_exists: bool) -> Expr {

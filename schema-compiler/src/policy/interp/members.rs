@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::eval::symbols::{NameUse, Named};
 use crate::source::Span;
 
 use super::super::codes;
@@ -113,6 +114,7 @@ impl Interp<'_> {
             },
             Pv::Policy => {
                 if self.schema.table(key).is_some() {
+                    self.record(NameUse::exact(kspan, key).map(|s| NameUse::table(key, s)));
                     Pv::Table(Rc::from(key))
                 } else if matches!(key, "exists" | "union") {
                     self.unsupported_relation(kspan);
@@ -194,6 +196,7 @@ impl Interp<'_> {
             }
             Pv::Row(t) => {
                 if self.has_column(t, key) {
+                    self.record(NameUse::exact(kspan, key).map(|s| NameUse::column(t, key, s)));
                     Pv::RowRef {
                         table: t.clone(),
                         column: Rc::from(key),
@@ -242,6 +245,15 @@ impl Interp<'_> {
 
     /// JZ2310 for session paths that never resolve.
     pub(super) fn check_session_path(&mut self, path: &[String], span: Span) {
+        if let (Some("claims"), Some(claim)) = (
+            path.first().map(String::as_str),
+            path.get(1).filter(|c| !c.is_empty()),
+        ) {
+            self.uses.push(NameUse {
+                named: Named::Claim(claim.clone()),
+                span,
+            });
+        }
         let ok = match path.first().map(String::as_str) {
             Some("user_id" | "userId" | "authMode" | "auth_mode") => path.len() == 1,
             Some("claims") => path.len() > 1,

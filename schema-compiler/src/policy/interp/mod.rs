@@ -24,6 +24,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use crate::diagnostics::Diagnostic;
+use crate::eval::symbols::NameUse;
 use crate::schema::WasmSchema;
 use crate::source::Span;
 
@@ -64,6 +65,8 @@ pub struct Interp<'s> {
     pub(super) callee_span: Option<Span>,
     /// > 0 while evaluating the left side of `??` / `||` (a missing env var has a fallback).
     env_fallback: u32,
+    /// Tables, columns and claims named in the file, for the editor (`project::query`).
+    uses: Vec<NameUse>,
 }
 
 impl<'s> Interp<'s> {
@@ -85,11 +88,13 @@ impl<'s> Interp<'s> {
             env_fallback: 0,
             callee_span: None,
             scope_table: None,
+            uses: Vec::new(),
         }
     }
 
-    /// Runs the factory with the context object and returns the merged policy.
-    pub fn run(mut self, factory: &Pv, span: Span) -> (Policy, Vec<Diagnostic>) {
+    /// Runs the factory with the context object and returns the merged policy, the
+    /// diagnostics and the names used.
+    pub fn run(mut self, factory: &Pv, span: Span) -> (Policy, Vec<Diagnostic>, Vec<NameUse>) {
         let _ = self.call_value(factory, vec![(Pv::Ctx, span)], span);
         let mut policy = Policy::default();
         let rules = std::mem::take(&mut self.rules);
@@ -134,7 +139,14 @@ impl<'s> Interp<'s> {
             }
         }
         policy.env = self.env_used.iter().cloned().collect();
-        (policy, self.diags)
+        (policy, self.diags, self.uses)
+    }
+
+    /// Records a name use whose exact span is known.
+    fn record(&mut self, u: Option<NameUse>) {
+        if let Some(u) = u {
+            self.uses.push(u);
+        }
     }
 
     fn register(&mut self, table: Rc<str>, slots: Vec<Slot>, expr: Expr, span: Span) {
