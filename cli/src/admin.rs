@@ -1,7 +1,7 @@
 //! The client side of upstream's admin HTTP API (cli-and-server.md §1.8; migrations.md §1.3):
 //! URL rules, headers, timeouts, GET retries and the `<What> failed: …` messages. Blocking,
-//! one request at a time; used by `migrations create|push`, `schema export --schema-hash` and
-//! `schema diff`.
+//! one request at a time; used by `migrations create|push`, `schema export --schema-hash`,
+//! `schema diff`, `permissions status` and the publish pipeline (`deploy`, `jazz dev`).
 
 use std::io::Read;
 use std::thread::sleep;
@@ -22,6 +22,46 @@ pub struct Admin {
 pub struct FetchedSchema {
     pub schema: jazz_schema_compiler::schema::JsonValue,
     pub published_at: Option<f64>,
+}
+
+/// A permissions head (§3.3): `{"schemaHash","version","parentBundleObjectId","bundleObjectId"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub schema_hash: String,
+    pub version: u64,
+    pub parent_bundle_object_id: Option<String>,
+    pub bundle_object_id: String,
+}
+
+impl Head {
+    fn from_json(v: &serde_json::Value) -> Option<Self> {
+        Some(Self {
+            schema_hash: v.get("schemaHash")?.as_str()?.to_ascii_lowercase(),
+            version: v.get("version")?.as_u64()?,
+            parent_bundle_object_id: v
+                .get("parentBundleObjectId")
+                .and_then(|p| p.as_str())
+                .map(str::to_owned),
+            bundle_object_id: v.get("bundleObjectId")?.as_str()?.to_owned(),
+        })
+    }
+
+    /// The CLI's JSON form (snake_case, §1.6.3).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "schema_hash": self.schema_hash,
+            "version": self.version,
+            "parent_bundle_object_id": self.parent_bundle_object_id,
+            "bundle_object_id": self.bundle_object_id,
+        })
+    }
+}
+
+/// A failed request: the HTTP status when the server answered, and the §1.8 message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub status: Option<u16>,
+    pub message: String,
 }
 
 /// `encodeURIComponent`.
@@ -219,10 +259,9 @@ impl Admin {
         }))
     }
 
-    /// `POST /admin/migrations` with a compact lens body; never retried.
-    pub fn push_migration(&self, body: &str) -> Result<(), String> {
-        let what = "Migration push";
-        let url = self.url("admin/migrations");
+    /// A POST; never retried (§1.8).
+    fn post(&self, what: &str, route: &str, body: &str) -> Result<(u16, String), String> {
+        let url = self.url(route);
         let started = Instant::now();
         let r = self
             .agent
@@ -230,12 +269,127 @@ impl Admin {
             .header("X-Jazz-Admin-Secret", &self.secret)
             .header("Content-Type", "application/json")
             .send(body);
-        let (status, text) = self.finish(what, "POST", &url, r, started)?;
+        self.finish(what, "POST", &url, r, started)
+    }
+
+    /// A 2xx JSON answer of a GET, or the §1.8 failure message.
+    fn get_json(&self, what: &str, route: &str) -> Result<serde_json::Value, String> {
+        let (status, body) = self.get(what, route)?;
+        if !(200..300).contains(&status) {
+            return Err(Self::failure(what, status, &body));
+        }
+        serde_json::from_str(&body).map_err(|e| format!("{what} failed: invalid JSON: {e}"))
+    }
+
+    /// `POST /admin/migrations` with a compact lens body; never retried.
+    pub fn push_migration(&self, body: &str) -> Result<(), String> {
+        let what = "Migration push";
+        let (status, text) = self.post(what, "admin/migrations", body)?;
         if (200..300).contains(&status) {
             Ok(())
         } else {
             Err(Self::failure(what, status, &text))
         }
+    }
+
+    /// `POST /admin/schemas {"schema": <compact WasmSchema JSON>}` → the server's `hash`.
+    pub fn publish_schema(&self, schema_json: &str) -> Result<String, String> {
+        let what = "Schema publish";
+        let (status, text) = self.post(
+            what,
+            "admin/schemas",
+            &format!("{{\"schema\":{schema_json}}}"),
+        )?;
+        if !(200..300).contains(&status) {
+            return Err(Self::failure(what, status, &text));
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{what} failed: invalid JSON: {e}"))?;
+        v.get("hash")
+            .and_then(|h| h.as_str())
+            .map(str::to_ascii_lowercase)
+            .ok_or_else(|| format!("{what} failed: the answer has no hash"))
+    }
+
+    /// `GET /admin/permissions/head`.
+    pub fn permissions_head(&self) -> Result<Option<Head>, String> {
+        let v = self.get_json("Permissions head fetch", "admin/permissions/head")?;
+        Ok(v.get("head").and_then(Head::from_json))
+    }
+
+    /// `GET /admin/permissions`: the head and the stored `permissions` map as received.
+    pub fn permissions(
+        &self,
+    ) -> Result<
+        (
+            Option<Head>,
+            Option<jazz_schema_compiler::schema::JsonValue>,
+        ),
+        String,
+    > {
+        let what = "Permissions fetch";
+        let (status, body) = self.get(what, "admin/permissions")?;
+        if !(200..300).contains(&status) {
+            return Err(Self::failure(what, status, &body));
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| format!("{what} failed: invalid JSON: {e}"))?;
+        let head = v.get("head").and_then(Head::from_json);
+        // The map is re-read with the compiler's JSON reader, which keeps key order.
+        let perms = match jazz_schema_compiler::schema::json::parse(&body) {
+            Ok(jazz_schema_compiler::schema::JsonValue::Object(members)) => members
+                .into_iter()
+                .find(|(k, _)| k == "permissions")
+                .map(|(_, p)| p)
+                .filter(|p| !matches!(p, jazz_schema_compiler::schema::JsonValue::Null)),
+            _ => None,
+        };
+        Ok((head, perms))
+    }
+
+    /// `GET /admin/schema-connectivity?fromHash=&toHash=`.
+    pub fn connected(&self, from: &str, to: &str) -> Result<bool, String> {
+        let v = self.get_json(
+            "Schema connectivity fetch",
+            &format!("admin/schema-connectivity?fromHash={from}&toHash={to}"),
+        )?;
+        Ok(v.get("connected")
+            .and_then(|c| c.as_bool())
+            .unwrap_or(false))
+    }
+
+    /// `POST /admin/permissions` (permissions.md §2.7) → the new head. A 409 keeps its status
+    /// so callers can tell a stale parent from other failures.
+    pub fn publish_permissions(
+        &self,
+        schema_hash: &str,
+        permissions_json: &str,
+        parent: Option<&str>,
+    ) -> Result<Head, Failure> {
+        let what = "Permissions publish";
+        let parent = parent.map_or_else(|| "null".to_owned(), |p| format!("\"{p}\""));
+        let body = format!(
+            "{{\"schemaHash\":\"{schema_hash}\",\"permissions\":{permissions_json},\"expectedParentBundleObjectId\":{parent}}}"
+        );
+        let (status, text) = self
+            .post(what, "admin/permissions", &body)
+            .map_err(|m| Failure {
+                status: None,
+                message: m,
+            })?;
+        if !(200..300).contains(&status) {
+            return Err(Failure {
+                status: Some(status),
+                message: Self::failure(what, status, &text),
+            });
+        }
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("head").and_then(Head::from_json))
+            .ok_or_else(|| Failure {
+                status: Some(status),
+                message: format!("{what} failed: the answer has no head"),
+            })
     }
 }
 

@@ -2,8 +2,9 @@
 //!
 //! It owns process concerns only (ARCHITECTURE.md): arguments ([`args`]), the environment and
 //! env files ([`env`]), reading files from disk ([`loader`]), rendering output and diagnostics
-//! ([`output`]), and exit codes ([`run`], [`usage`]). Facts about a project come from
-//! `jazz_schema_compiler::project::Analysis`; nothing here reads TypeScript.
+//! ([`output`]), exit codes ([`run`], [`usage`]), and talking to servers ([`admin`],
+//! [`publish`]). Facts about a project come from `jazz_schema_compiler::project::Analysis`;
+//! nothing here reads TypeScript.
 
 pub mod admin;
 pub mod args;
@@ -12,5 +13,6 @@ pub mod env;
 pub mod loader;
 pub mod output;
 pub mod paths;
+pub mod publish;
 pub mod run;
 pub mod usage;

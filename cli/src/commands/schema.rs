@@ -123,7 +123,7 @@ fn write_snapshot(
 
 /// The `.json` files of a snapshots directory with their texts (or read errors); none when the
 /// directory does not exist.
-pub(super) fn read_snapshot_files(dir: &Path) -> anyhow::Result<Vec<SnapshotFile>> {
+pub(crate) fn read_snapshot_files(dir: &Path) -> anyhow::Result<Vec<SnapshotFile>> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),

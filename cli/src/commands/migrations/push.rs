@@ -1,22 +1,17 @@
 //! `jazz migrations push [<appId>] <fromHash> <toHash>` (migrations.md §7.1; cli-and-server.md
-//! §1.9.5): resolve both hashes against the server, find the reviewed file for the edge, read
-//! it statically, and publish its lens; without a file, publish the empty lens when no row
-//! transform is needed. A file with errors is never sent.
+//! §1.9.5): resolve both hashes against the server, then push the edge with the publish
+//! pipeline's [`push_edge`] (reviewed file read statically, or the empty lens when no row
+//! transform is needed; a file with errors is never sent), as `deploy` does.
 
-use std::path::Path;
-
-use jazz_schema_compiler::migrations::names::files_for_edge;
-use jazz_schema_compiler::migrations::{publish_body, read_migration, requires_row_transform};
 use jazz_schema_compiler::schema::hash::normalize_hash_input;
 use jazz_schema_compiler::schema::{SchemaHash, hash::parse_hex};
-use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 
 use super::args::MigrationsPushArgs;
-use super::{Settings, Store, Version, migration_file_names, resolve};
+use super::{Settings, Store, Version, resolve};
 use crate::commands::{Context, Outcome, UsageError, shown};
-use crate::loader::DiskLoader;
 use crate::paths;
+use crate::publish::edge::{EdgeResult, push_edge};
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
     ctx.out.error(message);
@@ -80,34 +75,34 @@ pub fn run(ctx: &mut Context, a: &MigrationsPushArgs) -> anyhow::Result<Outcome>
         (Err(m), _) | (_, Err(m)) => return fail(ctx, &m),
     };
     let (f12, t12) = (from.short(), to.short());
-    let names = migration_file_names(&migrations_dir)?;
-    let files = files_for_edge(&names, &from, &to);
-    let result = |file: Option<&str>| json!({"from_hash": from.to_hex(), "to_hash": to.to_hex(), "file": file});
-    if files.len() > 1 {
-        let list: Vec<&str> = files.iter().map(|s| s.as_str()).collect();
-        return fail(
-            ctx,
-            &format!(
-                "Multiple migration files found for {} -> {}: {}",
-                from.to_hex(),
-                to.to_hex(),
-                list.join(", ")
-            ),
-        );
-    }
-    let Some(file) = files.first() else {
-        let mut store = Store::load(ctx, &migrations_dir)?;
-        let (f, t) = match (
-            resolve_write(ctx, &mut store, &settings, "fromHash", &from),
-            resolve_write(ctx, &mut store, &settings, "toHash", &to),
-        ) {
-            (Ok(f), Ok(t)) => (f, t),
-            (Err(m), _) | (_, Err(m)) => return fail(ctx, &m),
+    let mut store = None;
+    let mut schemas = || -> Result<_, String> {
+        let store = match &mut store {
+            Some(s) => s,
+            None => store.insert(Store::load(ctx, &migrations_dir).map_err(|e| format!("{e:#}"))?),
         };
-        if requires_row_transform(&f.schema, &t.schema) {
+        let f = resolve_write(ctx, store, &settings, "fromHash", &from)?;
+        let t = resolve_write(ctx, store, &settings, "toHash", &to)?;
+        Ok((f.schema, t.schema))
+    };
+    let edge = push_edge(&admin, &migrations_dir, &from, &to, &mut schemas, false);
+    ctx.out
+        .diagnostics(&edge.diagnostics, &edge.db, &ctx.cwd.clone());
+    let result = |file: Option<&str>| json!({"from_hash": from.to_hex(), "to_hash": to.to_hex(), "file": file});
+    match edge.result {
+        EdgeResult::Pushed { file: Some(file) } => {
+            ctx.out
+                .result(&format!("Pushed migration {f12} -> {t12} from {file}."));
+            Ok(Outcome::ok(result(Some(&file))))
+        }
+        EdgeResult::Pushed { file: None } => {
+            ctx.out.result(&format!("Pushed migration {f12} -> {t12} without a reviewed migration file because no row transformations are required."));
+            Ok(Outcome::ok(result(None)))
+        }
+        EdgeResult::Missing => {
             let cli = ctx.cli.clone();
             let app = settings.app_id.clone().unwrap_or_default();
-            return fail(
+            fail(
                 ctx,
                 &format!(
                     "No migration file found in {} for {} -> {}. Run `{cli} migrations create {app} --fromHash {f12} --toHash {t12}` first.",
@@ -115,45 +110,10 @@ pub fn run(ctx: &mut Context, a: &MigrationsPushArgs) -> anyhow::Result<Outcome>
                     from.to_hex(),
                     to.to_hex()
                 ),
-            );
+            )
         }
-        if let Err(m) = admin.push_migration(&publish_body(&from, &to, &[])) {
-            return fail(ctx, &m);
-        }
-        ctx.out.result(&format!("Pushed migration {f12} -> {t12} without a reviewed migration file because no row transformations are required."));
-        return Ok(Outcome::ok(result(None)));
-    };
-    let path = migrations_dir.join(file.as_str());
-    let mut db = SourceDb::new();
-    let mut m = read_migration(&DiskLoader, &path, &mut db);
-    m.check_edge(file, &from.to_hex(), &to.to_hex());
-    let publishable = m.publishable();
-    ctx.out.diagnostics(&m.diagnostics, &db, &ctx.cwd.clone());
-    if !publishable {
-        return fail(
-            ctx,
-            &format!("Migration {file} has errors; nothing was pushed."),
-        );
+        EdgeResult::Failed(m) => fail(ctx, &m),
     }
-    if m.forward.is_empty() {
-        let needs = match (&m.from, &m.to) {
-            (Some(f), Some(t)) => requires_row_transform(f, t),
-            _ => true,
-        };
-        if needs {
-            return fail(
-                ctx,
-                &format!("Migration {file} has no steps. Fill in migrate before push."),
-            );
-        }
-    }
-    if let Err(msg) = admin.push_migration(&publish_body(&from, &to, &m.forward)) {
-        return fail(ctx, &msg);
-    }
-    ctx.out
-        .result(&format!("Pushed migration {f12} -> {t12} from {file}."));
-    let _ = Path::new(file.as_str());
-    Ok(Outcome::ok(result(Some(file))))
 }
 
 /// §1.3 resolution of a full hash, writing the snapshot of a server-fetched schema.

@@ -1,0 +1,462 @@
+//! The publish pipeline of `jazz deploy` (migrations.md §7.2; cli-and-server.md §1.9.8), as a
+//! plain function so that `jazz dev` can run it on every save: publish the structural schema
+//! (or see that it is stored), check the gap between the permissions head's schema and the
+//! current one and push the reviewed lens for it, then publish the permissions against the
+//! head.
+//!
+//! It prints nothing: the upstream lines come back in [`Published::lines`], in order, with the
+//! structured outcome and the first failure. It never writes files (a schema fetched to decide
+//! whether an edge needs a row transform is not snapshotted), so a watcher on `migrations/`
+//! sees no echo of its own publish.
+
+pub mod edge;
+
+use std::path::PathBuf;
+
+use jazz_schema_compiler::diagnostics::Diagnostic;
+use jazz_schema_compiler::policy::{Policy, json as policy_json, parse as policy_parse};
+use jazz_schema_compiler::project::Analysis;
+use jazz_schema_compiler::schema::hash::parse_hex;
+use jazz_schema_compiler::schema::json::stringify_pretty;
+use jazz_schema_compiler::schema::snapshots::read_snapshots;
+use jazz_schema_compiler::schema::wasm_json::{from_json_text, to_compact_json};
+use jazz_schema_compiler::schema::{JsonValue, SchemaHash, WasmSchema, schema_hash};
+use jazz_schema_compiler::source::SourceDb;
+use serde_json::json;
+
+use crate::admin::{Admin, Head};
+use edge::{EdgeResult, push_edge};
+
+/// What the pipeline needs besides the project and the client.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `<migrationsDir>`: where reviewed migration files and snapshots live.
+    pub migrations_dir: PathBuf,
+    /// Send only GET requests and report what would be published.
+    pub dry_run: bool,
+    /// A missing migration is a warning instead of an error (`--no-verify`).
+    pub no_verify: bool,
+    /// `<cli>`, for the commands named in messages.
+    pub cli: String,
+    /// The app id, for the commands named in messages.
+    pub app_id: String,
+}
+
+/// One output line, in pipeline order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// An informational stdout line (`Loaded current permissions from …`).
+    Info(String),
+    /// A result stdout line (`Published …`, `Would …`).
+    Result(String),
+    /// An upstream warning for stderr, its `Warning: ` prefix included.
+    Warning(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaStatus {
+    Published,
+    AlreadyStored,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationStatus {
+    NotNeeded,
+    AlreadyConnected,
+    Pushed,
+    Missing,
+    Skipped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PermissionsStatus {
+    Published,
+    Unchanged,
+    Skipped,
+}
+
+/// The migration step: the edge from the head's schema to the current one, when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStep {
+    pub status: MigrationStatus,
+    pub from_hash: Option<String>,
+    pub to_hash: Option<String>,
+    /// The reviewed file that was pushed (its name in the migrations directory).
+    pub file: Option<String>,
+}
+
+/// The permissions step. `head` is the new head (in a dry run, the current one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermissionsStep {
+    pub status: PermissionsStatus,
+    pub version: Option<u64>,
+    pub head: Option<Head>,
+}
+
+/// Why the pipeline stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The one-line message (upstream text where there is one).
+    pub message: String,
+    /// A `hint:` line to print after it.
+    pub hint: Option<String>,
+    /// The permissions publish met a 409 (another publish moved the head).
+    pub stale_parent: bool,
+}
+
+/// The outcome of one run of the pipeline.
+pub struct Published {
+    pub dry_run: bool,
+    /// The locally computed hash of the current schema (when the project had one).
+    pub schema_hash: Option<SchemaHash>,
+    /// `None` when the pipeline stopped before the step.
+    pub schema: Option<SchemaStatus>,
+    pub migration: Option<MigrationStep>,
+    pub permissions: Option<PermissionsStep>,
+    /// Something was published (or, in a dry run, would be).
+    pub changed: bool,
+    pub lines: Vec<Line>,
+    /// Diagnostics of the migration file that was read, rendered with `db`.
+    pub diagnostics: Vec<Diagnostic>,
+    pub db: SourceDb,
+    pub failure: Option<Failure>,
+}
+
+impl Published {
+    fn new(dry_run: bool) -> Self {
+        Self {
+            dry_run,
+            schema_hash: None,
+            schema: None,
+            migration: None,
+            permissions: None,
+            changed: false,
+            lines: Vec::new(),
+            diagnostics: Vec::new(),
+            db: SourceDb::new(),
+            failure: None,
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.failure.is_none()
+    }
+
+    fn fail(mut self, message: impl Into<String>) -> Self {
+        self.failure = Some(Failure {
+            message: message.into(),
+            hint: None,
+            stale_parent: false,
+        });
+        self
+    }
+
+    fn result(&mut self, line: String) {
+        self.lines.push(Line::Result(line));
+    }
+
+    /// The `result` of `jazz deploy --format json` (cli-and-server.md §1.9.8).
+    pub fn to_json(&self) -> serde_json::Value {
+        let hash = self.schema_hash.map(|h| h.to_hex());
+        json!({
+            "dry_run": self.dry_run,
+            "schema": self.schema.map(|s| json!({
+                "status": match s {
+                    SchemaStatus::Published => "published",
+                    SchemaStatus::AlreadyStored => "already-stored",
+                },
+                "hash": hash,
+            })),
+            "migration": self.migration.as_ref().map(|m| json!({
+                "status": match m.status {
+                    MigrationStatus::NotNeeded => "not-needed",
+                    MigrationStatus::AlreadyConnected => "already-connected",
+                    MigrationStatus::Pushed => "pushed",
+                    MigrationStatus::Missing => "missing",
+                    MigrationStatus::Skipped => "skipped",
+                },
+                "from_hash": m.from_hash,
+                "to_hash": m.to_hash,
+                "file": m.file,
+            })),
+            "permissions": self.permissions.as_ref().map(|p| json!({
+                "status": match p.status {
+                    PermissionsStatus::Published => "published",
+                    PermissionsStatus::Unchanged => "unchanged",
+                    PermissionsStatus::Skipped => "skipped",
+                },
+                "version": p.version,
+                "schema_hash": p.head.as_ref().map(|h| h.schema_hash.clone()),
+                "bundle_object_id": p.head.as_ref().map(|h| h.bundle_object_id.clone()),
+            })),
+        })
+    }
+}
+
+/// True when the server's stored `permissions` map says what `local` says. Both sides go
+/// through the compiler's reader and writer, so serialisation details (`null` vs absent
+/// members, key order, `1` vs `1.0`) do not count.
+pub fn same_permissions(local: &Policy, server: &JsonValue) -> bool {
+    let Ok(theirs) = policy_parse::policy(server) else {
+        return false;
+    };
+    let canon = |p: &Policy| serde_json::from_str::<serde_json::Value>(&policy_json::to_compact(p));
+    match (canon(local), canon(&theirs)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The policy to publish: `permissions.ts`, or an exported `permissions` in `schema.ts`.
+pub fn local_policy(analysis: &Analysis) -> Option<&Policy> {
+    analysis.permissions.as_ref()?.policy.as_ref()
+}
+
+/// Runs the pipeline for an analysed project. A project with error diagnostics publishes
+/// nothing.
+pub fn publish(analysis: &Analysis, admin: &Admin, opts: &Options) -> Published {
+    let mut out = Published::new(opts.dry_run);
+    let Some(schema) = analysis.valid_schema() else {
+        return out.fail("The project has errors; nothing was published.");
+    };
+    let hash = schema_hash(schema);
+    let (hex, h12) = (hash.to_hex(), hash.short());
+    out.schema_hash = Some(hash);
+
+    // Schema: stored by exact hash, or published (§1.9.8 [Fix]).
+    let stored = match admin.list_hashes() {
+        Ok(h) => h.contains(&hex),
+        Err(m) => return out.fail(m),
+    };
+    if stored {
+        out.result(format!(
+            "The current schema is already stored in the server as {h12}; skipping publish."
+        ));
+        out.schema = Some(SchemaStatus::AlreadyStored);
+    } else if opts.dry_run {
+        out.result(format!("Would publish the current schema as {h12}."));
+        out.schema = Some(SchemaStatus::Published);
+        out.changed = true;
+    } else {
+        match admin.publish_schema(&to_compact_json(schema)) {
+            Ok(server) if server == hex => {}
+            Ok(server) => {
+                let s12 = server.get(..12).unwrap_or(&server).to_owned();
+                return out.fail(format!(
+                    "Server computed schema hash {s12} for the current schema, but jazz computed {h12}. Refusing to deploy; please report this bug."
+                ));
+            }
+            Err(m) => return out.fail(m),
+        }
+        out.result(format!("Published the current schema as {h12}."));
+        out.schema = Some(SchemaStatus::Published);
+        out.changed = true;
+    }
+
+    let Some(policy) = local_policy(analysis) else {
+        out.result("No permissions.ts found; skipping permissions publish.".into());
+        out.migration = Some(step(MigrationStatus::Skipped, None, None));
+        out.permissions = Some(PermissionsStep {
+            status: PermissionsStatus::Skipped,
+            version: None,
+            head: None,
+        });
+        return out;
+    };
+    if let Some(file) = analysis
+        .permissions_file
+        .as_ref()
+        .or(analysis.schema_file.as_ref())
+    {
+        out.lines.push(Line::Info(format!(
+            "Loaded current permissions from {}.",
+            file.display()
+        )));
+    }
+
+    // The head, and in a dry run its content too (to tell whether publishing changes it).
+    let (head, stored_perms) = if opts.dry_run {
+        match admin.permissions() {
+            Ok(x) => x,
+            Err(m) => return out.fail(m),
+        }
+    } else {
+        match admin.permissions_head() {
+            Ok(h) => (h, None),
+            Err(m) => return out.fail(m),
+        }
+    };
+
+    out = migrate(out, admin, opts, head.as_ref(), schema, &hash);
+    if !out.is_ok() {
+        return out;
+    }
+
+    let version = head.as_ref().map_or(1, |h| h.version + 1);
+    let perms_json = policy_json::to_compact(policy);
+    if opts.dry_run {
+        let unchanged = head.as_ref().is_some_and(|h| h.schema_hash == hex)
+            && stored_perms
+                .as_ref()
+                .is_some_and(|p| same_permissions(policy, p));
+        if unchanged {
+            out.permissions = Some(PermissionsStep {
+                status: PermissionsStatus::Unchanged,
+                version: head.as_ref().map(|h| h.version),
+                head,
+            });
+        } else {
+            out.result(format!("Would publish permissions as v{version} on {h12}."));
+            out.permissions = Some(PermissionsStep {
+                status: PermissionsStatus::Published,
+                version: Some(version),
+                head,
+            });
+            out.changed = true;
+        }
+        if !out.changed {
+            out.result("Nothing to deploy.".into());
+        }
+        return out;
+    }
+    let parent = head.as_ref().map(|h| h.bundle_object_id.as_str());
+    match admin.publish_permissions(&hex, &perms_json, parent) {
+        Ok(new) => {
+            out.result(format!(
+                "Published permissions as v{} on {}.",
+                new.version,
+                new.schema_hash.get(..12).unwrap_or(&h12)
+            ));
+            let unchanged = head.as_ref().is_some_and(|h| h.version == new.version);
+            out.changed |= !unchanged;
+            out.permissions = Some(PermissionsStep {
+                status: if unchanged {
+                    PermissionsStatus::Unchanged
+                } else {
+                    PermissionsStatus::Published
+                },
+                version: Some(new.version),
+                head: Some(new),
+            });
+            out
+        }
+        Err(f) => {
+            let stale = f.status == Some(409);
+            let mut out = out.fail(f.message);
+            if let Some(failure) = out.failure.as_mut().filter(|_| stale) {
+                failure.stale_parent = true;
+                failure.hint = Some(format!(
+                    "permissions changed on the server while deploying; re-run {} deploy.",
+                    opts.cli
+                ));
+            }
+            out
+        }
+    }
+}
+
+fn step(status: MigrationStatus, from: Option<String>, to: Option<String>) -> MigrationStep {
+    MigrationStep {
+        status,
+        from_hash: from,
+        to_hash: to,
+        file: None,
+    }
+}
+
+/// Steps 5 and 6 of migrations.md §7.2: connectivity from the head's schema, and the lens.
+fn migrate(
+    mut out: Published,
+    admin: &Admin,
+    opts: &Options,
+    head: Option<&Head>,
+    schema: &WasmSchema,
+    hash: &SchemaHash,
+) -> Published {
+    let hex = hash.to_hex();
+    let Some(head) = head.filter(|h| h.schema_hash != hex) else {
+        out.migration = Some(step(MigrationStatus::NotNeeded, None, None));
+        return out;
+    };
+    let edge = (Some(head.schema_hash.clone()), Some(hex.clone()));
+    match admin.connected(&head.schema_hash, &hex) {
+        Ok(true) => {
+            out.migration = Some(step(MigrationStatus::AlreadyConnected, edge.0, edge.1));
+            return out;
+        }
+        Ok(false) => {}
+        Err(m) => return out.fail(m),
+    }
+    let Some(from) = parse_hex(&head.schema_hash) else {
+        return out.fail(format!(
+            "Permissions head fetch failed: the head names an invalid schema hash {}",
+            head.schema_hash
+        ));
+    };
+    let (f12, t12) = (from.short(), hash.short());
+    let mut schemas = || Ok((head_schema(admin, opts, &from)?, schema.clone()));
+    let e = push_edge(
+        admin,
+        &opts.migrations_dir,
+        &from,
+        hash,
+        &mut schemas,
+        opts.dry_run,
+    );
+    out.diagnostics = e.diagnostics;
+    out.db = e.db;
+    let mut m = step(MigrationStatus::Pushed, edge.0, edge.1);
+    match e.result {
+        EdgeResult::Pushed { file } => {
+            let verb = if opts.dry_run { "Would push" } else { "Pushed" };
+            out.result(match &file {
+                Some(f) => format!("{verb} migration {f12} -> {t12} from {f}."),
+                None => format!(
+                    "{verb} migration {f12} -> {t12} without a reviewed migration file because no row transformations are required."
+                ),
+            });
+            m.file = file;
+            out.changed = true;
+            out.migration = Some(m);
+            out
+        }
+        EdgeResult::Missing => {
+            let text = format!(
+                "The new permissions schema {t12} is not connected to the previous permissions schema {f12} on the server. Reads and writes may fail until you push a migration. Run `{} migrations create {} --fromHash {f12} --toHash {t12}` to create a migration and then re-run this command.",
+                opts.cli, opts.app_id
+            );
+            m.status = MigrationStatus::Missing;
+            out.migration = Some(m);
+            if opts.no_verify {
+                out.lines.push(Line::Warning(format!("Warning: {text}")));
+                out
+            } else {
+                out.fail(text)
+            }
+        }
+        EdgeResult::Failed(msg) => {
+            out.migration = Some(m);
+            out.fail(msg)
+        }
+    }
+}
+
+/// The head's schema: a local snapshot with that hash, else the server's stored copy.
+fn head_schema(admin: &Admin, opts: &Options, hash: &SchemaHash) -> Result<WasmSchema, String> {
+    let dir = opts.migrations_dir.join("snapshots");
+    let files = crate::commands::schema::read_snapshot_files(&dir).map_err(|e| format!("{e:#}"))?;
+    let (snapshots, _) = read_snapshots(files);
+    if let Some(s) = snapshots.into_iter().find(|s| s.hash == *hash) {
+        return Ok(s.schema);
+    }
+    let full = hash.to_hex();
+    let fetched = admin
+        .fetch_schema(&full)?
+        .ok_or_else(|| format!("No stored schema found for fromHash {full}."))?;
+    from_json_text(&stringify_pretty(&fetched.schema)).map_err(|e| {
+        format!(
+            "Schema fetch failed: the server's schema {full} is not valid WasmSchema JSON: {}",
+            e.0
+        )
+    })
+}
