@@ -11,6 +11,7 @@ use crate::source::{FileId, SourceDb, SourceLoader};
 
 use super::build::build_table;
 use super::module::Evaluator;
+use super::symbols::{NameUse, SchemaSymbols, TableSymbol};
 use super::value::Value;
 
 /// The witnesses of one migration file.
@@ -21,6 +22,8 @@ pub struct Witnesses {
     pub from: Option<WasmSchema>,
     pub to: Option<WasmSchema>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The table keys, column keys and ref strings of the `to` witness (for the editor).
+    pub to_names: Vec<NameUse>,
 }
 
 /// Evaluates `path` and builds the `from` / `to` witnesses of its exported config.
@@ -34,7 +37,7 @@ pub fn evaluate_witnesses(loader: &dyn SourceLoader, path: &Path, db: &mut Sourc
             .or_else(|| exports.get("migration"))
             .map(|(_, v, _)| v.clone());
         if let Some(Value::Object(cfg)) = cfg {
-            let mut build = |name: &str| -> Option<WasmSchema> {
+            let build = |ev: &mut Evaluator<'_>, name: &str| -> Option<WasmSchema> {
                 let Some(Value::Object(tables)) = cfg.get(name) else {
                     return None;
                 };
@@ -43,6 +46,13 @@ pub fn evaluate_witnesses(loader: &dyn SourceLoader, path: &Path, db: &mut Sourc
                     let Some(span) = tables.key_span(t).or_else(|| cfg.key_span(name)) else {
                         continue;
                     };
+                    if let Some(key) = tables.key_span(t) {
+                        ev.symbols.add_table(TableSymbol {
+                            name: t.clone(),
+                            key,
+                            body: None,
+                        });
+                    }
                     let (cols, indexed) = match v {
                         Value::Table(def) => (def.columns.clone(), def.indexed.clone()),
                         Value::Object(cols) => (cols.clone(), None),
@@ -52,18 +62,37 @@ pub fn evaluate_witnesses(loader: &dyn SourceLoader, path: &Path, db: &mut Sourc
                         }
                         _ => continue,
                     };
-                    if let Some(table) = build_table(&mut ev, t, span, &cols, indexed) {
+                    if let Some(table) = build_table(ev, t, span, &cols, indexed) {
                         schema.tables.push(table);
                     }
                 }
                 Some(schema)
             };
-            out.from = build("from");
-            out.to = build("to");
+            out.from = build(&mut ev, "from");
+            // Only the `to` side names the current schema's tables and columns.
+            ev.symbols = SchemaSymbols::default();
+            out.to = build(&mut ev, "to");
+            out.to_names = to_names(&std::mem::take(&mut ev.symbols));
         }
     }
     out.file = ev.db.lookup(path);
     out.diagnostics = ev.finish();
     super::dedup(&mut out.diagnostics);
     out
+}
+
+/// The names the `to` witness defines and references, with exact spans.
+fn to_names(syms: &SchemaSymbols) -> Vec<NameUse> {
+    let tables = syms
+        .tables
+        .iter()
+        .filter_map(|t| NameUse::exact(t.key, &t.name).map(|s| NameUse::table(&t.name, s)));
+    let columns = syms.columns.iter().filter_map(|c| {
+        NameUse::exact(c.key, &c.name).map(|s| NameUse::column(&c.table, &c.name, s))
+    });
+    let refs = syms
+        .refs
+        .iter()
+        .filter_map(|r| NameUse::exact(r.span, &r.table).map(|s| NameUse::table(&r.table, s)));
+    tables.chain(columns).chain(refs).collect()
 }

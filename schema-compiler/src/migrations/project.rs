@@ -5,14 +5,34 @@
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
-use crate::source::{SourceDb, SourceLoader, Span};
+use crate::eval::symbols::NameUse;
+use crate::source::{FileId, SourceDb, SourceLoader, Span};
 
 use super::codes;
 use super::names::edge_in_name;
 use super::reader::read_migration;
 
+/// The names one migration file uses on its `to` side, and the edge it claims.
+#[derive(Debug, Clone, Default)]
+pub struct MigrationNames {
+    pub file: Option<FileId>,
+    /// As written in the file (a 12-64 character prefix).
+    pub to_hash: Option<String>,
+    pub names: Vec<NameUse>,
+}
+
 /// The diagnostics of every migration file in `dir` (none when the directory is missing).
 pub fn check_dir(loader: &dyn SourceLoader, dir: &Path, db: &mut SourceDb) -> Vec<Diagnostic> {
+    check_dir_names(loader, dir, db).0
+}
+
+/// [`check_dir`], with the names each file uses (for the editor).
+pub fn check_dir_names(
+    loader: &dyn SourceLoader,
+    dir: &Path,
+    db: &mut SourceDb,
+) -> (Vec<Diagnostic>, Vec<MigrationNames>) {
+    let mut files = Vec::new();
     let mut names: Vec<String> = loader
         .list_dir(dir)
         .unwrap_or_default()
@@ -25,6 +45,11 @@ pub fn check_dir(loader: &dyn SourceLoader, dir: &Path, db: &mut SourceDb) -> Ve
     for name in &names {
         let path = dir.join(name);
         let mut m = read_migration(loader, &path, db);
+        files.push(MigrationNames {
+            file: m.file,
+            to_hash: m.to_hash.clone(),
+            names: std::mem::take(&mut m.names),
+        });
         let at = m.file.map(|f| Span::new(f, 0, 0));
         match edge_in_name(name) {
             Some(edge) => {
@@ -75,5 +100,5 @@ pub fn check_dir(loader: &dyn SourceLoader, dir: &Path, db: &mut SourceDb) -> Ve
         }
         out.extend(m.diagnostics);
     }
-    out
+    (out, files)
 }

@@ -30,6 +30,8 @@ pub struct Analysis {
     pub symbols: crate::eval::symbols::SchemaSymbols,
     /// The permissions phase's result, when the schema evaluated (permissions.md).
     pub permissions: Option<crate::policy::PolicyOutput>,
+    /// The names each migration file uses, after [`check_migrations`].
+    pub migrations: Vec<crate::migrations::project::MigrationNames>,
 }
 
 impl Analysis {
@@ -95,8 +97,9 @@ pub fn analyze_with_env(
 
 /// Adds the diagnostics of every migration file in `dir` to the analysis (migrations.md §4.6).
 pub fn check_migrations(analysis: &mut Analysis, loader: &dyn SourceLoader, dir: &Path) {
-    let diags = crate::migrations::project::check_dir(loader, dir, &mut analysis.db);
+    let (diags, files) = crate::migrations::project::check_dir_names(loader, dir, &mut analysis.db);
     analysis.diagnostics.extend(diags);
+    analysis.migrations = files;
     sort_diagnostics(&mut analysis.diagnostics);
 }
 

@@ -1,5 +1,6 @@
 //! Editor questions about an [`Analysis`], answered from the definition sites the evaluator
-//! recorded ([`SchemaSymbols`]): what is at an offset, where it is defined, every use of it,
+//! recorded ([`SchemaSymbols`]) and the occurrence index over schema.ts, permissions.ts and the
+//! current migrations (`occurrences`): what is at an offset, where it is defined, every use of it,
 //! the edits that rename it, a hover text (with the table's policies), document outlines,
 //! folds and inlay hints.
 //! Completion lives in `complete`.
@@ -8,10 +9,12 @@
 //! converts the answers. Nothing here walks syntax: a fact that is not recorded is not known.
 
 mod complete;
+mod occurrences;
 mod policies;
 mod present;
 
 pub use complete::{Completion, CompletionKind};
+pub use occurrences::Occurrence;
 pub use present::{InlayHint, OutlineItem, OutlineKind};
 
 use crate::diagnostics::TextEdit;
@@ -46,7 +49,7 @@ pub struct SymbolAt {
 pub enum RenameError {
     /// Only tables and columns can be renamed.
     NotRenamable,
-    /// The new name is empty, starts with `$`, or contains a quote, backslash or line break.
+    /// The new name is not an ASCII identifier, or starts with `$` (magic columns).
     InvalidName(String),
     /// A table or column of that name already exists.
     Taken(String),
@@ -57,119 +60,102 @@ impl Analysis {
         &self.symbols
     }
 
-    /// The table or column defined or referenced at `offset` of `file`, or the app built there.
-    /// Definitions and refs are preferred over the enclosing `defineApp` call.
+    /// The table or column defined or named at `offset` of `file` (schema.ts, permissions.ts
+    /// or a current migration), or the app built there. Names are preferred over the
+    /// enclosing `defineApp` call.
     pub fn symbol_at(&self, file: FileId, offset: u32) -> Option<SymbolAt> {
         let hit = |s: &Span| s.file == file && s.range.contains(offset);
-        let syms = self.symbols();
-        if let Some(c) = syms.columns.iter().find(|c| hit(&c.key)) {
+        if let Some(o) = self.occurrences().into_iter().find(|o| hit(&o.span)) {
             return Some(SymbolAt {
-                symbol: Symbol::Column {
-                    table: c.table.clone(),
-                    column: c.name.clone(),
-                },
-                span: c.key,
+                symbol: o.symbol,
+                span: o.span,
             });
         }
-        if let Some(t) = syms.tables.iter().find(|t| hit(&t.key)) {
-            return Some(SymbolAt {
-                symbol: Symbol::Table(t.name.clone()),
-                span: t.key,
-            });
-        }
-        if let Some(r) = syms.refs.iter().find(|r| hit(&r.span)) {
-            return Some(SymbolAt {
-                symbol: Symbol::Table(r.table.clone()),
-                span: r.span,
-            });
-        }
-        syms.apps.iter().find(|s| hit(s)).map(|s| SymbolAt {
-            symbol: Symbol::App,
-            span: *s,
-        })
+        self.symbols()
+            .apps
+            .iter()
+            .find(|s| hit(s))
+            .map(|s| SymbolAt {
+                symbol: Symbol::App,
+                span: *s,
+            })
     }
 
     /// Where a symbol is defined (the key that names a table or column; the app's call).
     pub fn definition(&self, symbol: &Symbol) -> Option<Span> {
-        let syms = self.symbols();
-        match symbol {
-            Symbol::Table(name) => syms.tables.iter().find(|t| &t.name == name).map(|t| t.key),
-            Symbol::Column { table, column } => syms
-                .columns
-                .iter()
-                .find(|c| &c.table == table && &c.name == column)
-                .map(|c| c.key),
-            Symbol::App => syms.apps.first().copied(),
+        if *symbol == Symbol::App {
+            return self.symbols().apps.first().copied();
         }
+        self.occurrences()
+            .into_iter()
+            .find(|o| o.definition && o.symbol == *symbol)
+            .map(|o| o.span)
     }
 
-    /// Every place that names `symbol`, the definition first when `with_definition`.
+    /// Every place that names `symbol` in schema.ts, permissions.ts and the current
+    /// migrations, the definition first when `with_definition`.
     pub fn references(&self, symbol: &Symbol, with_definition: bool) -> Vec<Span> {
-        let syms = self.symbols();
-        let mut out: Vec<Span> = Vec::new();
-        if with_definition && let Some(d) = self.definition(symbol) {
-            out.push(d);
-        }
-        if let Symbol::Table(name) = symbol {
-            out.extend(
-                syms.refs
-                    .iter()
-                    .filter(|r| &r.table == name)
-                    .map(|r| r.span),
-            );
-        }
-        let mut seen = std::collections::HashSet::new();
-        out.retain(|s| seen.insert(*s));
-        out
+        self.occurrences()
+            .into_iter()
+            .filter(|o| o.symbol == *symbol && (with_definition || !o.definition))
+            .map(|o| o.span)
+            .collect()
     }
 
     /// The edits that rename a table or column everywhere it is named. Quoted keys and ref
-    /// strings keep their quotes. Renaming changes the schema hash: the caller should say so.
+    /// strings keep their quotes. The new name must be an identifier (it is written as a
+    /// member name and inside keys and strings). Renaming changes the schema hash: the
+    /// caller should say so.
     pub fn rename(&self, symbol: &Symbol, new_name: &str) -> Result<Vec<TextEdit>, RenameError> {
-        if new_name.is_empty()
-            || new_name.starts_with('$')
-            || new_name.contains(['"', '\'', '`', '\\', '\n', '\r'])
-        {
+        if !is_identifier(new_name) || new_name.starts_with('$') {
             return Err(RenameError::InvalidName(new_name.to_owned()));
         }
         let schema = self.schema.as_ref();
-        match symbol {
+        let old = match symbol {
             Symbol::App => return Err(RenameError::NotRenamable),
+            Symbol::Table(t) => t,
+            Symbol::Column { column, .. } => column,
+        };
+        if new_name == old {
+            return Ok(Vec::new());
+        }
+        match symbol {
             Symbol::Table(_) if schema.and_then(|s| s.table(new_name)).is_some() => {
                 return Err(RenameError::Taken(new_name.to_owned()));
             }
             Symbol::Column { table, .. }
-                if schema
-                    .and_then(|s| s.table(table))
-                    .and_then(|t| t.column(new_name))
-                    .is_some() =>
+                if new_name == "id"
+                    || schema
+                        .and_then(|s| s.table(table))
+                        .and_then(|t| t.column(new_name))
+                        .is_some() =>
             {
                 return Err(RenameError::Taken(new_name.to_owned()));
             }
             _ => {}
         }
-        let identifier = is_identifier(new_name);
         Ok(self
             .references(symbol, true)
             .into_iter()
-            .map(|span| {
+            .filter_map(|span| {
                 let text = self.db.slice(span);
-                let quoted = text.starts_with(['"', '\'']) && text.len() >= 2;
-                let (range, new_text) = if quoted {
-                    (
-                        TextRange::new(span.range.start + 1, span.range.end - 1),
-                        new_name.to_owned(),
-                    )
-                } else if identifier {
-                    (span.range, new_name.to_owned())
+                let quoted = text.len() >= 2 && text.starts_with(['"', '\'']);
+                let range = if quoted {
+                    TextRange::new(span.range.start + 1, span.range.end - 1)
                 } else {
-                    (span.range, format!("\"{new_name}\""))
+                    span.range
                 };
-                TextEdit {
+                // A name written with escapes is not touched (its characters do not map).
+                let inner = if quoted {
+                    text.get(1..text.len() - 1)
+                } else {
+                    Some(text)
+                };
+                (inner == Some(old.as_str())).then(|| TextEdit {
                     file: span.file,
                     range,
-                    new_text,
-                }
+                    new_text: new_name.to_owned(),
+                })
             })
             .collect())
     }

@@ -22,6 +22,7 @@ mod witness;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
+use crate::eval::symbols::NameUse;
 use crate::schema::WasmSchema;
 use crate::source::{FileId, SourceDb, SourceLoader, Span};
 
@@ -45,6 +46,9 @@ pub struct MigrationFile {
     pub diagnostics: Vec<Diagnostic>,
     /// Spans of `fromHash` / `toHash` values, for JZ3004.
     pub hash_spans: Option<(Span, Span)>,
+    /// Tables and columns the file names on its `to` side (witness, created and renamed
+    /// tables, added and renamed columns), for the editor.
+    pub names: Vec<NameUse>,
 }
 
 impl MigrationFile {
@@ -85,6 +89,7 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
         from: w.from,
         to: w.to,
         diagnostics: w.diagnostics,
+        names: w.to_names,
         ..Default::default()
     };
     let Some(file) = w.file else {
@@ -101,6 +106,7 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
     let cfg = config::read_config(&parsed.module, file, &path.display().to_string());
     out.diagnostics.extend(cfg.diags.iter().cloned());
     if let Some(c) = cfg.config {
+        out.names.extend(config_names(&c));
         out.from_hash = c.from_hash.as_ref().map(|h| h.0.clone());
         out.to_hash = c.to_hash.as_ref().map(|h| h.0.clone());
         if let (Some(a), Some(b)) = (&c.from_hash, &c.to_hash) {
@@ -113,6 +119,38 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
         }
     }
     out.diagnostics.extend(todo_hints(&text, file));
+    out
+}
+
+/// The `to`-side names of the config: created and renamed tables, migrated tables, and added
+/// or renamed columns (a dropped column is not in the new schema).
+fn config_names(c: &config::Config) -> Vec<NameUse> {
+    let mut out = Vec::new();
+    let mut table = |name: &str, span: Span| {
+        if let Some(s) = NameUse::exact(span, name) {
+            out.push(NameUse::table(name, s));
+        }
+    };
+    for m in c.create_tables.iter().filter(|m| m.is_true) {
+        table(&m.table, m.span);
+    }
+    for r in &c.rename_tables {
+        table(&r.new, r.span);
+    }
+    for t in &c.migrate {
+        table(&t.table, t.span);
+    }
+    for t in &c.migrate {
+        for op in &t.ops {
+            if matches!(
+                op.kind,
+                config::OpKind::Add(_) | config::OpKind::Rename { .. }
+            ) && let Some(s) = NameUse::exact(op.span, &op.column)
+            {
+                out.push(NameUse::column(&t.table, &op.column, s));
+            }
+        }
+    }
     out
 }
 

@@ -90,9 +90,13 @@ fn references_and_rename_of_a_table_keep_quotes() {
         table: "tasks".into(),
         column: "title".into(),
     };
-    let edits = a.rename(&col, "the name").unwrap_or_default();
+    let edits = a.rename(&col, "heading").unwrap_or_default();
     assert_eq!(edits.len(), 1);
-    assert_eq!(edits[0].new_text, "\"the name\"");
+    assert_eq!(edits[0].new_text, "heading");
+    assert_eq!(
+        a.rename(&col, "the name"),
+        Err(RenameError::InvalidName("the name".into()))
+    );
 }
 
 #[test]
