@@ -246,12 +246,72 @@ impl Slot {
     }
 }
 
+/// How a rule was written (§1.3), for the checks that tell `.always()`/`.never()` apart from a
+/// condition that happens to be constant, and `whereOld` alone from `whereOld().whereNew()`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RuleForm {
+    #[default]
+    Where,
+    Always,
+    Never,
+    ManagedByCreator,
+    /// `allowUpdate.whereOld(a)` without `whereNew`.
+    Old,
+    /// `allowUpdate.whereNew(b)` without `whereOld`.
+    New,
+    OldNew,
+}
+
 /// Where a rule came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleOrigin {
+    /// The rule's callee (`policy.t.allowRead.where`) or update builder (`policy.t.allowUpdate`).
     pub span: Span,
     /// The slots the rule contributed to.
     pub slots: Vec<Slot>,
+    /// The rule's own condition for each slot (parallel to `slots`, before merging).
+    pub exprs: Vec<Expr>,
+    pub form: RuleForm,
+    /// The argument that gave the `using` condition (`where(c)`, `whereOld(c)`), if any.
+    pub arg: Option<Span>,
+    /// The rule's statement, when the rule call starts a statement of a block (fixes insert
+    /// next to it).
+    pub stmt: Option<Span>,
+    /// An error was reported while the rule was evaluated: its `False`s may stand for failed
+    /// conditions, so checks about constant clauses skip it.
+    pub tainted: bool,
+}
+
+impl RuleOrigin {
+    /// A rule filling `slots` with `expr`.
+    pub fn new(span: Span, slots: Vec<Slot>, expr: &Expr) -> Self {
+        Self {
+            span,
+            exprs: slots.iter().map(|_| expr.clone()).collect(),
+            slots,
+            form: RuleForm::Where,
+            arg: None,
+            stmt: None,
+            tainted: false,
+        }
+    }
+
+    /// The rule's condition for `slot`.
+    pub fn expr(&self, slot: Slot) -> Option<&Expr> {
+        let i = self.slots.iter().position(|s| *s == slot)?;
+        self.exprs.get(i)
+    }
+}
+
+/// A compiled piece of a condition and the source it came from (a where key, an operator key, a
+/// `session.where` entry, an `allowedTo` FK literal, a raw expression): the leaf checks report
+/// on these spans.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fragment {
+    /// The table the piece was compiled against (`None` for `session.where`).
+    pub table: Option<String>,
+    pub expr: Expr,
+    pub span: Span,
 }
 
 /// One table's policies.
@@ -274,6 +334,8 @@ pub struct Policy {
     pub tables: Vec<TablePolicy>,
     /// Environment variable names consumed (§1.13), sorted.
     pub env: Vec<String>,
+    /// Source pieces of the conditions, in evaluation order (empty for parsed JSON).
+    pub fragments: Vec<Fragment>,
 }
 
 impl Policy {

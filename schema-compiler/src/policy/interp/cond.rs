@@ -46,7 +46,11 @@ impl Interp<'_> {
                         }
                     }
                 }
-                Cond::Allowed { .. } => self.resolve_allowed(cond, table),
+                Cond::Allowed { fk_span, .. } => {
+                    let e = self.resolve_allowed(cond, table);
+                    self.note(Some(table), &e, *fk_span);
+                    e
+                }
             },
             Pv::Obj(o) => {
                 if let Some(Pv::Str(_)) = c.get("type") {
@@ -80,7 +84,10 @@ impl Interp<'_> {
         }
         let json = super::lit::to_json(c);
         match super::super::parse::expr(&json) {
-            Ok(e) => e,
+            Ok(e) => {
+                self.note(Some(table), &e, span);
+                e
+            }
             Err(msg) => {
                 self.error(
                     codes::TYPE_KEY,
@@ -133,6 +140,7 @@ impl Interp<'_> {
                 out.push(Expr::False);
                 continue;
             }
+            self.note(Some(table), &e, *kspan);
             self.record_key(key, col, table, *kspan);
             let e = self.where_value(col, v, *kspan, in_exists);
             out.push(e);
@@ -322,6 +330,8 @@ impl Interp<'_> {
                         format!("Unsupported where operator \"{other}\" in permissions DSL."),
                     );
                     Expr::False
+            let scope = self.scope_table.clone();
+            self.note(scope.as_deref(), &e, *ospan);
                 }
             };
             out.push(e);
@@ -429,6 +439,7 @@ impl Interp<'_> {
                             (other, _) => {
                                 self.upstream_error(codes::BAD_SESSION_OPERATOR, *ospan, format!("Unsupported session.where operator \"{other}\" in permissions DSL. Nested object claim syntax is not supported; use dotted path keys instead."));
                                 Expr::False
+                        self.note(None, &e, *ospan);
                             }
                         };
                         parts.push(e);
@@ -447,6 +458,7 @@ impl Interp<'_> {
                         value,
                     },
                     None => Expr::False,
+            self.note(None, &e, *kspan);
                 },
             };
             out.push(e);

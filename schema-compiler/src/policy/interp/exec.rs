@@ -123,8 +123,15 @@ impl Interp<'_> {
             }
         }
         for s in stmts {
-            if let Some(r) = self.exec(&env, s) {
-                return Some(r);
+            let at = match s {
+                Stmt::Expr { span, .. } => Some(*span),
+                _ => None,
+            };
+            let outer = self.stmt.replace((at, self.errors()));
+            let r = self.exec(&env, s);
+            self.stmt = outer;
+            if r.is_some() {
+                return r;
             }
         }
         None

@@ -9,12 +9,21 @@ use crate::eval::symbols::{NameUse, Named};
 use crate::source::Span;
 
 use super::super::codes;
-use super::super::ir::{CmpOp, Expr, Operation, PValue, Slot};
+use super::super::ir::{CmpOp, Expr, Operation, PValue, RuleForm, Slot};
 use super::Interp;
 use super::value::{Action, Builtin, Cond, Pv, UpdateBuilder};
 
 /// Magic columns readable in policies (§1.9).
 pub const MAGIC: &[&str] = &["$createdBy", "$createdAt", "$updatedBy", "$updatedAt"];
+
+/// The form of an `allow*` call and the span of its condition argument.
+fn rule_form(method: &str, arg: Option<&(Pv, Span)>) -> (RuleForm, Option<Span>) {
+    match method {
+        "always" => (RuleForm::Always, None),
+        "never" => (RuleForm::Never, None),
+        _ => (RuleForm::Where, arg.map(|a| a.1)),
+    }
+}
 
 /// `isCreator`.
 pub fn is_creator() -> Expr {
@@ -317,7 +326,14 @@ impl Interp<'_> {
                     vec![Slot::UpdateUsing, Slot::UpdateCheck],
                     vec![Slot::DeleteUsing],
                 ] {
-                    self.register(t.clone(), slots, is_creator(), span);
+                    self.register(
+                        t.clone(),
+                        slots,
+                        is_creator(),
+                        span,
+                        RuleForm::ManagedByCreator,
+                        None,
+                    );
                 }
                 Pv::Undef
             }
@@ -327,6 +343,7 @@ impl Interp<'_> {
                     Action::Insert => vec![Slot::InsertCheck],
                     Action::Delete => vec![Slot::DeleteUsing],
                     Action::Update => vec![Slot::UpdateUsing, Slot::UpdateCheck],
+                let (form, arg) = rule_form(name, first.as_ref());
                 };
                 let e = match name {
                     "always" => Expr::True,
@@ -343,12 +360,13 @@ impl Interp<'_> {
                         }
                     },
                 };
-                self.register(t.clone(), slots, e, span);
+                self.register(t.clone(), slots, e, span, form, arg);
                 Pv::Undef
             }
             Pv::Update(b) => {
                 let t = b.borrow().table.clone();
                 match name {
+                        let (form, arg) = rule_form(name, first.as_ref());
                     "where" | "always" | "never" => {
                         let e = match name {
                             "always" => Expr::True,
@@ -358,7 +376,8 @@ impl Interp<'_> {
                                 None => Expr::False,
                             },
                         };
-                        self.register(t, vec![Slot::UpdateUsing, Slot::UpdateCheck], e, span);
+                        let slots = vec![Slot::UpdateUsing, Slot::UpdateCheck];
+                        self.register(t, slots, e, span, form, arg);
                         Pv::Undef
                     }
                     _ => {

@@ -28,7 +28,7 @@ use crate::eval::symbols::NameUse;
 use crate::schema::WasmSchema;
 use crate::source::Span;
 
-use super::ir::{Expr, Policy, RuleOrigin, Slot};
+use super::ir::{Expr, Fragment, Policy, RuleForm, RuleOrigin, Slot};
 use value::{Pv, UpdateBuilder};
 
 /// Upper bound on interpreter steps (calls and expressions).
@@ -41,11 +41,14 @@ const MAX_CALL_DEPTH: u32 = 64;
 enum Registered {
     Direct {
         table: Rc<str>,
-        slots: Vec<Slot>,
         expr: Expr,
-        span: Span,
+        origin: RuleOrigin,
     },
-    Update(Rc<RefCell<UpdateBuilder>>),
+    Update {
+        builder: Rc<RefCell<UpdateBuilder>>,
+        stmt: Option<Span>,
+        tainted: bool,
+    },
 }
 
 /// The interpreter state for one `definePermissions` call.
@@ -69,6 +72,11 @@ pub struct Interp<'s> {
     uses: Vec<NameUse>,
 }
 
+    /// Compiled condition pieces with their source, for the static checks.
+    fragments: Vec<Fragment>,
+    /// The block statement being run, and the error count when it started (a rule registered
+    /// by it is tainted when errors were reported since).
+    stmt: Option<(Option<Span>, usize)>,
 impl<'s> Interp<'s> {
     pub fn new(
         schema: &'s WasmSchema,
@@ -91,6 +99,8 @@ impl<'s> Interp<'s> {
             uses: Vec::new(),
         }
     }
+            fragments: Vec::new(),
+            stmt: None,
 
     /// Runs the factory with the context object and returns the merged policy, the
     /// diagnostics and the names used.
@@ -102,22 +112,26 @@ impl<'s> Interp<'s> {
             match r {
                 Registered::Direct {
                     table,
-                    slots,
                     expr,
-                    span,
+                    origin,
                 } => {
-                    for s in &slots {
+                    for s in &origin.slots {
                         policy.merge(&table, *s, expr.clone());
                     }
-                    policy.record_rule(&table, RuleOrigin { span, slots });
+                    policy.record_rule(&table, origin);
                 }
-                Registered::Update(b) => {
+                Registered::Update {
+                    builder: b,
+                    stmt,
+                    tainted,
+                } => {
                     let (table, old, new, span) = {
                         let b = b.borrow();
                         (b.table.clone(), b.old.clone(), b.new.clone(), b.span)
                     };
                     let using = old.as_ref().or(new.as_ref()).cloned();
                     let check = new.as_ref().or(old.as_ref()).cloned();
+                    let errors_before = self.errors();
                     if let (Some((u, us)), Some((c, cs))) = (using, check) {
                         let ue = self.resolve(&u, us, &table);
                         let ce = if old.is_some() && new.is_some() {
@@ -127,13 +141,21 @@ impl<'s> Interp<'s> {
                         };
                         policy.merge(&table, Slot::UpdateUsing, ue);
                         policy.merge(&table, Slot::UpdateCheck, ce);
-                        policy.record_rule(
-                            &table,
-                            RuleOrigin {
-                                span,
-                                slots: vec![Slot::UpdateUsing, Slot::UpdateCheck],
-                            },
-                        );
+                        let form = match (&old, &new) {
+                            (Some(_), Some(_)) => RuleForm::OldNew,
+                            (Some(_), None) => RuleForm::Old,
+                            _ => RuleForm::New,
+                        };
+                        let origin = RuleOrigin {
+                            span,
+                            slots: vec![Slot::UpdateUsing, Slot::UpdateCheck],
+                            exprs: vec![ue.clone(), ce.clone()],
+                            form,
+                            arg: Some(us),
+                            stmt,
+                            tainted: tainted || self.errors() > errors_before,
+                        };
+                        policy.record_rule(&table, origin);
                     }
                 }
             }
@@ -141,6 +163,7 @@ impl<'s> Interp<'s> {
         policy.env = self.env_used.iter().cloned().collect();
         (policy, self.diags, self.uses)
     }
+        policy.fragments = self.fragments;
 
     /// Records a name use whose exact span is known.
     fn record(&mut self, u: Option<NameUse>) {
@@ -149,14 +172,45 @@ impl<'s> Interp<'s> {
         }
     }
 
-    fn register(&mut self, table: Rc<str>, slots: Vec<Slot>, expr: Expr, span: Span) {
+    fn register(
+        &mut self,
+        table: Rc<str>,
+        slots: Vec<Slot>,
+        expr: Expr,
+        span: Span,
+        form: RuleForm,
+        arg: Option<Span>,
+    ) {
         let span = self.callee_span.unwrap_or(span);
         self.rules.push(Registered::Direct {
             table,
-            slots,
+        let mut origin = RuleOrigin::new(span, slots, &expr);
+        origin.form = form;
+        origin.arg = arg;
+        origin.stmt = self.stmt.and_then(|(s, _)| s);
+        origin.tainted = self.tainted();
             expr,
             span,
         });
+            origin,
+        });
+    }
+
+    /// Errors reported so far.
+    fn errors(&self) -> usize {
+        self.diags.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Whether errors were reported since the current block statement started.
+    fn tainted(&self) -> bool {
+        self.errors() > self.stmt.map_or(0, |(_, n)| n)
+    }
+
+    /// Records a compiled condition piece and its source for the static checks.
+    pub(super) fn note(&mut self, table: Option<&str>, expr: &Expr, span: Span) {
+        self.fragments.push(Fragment {
+            table: table.map(str::to_owned),
+            expr: expr.clone(),
     }
 
     fn register_update(&mut self, b: &Rc<RefCell<UpdateBuilder>>) {
@@ -167,7 +221,11 @@ impl<'s> Interp<'s> {
             first
         };
         if first {
-            self.rules.push(Registered::Update(b.clone()));
+            self.rules.push(Registered::Update {
+                builder: b.clone(),
+                stmt: self.stmt.and_then(|(s, _)| s),
+                tainted: self.tainted(),
+            });
         }
     }
 
