@@ -189,9 +189,12 @@ fn expr_at(v: &JsonValue, depth: u32) -> Result<Expr, String> {
                 depth + 1,
             )?),
         },
-        "ExistsRel" => Expr::ExistsRel {
-            rel: field(o, "rel").cloned().ok_or("missing `rel`")?,
-        },
+        "ExistsRel" => {
+            let rel = field(o, "rel").cloned().ok_or("missing `rel`")?;
+            // Structurally checked as the upstream server deserialises it (§2.4).
+            super::bytecode::rel::read(&rel)?;
+            Expr::ExistsRel { rel }
+        }
         "Inherits" => Expr::Inherits {
             operation: operation()?,
             via_column: string(o, "via_column")?,

@@ -263,12 +263,27 @@ impl Dis<'_> {
             }
             op::EXISTS_REL => {
                 let s = read_u32(c, pc + 1).unwrap_or(0);
-                let rel = self.b.strings.get(s as usize).cloned().unwrap_or_default();
-                self.line(
-                    pc,
-                    depth,
-                    &format!("{:<13} {rel} ; evaluates false", "exists.rel"),
-                );
+                let rel = self
+                    .b
+                    .strings
+                    .get(s as usize)
+                    .and_then(|s| crate::schema::json::parse(s).ok())
+                    .and_then(|j| super::rel::read(&j).ok());
+                let output = self
+                    .b
+                    .rel_plan(pc)
+                    .filter(|p| p.output_table != NONE)
+                    .map(|p| self.table_name(p.output_table, 0))
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "-".into());
+                self.line(pc, depth, &format!("{:<13} output={output}", "exists.rel"));
+                let mut lines = Vec::new();
+                if let Some(r) = &rel {
+                    super::rel::render(r, 0, &mut lines);
+                }
+                for l in lines {
+                    let _ = writeln!(self.out, "        {}  {l}", "  ".repeat(depth));
+                }
                 pc + 5
             }
             op::INHERITS => {

@@ -71,6 +71,11 @@ pub struct Bundle {
     pub code: Vec<u8>,
     /// Offset of the code section in the file (for messages).
     pub code_offset: usize,
+    /// The resolved relation of every `EXISTS_REL` instruction, by code offset (sorted).
+    pub rel_plans: Vec<(u32, std::sync::Arc<super::plan::Plan>)>,
+    /// `EXISTS` instructions whose condition has a `col = <bound value>` conjunct, by code
+    /// offset (sorted): (column index, offset of the value operand).
+    pub exists_probes: Vec<(u32, (u32, u32))>,
 }
 
 struct Reader<'a> {
@@ -173,7 +178,7 @@ fn lit(r: &mut Reader<'_>, strings: &[String], depth: u32) -> Result<Lit, LoadEr
     })
 }
 
-fn classify(p: &[String]) -> SessionPath {
+pub(super) fn classify(p: &[String]) -> SessionPath {
     match p {
         [one] if one == "user_id" || one == "userId" => SessionPath::UserId,
         [one] if one == "authMode" || one == "auth_mode" => SessionPath::AuthMode,
@@ -294,14 +299,98 @@ impl Bundle {
             tables,
             code,
             code_offset,
+            rel_plans: Vec::new(),
+            exists_probes: Vec::new(),
         };
-        bundle.verify()?;
+        let mut bundle = bundle;
+        let mut rels = bundle.verify()?;
+        rels.sort_unstable();
+        for (pc, table) in rels {
+            if bundle.code.get(pc) == Some(&super::op::EXISTS) {
+                if let Some(p) = bundle.exists_probe(pc, table) {
+                    bundle.exists_probes.push((pc as u32, p));
+                }
+                continue;
+            }
+            let Some(rel) = read_u32(&bundle.code, pc + 1)
+                .and_then(|s| bundle.strings.get(s as usize))
+                .and_then(|s| crate::schema::json::parse(s).ok())
+            else {
+                return bundle.fail(pc, "relation is not JSON");
+            };
+            let rel = match super::rel::read(&rel) {
+                Ok(r) => r,
+                Err(e) => return bundle.fail(pc, &e),
+            };
+            let plan = super::plan::plan(&rel, &bundle.tables, table);
+            bundle
+                .rel_plans
+                .push((pc as u32, std::sync::Arc::new(plan)));
+        }
         Ok(bundle)
     }
 
     /// The table index of `name`.
     pub fn table_index(&self, name: &str) -> Option<usize> {
         self.tables.iter().position(|t| t.name == name)
+    }
+
+    /// The resolved relation of the `EXISTS_REL` instruction at `pc`.
+    pub fn rel_plan(&self, pc: usize) -> Option<&super::plan::Plan> {
+        self.rel_plans
+            .binary_search_by_key(&(pc as u32), |(p, _)| *p)
+            .ok()
+            .and_then(|i| self.rel_plans.get(i))
+            .map(|(_, p)| p.as_ref())
+    }
+
+    /// The index probe of the `EXISTS` at `pc`: (column, operand offset).
+    pub fn exists_probe_at(&self, pc: usize) -> Option<(u32, u32)> {
+        self.exists_probes
+            .binary_search_by_key(&(pc as u32), |(p, _)| *p)
+            .ok()
+            .and_then(|i| self.exists_probes.get(i))
+            .map(|(_, p)| *p)
+    }
+
+    /// Finds an equality conjunct `col = <session | outer | literal>` among the top-level
+    /// conjuncts of the condition of the `EXISTS` at `pc` (preferring session values, then
+    /// outer columns, then literals).
+    fn exists_probe(&self, pc: usize, outer: u32) -> Option<(u32, u32)> {
+        use super::{col, op, operand};
+        let code = &self.code;
+        let t = read_u32(code, pc + 1).filter(|t| *t != super::NONE)?;
+        let cond = pc + 13;
+        let mut children = Vec::new();
+        match code.get(cond).copied()? {
+            op::AND => {
+                let n = read_u16(code, cond + 1)?;
+                let mut p = cond + 7;
+                let mut scratch = Vec::new();
+                for _ in 0..n {
+                    children.push(p);
+                    p = self.verify_expr(p, t, Some(outer), 0, &mut scratch).ok()?;
+                }
+            }
+            _ => children.push(cond),
+        }
+        children
+            .into_iter()
+            .filter(|c| {
+                code.get(*c) == Some(&op::CMP)
+                    && code.get(c + 1) == Some(&col::COLUMN)
+                    && code.get(c + 6) == Some(&0)
+            })
+            .filter_map(|c| {
+                let rank = match code.get(c + 7).copied()? {
+                    operand::SESSION => 0,
+                    operand::OUTER => 1,
+                    _ => 2,
+                };
+                Some((rank, read_u32(code, c + 2)?, (c + 7) as u32))
+            })
+            .min_by_key(|x| x.0)
+            .map(|(_, col, at)| (col, at))
     }
 
     /// The `ExistsRel` relation JSON kept in the string pool.

@@ -9,11 +9,14 @@
 //!
 //! - `encode.rs`: IR → bytes (deterministic);
 //! - `load.rs`: bytes → [`Bundle`]; `verify.rs`: the verifier;
+//! - `rel.rs`: the `ExistsRel` relation read from its JSON; `plan.rs`: resolved at load time;
 //! - `disasm.rs`: the stable listing.
 
 pub mod disasm;
 mod encode;
 mod load;
+pub mod plan;
+pub mod rel;
 mod verify;
 
 pub use disasm::disassemble;

@@ -6,24 +6,26 @@ use super::load::{Bundle, LoadError, read_u16, read_u32};
 use super::{ABSENT, FALLBACK, NONE, col, op, operand};
 
 impl Bundle {
-    fn fail<T>(&self, pc: usize, reason: &str) -> Result<T, LoadError> {
+    pub(super) fn fail<T>(&self, pc: usize, reason: &str) -> Result<T, LoadError> {
         Err(LoadError::Invalid {
             offset: self.code_offset + pc,
             reason: reason.to_owned(),
         })
     }
 
-    pub(super) fn verify(&self) -> Result<(), LoadError> {
+    /// Verifies every entry; returns the `EXISTS` and `EXISTS_REL` instructions with their row's
+    /// table.
+    pub(super) fn verify(&self) -> Result<Vec<(usize, u32)>, LoadError> {
+        let mut rels = Vec::new();
         for (ti, t) in self.tables.iter().enumerate() {
             for (si, e) in t.entries.iter().enumerate() {
                 if *e == ABSENT || (*e == FALLBACK && si == 4) {
                     continue;
                 }
-                let end = self.verify_expr(*e as usize, ti as u32, None, 0)?;
-                let _ = end;
+                self.verify_expr(*e as usize, ti as u32, None, 0, &mut rels)?;
             }
         }
-        Ok(())
+        Ok(rels)
     }
 
     fn verify_col(&self, pc: usize, table: u32) -> Result<usize, LoadError> {
@@ -76,6 +78,7 @@ impl Bundle {
         table: u32,
         outer: Option<u32>,
         depth: u32,
+        rels: &mut Vec<(usize, u32)>,
     ) -> Result<usize, LoadError> {
         if depth > 256 {
             return self.fail(pc, "expression nests too deeply");
@@ -86,14 +89,14 @@ impl Bundle {
         let c = &self.code;
         match opcode {
             op::TRUE | op::FALSE => Ok(pc + 1),
-            op::NOT => self.verify_expr(pc + 1, table, outer, depth + 1),
+            op::NOT => self.verify_expr(pc + 1, table, outer, depth + 1, rels),
             op::AND | op::OR => {
                 let (Some(n), Some(end)) = (read_u16(c, pc + 1), read_u32(c, pc + 3)) else {
                     return self.fail(pc, "truncated AND/OR");
                 };
                 let mut p = pc + 7;
                 for _ in 0..n {
-                    p = self.verify_expr(p, table, outer, depth + 1)?;
+                    p = self.verify_expr(p, table, outer, depth + 1, rels)?;
                 }
                 if p != end as usize {
                     return self.fail(pc, "AND/OR end does not match its children");
@@ -172,7 +175,10 @@ impl Bundle {
                 if t == NONE && name as usize >= self.strings.len() {
                     return self.fail(pc, "EXISTS table name out of range");
                 }
-                let p = self.verify_expr(pc + 13, t, Some(table), depth + 1)?;
+                if !rels.iter().any(|(p, _)| *p == pc) {
+                    rels.push((pc, table));
+                }
+                let p = self.verify_expr(pc + 13, t, Some(table), depth + 1, rels)?;
                 if p != end as usize {
                     return self.fail(pc, "EXISTS end does not match its condition");
                 }
@@ -180,6 +186,13 @@ impl Bundle {
             }
             op::EXISTS_REL => {
                 self.idx(pc, read_u32(c, pc + 1), self.strings.len(), "string")?;
+                match rels.iter().find(|(p, _)| *p == pc) {
+                    Some((_, t)) if *t != table => {
+                        return self.fail(pc, "relation shared by entries of different tables");
+                    }
+                    Some(_) => {}
+                    None => rels.push((pc, table)),
+                }
                 Ok(pc + 5)
             }
             op::INHERITS => {

@@ -3,6 +3,7 @@
 //! detection (§3.9, our fix of upstream's evaluation-wide visited set), step budget. The
 //! session leaves, `EXISTS` and inherits live in `machine/relations.rs`.
 
+mod rel;
 mod relations;
 
 use super::super::bytecode::{ABSENT, FALLBACK, MAGIC_COLUMNS, NONE, col, op, operand};
@@ -55,6 +56,9 @@ pub struct Machine<'a> {
     path: Vec<(u32, [u8; 16], u8)>,
     stop: Option<Stop>,
     trace: Option<Vec<(usize, &'static str, bool)>>,
+    /// The clause being evaluated is a read (`select.using`, or reached through a `Select`
+    /// inherits): relation scans are structural (§3.8 #3).
+    read_mode: bool,
 }
 
 fn cmp_op(b: u8) -> CmpOp {
@@ -85,6 +89,7 @@ impl<'a> Machine<'a> {
             path: Vec::new(),
             stop: None,
             trace: opts.trace.then(Vec::new),
+            read_mode: true,
         }
     }
 
@@ -103,6 +108,7 @@ impl<'a> Machine<'a> {
             outer: None,
             depth: 0,
         };
+        self.read_mode = slot == Slot::SelectUsing;
         let (ok, _) = self.eval(pc as usize, ctx);
         match self.stop.take() {
             Some(Stop::Budget) => Decision::new(false, Reason::BudgetExceeded),
@@ -316,10 +322,13 @@ impl<'a> Machine<'a> {
             op::EXISTS => {
                 let t = read_u32(c, pc + 1).unwrap_or(NONE);
                 let end = read_u32(c, pc + 9).unwrap_or(0) as usize;
-                let r = self.exists(t, pc + 13, ctx);
+                let r = self.exists(pc, t, ctx);
                 (self.leaf(pc, "exists", r), end)
             }
-            op::EXISTS_REL => (self.leaf(pc, "exists.rel", false), pc + 5),
+            op::EXISTS_REL => {
+                let r = self.exists_rel(pc, ctx);
+                (self.leaf(pc, "exists.rel", r), pc + 5)
+            }
             op::INHERITS => {
                 let r = self.inherits(pc, ctx);
                 (self.leaf(pc, "inherits", r), pc + 11)

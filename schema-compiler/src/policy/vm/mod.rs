@@ -7,11 +7,12 @@
 //! - `compare.rs`: leaf value semantics; `session.rs`: sessions;
 //! - `machine.rs`: the instruction interpreter.
 
-mod compare;
+pub mod compare;
 pub mod data;
 mod machine;
 pub mod session;
 
+pub use compare::V;
 pub use data::{DataAccess, DataError, MemoryData, Row, Val, format_uuid, parse_uuid};
 pub use session::{AuthMode, Session};
 

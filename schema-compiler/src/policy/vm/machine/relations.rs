@@ -5,7 +5,7 @@
 use super::super::super::bytecode::{FALLBACK, NONE, col, read_u32};
 use super::super::super::ir::Slot;
 use super::super::compare::{self, V};
-use super::super::data::Val;
+use super::super::data::{Row, Val};
 use super::super::session::json_scalar;
 use super::{Ctx, DEFAULT_DEPTH, DEPTH_CAP, Machine, Stop, entry};
 
@@ -58,27 +58,46 @@ impl<'a> Machine<'a> {
         }
     }
 
-    pub(super) fn exists(&mut self, t: u32, cond: usize, ctx: Ctx<'a>) -> bool {
+    /// The `EXISTS` at `pc` over table `t`: a structural scan, narrowed by an index lookup
+    /// when the condition has a `col = <bound value>` conjunct.
+    pub(super) fn exists(&mut self, pc: usize, t: u32, ctx: Ctx<'a>) -> bool {
         if t == NONE || self.calls >= self.opts.limits.max_call_depth {
             return false;
         }
         let Some(name) = self.table_name(t) else {
             return false;
         };
+        let cond = pc + 13;
+        let outer = Some((ctx.table, ctx.row));
+        let probe = match self.p.bundle.exists_probe_at(pc) {
+            Some((col, at)) => {
+                let probe_ctx = Ctx { outer, ..ctx };
+                match self.operand(at as usize, probe_ctx).0 {
+                    // The conjunct cannot hold for any row.
+                    None => return false,
+                    Some(v) => Some((col as usize, v)),
+                }
+            }
+            None => None,
+        };
         self.calls += 1;
         let data = self.data;
         let mut found = false;
-        let res = data.scan(name, &mut |r| {
+        let mut visit = |r: &'a Row| {
             self.steps += 1;
             let inner = Ctx {
                 table: t,
                 row: r,
-                outer: Some((ctx.table, ctx.row)),
+                outer,
                 depth: ctx.depth,
             };
             found = self.eval(cond, inner).0;
             found || self.stop.is_some()
-        });
+        };
+        let res = match probe {
+            Some((col, v)) => data.lookup(name, col, v, &mut visit),
+            None => data.scan(name, &mut visit),
+        };
         self.calls -= 1;
         if let Err(e) = res {
             self.stop.get_or_insert(Stop::Data(e.0));
@@ -162,7 +181,10 @@ impl<'a> Machine<'a> {
             outer: None,
             depth: depth + 1,
         };
+        let saved = self.read_mode;
+        self.read_mode = operation == 0;
         let r = self.eval(e as usize, inner).0;
+        self.read_mode = saved;
         self.path.pop();
         r
     }
