@@ -9,13 +9,18 @@ use jazz_schema_compiler::project::query::{
     CompletionKind, OutlineItem, OutlineKind, RenameError, Symbol,
 };
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CompletionItem, CompletionItemKind,
-    DocumentSymbol, FoldingRange, FoldingRangeKind, Hover, HoverContents, InlayHint,
-    InlayHintLabel, Location, MarkupContent, MarkupKind, Position, Range, SymbolKind,
-    WorkspaceEdit,
+    CompletionItem, CompletionItemKind, DocumentSymbol, FoldingRange, FoldingRangeKind, Hover,
+    HoverContents, InlayHint, InlayHintLabel, Location, MarkupContent, MarkupKind, Position, Range,
+    SymbolKind, WorkspaceEdit,
 };
 
 use crate::{convert, to_proto};
+
+mod actions;
+
+pub use actions::{
+    CREATE_MIGRATION, code_actions, command_root, create_files_edit, plan_message, planned_files,
+};
 
 /// The file's id in the analysis and the byte offset of an LSP position in it.
 fn locate(a: &Analysis, path: &Path, pos: Position) -> Option<(FileId, u32)> {
@@ -112,8 +117,14 @@ pub fn rename(
             ),
         ))),
         Err(RenameError::NotRenamable) => Err(format!("{what} cannot be renamed")),
-        Err(RenameError::InvalidName(n)) => Err(format!("`{n}` is not a valid name")),
-        Err(RenameError::Taken(n)) => Err(format!("`{n}` already exists")),
+        Err(RenameError::InvalidName(n)) => Err(format!(
+            "`{n}` is not a valid name: use an identifier (letters, digits, `_`; not starting with a digit or `$`)"
+        )),
+        Err(RenameError::Taken(n)) => Err(match &sym {
+            Symbol::Table(_) => format!("a table named `{n}` already exists"),
+            _ if n == "id" => "`id` is the row id every table has".to_owned(),
+            _ => format!("a column named `{n}` already exists in this table"),
+        }),
     }
 }
 
@@ -147,34 +158,6 @@ fn document_symbol(a: &Analysis, o: &OutlineItem) -> DocumentSymbol {
         children: (!o.children.is_empty())
             .then(|| o.children.iter().map(|c| document_symbol(a, c)).collect()),
     }
-}
-
-/// Quick fixes from `Diagnostic.fixes` of the diagnostics that touch `range`.
-pub fn code_actions(a: &Analysis, path: &Path, range: Range) -> Vec<CodeActionOrCommand> {
-    let Some(file) = a.db.lookup(path) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for d in &a.diagnostics {
-        let Some(span) = d.span().filter(|s| s.file == file) else {
-            continue;
-        };
-        let r = to_proto::range(a, file, span.range);
-        if r.end < range.start || range.end < r.start {
-            continue;
-        }
-        for fix in &d.fixes {
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: fix.title.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![to_proto::diagnostic(a, d)]),
-                edit: Some(to_proto::workspace_edit(a, &fix.edits)),
-                is_preferred: Some(d.fixes.len() == 1),
-                ..Default::default()
-            }));
-        }
-    }
-    out
 }
 
 pub fn inlay_hints(a: &Analysis, path: &Path, range: Range) -> Vec<InlayHint> {

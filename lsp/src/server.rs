@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::log::{Level, Log};
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, migrations_dir};
 use crate::{convert, features};
 
 /// The default pause after an edit before diagnostics are recomputed.
@@ -25,6 +25,8 @@ pub struct Backend {
     log: Arc<Log>,
     debounce: Mutex<Duration>,
     shutdown: Arc<AtomicBool>,
+    /// The client applies workspace edits that create files.
+    resource_ops: Mutex<bool>,
 }
 
 impl Backend {
@@ -35,6 +37,7 @@ impl Backend {
             log,
             debounce: Mutex::new(DEFAULT_DEBOUNCE),
             shutdown,
+            resource_ops: Mutex::new(false),
         }
     }
 
@@ -86,6 +89,13 @@ impl Backend {
     }
 }
 
+/// The clock reading that names created migration files and snapshots.
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 fn pos_params(p: &TextDocumentPositionParams) -> (&Uri, Position) {
     (&p.text_document.uri, p.position)
 }
@@ -113,6 +123,18 @@ impl LanguageServer for Backend {
         {
             *self.debounce.lock().unwrap_or_else(|p| p.into_inner()) = Duration::from_millis(ms);
         }
+        let creates = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .is_some_and(|e| {
+                e.document_changes == Some(true)
+                    && e.resource_operations
+                        .as_ref()
+                        .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
+            });
+        *self.resource_ops.lock().unwrap_or_else(|p| p.into_inner()) = creates;
         self.log
             .write(Level::Info, format_args!("workspace folders: {folders:?}"));
         *self.ws() = Workspace::new(folders);
@@ -242,9 +264,96 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(self
-            .analysis(&params.text_document.uri)
-            .map(|(a, p)| features::code_actions(&a, &p, params.range)))
+        let Some(path) = params
+            .text_document
+            .uri
+            .to_file_path()
+            .map(|p| p.into_owned())
+        else {
+            return Ok(None);
+        };
+        let (a, plan, root) = {
+            let mut ws = self.ws();
+            let Some(root) = ws.project_root(&path) else {
+                return Ok(None);
+            };
+            let a = ws.analysis(&root);
+            // Only the schema file offers "Create migration": plan it only there.
+            let plan = (a.schema_file.as_deref() == Some(path.as_path()))
+                .then(|| ws.migration_plan(&root, now_ms()))
+                .flatten();
+            (a, plan, root)
+        };
+        Ok(Some(features::code_actions(
+            &a,
+            &path,
+            params.range,
+            plan.as_ref().map(|p| (p, root.as_path())),
+        )))
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != features::CREATE_MIGRATION {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}`",
+                params.command
+            )));
+        }
+        let Some(root) = features::command_root(&params.arguments) else {
+            return Err(Error::invalid_params(
+                "expected `{ \"root\": <project root> }`",
+            ));
+        };
+        let plan = self.ws().migration_plan(&root, now_ms());
+        let Some(plan) = plan else {
+            self.client
+                .show_message(
+                    MessageType::ERROR,
+                    "Cannot create a migration while the schema has errors.",
+                )
+                .await;
+            return Ok(None);
+        };
+        let message = features::plan_message(&plan);
+        let files = features::planned_files(&plan, &migrations_dir(&root));
+        if files.is_empty() {
+            self.client.show_message(MessageType::INFO, message).await;
+            return Ok(None);
+        }
+        let applied = match features::create_files_edit(&files) {
+            Some(edit) if *self.resource_ops.lock().unwrap_or_else(|p| p.into_inner()) => {
+                self.client.apply_edit(edit).await.is_ok_and(|r| r.applied)
+            }
+            _ => false,
+        };
+        if !applied {
+            // A client that cannot create files: write them as `jazz migrations create` does.
+            for (path, text) in &files {
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(path, text));
+                if let Err(e) = written {
+                    self.client
+                        .show_message(
+                            MessageType::ERROR,
+                            format!("cannot write {}: {e}", path.display()),
+                        )
+                        .await;
+                    return Ok(None);
+                }
+            }
+            self.ws().disk_changed();
+            self.schedule();
+        }
+        self.client.show_message(MessageType::INFO, message).await;
+        Ok(Some(serde_json::json!({
+            "files": files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>(),
+            "applied": applied,
+        })))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -296,6 +405,10 @@ fn capabilities() -> ServerCapabilities {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..Default::default()
         })),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![features::CREATE_MIGRATION.into()],
+            work_done_progress_options: Default::default(),
+        }),
         inlay_hint_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         ..Default::default()

@@ -10,7 +10,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use jazz_schema_compiler::project::{Analysis, Discovery, analyze, discover};
+use jazz_schema_compiler::migrations::plan::CreatePlan;
+use jazz_schema_compiler::project::{Analysis, Discovery, analyze, check_migrations, discover};
 use tower_lsp_server::ls_types::{Diagnostic as LspDiagnostic, Uri};
 
 use crate::loader::OverlayLoader;
@@ -130,7 +131,10 @@ impl Workspace {
         {
             return p.analysis.clone();
         }
-        let analysis = Arc::new(analyze(&self.loader, root));
+        let mut analysis = analyze(&self.loader, root);
+        // The editor checks every migration file on each change (migrations.md §4.6).
+        check_migrations(&mut analysis, &self.loader, &migrations_dir(root));
+        let analysis = Arc::new(analysis);
         let generation = self.generation;
         let p = self
             .projects
@@ -143,6 +147,12 @@ impl Workspace {
         p.analysis = analysis.clone();
         p.generation = generation;
         analysis
+    }
+
+    /// What `jazz migrations create` would write for the project at `root`, now.
+    pub fn migration_plan(&mut self, root: &Path, now_ms: u64) -> Option<CreatePlan> {
+        let analysis = self.analysis(root);
+        analysis.migration_plan(&self.loader, &migrations_dir(root), now_ms)
     }
 
     /// The analysis of the project `file` belongs to, with the file's id in it.
@@ -200,6 +210,12 @@ impl Workspace {
         out.sort_by(|a, b| a.path.cmp(&b.path));
         out
     }
+}
+
+/// A project's migrations directory: `<root>/migrations`, where `jazz migrations create` run
+/// in the project root puts it.
+pub fn migrations_dir(root: &Path) -> PathBuf {
+    root.join("migrations")
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::source::MemoryLoader;
-use tower_lsp_server::ls_types::{HoverContents, Position, Range};
+use tower_lsp_server::ls_types::{CodeActionOrCommand, HoverContents, Position, Range};
 
 use super::*;
 
@@ -53,7 +53,7 @@ fn code_actions_come_from_fixes() {
     let a = analysis(SCHEMA);
     let line = pos(SCHEMA, "$owner", 0).line;
     let range = Range::new(Position::new(line, 0), Position::new(line, 100));
-    let titles: Vec<String> = code_actions(&a, Path::new(PATH), range)
+    let titles: Vec<String> = code_actions(&a, Path::new(PATH), range, None)
         .into_iter()
         .map(|c| match c {
             CodeActionOrCommand::CodeAction(c) => c.title,
@@ -63,7 +63,7 @@ fn code_actions_come_from_fixes() {
     assert_eq!(titles, vec!["Rename to `owner`".to_owned()]);
     let ref_line = pos(SCHEMA, "\"project\"", 0).line;
     let range = Range::new(Position::new(ref_line, 0), Position::new(ref_line, 0));
-    let actions = code_actions(&a, Path::new(PATH), range);
+    let actions = code_actions(&a, Path::new(PATH), range, None);
     assert!(
         actions
             .iter()
@@ -148,4 +148,90 @@ fn files_outside_the_project_get_nothing() {
     assert!(hover(&a, other, Position::new(0, 0)).is_none());
     assert!(completion(&a, other, Position::new(0, 0)).is_empty());
     assert!(document_symbols(&a, other).is_empty());
+}
+
+#[test]
+fn a_changed_schema_offers_create_migration_with_the_files_to_create() {
+    use jazz_schema_compiler::migrations::plan::CreatePlan;
+    use jazz_schema_compiler::schema::schema_hash;
+    use jazz_schema_compiler::schema::wasm_json::to_pretty_json;
+    use tower_lsp_server::ls_types::{DocumentChangeOperation, DocumentChanges, ResourceOp};
+
+    let old = SCHEMA
+        .replace("\"project\"", "\"projects\"")
+        .replace("$owner", "owner");
+    let new = old.replace(
+        "owner: s.string(),",
+        "owner: s.string(),\n    done: s.boolean(),",
+    );
+    let old_schema = analysis(&old).schema.unwrap_or_default();
+    let loader = MemoryLoader::new().with(PATH, new.as_str()).with(
+        "/p/migrations/snapshots/20260101T000000-aaaaaaaaaaaa.json",
+        to_pretty_json(&old_schema).as_str(),
+    );
+    let a = analyze(&loader, Path::new("/p"));
+    let dir = Path::new("/p/migrations");
+    // 2026-06-01T12:00:00Z
+    let plan = a.migration_plan(&loader, dir, 1_780_315_200_000);
+    let Some(plan @ CreatePlan::Generate { .. }) = plan else {
+        panic!("{plan:?}")
+    };
+    let all = Range::new(Position::new(0, 0), Position::new(0, 0));
+    let actions = code_actions(&a, Path::new(PATH), all, Some((&plan, Path::new("/p"))));
+    let create = actions.iter().find_map(|c| match c {
+        CodeActionOrCommand::CodeAction(c) => c.command.clone(),
+        CodeActionOrCommand::Command(_) => None,
+    });
+    let Some(cmd) = create else {
+        panic!("no create-migration action: {actions:?}")
+    };
+    assert_eq!(cmd.command, CREATE_MIGRATION);
+    let root = command_root(cmd.arguments.as_deref().unwrap_or_default());
+    assert_eq!(root.as_deref(), Some(Path::new("/p")));
+    let (from, to) = (
+        schema_hash(&old_schema).short(),
+        a.schema
+            .as_ref()
+            .map(|s| schema_hash(s).short())
+            .unwrap_or_default(),
+    );
+    assert!(
+        cmd.title.contains(&format!("{from} → {to}")),
+        "{}",
+        cmd.title
+    );
+    // Not offered in another file of the project.
+    let elsewhere = code_actions(
+        &a,
+        Path::new("/p/other.ts"),
+        all,
+        Some((&plan, Path::new("/p"))),
+    );
+    assert!(elsewhere.is_empty());
+
+    let files = planned_files(&plan, dir);
+    let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    assert_eq!(
+        names,
+        vec![
+            format!("/p/migrations/20260601T120000-unnamed-{from}-{to}.ts"),
+            format!("/p/migrations/snapshots/20260601T120000-{to}.json"),
+        ]
+    );
+    assert!(
+        files[0].1.contains("Added required column \"done\""),
+        "{}",
+        files[0].1
+    );
+    let Some(DocumentChanges::Operations(ops)) =
+        create_files_edit(&files).and_then(|e| e.document_changes)
+    else {
+        panic!("no document changes")
+    };
+    assert_eq!(ops.len(), 4);
+    assert!(
+        matches!(&ops[0], DocumentChangeOperation::Op(ResourceOp::Create(c)) if c.uri.path().as_str().ends_with(&format!("-{to}.ts")))
+    );
+    assert!(matches!(&ops[1], DocumentChangeOperation::Edit(e) if e.edits.len() == 1));
+    assert!(plan_message(&plan).starts_with("Generated: 20260601T120000-unnamed-"));
 }

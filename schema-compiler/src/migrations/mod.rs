@@ -9,6 +9,7 @@
 //! - `stub.rs`: the stub file; `names.rs`: file names;
 //! - `reader/`: reading and checking migration files; `wire.rs`: the publish body;
 //! - `project.rs`: checking a whole migrations directory;
+//! - `plan.rs`: what `migrations create` writes for the current schema;
 //! - `codes.rs`: the JZ3xxx constants.
 
 pub mod autodiff;
@@ -17,6 +18,7 @@ pub mod diff;
 pub mod lens;
 pub mod names;
 pub mod path;
+pub mod plan;
 pub mod project;
 pub mod reader;
 pub mod stub;

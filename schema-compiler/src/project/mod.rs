@@ -3,6 +3,7 @@
 //! never the phases directly.
 
 mod discover;
+mod migration_plan;
 pub mod query;
 
 pub use discover::{Discovery, discover};

@@ -8,11 +8,14 @@
 //! Everything is in core terms (files, byte ranges, [`TextEdit`]s); the language server only
 //! converts the answers. Nothing here walks syntax: a fact that is not recorded is not known.
 
+mod actions;
 mod complete;
 mod occurrences;
 mod policies;
 mod present;
+mod where_keys;
 
+pub use actions::Action;
 pub use complete::{Completion, CompletionKind};
 pub use occurrences::Occurrence;
 pub use present::{InlayHint, OutlineItem, OutlineKind};

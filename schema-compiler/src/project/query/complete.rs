@@ -3,7 +3,8 @@
 //! analysis: table names inside `s.ref("…")` and after `policy.`, column constructors and
 //! schema functions after `s.`, builder modifiers after `).`, `policy.<table>` members, rule
 //! methods after `allowRead.` and friends, the table's columns in `allowedTo.read("…")`, and
-//! session members after `session.`.
+//! session members after `session.`. Keys of where-objects and session paths are in
+//! `where_keys`.
 
 use crate::source::FileId;
 
@@ -93,6 +94,9 @@ impl Analysis {
     pub fn completions(&self, file: FileId, offset: u32) -> Vec<Completion> {
         let text = self.db.text(file);
         let before = text.get(..offset as usize).unwrap_or("");
+        if let Some(keys) = self.key_completions(before) {
+            return keys;
+        }
         let head = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
         if head.ends_with("ref(\"") || head.ends_with("ref('") {
             return self.table_completions();

@@ -1,0 +1,121 @@
+//! Key completion at cursor positions of a permissions.ts, marked `|` in the text.
+
+use std::path::Path;
+
+use crate::project::{Analysis, analyze};
+use crate::source::{FileId, MemoryLoader};
+
+const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
+export const app = s.defineApp({
+  projects: s.table({ name: s.string() }),
+  tasks: s.table({ title: s.string(), projectId: s.ref("projects") }),
+});
+"#;
+
+/// The labels offered at the `|` of `perms` (the marker is removed before analysis).
+fn labels(perms: &str) -> Vec<String> {
+    let at = perms.find('|').unwrap_or(0);
+    let text = perms.replacen('|', "", 1);
+    let a: Analysis = analyze(
+        &MemoryLoader::new()
+            .with("/p/schema.ts", SCHEMA)
+            .with("/p/permissions.ts", text.as_str()),
+        Path::new("/p"),
+    );
+    let f =
+        a.db.lookup(Path::new("/p/permissions.ts"))
+            .unwrap_or(FileId(u32::MAX));
+    a.completions(f, u32::try_from(at).unwrap_or(0))
+        .into_iter()
+        .map(|c| c.label)
+        .collect()
+}
+
+fn perms(body: &str) -> String {
+    format!(
+        "import {{ schema as s }} from \"jazz-tools\";\nimport {{ app }} from \"./schema\";\nexport default s.definePermissions(app, ({{ policy, session, allowedTo, anyOf }}) => {{\n  policy.projects.allowRead.where(session.where({{ \"claims.role\": \"admin\" }}));\n  policy.projects.allowDelete.where({{ name: session[\"claims.team\"] }});\n{body}\n}});\n"
+    )
+}
+
+const TASK_KEYS: [&str; 7] = [
+    "title",
+    "projectId",
+    "id",
+    "$createdBy",
+    "$createdAt",
+    "$updatedBy",
+    "$updatedAt",
+];
+
+#[test]
+fn columns_of_the_rule_table_in_where_objects() {
+    assert_eq!(
+        labels(&perms("  policy.tasks.allowRead.where({ |")),
+        TASK_KEYS
+    );
+    assert_eq!(
+        labels(&perms("  policy.tasks.allowRead.where({ ti|")),
+        TASK_KEYS
+    );
+    assert_eq!(
+        labels(&perms(
+            "  policy.tasks.allowUpdate.whereOld({ title: \"a\", \"|"
+        )),
+        TASK_KEYS
+    );
+    assert_eq!(
+        labels(&perms(
+            "  policy.projects.allowInsert.where(policy.tasks.exists.where({ projectId: \"p\", |"
+        )),
+        TASK_KEYS
+    );
+    assert_eq!(
+        labels(&perms(
+            "  policy.tasks.allowRead.where(anyOf([{ title: \"a\" }, { |"
+        )),
+        TASK_KEYS
+    );
+    let projects = labels(&perms("  policy.projects.allowInsert.where({\n    |"));
+    assert_eq!(projects.first().map(String::as_str), Some("name"));
+}
+
+#[test]
+fn no_columns_at_values_or_in_operator_objects() {
+    assert!(labels(&perms("  policy.tasks.allowRead.where({ title: |")).is_empty());
+    assert!(labels(&perms("  policy.tasks.allowRead.where({ title: { |")).is_empty());
+    assert!(labels(&perms("  const x = { |")).is_empty());
+    // Braces inside strings and comments do not count.
+    assert_eq!(
+        labels(&perms(
+            "  policy.tasks.allowRead.where({ title: \"}\" /* } */, |"
+        )),
+        TASK_KEYS
+    );
+}
+
+/// The file around the cursor is complete (editors close brackets and quotes as you type), so
+/// permissions.ts evaluates and the claims used elsewhere in it are known.
+/// The file around the cursor is complete (editors close brackets and quotes as you type), so
+/// permissions.ts evaluates and the claims used elsewhere in it are known.
+#[test]
+fn session_paths_offer_claims_seen_elsewhere() {
+    let session = ["user_id", "authMode", "claims.role", "claims.team"];
+    assert_eq!(
+        labels(&perms(
+            "  policy.tasks.allowRead.where(session.where({ | }));"
+        )),
+        session
+    );
+    assert_eq!(
+        labels(&perms(
+            "  policy.tasks.allowRead.where({ title: session[\"cl|\"] });"
+        )),
+        session
+    );
+    assert_eq!(
+        labels(&perms(
+            "  policy.tasks.allowRead.where(session.where({ \"claims.|\": \"x\" }));"
+        )),
+        session
+    );
+}
