@@ -152,6 +152,8 @@ pub enum Command {
     Lsp(LspArgs),
     /// Run a Jazz server for one app
     Server(crate::commands::server::ServerArgs),
+    /// Watch the project, recompile on save and push to an embedded (or --server) dev server
+    Dev(crate::commands::dev::args::DevArgs),
 }
 
 /// `jazz lsp` (§1.9.9).

@@ -73,6 +73,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Explain(_) => "explain",
         Command::Create(CreateCommand::App(_)) => "create app",
         Command::Server(_) => "server",
+        Command::Dev(_) => "dev",
     };
     let envelope_stream = if name == "schema export" {
         Stream::Stderr
@@ -95,7 +96,12 @@ pub fn run(args: Vec<OsString>) -> u8 {
     } else {
         EnvFiles::Explicit(g.env_files.clone())
     };
-    let loaded = env::load_files(&which, &cwd);
+    // `jazz dev` loads `<root>/.env` by default (§1.4.3).
+    let env_dir = match (&command, &which) {
+        (Command::Dev(a), EnvFiles::Default) => commands::dev::env_dir(&cwd, a),
+        _ => cwd.clone(),
+    };
+    let loaded = env::load_files(&which, &env_dir);
     for warning in &loaded.warnings {
         out.warning(warning);
     }
@@ -127,11 +133,20 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Explain(a) => Ok(commands::explain::run(&mut ctx, a)),
         Command::Create(CreateCommand::App(a)) => Ok(commands::create::app(&mut ctx, a)),
         Command::Server(a) => commands::server::run(&mut ctx, a),
+        Command::Dev(a) => commands::dev::run(
+            &mut ctx,
+            a,
+            g.env_files.first().cloned(),
+            g.no_env_file,
+            g.quiet,
+        ),
         Command::Build(_) | Command::Mcp(_) | Command::Lsp(_) => {
             Ok(Outcome::failed(serde_json::Value::Null))
         }
     };
     match result {
+        // `jazz dev` prints NDJSON events instead of an envelope (§1.6.3).
+        Ok(outcome) if name == "dev" => outcome.exit_code,
         Ok(outcome) => {
             ctx.out
                 .finish(name, outcome.exit_code, outcome.result, outcome.envelope);

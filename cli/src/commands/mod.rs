@@ -5,6 +5,7 @@
 //! `project::Analysis`, never from looking at source here.
 
 pub mod create;
+pub mod dev;
 pub mod explain;
 pub mod lsp;
 pub mod migrations;

@@ -1,0 +1,168 @@
+//! Edit-to-live latency of `jazz dev` (cli-and-server.md §2.6–§2.7): starts the real binary
+//! on a small app with an in-memory embedded server, makes 20 schema edits one after another
+//! and times each from the write to the `[jazz]   schema … published` line (printed once the
+//! permissions publish was acknowledged, i.e. when the edit is live). Runs once with the
+//! default 200 ms debounce and once without, and prints the median and p95 of each.
+//!
+//! ```sh
+//! cargo build --release -p jazz-cli
+//! cargo run --release -p jazz-bench --bin dev_latency
+//! ```
+//!
+//! The binary is `$JAZZ_BIN`, else `jazz` next to this program (the same target dir).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+const EDITS: usize = 20;
+const PATIENCE: Duration = Duration::from_secs(60);
+
+const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
+
+const schema = {
+  todos: s.table({
+    title: s.string(),
+    done: s.boolean(),
+    // edits
+  }),
+};
+
+type AppSchema = s.Schema<typeof schema>;
+export const app: s.App<AppSchema> = s.defineApp(schema);
+"#;
+
+const PERMISSIONS: &str = r#"import { schema as s } from "jazz-tools";
+import { app } from "./schema";
+
+export default s.definePermissions(app, ({ policy, session }) => {
+  policy.todos.allowRead.where({ $createdBy: session.user_id });
+  policy.todos.allowInsert.always();
+  policy.todos.allowUpdate.where({ $createdBy: session.user_id });
+  policy.todos.allowDelete.where({ $createdBy: session.user_id });
+});
+"#;
+
+fn jazz_bin() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os("JAZZ_BIN") {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let bin = exe
+        .with_file_name("jazz")
+        .with_extension(std::env::consts::EXE_EXTENSION);
+    if bin.is_file() {
+        Ok(bin)
+    } else {
+        Err(format!(
+            "{} not found; build it first with `cargo build --release -p jazz-cli` or set JAZZ_BIN",
+            bin.display()
+        ))
+    }
+}
+
+/// Lines of the child's stdout with the instant each was read.
+fn lines(stream: impl std::io::Read + Send + 'static) -> Receiver<(Instant, String)> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send((Instant::now(), line)).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for a line containing `needle`; returns when it was read.
+fn wait_line(rx: &Receiver<(Instant, String)>, needle: &str) -> Result<Instant, String> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((at, line)) if line.contains(needle) => return Ok(at),
+            Ok(_) => {}
+            Err(_) => return Err(format!("no `{needle}` line within {PATIENCE:?}")),
+        }
+    }
+}
+
+/// One run of `EDITS` edits; the latency of each in milliseconds.
+fn run(bin: &Path, debounce_ms: u64) -> Result<Vec<f64>, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let schema = dir.path().join("schema.ts");
+    std::fs::write(&schema, SCHEMA).map_err(|e| e.to_string())?;
+    std::fs::write(dir.path().join("permissions.ts"), PERMISSIONS).map_err(|e| e.to_string())?;
+    let mut child = Command::new(bin)
+        .current_dir(dir.path())
+        .args(["--no-env-file", "dev", "--in-memory", "--port", "0"])
+        .arg(format!("--debounce-ms={debounce_ms}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+    let rx = lines(child.stdout.take().ok_or("no stdout")?);
+    let result = (|| {
+        wait_line(&rx, "[jazz] watching")?;
+        let mut text = SCHEMA.to_owned();
+        let mut out = Vec::with_capacity(EDITS);
+        for i in 0..EDITS {
+            text = text.replacen(
+                "    // edits",
+                &format!("    c{i}: s.int().optional(),\n    // edits"),
+                1,
+            );
+            let started = Instant::now();
+            std::fs::write(&schema, &text).map_err(|e| e.to_string())?;
+            let live = wait_line(&rx, &format!("permissions v{} published", i + 2))?;
+            out.push(live.duration_since(started).as_secs_f64() * 1000.0);
+        }
+        Ok(out)
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted
+        .get(rank.saturating_sub(1).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(f64::NAN)
+}
+
+fn main() {
+    let bin = match jazz_bin() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "jazz dev edit-to-live latency, {EDITS} schema edits each ({})",
+        bin.display()
+    );
+    for debounce in [200, 0] {
+        match run(&bin, debounce) {
+            Ok(mut ms) => {
+                ms.sort_by(f64::total_cmp);
+                println!(
+                    "debounce {debounce:>3} ms: median {:>7.1} ms, p95 {:>7.1} ms, min {:>7.1} ms, max {:>7.1} ms",
+                    percentile(&ms, 50.0),
+                    percentile(&ms, 95.0),
+                    ms.first().copied().unwrap_or(f64::NAN),
+                    ms.last().copied().unwrap_or(f64::NAN),
+                );
+            }
+            Err(e) => {
+                eprintln!("error: debounce {debounce} ms: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+}

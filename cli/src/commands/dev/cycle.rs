@@ -1,0 +1,283 @@
+//! One `jazz dev` cycle (cli-and-server.md §2.7): compile the project, print its diagnostics,
+//! and publish schema + permissions (+ a reviewed migration) only from a compile without
+//! errors. A broken edit is reported and never published; the server keeps its last good
+//! bundle. The state between cycles (what was last compiled and pushed, the watched import
+//! graph) lives in [`DevState`].
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use jazz_schema_compiler::diagnostics::{Diagnostic, count};
+use jazz_schema_compiler::migrations::project::check_dir;
+use jazz_schema_compiler::project::Analysis;
+use jazz_schema_compiler::source::SourceDb;
+use serde_json::json;
+
+use super::push::{self, Pushed, Target};
+use super::report::Reporter;
+use super::watch::{Contents, WatchSet};
+use crate::commands::{Context, permissions::analyze_env};
+use crate::loader::DiskLoader;
+use crate::output::json as json_out;
+use crate::paths;
+
+/// How a cycle ended (the JSON `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pushed,
+    Unchanged,
+    CompileError,
+    PushError,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pushed => "pushed",
+            Status::Unchanged => "unchanged",
+            Status::CompileError => "compile-error",
+            Status::PushError => "push-error",
+        }
+    }
+}
+
+/// What the server holds after the last successful push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Live {
+    schema_h12: String,
+    permissions_version: Option<u64>,
+    /// The inputs that were pushed (content hashes), to skip identical cycles.
+    inputs: Contents,
+}
+
+/// Everything a dev session remembers between cycles.
+#[derive(Debug)]
+pub struct DevState {
+    pub root: PathBuf,
+    pub migrations_dir: PathBuf,
+    live: Option<Live>,
+    /// The files the last good compile read (the import graph of schema.ts / permissions.ts).
+    good_graph: BTreeSet<PathBuf>,
+    /// The files the last compile read.
+    last_graph: BTreeSet<PathBuf>,
+    /// The content of every input as last compiled.
+    pub contents: Contents,
+}
+
+impl DevState {
+    pub fn new(root: PathBuf, migrations_dir: PathBuf) -> Self {
+        Self {
+            root,
+            migrations_dir,
+            live: None,
+            good_graph: BTreeSet::new(),
+            last_graph: BTreeSet::new(),
+            contents: Contents::default(),
+        }
+    }
+
+    /// What to watch (§2.5): the three schema.ts candidates, permissions.ts next to each, the
+    /// import graph of the last good compile united with the last compile's, and the
+    /// migration files.
+    pub fn watch_set(&self) -> WatchSet {
+        let mut files = BTreeSet::new();
+        for dir in [
+            self.root.clone(),
+            self.root.join("src"),
+            self.root.join("src").join("lib"),
+        ] {
+            files.insert(dir.join("schema.ts"));
+            files.insert(dir.join("permissions.ts"));
+        }
+        files.extend(self.good_graph.iter().cloned());
+        files.extend(self.last_graph.iter().cloned());
+        WatchSet {
+            files,
+            migrations_dir: self.migrations_dir.clone(),
+        }
+    }
+
+    fn shown(&self, p: &Path) -> String {
+        paths::relative(p, &self.root)
+    }
+
+    /// Runs one cycle triggered by `trigger` (empty for the initial cycle).
+    pub fn run(
+        &mut self,
+        ctx: &mut Context,
+        rep: Reporter,
+        target: &Target,
+        trigger: &BTreeSet<PathBuf>,
+    ) -> Status {
+        let started = Instant::now();
+        let trigger_json: Vec<String> = trigger.iter().map(|p| self.shown(p)).collect();
+        let analysis = analyze_env(ctx, &self.root);
+        let blocking = count(&analysis.diagnostics).0;
+        // Migration files are checked on their own: an error in one never blocks the schema
+        // and permissions (the pipeline refuses to push that file).
+        let mut mdb = SourceDb::new();
+        let mdiags = check_dir(&DiskLoader, &self.migrations_dir, &mut mdb);
+        self.remember(&analysis, &mdb, blocking == 0);
+        self.print_diagnostics(ctx, rep, &analysis.diagnostics, &analysis.db);
+        self.print_diagnostics(ctx, rep, &mdiags, &mdb);
+
+        if blocking > 0 || analysis.schema.is_none() {
+            let errors = blocking.max(1);
+            let keeps = match &self.live {
+                Some(l) => format!(
+                    "the server keeps schema {}, {}.",
+                    l.schema_h12,
+                    l.permissions_version
+                        .map_or("no permissions".to_owned(), |v| format!("permissions v{v}"))
+                ),
+                None => "nothing has been published yet.".to_owned(),
+            };
+            rep.problem(&format!("[jazz] not pushed: {errors} error(s); {keeps}"));
+            rep.event(
+                "cycle",
+                json!({
+                    "trigger": trigger_json,
+                    "status": Status::CompileError.as_str(),
+                    "diagnostics": self.json_diagnostics(&analysis),
+                    "error": null,
+                    "duration_ms": elapsed_ms(started),
+                }),
+            );
+            return Status::CompileError;
+        }
+        if self
+            .live
+            .as_ref()
+            .is_some_and(|l| l.inputs == self.contents)
+        {
+            rep.event(
+                "cycle",
+                json!({
+                    "trigger": trigger_json,
+                    "status": Status::Unchanged.as_str(),
+                    "diagnostics": [],
+                    "error": null,
+                    "duration_ms": elapsed_ms(started),
+                }),
+            );
+            return Status::Unchanged;
+        }
+
+        match push::push(ctx, rep, target, &analysis) {
+            Ok(pushed) => {
+                let first = self.live.is_none();
+                self.report_pushed(rep, &pushed, first, &trigger_json, &analysis, started);
+                self.live = Some(Live {
+                    schema_h12: pushed.schema_h12.clone(),
+                    permissions_version: pushed.permissions_version,
+                    inputs: self.contents.clone(),
+                });
+                Status::Pushed
+            }
+            Err(failure) => {
+                if failure.unreachable {
+                    rep.warning(&format!(
+                        "[jazz] schema auto-push skipped because {} is unreachable ({}). The dev server will keep using this app and server URL. Save schema.ts/permissions.ts or restart after reconnecting to publish again.",
+                        target.url, failure.message
+                    ));
+                } else {
+                    rep.problem(&format!("[jazz] schema push failed: {}", failure.message));
+                }
+                rep.event(
+                    "cycle",
+                    json!({
+                        "trigger": trigger_json,
+                        "status": Status::PushError.as_str(),
+                        "diagnostics": self.json_diagnostics(&analysis),
+                        "error": failure.message,
+                        "duration_ms": elapsed_ms(started),
+                    }),
+                );
+                Status::PushError
+            }
+        }
+    }
+
+    /// Records what this compile read: its graph, and the content it compiled (from the
+    /// analysis's own texts, so an edit that lands during the cycle still counts as a change).
+    fn remember(&mut self, analysis: &Analysis, migrations: &SourceDb, good: bool) {
+        let read: BTreeSet<PathBuf> = analysis.db.iter().map(|(_, f)| f.path.clone()).collect();
+        if good {
+            self.good_graph = read.clone();
+        }
+        self.last_graph = read;
+        let set = self.watch_set();
+        let mut contents = Contents::default();
+        for (_, f) in analysis.db.iter().chain(migrations.iter()) {
+            contents
+                .0
+                .insert(f.path.clone(), Some(blake3::hash(f.text.as_bytes())));
+        }
+        for p in set.files.iter().cloned().chain(set.existing()) {
+            if let std::collections::btree_map::Entry::Vacant(e) = contents.0.entry(p) {
+                let h = Contents::hash_on_disk(e.key());
+                e.insert(h);
+            }
+        }
+        self.contents = contents;
+    }
+
+    fn print_diagnostics(
+        &self,
+        ctx: &mut Context,
+        rep: Reporter,
+        diags: &[Diagnostic],
+        db: &SourceDb,
+    ) {
+        if !rep.json {
+            ctx.out.diagnostics(diags, db, &self.root);
+        }
+    }
+
+    fn json_diagnostics(&self, analysis: &Analysis) -> Vec<json_out::JsonDiagnostic> {
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| json_out::diagnostic(d, &analysis.db, &self.root))
+            .collect()
+    }
+
+    fn report_pushed(
+        &self,
+        rep: Reporter,
+        pushed: &Pushed,
+        first: bool,
+        trigger: &[String],
+        analysis: &Analysis,
+        started: Instant,
+    ) {
+        let ms = elapsed_ms(started);
+        if first {
+            rep.info("[jazz] schema published");
+        } else {
+            rep.info(&format!("[jazz] schema updated ({})", pushed.schema_h12));
+        }
+        rep.info(&format!(
+            "[jazz]   schema {} {} · migration {} · permissions {} · {ms} ms",
+            pushed.schema_h12, pushed.schema_status, pushed.migration, pushed.permissions
+        ));
+        rep.event(
+            "cycle",
+            json!({
+                "trigger": trigger,
+                "status": Status::Pushed.as_str(),
+                "schema": pushed.json.get("schema"),
+                "migrations": pushed.json.get("migration").map(|m| vec![m.clone()]).unwrap_or_default(),
+                "permissions": pushed.json.get("permissions"),
+                "diagnostics": self.json_diagnostics(analysis),
+                "error": null,
+                "duration_ms": ms,
+            }),
+        );
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

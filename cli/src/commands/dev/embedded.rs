@@ -1,0 +1,147 @@
+//! The embedded server of `jazz dev` (cli-and-server.md §2.4): the engine's server run
+//! in-process on 127.0.0.1, its store under `<data dir>/<appId>/` with a lock file that
+//! names the pid and URL of the run holding it, `--reset`, and the banner (§2.8).
+
+use std::path::Path;
+use std::time::Duration;
+
+use jazz_engine::ServerConfig;
+use jazz_engine::server::run::{RunOptions, StorageMode};
+
+use super::report::Reporter;
+use super::settings::{Secret, Settings, Storage};
+use crate::paths;
+
+/// The lock file inside a store dir: `<pid> <url>`.
+const LOCK_FILE: &str = "jazz-dev.lock";
+
+/// How long the embedded server drains on shutdown.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// The engine's run options for these settings.
+#[expect(clippy::too_many_arguments, reason = "one value per setting of §2.4")]
+pub fn options(
+    s: &Settings,
+    host: &str,
+    port: u16,
+    storage: &Storage,
+    backend: &Secret,
+    local_first: bool,
+    json: bool,
+    verbose: bool,
+) -> RunOptions {
+    let mut config = ServerConfig::new(s.app.id);
+    config.app_name = s.app.name.clone();
+    config.admin_secret = Some(s.admin_secret.value.clone());
+    config.backend_secret = Some(backend.value.clone());
+    config.development_mode = true;
+    config.allow_local_first_auth = local_first;
+    // Request logs would drown the cycle lines; `-v` brings them back in text mode.
+    config.log_requests = verbose && !json;
+    RunOptions {
+        config,
+        storage: match storage {
+            Storage::InMemory => StorageMode::InMemory,
+            Storage::Dir { store, .. } => StorageMode::Dir(store.clone()),
+        },
+        host: host.to_owned(),
+        port,
+        shutdown_timeout: DRAIN,
+    }
+}
+
+/// `(pid, url)` from a store's lock file, when a live process holds it.
+fn holder(store: &Path) -> Option<(u32, String)> {
+    let text = std::fs::read_to_string(store.join(LOCK_FILE)).ok()?;
+    let (pid, url) = text.trim().split_once(' ')?;
+    let pid: u32 = pid.parse().ok()?;
+    let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+    alive.then(|| (pid, url.to_owned()))
+}
+
+/// The message for a store another run holds.
+fn in_use(store: &Path, pid: u32, url: &str) -> String {
+    format!(
+        "Another jazz dev is already using {} (pid {pid}, {url}).",
+        store.display()
+    )
+}
+
+/// Before starting: refuse a store a live run holds, and apply `--reset`.
+pub fn prepare(storage: &Storage, reset: bool) -> Result<(), String> {
+    let Storage::Dir { store, .. } = storage else {
+        return Ok(());
+    };
+    if let Some((pid, url)) = holder(store) {
+        return Err(in_use(store, pid, &url));
+    }
+    if reset && store.exists() {
+        std::fs::remove_dir_all(store)
+            .map_err(|e| format!("cannot reset {}: {e}", store.display()))?;
+    }
+    Ok(())
+}
+
+/// Records this run in the store's lock file.
+pub fn lock(storage: &Storage, url: &str) {
+    if let Storage::Dir { store, .. } = storage {
+        let _ = std::fs::write(
+            store.join(LOCK_FILE),
+            format!("{} {url}\n", std::process::id()),
+        );
+    }
+}
+
+/// Removes this run's lock file.
+pub fn unlock(storage: &Storage) {
+    if let Storage::Dir { store, .. } = storage
+        && holder(store).is_some_and(|(pid, _)| pid == std::process::id())
+    {
+        let _ = std::fs::remove_file(store.join(LOCK_FILE));
+    }
+}
+
+/// The startup failure message: the engine's, or the lock holder's when the store is locked.
+pub fn startup_error(storage: &Storage, engine: &str) -> String {
+    if let Storage::Dir { store, .. } = storage
+        && engine.contains("is locked by another process")
+        && let Some((pid, url)) = holder(store)
+    {
+        return in_use(store, pid, &url);
+    }
+    format!("Server error: {engine}")
+}
+
+/// The banner lines (§2.8) and the `ready` event.
+pub fn banner(rep: Reporter, s: &Settings, url: &str, storage: &Storage, backend: &Secret) {
+    let data_dir = match storage {
+        Storage::InMemory => "in memory".to_owned(),
+        Storage::Dir { data_dir, .. } => paths::relative(data_dir, &s.root),
+    };
+    rep.info(&format!("Running a local jazz server on {url}"));
+    rep.info(&format!("Data dir: {data_dir}"));
+    rep.info(&format!("App id:   {}", s.app.shown()));
+    rep.info(&format!("Admin secret: {}", s.admin_secret.shown()));
+    rep.info(&format!("Backend secret: {}", backend.shown()));
+    let env: serde_json::Map<String, serde_json::Value> =
+        super::framework::env_pairs(s.framework, &s.app.id.to_string(), url)
+            .into_iter()
+            .map(|(k, v)| (k, v.into()))
+            .collect();
+    let mut ready = serde_json::json!({
+        "mode": "embedded",
+        "url": url,
+        "app_id": s.app.id.to_string(),
+        "data_dir": data_dir,
+        "env": env,
+    });
+    if s.admin_secret.source.is_none() {
+        ready["admin_secret"] = s.admin_secret.value.clone().into();
+    }
+    rep.event("ready", ready);
+}
+
+/// The URL clients use for a bound port (§2.4: always the loopback form).
+pub fn url_for(port: u16) -> String {
+    format!("http://127.0.0.1:{port}")
+}

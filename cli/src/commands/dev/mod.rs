@@ -1,0 +1,234 @@
+//! `jazz dev` (cli-and-server.md §2): find the project, resolve and persist the app id, start
+//! the embedded engine on 127.0.0.1 (or use `--server`), then watch `schema.ts`,
+//! `permissions.ts`, the files they import and `migrations/`, recompiling and pushing on
+//! every change. A broken edit is reported and never published. SIGINT or SIGTERM stop the
+//! watcher, then the server, and exit 0.
+//!
+//! Threads: the server (embedded mode) or the signal wait (remote mode) keeps the main
+//! thread; the watch loop and its cycles run on one scoped thread that borrows the context.
+
+mod app_id;
+pub mod args;
+mod cycle;
+mod embedded;
+mod framework;
+mod push;
+mod report;
+mod session;
+mod settings;
+mod watch;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use jazz_engine::server::run::{Ended, run_blocking, shutdown_signal};
+use jazz_schema_compiler::project::{Discovery, discover};
+use jazz_schema_compiler::source::SourceDb;
+use serde_json::json;
+
+use super::{Context, Outcome};
+use crate::admin::Admin;
+use crate::loader::DiskLoader;
+use crate::output::{Stream, write_line};
+use crate::publish::Options;
+use args::DevArgs;
+use push::Target;
+use report::Reporter;
+use settings::{Mode, Settings};
+
+/// The directory whose `.env` is the default env file of `jazz dev` (§1.4.3): `<root>`.
+pub fn env_dir(cwd: &std::path::Path, args: &DevArgs) -> PathBuf {
+    match &args.project.schema_dir {
+        Some(d) => crate::paths::resolve(cwd, d),
+        None => cwd.to_path_buf(),
+    }
+}
+
+/// Runs `jazz dev`. `env_file` is the first `--env-file`, if any.
+pub fn run(
+    ctx: &mut Context,
+    args: &DevArgs,
+    env_file: Option<PathBuf>,
+    no_env_file: bool,
+    quiet: bool,
+) -> anyhow::Result<Outcome> {
+    let rep = Reporter {
+        json: ctx.out.is_json(),
+        quiet,
+    };
+    let s = match settings::resolve(ctx, args, env_file, no_env_file)? {
+        Ok(s) => s,
+        Err(message) => return Ok(fail(ctx, rep, &message)),
+    };
+    // A missing or ambiguous schema.ts stops the start (§2.2 step 2).
+    if let Discovery::Failed(d) = discover(&DiskLoader, &s.root) {
+        if rep.json {
+            rep.event("error", json!({ "message": d.message }));
+        } else {
+            ctx.out.diagnostics(&[*d], &SourceDb::new(), &s.root);
+        }
+        return Ok(Outcome::failed(serde_json::Value::Null));
+    }
+    let code = match &s.mode {
+        Mode::Embedded { .. } => run_embedded(ctx, rep, &s),
+        Mode::Remote { url } => run_remote(ctx, rep, &s, url),
+    };
+    rep.event("shutdown", json!({ "exit_code": code }));
+    Ok(Outcome {
+        exit_code: code,
+        result: serde_json::Value::Null,
+        envelope: Stream::Stdout,
+    })
+}
+
+fn fail(ctx: &mut Context, rep: Reporter, message: &str) -> Outcome {
+    if rep.json {
+        rep.event("error", json!({ "message": message }));
+    } else {
+        ctx.out.error(message);
+    }
+    Outcome::failed(serde_json::Value::Null)
+}
+
+fn target(ctx: &Context, s: &Settings, url: &str, embedded: bool) -> Result<Target, String> {
+    let timeout = ctx.http_timeout()?;
+    let admin = Admin::new(
+        url,
+        &s.app.id.to_string(),
+        &s.admin_secret.value,
+        timeout,
+        ctx.verbose,
+    )?;
+    Ok(Target {
+        admin,
+        url: url.to_owned(),
+        options: Options {
+            migrations_dir: s.migrations_dir.clone(),
+            dry_run: false,
+            // Embedded mode is lenient unless --strict; remote mode is strict unless
+            // --no-verify (§2.7, §2.10).
+            no_verify: if embedded { !s.strict } else { s.no_verify },
+            cli: ctx.cli.clone(),
+            app_id: s.app.id.to_string(),
+        },
+        embedded,
+        root: s.root.clone(),
+    })
+}
+
+fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
+    let Mode::Embedded {
+        host,
+        port,
+        storage,
+        reset,
+        backend_secret,
+        local_first,
+    } = &s.mode
+    else {
+        return 1;
+    };
+    if let Err(m) = embedded::prepare(storage, *reset) {
+        let _ = fail(ctx, rep, &m);
+        return 1;
+    }
+    let opts = embedded::options(
+        s,
+        host,
+        *port,
+        storage,
+        backend_secret,
+        *local_first,
+        rep.json,
+        ctx.verbose,
+    );
+    let stop = AtomicBool::new(false);
+    let mut setup_error = None;
+    let ended = std::thread::scope(|scope| {
+        let ended = run_blocking(opts, |addr| {
+            let url = embedded::url_for(addr.port());
+            embedded::lock(storage, &url);
+            embedded::banner(rep, s, &url, storage, backend_secret);
+            match target(ctx, s, &url, true) {
+                Ok(t) => {
+                    let stop = &stop;
+                    scope.spawn(move || session::run(ctx, rep, s, &t, stop));
+                }
+                Err(e) => setup_error = Some(e),
+            }
+        });
+        // The server has drained; the watch loop ends after its current cycle.
+        stop.store(true, Ordering::SeqCst);
+        ended
+    });
+    embedded::unlock(storage);
+    if let Some(e) = setup_error {
+        write_line(Stream::Stderr, &format!("error: {e}"));
+        return 1;
+    }
+    match ended {
+        Ok(Ended::Graceful) => 0,
+        Ok(Ended::Interrupted) => 130,
+        Ok(Ended::TimedOut) => {
+            write_line(Stream::Stderr, "Server error: shutdown took too long");
+            1
+        }
+        Err(e) => {
+            write_line(Stream::Stderr, &embedded::startup_error(storage, &e));
+            1
+        }
+    }
+}
+
+fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
+    let t = match target(ctx, s, url, false) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = fail(ctx, rep, &e);
+            return 1;
+        }
+    };
+    rep.info(&format!("[jazz] using server {url}"));
+    rep.info(&format!("[jazz] app id: {}", s.app.shown()));
+    rep.event(
+        "ready",
+        json!({ "mode": "remote", "url": url, "app_id": s.app.id.to_string() }),
+    );
+    if let Err(cause) = health(url) {
+        rep.warning(&format!(
+            "[jazz] schema auto-push skipped because {url} is unreachable ({cause}). The dev server will keep using this app and server URL. Save schema.ts/permissions.ts or restart after reconnecting to publish again."
+        ));
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = fail(ctx, rep, &format!("cannot start the runtime: {e}"));
+            return 1;
+        }
+    };
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let stop_ref = &stop;
+        let t = &t;
+        scope.spawn(move || session::run(ctx, rep, s, t, stop_ref));
+        runtime.block_on(shutdown_signal());
+        stop.store(true, Ordering::SeqCst);
+    });
+    0
+}
+
+/// `GET <url>/health`.
+fn health(url: &str) -> Result<(), String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .build()
+        .into();
+    agent
+        .get(&format!("{url}/health"))
+        .call()
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}

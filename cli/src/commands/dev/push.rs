@@ -1,0 +1,142 @@
+//! Publishing one good compile from `jazz dev` (cli-and-server.md §2.7 step 3): runs the
+//! shared deploy pipeline ([`crate::publish::publish`]) against the dev server, lenient in
+//! embedded mode unless `--strict`, retrying once on a stale permissions parent in embedded
+//! mode, and turns its outcome into the summary line's parts.
+
+use jazz_schema_compiler::project::Analysis;
+use serde_json::Value;
+
+use super::report::Reporter;
+use crate::admin::Admin;
+use crate::commands::Context;
+use crate::publish::{self, Line, MigrationStatus, Options, PermissionsStatus, SchemaStatus};
+
+/// Where and how a session publishes.
+pub struct Target {
+    pub admin: Admin,
+    /// The server URL as printed.
+    pub url: String,
+    pub options: Options,
+    pub embedded: bool,
+    /// `<root>`, for the paths in diagnostics.
+    pub root: std::path::PathBuf,
+}
+
+/// A successful push, in the words of the `[jazz]   schema … · migration … · permissions …`
+/// line, plus the deploy-shaped JSON.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub schema_h12: String,
+    pub schema_status: &'static str,
+    pub migration: String,
+    pub permissions: String,
+    pub permissions_version: Option<u64>,
+    pub json: Value,
+}
+
+/// A failed push: the message, and whether the server could not be reached at all.
+#[derive(Debug, Clone)]
+pub struct PushFailure {
+    pub message: String,
+    pub unreachable: bool,
+}
+
+/// Publishes `analysis` (which must have no errors) to the target.
+pub fn push(
+    ctx: &mut Context,
+    rep: Reporter,
+    target: &Target,
+    analysis: &Analysis,
+) -> Result<Pushed, PushFailure> {
+    let mut out = publish::publish(analysis, &target.admin, &target.options);
+    // The embedded server has no other publisher but a concurrent `jazz deploy`: read the
+    // head again and retry once (§2.7).
+    if target.embedded && out.failure.as_ref().is_some_and(|f| f.stale_parent) {
+        out = publish::publish(analysis, &target.admin, &target.options);
+    }
+    if !out.diagnostics.is_empty() && !rep.json {
+        ctx.out.diagnostics(&out.diagnostics, &out.db, &target.root);
+    }
+    for line in &out.lines {
+        match line {
+            Line::Warning(w) => {
+                rep.problem(&format!("Warning: {w}"));
+                rep.event("warning", serde_json::json!({ "message": w }));
+            }
+            Line::Info(l) | Line::Result(l) if ctx.verbose => rep.info(&format!("[jazz] {l}")),
+            Line::Info(_) | Line::Result(_) => {}
+        }
+    }
+    if let Some(m) = out
+        .migration
+        .as_ref()
+        .filter(|m| m.status == MigrationStatus::Missing && out.failure.is_none())
+    {
+        let h12 = |h: &Option<String>| {
+            h.as_deref()
+                .and_then(|h| h.get(..12))
+                .unwrap_or("")
+                .to_owned()
+        };
+        rep.problem(&format!(
+            "[jazz] hint: run {} migrations create --fromHash {} --toHash {}; jazz dev pushes the file when you save it.",
+            ctx.cli,
+            h12(&m.from_hash),
+            h12(&m.to_hash)
+        ));
+    }
+    if let Some(f) = &out.failure {
+        return Err(PushFailure {
+            message: f.message.clone(),
+            unreachable: f.message.contains("could not connect to"),
+        });
+    }
+    let schema_h12 = out.schema_hash.map(|h| h.short()).unwrap_or_default();
+    let schema_status = match out.schema {
+        Some(SchemaStatus::AlreadyStored) => "already stored",
+        _ => "published",
+    };
+    let migration = match &out.migration {
+        Some(m) => {
+            let word = match m.status {
+                MigrationStatus::Pushed => "pushed",
+                MigrationStatus::Missing => "missing",
+                MigrationStatus::NotNeeded
+                | MigrationStatus::AlreadyConnected
+                | MigrationStatus::Skipped => "not needed",
+            };
+            match (&m.from_hash, &m.to_hash) {
+                (Some(f), Some(t)) => format!(
+                    "{} -> {} {word}",
+                    f.get(..12).unwrap_or(f),
+                    t.get(..12).unwrap_or(t)
+                ),
+                _ => word.to_owned(),
+            }
+        }
+        None => "not needed".to_owned(),
+    };
+    let (permissions, permissions_version) = match &out.permissions {
+        Some(p) if p.status == PermissionsStatus::Skipped => {
+            ("skipped (no permissions.ts)".to_owned(), None)
+        }
+        Some(p) => {
+            let word = if p.status == PermissionsStatus::Unchanged {
+                "unchanged"
+            } else {
+                "published"
+            };
+            let v = p.version.map_or("?".to_owned(), |v| v.to_string());
+            (format!("v{v} {word}"), p.version)
+        }
+        None => ("skipped".to_owned(), None),
+    };
+    Ok(Pushed {
+        schema_h12,
+        schema_status,
+        migration,
+        permissions,
+        permissions_version,
+        json: out.to_json(),
+    })
+}

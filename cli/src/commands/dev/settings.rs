@@ -1,0 +1,280 @@
+//! Resolving `jazz dev`'s flags, environment and env files into one [`Settings`]
+//! (cli-and-server.md §2.1–§2.4, §2.10): which flag combinations are usage errors, embedded
+//! or remote mode, secrets (generated `jazz-dev-<8 hex>` unless given), the data dir and the
+//! app id.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use super::app_id::{self, AppId};
+use super::args::DevArgs;
+use super::framework::{self, Framework};
+use crate::commands::{Context, UsageError};
+use crate::env::Origin;
+use crate::paths;
+
+/// The default trailing debounce (§2.6).
+pub const DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// A secret and where it came from (`None`: generated for this start).
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub value: String,
+    pub source: Option<String>,
+}
+
+impl Secret {
+    /// The banner form: the value only when generated (§2.8).
+    pub fn shown(&self) -> String {
+        match &self.source {
+            Some(s) => format!("(from {s})"),
+            None => self.value.clone(),
+        }
+    }
+}
+
+/// Where the data lives in embedded mode.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    InMemory,
+    /// `<data dir>` and the app's store `<data dir>/<appId>`.
+    Dir {
+        data_dir: PathBuf,
+        store: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Embedded {
+        host: String,
+        port: u16,
+        storage: Storage,
+        reset: bool,
+        backend_secret: Secret,
+        local_first: bool,
+    },
+    Remote {
+        url: String,
+    },
+}
+
+/// Everything a dev session runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub root: PathBuf,
+    pub migrations_dir: PathBuf,
+    pub mode: Mode,
+    pub admin_secret: Secret,
+    pub app: AppId,
+    pub framework: Option<Framework>,
+    pub detected: bool,
+    /// The env file a new app id is appended to (`None`: do not persist).
+    pub persist_to: Option<PathBuf>,
+    pub strict: bool,
+    pub no_verify: bool,
+    pub debounce: Duration,
+}
+
+fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError {
+        command: &["dev"],
+        message: message.into(),
+    })
+}
+
+/// `jazz-dev-<8 hex>` (`<prefix><n hex>`) from the OS CSPRNG (UUIDv4 bits).
+pub fn generated(prefix: &str, hex: usize) -> String {
+    let mut random = String::new();
+    while random.len() < hex {
+        // The first 12 hex digits of a v4 UUID are all random.
+        random.push_str(&Uuid::new_v4().simple().to_string()[..12]);
+    }
+    random.truncate(hex);
+    format!("{prefix}{random}")
+}
+
+/// Resolves the settings. `Ok(Err(message))` is a missing setting (exit 1); usage errors are
+/// `Err` (exit 2). `env_file` is the first `--env-file`, `None` for the default file;
+/// `no_env_file` disables persisting the app id.
+pub fn resolve(
+    ctx: &mut Context,
+    args: &DevArgs,
+    env_file: Option<PathBuf>,
+    no_env_file: bool,
+) -> anyhow::Result<Result<Settings, String>> {
+    let remote = args.server.is_some();
+    if remote {
+        for (given, flag) in [
+            (args.host.is_some(), "--host"),
+            (args.port.is_some(), "--port"),
+            (args.data_dir.is_some(), "--data-dir"),
+            (args.in_memory, "--in-memory"),
+            (args.reset, "--reset"),
+            (args.backend_secret.is_some(), "--backend-secret"),
+        ] {
+            if given {
+                return Err(usage(format!(
+                    "{flag} cannot be used with --server (no embedded server runs)"
+                )));
+            }
+        }
+    }
+    if args.in_memory {
+        for (given, flag) in [
+            (args.data_dir.is_some(), "--data-dir"),
+            (args.reset, "--reset"),
+        ] {
+            if given {
+                return Err(usage(format!("{flag} cannot be used with --in-memory")));
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (&args.app_id, &args.app_id_flag)
+        && a != b
+    {
+        return Err(usage(format!(
+            "the app id is given twice with different values: {a} and --app-id {b}"
+        )));
+    }
+
+    let root = ctx.root(&args.project);
+    let migrations_dir = match &args.migrations_dir {
+        Some(d) => paths::resolve(&ctx.cwd, d),
+        None => ctx.cwd.join("migrations"),
+    };
+    let (framework, detected) = framework::choose(args.framework, &root);
+
+    // App id (§2.3), then the server URL, then the admin secret (§1.4.1 order).
+    let explicit = args.app_id.as_deref().or(args.app_id_flag.as_deref());
+    let (app, warnings) = app_id::resolve(explicit, &ctx.env, !remote);
+    for w in warnings {
+        ctx.out.warning(&w);
+    }
+    let Some(app) = app else {
+        return Ok(Err("Missing app ID. Pass an <appId> positional argument or set JAZZ_APP_ID (or a framework-prefixed form such as VITE_JAZZ_APP_ID).".to_owned()));
+    };
+    let non_loopback = args
+        .host
+        .as_deref()
+        .is_some_and(|h| !matches!(h, "127.0.0.1" | "localhost" | "::1" | "[::1]"));
+    let hex = if non_loopback { 32 } else { 8 };
+    let mut secret = |flag: &Option<String>, flag_name: &str, name: &str| {
+        if let Some(v) = flag {
+            return Some(Secret {
+                value: v.clone(),
+                source: Some(flag_name.to_owned()),
+            });
+        }
+        let (found, warnings) = ctx.env.secret(name);
+        for w in warnings {
+            ctx.out.warning(&w);
+        }
+        found.map(|r| Secret {
+            value: r.value,
+            source: Some(match r.origin {
+                Origin::ProcessEnv => name.to_owned(),
+                Origin::EnvFile => format!("{name} in an env file"),
+            }),
+        })
+    };
+    let admin = secret(&args.admin_secret, "--admin-secret", "JAZZ_ADMIN_SECRET");
+    let backend = secret(
+        &args.backend_secret,
+        "--backend-secret",
+        "JAZZ_BACKEND_SECRET",
+    );
+
+    let mode = match &args.server {
+        Some(url) => {
+            if admin.is_none() {
+                return Ok(Err(
+                    "Missing admin secret. Pass --admin-secret <secret> or set JAZZ_ADMIN_SECRET."
+                        .to_owned(),
+                ));
+            }
+            Mode::Remote {
+                url: crate::admin::normalize_url(url).map_err(usage)?,
+            }
+        }
+        None => {
+            let storage = if args.in_memory {
+                Storage::InMemory
+            } else {
+                let data_dir = match &args.data_dir {
+                    Some(d) => paths::resolve(&ctx.cwd, d),
+                    None => root
+                        .join("node_modules")
+                        .join(".cache")
+                        .join("jazz-dev-server"),
+                };
+                let store = data_dir.join(app.id.to_string());
+                Storage::Dir { data_dir, store }
+            };
+            if non_loopback {
+                ctx.out.warning(&format!(
+                    "the embedded server listens on {}; anyone on the network can reach it",
+                    args.host.as_deref().unwrap_or_default()
+                ));
+            }
+            Mode::Embedded {
+                host: args.host.clone().unwrap_or_else(|| "127.0.0.1".to_owned()),
+                port: args.port.unwrap_or(0),
+                storage,
+                reset: args.reset,
+                backend_secret: backend.unwrap_or_else(|| Secret {
+                    value: generated("jazz-dev-backend-", hex),
+                    source: None,
+                }),
+                local_first: args.allow_local_first_auth.unwrap_or(true),
+            }
+        }
+    };
+    let admin_secret = admin.unwrap_or_else(|| Secret {
+        value: generated("jazz-dev-", hex),
+        source: None,
+    });
+
+    let persist_to = if args.no_persist_app_id || no_env_file {
+        None
+    } else {
+        Some(match env_file {
+            Some(f) => paths::resolve(&ctx.cwd, &f),
+            None => root.join(".env"),
+        })
+    };
+    Ok(Ok(Settings {
+        root,
+        migrations_dir,
+        mode,
+        admin_secret,
+        app,
+        framework,
+        detected,
+        persist_to,
+        strict: args.strict,
+        no_verify: args.no_verify,
+        debounce: args.debounce_ms.map_or(DEBOUNCE, Duration::from_millis),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secrets_have_the_spec_shape() {
+        let s = generated("jazz-dev-", 8);
+        assert_eq!(s.len(), "jazz-dev-".len() + 8);
+        assert!(
+            s["jazz-dev-".len()..]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        let long = generated("jazz-dev-backend-", 32);
+        assert_eq!(long.len(), "jazz-dev-backend-".len() + 32);
+        assert_ne!(generated("x", 8), generated("x", 8));
+    }
+}

@@ -1,0 +1,421 @@
+//! `jazz dev` as a real process (cli-and-server.md §2): it starts the embedded server on a
+//! random port, pushes every valid edit of schema.ts and permissions.ts (also when saved
+//! through rename-and-replace), never publishes a broken edit, persists and reuses the app id
+//! in `.env`, and exits 0 on SIGINT. Everything is checked through the HTTP admin API.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long to wait for something `jazz dev` is expected to do (never a latency assertion).
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A running `jazz dev` with its output collected line by line.
+struct Dev {
+    child: Child,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<String>>>,
+}
+
+fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            sink.lock().expect("lines").push(line);
+        }
+    });
+    lines
+}
+
+impl Dev {
+    // The test owns the child and waits for it (`stop`) or kills it (`Drop`).
+    #[allow(clippy::zombie_processes)]
+    fn start(dir: &Path, extra: &[&str]) -> Dev {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("jazz"))
+            .current_dir(dir)
+            .args(["dev", "--port", "0"])
+            .args(extra)
+            .env_remove("JAZZ_APP_ID")
+            .env_remove("VITE_JAZZ_APP_ID")
+            .env_remove("JAZZ_ADMIN_SECRET")
+            .env_remove("JAZZ_BACKEND_SECRET")
+            .env_remove("JAZZ_SERVER_URL")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn jazz dev");
+        let stdout = collect(child.stdout.take().expect("stdout"));
+        let stderr = collect(child.stderr.take().expect("stderr"));
+        Dev {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn out(&self) -> String {
+        self.stdout.lock().expect("lines").join("\n")
+    }
+
+    fn err(&self) -> String {
+        self.stderr.lock().expect("lines").join("\n")
+    }
+
+    /// Waits for a stdout line starting with `prefix` and returns the rest of it.
+    fn value_of(&self, prefix: &str) -> String {
+        let found = wait_for(&format!("a stdout line `{prefix}…`"), || {
+            self.stdout
+                .lock()
+                .expect("lines")
+                .iter()
+                .find_map(|l| l.strip_prefix(prefix).map(|v| v.trim().to_owned()))
+        });
+        found.unwrap_or_else(|| panic!("{}\n--- stderr:\n{}", self.out(), self.err()))
+    }
+
+    /// Waits until `count` lines containing `needle` were printed on either stream.
+    fn wait_lines(&self, needle: &str, count: usize) {
+        let seen = wait_for(needle, || {
+            let n = self.out().matches(needle).count() + self.err().matches(needle).count();
+            (n >= count).then_some(())
+        });
+        assert!(
+            seen.is_some(),
+            "expected {count} × `{needle}`\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.out(),
+            self.err()
+        );
+    }
+
+    /// SIGINT, then the exit code.
+    fn stop(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(st) = self.child.try_wait().expect("wait") {
+                return st.code();
+            }
+            assert!(Instant::now() < deadline, "no exit after SIGINT");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Dev {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for<T>(_what: &str, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// The admin API of the running server.
+struct Server {
+    url: String,
+    app: String,
+    secret: String,
+    agent: ureq::Agent,
+}
+
+impl Server {
+    fn of(dev: &Dev) -> Server {
+        let url = dev.value_of("Running a local jazz server on ");
+        let app = dev.value_of("App id:");
+        let secret = dev.value_of("Admin secret:");
+        assert!(
+            secret.len() == "jazz-dev-".len() + 8
+                && secret.starts_with("jazz-dev-")
+                && secret[9..].bytes().all(|b| b.is_ascii_hexdigit()),
+            "generated admin secret {secret}"
+        );
+        Server {
+            url,
+            app,
+            secret,
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into(),
+        }
+    }
+
+    fn get(&self, route: &str) -> Value {
+        let mut resp = self
+            .agent
+            .get(&format!("{}/apps/{}/{route}", self.url, self.app))
+            .header("X-Jazz-Admin-Secret", &self.secret)
+            .call()
+            .expect("GET");
+        assert_eq!(resp.status().as_u16(), 200, "GET {route}");
+        let body = resp.body_mut().read_to_string().expect("body");
+        serde_json::from_str(&body).expect("JSON")
+    }
+
+    fn hashes(&self) -> Vec<String> {
+        let mut h: Vec<String> = self.get("schemas")["hashes"]
+            .as_array()
+            .expect("hashes")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        h.sort();
+        h
+    }
+
+    /// `(schemaHash, version)` of the permissions head.
+    fn head(&self) -> Option<(String, u64)> {
+        let v = self.get("admin/permissions/head");
+        let head = v.get("head").filter(|h| !h.is_null())?;
+        Some((
+            head["schemaHash"].as_str()?.to_owned(),
+            head["version"].as_u64()?,
+        ))
+    }
+
+    /// Waits until the head is on `hash` with `version`.
+    fn wait_live(&self, dev: &Dev, hash: &str, version: u64) {
+        let live = wait_for("live", || {
+            (self.head() == Some((hash.to_owned(), version))).then_some(())
+        });
+        assert!(
+            live.is_some(),
+            "head {:?}, wanted {hash} v{version}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.head(),
+            dev.out(),
+            dev.err()
+        );
+    }
+}
+
+/// The full schema hash of the project in `dir`, as `jazz schema hash --full` prints it.
+fn local_hash(dir: &Path) -> String {
+    let out = support::jazz(dir)
+        .args(["--no-env-file", "schema", "hash", "--full"])
+        .output()
+        .expect("jazz schema hash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.lines()
+        .find_map(|l| l.strip_prefix("Current schema hash: "))
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|| panic!("no hash in {text}"))
+}
+
+/// Replaces `from` with `to` in `file`, in place or as editors do (temp file + rename).
+fn edit(file: &Path, from: &str, to: &str, atomically: bool) {
+    let text = std::fs::read_to_string(file).expect("read");
+    assert!(text.contains(from), "{from} not in {}", file.display());
+    let new = text.replacen(from, to, 1);
+    if atomically {
+        let tmp = file.with_extension("ts.swp");
+        std::fs::write(&tmp, new).expect("write temp");
+        std::fs::rename(&tmp, file).expect("rename");
+    } else {
+        std::fs::write(file, new).expect("write");
+    }
+}
+
+#[test]
+fn valid_edits_go_live_and_a_broken_one_never_does() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    let schema = dir.join("schema.ts");
+
+    // The initial cycle publishes schema and permissions.
+    let h1 = local_hash(dir);
+    server.wait_live(&dev, &h1, 1);
+    dev.wait_lines(&format!("[jazz]   schema {} published", &h1[..12]), 1);
+
+    // A valid edit, saved in place.
+    edit(
+        &schema,
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    notes: s.string().optional(),",
+        false,
+    );
+    let h2 = local_hash(dir);
+    assert_ne!(h1, h2);
+    server.wait_live(&dev, &h2, 2);
+    dev.wait_lines(&format!("[jazz] schema updated ({})", &h2[..12]), 1);
+
+    // A broken edit: reported, never published, and the server keeps serving the last bundle.
+    edit(
+        &schema,
+        "notes: s.string().optional(),",
+        "notes: s.string().optional(),\n    owner: s.ref(\"ghosts\"),",
+        false,
+    );
+    dev.wait_lines(
+        &format!(
+            "[jazz] not pushed: 1 error(s); the server keeps schema {}, permissions v2.",
+            &h2[..12]
+        ),
+        1,
+    );
+    assert_eq!(server.hashes(), sorted(&[&h1, &h2]));
+    assert_eq!(server.head(), Some((h2.clone(), 2)));
+
+    // Fixed again, saved the way editors do (write a temp file, rename it over the original).
+    edit(
+        &schema,
+        "\n    owner: s.ref(\"ghosts\"),",
+        "\n    priority: s.int().optional(),",
+        true,
+    );
+    let h3 = local_hash(dir);
+    server.wait_live(&dev, &h3, 3);
+
+    // A permissions-only edit: same schema, a new permissions version with the new rule.
+    let insert_check = |server: &Server| {
+        let v = server.get("admin/permissions");
+        let found = ["permissions", "bundle"]
+            .iter()
+            .find_map(|k| v.get(k).and_then(|p| p.get("todos")).cloned())
+            .or_else(|| v.pointer("/head/permissions/todos").cloned())
+            .unwrap_or_else(|| panic!("no todos permissions in {v}"));
+        found["insert"]["with_check"]["type"].clone()
+    };
+    assert_eq!(insert_check(&server), "True");
+    edit(
+        &dir.join("permissions.ts"),
+        "policy.todos.allowInsert.always();",
+        "policy.todos.allowInsert.where({ $createdBy: session.user_id });",
+        true,
+    );
+    server.wait_live(&dev, &h3, 4);
+    assert_eq!(insert_check(&server), "Cmp");
+
+    // Only the three valid schemas were ever stored.
+    assert_eq!(server.hashes(), sorted(&[&h1, &h2, &h3]));
+    assert_eq!(dev.stop(), Some(0));
+}
+
+fn sorted(h: &[&String]) -> Vec<String> {
+    let mut v: Vec<String> = h.iter().map(|s| (*s).clone()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_app_id_is_saved_to_env_and_reused() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"devDependencies":{"vite":"6"}}"#,
+    )
+    .expect("package.json");
+    std::fs::write(dir.join(".env"), "OTHER=1").expect(".env");
+
+    let first = Dev::start(dir, &[]);
+    let server = Server::of(&first);
+    let id = server.app.clone();
+    assert_eq!(
+        uuid::Uuid::parse_str(&id).map(|u| u.get_version_num()),
+        Ok(4)
+    );
+    first.wait_lines(
+        &format!("[jazz] app id {id} saved to .env as VITE_JAZZ_APP_ID"),
+        1,
+    );
+    first.wait_lines(&format!("  VITE_JAZZ_SERVER_URL={}", server.url), 1);
+    let h = local_hash(dir);
+    server.wait_live(&first, &h, 1);
+    assert_eq!(first.stop(), Some(0), "SIGINT shuts down cleanly");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".env")).expect(".env"),
+        format!("OTHER=1\nVITE_JAZZ_APP_ID={id}\n")
+    );
+    assert!(
+        dir.join("node_modules/.cache/jazz-dev-server")
+            .join(&id)
+            .is_dir(),
+        "the store lives under <data dir>/<appId>"
+    );
+
+    // The second start reuses the id, leaves .env alone, and finds its data again: the store
+    // was closed cleanly and the unchanged project makes no new permissions version.
+    let second = Dev::start(dir, &[]);
+    let again = Server::of(&second);
+    assert_eq!(again.app, id);
+    second.wait_lines("[jazz]   schema", 1);
+    assert_eq!(again.hashes(), vec![h.clone()]);
+    assert_eq!(again.head(), Some((h, 1)));
+    assert!(second.out().contains("already stored"), "{}", second.out());
+    assert!(!second.out().contains("saved to .env"));
+    assert_eq!(second.stop(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".env")).expect(".env"),
+        format!("OTHER=1\nVITE_JAZZ_APP_ID={id}\n")
+    );
+}
+
+#[test]
+fn a_missing_schema_exits_1_and_remote_mode_needs_the_admin_secret() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let out = support::jazz(empty.path())
+        .args(["dev", "--in-memory"])
+        .output()
+        .expect("jazz dev");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Schema file not found."));
+
+    let app = support::copy_app("todo-minimal");
+    let out = support::jazz(app.path())
+        .args([
+            "dev",
+            "--server",
+            "http://127.0.0.1:9",
+            "--app-id",
+            "my-app",
+        ])
+        .output()
+        .expect("jazz dev");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "Missing admin secret. Pass --admin-secret <secret> or set JAZZ_ADMIN_SECRET."
+        )
+    );
+    let out = support::jazz(app.path())
+        .args(["dev", "--server", "http://127.0.0.1:9", "--port", "1"])
+        .output()
+        .expect("jazz dev");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "embedded-only flags are usage errors"
+    );
+}
