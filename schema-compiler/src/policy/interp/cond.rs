@@ -108,16 +108,14 @@ impl Interp<'_> {
     }
 
     fn where_object_in(&mut self, o: &Members, table: &str, in_exists: bool) -> Expr {
+        if super::relations::has_qualified(o, table) {
+            return self.qualified_where(o, table, !in_exists);
+        }
         let mut out = Vec::new();
         for (key, v, kspan) in o {
             let col = match key.split_once('.') {
                 Some((prefix, rest)) if prefix == table => rest,
-                Some(_) => {
-                    self.unsupported_relation(*kspan);
-                    out.push(Expr::False);
-                    continue;
-                }
-                None => key.as_str(),
+                _ => key.as_str(),
             };
             if matches!(v, Pv::Undef) {
                 self.warn(

@@ -126,8 +126,7 @@ impl Interp<'_> {
                     self.record(NameUse::exact(kspan, key).map(|s| NameUse::table(key, s)));
                     Pv::Table(Rc::from(key))
                 } else if matches!(key, "exists" | "union") {
-                    self.unsupported_relation(kspan);
-                    Pv::Bad
+                    Self::bound(recv, key, kspan)
                 } else {
                     self.unknown_table(key, kspan);
                     Pv::Bad
@@ -148,11 +147,12 @@ impl Interp<'_> {
                 }
                 "exists" => Pv::ExistsB(t.clone()),
                 "managedByCreator" => Self::bound(recv, key, kspan),
-                "where" | "join" | "select" | "hopTo" | "gather" => {
-                    self.unsupported_relation(kspan);
-                    Pv::Bad
-                }
+                "where" | "join" | "select" | "hopTo" | "gather" => Self::bound(recv, key, kspan),
                 _ => self.unknown_member(key, kspan, "table builders"),
+            },
+            Pv::Rel(_) => match key {
+                "where" | "join" | "select" | "hopTo" | "gather" => Self::bound(recv, key, kspan),
+                _ => self.unknown_member(key, kspan, "relations"),
             },
             Pv::Action(..) => match key {
                 "where" | "always" | "never" => Self::bound(recv, key, kspan),
@@ -204,8 +204,11 @@ impl Interp<'_> {
                 Pv::Bad
             }
             Pv::Row(t) => {
-                if self.has_column(t, key) {
-                    self.record(NameUse::exact(kspan, key).map(|s| NameUse::column(t, key, s)));
+                // An empty table: the outer row of a relation's where callback (any column).
+                if t.is_empty() || self.has_column(t, key) {
+                    if !t.is_empty() {
+                        self.record(NameUse::exact(kspan, key).map(|s| NameUse::column(t, key, s)));
+                    }
                     Pv::RowRef {
                         table: t.clone(),
                         column: Rc::from(key),
@@ -238,18 +241,6 @@ impl Interp<'_> {
             format!("cannot evaluate definePermissions(...) statically: `{key}` is not a member of {what}"),
         );
         Pv::Bad
-    }
-
-    pub(super) fn unsupported_relation(&mut self, span: Span) {
-        self.error(
-            codes::UNSUPPORTED,
-            span,
-            "relation builders (`where`/`join`/`hopTo`/`gather`/`union`, `policy.exists`) are not supported by this version of jazz",
-        );
-        if let Some(d) = self.diags.last_mut() {
-            d.help =
-                Some("use `policy.<table>.exists.where({...})` with row references instead".into());
-        }
     }
 
     /// JZ2310 for session paths that never resolve.
@@ -316,6 +307,15 @@ impl Interp<'_> {
                 } else {
                     Pv::Undef
                 }
+            }
+            Pv::Policy => self.policy_call(name, nspan, args, span),
+            Pv::Rel(r) => {
+                let r = r.clone();
+                self.rel_call(&r, name, nspan, args, span)
+            }
+            Pv::Table(t) if name != "managedByCreator" => {
+                let r = super::relations::state::RelState::table(t);
+                self.rel_call(&r, name, nspan, args, span)
             }
             Pv::Table(t) => {
                 // managedByCreator()
@@ -398,6 +398,9 @@ impl Interp<'_> {
             Pv::ExistsB(t) => {
                 let t = t.clone();
                 match first {
+                    Some((Pv::Obj(o), _)) if super::relations::has_qualified(&o, &t) => {
+                        Pv::Cond(Rc::new(Cond::Ready(self.qualified_where(&o, &t, false))))
+                    }
                     Some((Pv::Obj(o), _)) => {
                         let cond = self.where_object(&o, &t, true);
                         Pv::Cond(Rc::new(Cond::Ready(Expr::Exists {

@@ -9,13 +9,15 @@
 //! - `cond.rs`: condition inputs and the where-object grammar;
 //! - `lit.rs`: literals (§1.6);
 //! - `allowed.rs`: `allowedTo.*` and FK-name resolution;
-//! - `typing.rs`: literal/column type checks.
+//! - `typing.rs`: literal/column type checks;
+//! - `relations/`: relation builders, qualified keys and their relation IR (§1.11).
 
 mod allowed;
 mod cond;
 mod exec;
 mod lit;
 mod members;
+mod relations;
 mod typing;
 pub mod value;
 

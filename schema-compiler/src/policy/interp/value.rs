@@ -125,6 +125,10 @@ pub enum Pv {
         span: Span,
     },
     Cond(Rc<Cond>),
+    /// A relation (`policy.<t>.where(...)`, `.hopTo(...)`, `policy.union([...])`, …).
+    Rel(Rc<super::relations::state::RelState>),
+    /// The `current` row of a `gather` step.
+    Current,
     /// `recv.name` awaiting a call.
     Bound(Rc<(Pv, Rc<str>, Span)>),
     /// Could not be evaluated; already reported.
@@ -156,6 +160,8 @@ impl Pv {
             Pv::Row(_) => "a row",
             Pv::RowRef { .. } => "a row reference",
             Pv::Cond(_) => "a condition",
+            Pv::Rel(_) => "a relation",
+            Pv::Current => "the gather step's `current` row",
             Pv::Bad => "a value that could not be evaluated",
         }
     }
