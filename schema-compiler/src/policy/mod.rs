@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::eval::PermissionsExport;
 use crate::eval::value::Value;
 use crate::schema::WasmSchema;
-use crate::source::Span;
+use crate::source::{SourceDb, Span};
 
 pub use ir::Policy;
 
@@ -42,12 +42,14 @@ pub struct PolicyOutput {
 }
 
 /// Compiles the permissions export. `has_file` tells whether a permissions.ts exists; `env`
-/// holds the resolved values for `process.env` (defines › environment › env files).
+/// holds the resolved values for `process.env` (defines › environment › env files); `db`
+/// holds the source text the fixes edit.
 pub fn compile(
     export: &PermissionsExport,
     has_file: bool,
     schema: &WasmSchema,
     env: &dyn Fn(&str) -> Option<String>,
+    db: &SourceDb,
 ) -> PolicyOutput {
     let mut out = PolicyOutput::default();
     let file_span = export.file.map(|f| Span::new(f, 0, 0));
@@ -60,8 +62,11 @@ pub fn compile(
             }
             out.diagnostics.push(d);
         }
-        // Without permissions.ts there is nothing to warn about per table: the missing-policy
-        // warnings accompany a permissions file (cli-and-server.md §1.9.1 lists them with it).
+        // Deliberate deviation from permissions.md §5.2: without a permissions file upstream
+        // warns for every table × operation. For a schema-only project that is four identical
+        // warnings per table, pinned to the top of schema.ts in the editor and failing
+        // `--deny-warnings`; the missing-policy warnings accompany a permissions file only
+        // (CHANGELOG).
         let _ = schema;
         return out;
     };
@@ -110,7 +115,16 @@ pub fn compile(
     out.diagnostics = diags;
     out.uses = uses;
     let call = out.span.unwrap_or(def.span);
-    checks::run(&policy, &app_schema, call, &mut out.diagnostics);
+    let site = db
+        .get(def.factory_span.file)
+        .and_then(|f| checks::Site::of(def, f.text.clone()));
+    checks::run(
+        &policy,
+        &app_schema,
+        call,
+        site.as_ref(),
+        &mut out.diagnostics,
+    );
     out.policy = Some(policy);
     out
 }

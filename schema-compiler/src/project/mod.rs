@@ -82,7 +82,8 @@ pub fn analyze_with_env(
             // and a policy over a broken schema would only repeat them).
             let schema_ok = !analysis.diagnostics.iter().any(Diagnostic::is_error);
             if let (Some(schema), true) = (&analysis.schema, schema_ok) {
-                let p = crate::policy::compile(&perms, permissions_file.is_some(), schema, env);
+                let has_file = permissions_file.is_some();
+                let p = crate::policy::compile(&perms, has_file, schema, env, &analysis.db);
                 analysis.diagnostics.extend(p.diagnostics.iter().cloned());
                 analysis.permissions = Some(p);
             }

@@ -3,7 +3,7 @@
 use super::{CodeInfo, e};
 use crate::diagnostics::Severity;
 
-use Severity::{Error as E, Warning as W};
+use Severity::{Error as E, Hint as H, Info as I, Warning as W};
 
 /// Sorted by number.
 pub static CODES: &[CodeInfo] = &[
@@ -230,10 +230,22 @@ pub static CODES: &[CodeInfo] = &[
         "The string is not one of the enum column's variants, so the comparison never matches.",
     ),
     e(
+        2305,
+        W,
+        "operator meaningless for the column type",
+        "Ordering on a bytes or array column, `contains` on a column that is neither a string nor an array, or `in: session...` on a column other than string, integer or UUID never holds at runtime, so the condition is always false.",
+    ),
+    e(
         2306,
         W,
         "Date literal against a provenance timestamp",
         "`Date` literals are milliseconds since the epoch, but `$createdAt` and `$updatedAt` hold microseconds (upstream defect D6), so the comparison is off by a factor of 1000.",
+    ),
+    e(
+        2307,
+        W,
+        "NULL test on a column that is never NULL",
+        "The column is required (or is `id` or a magic column), so an `isNull` test is never true and `isNull: false` is always true. Make the column `.optional()` if it can be missing, or drop the test.",
     ),
     e(
         2310,
@@ -248,6 +260,18 @@ pub static CODES: &[CodeInfo] = &[
         "`session.claims.role` is `undefined` (a session reference has no properties), which silently drops the where key upstream. Write `session[\"claims.role\"]`.",
     ),
     e(
+        2312,
+        W,
+        "claim compared with a float or array",
+        "Session claims resolve to strings, integers, booleans and null only; a float, array or object claim is missing at runtime, so comparing a claim with such a literal never matches.",
+    ),
+    e(
+        2315,
+        W,
+        "query-only magic column in a policy",
+        "`$canRead`, `$canEdit` and `$canDelete` exist in query results only; in a policy they never resolve and the condition is false.",
+    ),
+    e(
         2320,
         W,
         "where key dropped because its value is undefined",
@@ -258,6 +282,12 @@ pub static CODES: &[CodeInfo] = &[
         W,
         "clause always true",
         "The clause grants every session; prefer `.always()` if that is intended.",
+    ),
+    e(
+        2322,
+        W,
+        "clause never true",
+        "The rule can never grant: an empty `in: []` or `anyOf([])`, contradictory equalities on one column, a NULL test on a required column, or an `allOf` holding a false part. Write `.never()` if no session may do this.",
     ),
     e(
         2323,
@@ -272,10 +302,28 @@ pub static CODES: &[CodeInfo] = &[
         "The permissions DSL has no `not`/`none` combinator and no `not` operator. Write the positive form, or a raw `{ type: \"Not\", expr }`.",
     ),
     e(
+        2325,
+        W,
+        "whereOld without whereNew blocks changes",
+        "`allowUpdate.whereOld(c)` alone also checks `c` on the new row (upstream copies it to with_check), so a column tied to the session can never change: an owner cannot transfer the row. Add `.whereNew({})` or a specific new-row rule.",
+    ),
+    e(
+        2326,
+        W,
+        "update rules lose their pairing",
+        "Update rules merge per clause: all old-row conditions into update.using and all new-row conditions into update.with_check. With several rules, one of which checks old and new rows differently, a write can pass one rule's old-row condition and another rule's new-row condition. Combine them into one rule.",
+    ),
+    e(
         2330,
         W,
         "allowedTo over a nullable FK",
         "A NULL foreign key passes `allowedTo` (there is no parent to check). Guard it with `{ fk: { isNull: false } }` in the same allOf.",
+    ),
+    e(
+        2331,
+        W,
+        "allowedTo over a UUID[] foreign key",
+        "A forward `allowedTo.*` over a `UUID[]` column is always false at runtime (the value is not a single UUID). Use `allowedTo.*Referencing` from the other side, or `exists`.",
     ),
     e(
         2332,
@@ -288,6 +336,48 @@ pub static CODES: &[CodeInfo] = &[
         E,
         "maxDepth over the hard cap",
         "maxDepth above 64 is accepted upstream but denies everything at runtime.",
+    ),
+    e(
+        2335,
+        W,
+        "target lacks the policy it needs",
+        "The condition inherits a policy the target does not have: an `allowedTo.<op>` parent or `...Referencing` source without that operation's clause, or a relation in a write clause scanning a table without a read policy. Under enforcement it is always false.",
+    ),
+    e(
+        2336,
+        W,
+        "table without a read policy",
+        "The table has policies but no read clause: sessions can write its rows but no session can ever read them. Add `allowRead`, or `.never()` if that is intended.",
+    ),
+    e(
+        2337,
+        I,
+        "relation in a write clause applies read policies",
+        "A qualified key or `policy.exists(...)` relation in a write clause that reaches other tables only sees the rows the scanned tables' read policies let the session read; `policy.<table>.exists.where(...)` scans structurally instead.",
+    ),
+    e(
+        2338,
+        H,
+        "allowedTo.insert re-checks the parent's insert clause",
+        "`allowedTo.insert(fk)` evaluates the parent table's insert clause on the existing parent row. Child inserts usually want `allowedTo.read(fk)` (the parent is visible) instead.",
+    ),
+    e(
+        2339,
+        W,
+        "Not over a value that can be missing",
+        "A raw `{ type: \"Not\", expr }` over a leaf whose value can be missing (unknown column, unresolvable session path, a claim): the missing value makes the leaf false and the negation grants.",
+    ),
+    e(
+        2340,
+        I,
+        "write clause only grants anonymous sessions",
+        "Anonymous sessions are denied every write before policies are evaluated, so a write clause whose only grant requires `authMode: \"anonymous\"` never grants.",
+    ),
+    e(
+        2341,
+        E,
+        "malformed raw policy expression",
+        "A raw PolicyExpr object has a missing or ill-typed field (error: the server rejects the policy) or fields the server ignores (warning: they are dropped from the compiled policy).",
     ),
     e(
         2350,

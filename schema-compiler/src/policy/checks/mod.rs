@@ -1,20 +1,46 @@
 //! Static checks on the merged policy (permissions.md §5.2, §5.4): one check per file.
+//!
+//! The checks read the Policy IR only: merged slots, each rule's own condition and form
+//! ([`RuleOrigin`]), and the condition fragments the interpreter recorded with their source
+//! spans ([`super::ir::Fragment`]), so a finding points at the where key, operator or literal
+//! responsible for it. They never evaluate user code.
 
+mod constant;
 mod cycles;
+pub(crate) mod fixes;
+mod leaves;
 mod missing;
 mod nullable_fk;
+pub(crate) mod raw;
+mod relation;
+mod targets;
+mod updates;
 
 use crate::diagnostics::Diagnostic;
-use crate::schema::WasmSchema;
+use crate::schema::{ColumnType, WasmSchema};
 use crate::source::Span;
 
-use super::ir::{Policy, Slot};
+use super::ir::{Expr, Policy, RuleOrigin, Slot};
 
-/// Runs every check on `policy`; `call` is the `definePermissions(...)` span.
-pub fn run(policy: &Policy, schema: &WasmSchema, call: Span, out: &mut Vec<Diagnostic>) {
-    missing::missing_policies(policy, schema, Some(call), out);
+pub use fixes::Site;
+
+/// Runs every check on `policy`; `call` is the `definePermissions(...)` span, `site` where fixes
+/// may insert rules. `out` already holds the interpreter's findings (some checks stay quiet
+/// where those already explain the problem).
+pub fn run(
+    policy: &Policy,
+    schema: &WasmSchema,
+    call: Span,
+    site: Option<&Site>,
+    out: &mut Vec<Diagnostic>,
+) {
+    missing::missing_policies(policy, schema, Some(call), site, out);
     nullable_fk::check(policy, schema, call, out);
     cycles::check(policy, schema, call, out);
+    leaves::check(policy, schema, out);
+    constant::check(policy, schema, site, out);
+    updates::check(policy, site, out);
+    targets::check(policy, schema, call, out);
 }
 
 /// The span of the first rule of `table` that filled `slot`, else `fallback`.
@@ -24,4 +50,104 @@ pub(crate) fn rule_span(policy: &Policy, table: &str, slot: Slot, fallback: Span
         .and_then(|t| t.rules.iter().find(|r| r.slots.contains(&slot)))
         .map(|r| r.span)
         .unwrap_or(fallback)
+}
+
+/// The source of `e` compiled for `table`, when the interpreter recorded it.
+pub(crate) fn fragment_span(policy: &Policy, table: &str, e: &Expr) -> Option<Span> {
+    policy
+        .fragments
+        .iter()
+        .find(|f| f.table.as_deref() == Some(table) && f.expr == *e)
+        .map(|f| f.span)
+}
+
+/// The smallest location for a finding about `e` in a rule's clause: its fragment, else the
+/// rule's condition argument, else the rule.
+pub(crate) fn locate(
+    policy: &Policy,
+    table: &str,
+    e: &Expr,
+    rule: Option<&RuleOrigin>,
+) -> Option<Span> {
+    fragment_span(policy, table, e).or_else(|| rule.map(|r| r.arg.unwrap_or(r.span)))
+}
+
+/// The rules of `table` whose condition for `slot` contains `e`.
+pub(crate) fn rule_with<'p>(
+    policy: &'p Policy,
+    table: &str,
+    slot: Slot,
+    e: &Expr,
+) -> Option<&'p RuleOrigin> {
+    policy
+        .table(table)?
+        .rules
+        .iter()
+        .find(|r| r.expr(slot).is_some_and(|x| contains(x, e)))
+}
+
+/// Whether `hay` contains `needle` (through `And`/`Or`/`Not`/`Exists`).
+pub(crate) fn contains(hay: &Expr, needle: &Expr) -> bool {
+    if hay == needle {
+        return true;
+    }
+    match hay {
+        Expr::And(k) | Expr::Or(k) => k.iter().any(|x| contains(x, needle)),
+        Expr::Not(x) => contains(x, needle),
+        Expr::Exists { condition, .. } => contains(condition, needle),
+        _ => false,
+    }
+}
+
+/// The runtime type of a readable column (§3.3: magic columns, schema columns, then `id`), and
+/// whether it can be NULL.
+pub(crate) fn column_type(
+    schema: &WasmSchema,
+    table: &str,
+    col: &str,
+) -> Option<(ColumnType, bool)> {
+    match col {
+        "$createdBy" | "$updatedBy" => return Some((ColumnType::Text, false)),
+        "$createdAt" | "$updatedAt" => return Some((ColumnType::Timestamp, false)),
+        _ => {}
+    }
+    let t = schema.table(table)?;
+    match t.column(col) {
+        Some(c) => Some((c.column_type.clone(), c.nullable)),
+        None if col == "id" => Some((ColumnType::Uuid, false)),
+        None => None,
+    }
+}
+
+/// The user-facing name of the builder filling `slot`.
+pub(crate) fn builder(slot: Slot) -> &'static str {
+    match slot {
+        Slot::SelectUsing => "allowRead",
+        Slot::InsertCheck => "allowInsert",
+        Slot::UpdateUsing | Slot::UpdateCheck => "allowUpdate",
+        Slot::DeleteUsing => "allowDelete",
+    }
+}
+
+/// Keeps one finding per code and message where spans nest (a where key and its operator
+/// both recorded the same leaf): the innermost span wins; exact duplicates collapse.
+pub(crate) fn keep_innermost(found: Vec<Diagnostic>, out: &mut Vec<Diagnostic>) {
+    let inside = |a: Span, b: Span| {
+        a.file == b.file && b.range.start <= a.range.start && a.range.end <= b.range.end && a != b
+    };
+    for (i, d) in found.iter().enumerate() {
+        let s = d.span();
+        let shadowed = found.iter().any(|o| {
+            o.code == d.code
+                && o.message == d.message
+                && o.span().zip(s).is_some_and(|(os, s)| inside(os, s))
+        });
+        let dup = found
+            .iter()
+            .take(i)
+            .any(|o| o.code == d.code && o.message == d.message && o.span() == s);
+        if !shadowed && !dup {
+            out.push(d.clone());
+        }
+    }
 }

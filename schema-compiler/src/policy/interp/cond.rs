@@ -86,14 +86,37 @@ impl Interp<'_> {
         match super::super::parse::expr(&json) {
             Ok(e) => {
                 self.note(Some(table), &e, span);
+                let extra = super::super::checks::raw::unknown_fields(&json);
+                if !extra.is_empty() {
+                    self.warn(
+                        codes::RAW_FIELDS,
+                        span,
+                        format!(
+                            "unknown field(s) {} in a raw policy expression are dropped",
+                            extra.join(", ")
+                        ),
+                    );
+                }
                 e
             }
-            Err(msg) => {
+            Err(msg) if msg.starts_with("unknown policy expression type") => {
                 self.error(
                     codes::TYPE_KEY,
                     span,
                     format!("not a valid policy expression: {msg}"),
                 );
+                Expr::False
+            }
+            Err(msg) => {
+                self.error(
+                    codes::RAW_FIELDS,
+                    span,
+                    format!("raw policy expression with a missing or ill-typed field: {msg}"),
+                );
+                if let Some(d) = self.diags.last_mut() {
+                    d.notes
+                        .push("the server's deserialiser rejects this policy".into());
+                }
                 Expr::False
             }
         }
@@ -138,9 +161,11 @@ impl Interp<'_> {
                 out.push(Expr::False);
                 continue;
             }
-            self.note(Some(table), &e, *kspan);
             self.record_key(key, col, table, *kspan);
             let e = self.where_value(col, v, *kspan, in_exists);
+            if !matches!(v, Pv::Obj(_)) || super::lit::is_tagged(v) {
+                self.note(Some(table), &e, *kspan);
+            }
             out.push(e);
         }
         match out.len() {
@@ -328,10 +353,10 @@ impl Interp<'_> {
                         format!("Unsupported where operator \"{other}\" in permissions DSL."),
                     );
                     Expr::False
-            let scope = self.scope_table.clone();
-            self.note(scope.as_deref(), &e, *ospan);
                 }
             };
+            let scope = self.scope_table.clone();
+            self.note(scope.as_deref(), &e, *ospan);
             out.push(e);
         }
         let _ = span;
@@ -437,9 +462,9 @@ impl Interp<'_> {
                             (other, _) => {
                                 self.upstream_error(codes::BAD_SESSION_OPERATOR, *ospan, format!("Unsupported session.where operator \"{other}\" in permissions DSL. Nested object claim syntax is not supported; use dotted path keys instead."));
                                 Expr::False
-                        self.note(None, &e, *ospan);
                             }
                         };
+                        self.note(None, &e, *ospan);
                         parts.push(e);
                     }
                     match parts.len() {
@@ -456,9 +481,11 @@ impl Interp<'_> {
                         value,
                     },
                     None => Expr::False,
-            self.note(None, &e, *kspan);
                 },
             };
+            if !matches!(v, Pv::Obj(_)) || super::lit::is_tagged(v) {
+                self.note(None, &e, *kspan);
+            }
             out.push(e);
         }
         match out.len() {

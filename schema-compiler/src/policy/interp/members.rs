@@ -51,6 +51,19 @@ impl Interp<'_> {
 
     /// JZ2302 with did-you-mean over columns, magic columns and `id`.
     pub(super) fn unknown_column(&mut self, table: &str, col: &str, span: Span) {
+        if matches!(col, "$canRead" | "$canEdit" | "$canDelete") {
+            self.warn(
+                codes::QUERY_ONLY_COLUMN,
+                span,
+                format!("`{col}` exists in queries only and never resolves in a policy, so this condition is false"),
+            );
+            if let Some(d) = self.diags.last_mut() {
+                d.help = Some(
+                    "refer to the policy you mean directly, e.g. `allowedTo.read(\"<fk>\")`".into(),
+                );
+            }
+            return;
+        }
         let mut cands: Vec<&str> = vec!["id"];
         cands.extend(MAGIC.iter().copied());
         if let Some(t) = self.schema.table(table) {
@@ -343,8 +356,8 @@ impl Interp<'_> {
                     Action::Insert => vec![Slot::InsertCheck],
                     Action::Delete => vec![Slot::DeleteUsing],
                     Action::Update => vec![Slot::UpdateUsing, Slot::UpdateCheck],
-                let (form, arg) = rule_form(name, first.as_ref());
                 };
+                let (form, arg) = rule_form(name, first.as_ref());
                 let e = match name {
                     "always" => Expr::True,
                     "never" => Expr::False,
@@ -366,8 +379,8 @@ impl Interp<'_> {
             Pv::Update(b) => {
                 let t = b.borrow().table.clone();
                 match name {
-                        let (form, arg) = rule_form(name, first.as_ref());
                     "where" | "always" | "never" => {
+                        let (form, arg) = rule_form(name, first.as_ref());
                         let e = match name {
                             "always" => Expr::True,
                             "never" => Expr::False,

@@ -1,0 +1,185 @@
+//! Constant clauses (permissions.md §5.4), judged per rule before merging:
+//!
+//! - JZ2321: a read/update/delete rule that grants every session without `.always()` — a
+//!   Hint with a fix for a literal `where({})`, a warning when composition makes it true (an
+//!   `anyOf` branch that is always true);
+//! - JZ2322: a rule that can never grant without `.never()` (`in: []`, an explicit
+//!   `anyOf([])`, contradictory equalities, `isNull` on a column that is never NULL, an `And`
+//!   holding `False`).
+//!
+//! Rules whose evaluation reported an error are skipped: their `False`s stand for failed
+//! conditions (§5.1, no cascades).
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::schema::WasmSchema;
+
+use super::super::codes;
+use super::super::ir::{CmpOp, Expr, Lit, PValue, Policy, RuleForm, RuleOrigin, Slot};
+use super::{Site, column_type};
+
+pub fn check(policy: &Policy, schema: &WasmSchema, site: Option<&Site>, out: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    for t in &policy.tables {
+        for r in &t.rules {
+            if r.tainted || r.form == RuleForm::ManagedByCreator {
+                continue;
+            }
+            // An update rule is judged on the clause that admits the old row.
+            let Some(slot) = r.slots.first().copied() else {
+                continue;
+            };
+            let Some(e) = r.expr(slot) else { continue };
+            let truth = value(schema, &t.name, e);
+            if truth == Some(true) && r.form != RuleForm::Always && slot != Slot::InsertCheck {
+                found.push(always_true(r, &t.name, slot, e, site, out));
+            }
+            let never = r
+                .exprs
+                .iter()
+                .position(|x| value(schema, &t.name, x) == Some(false));
+            if let (Some(i), false) = (never, r.form == RuleForm::Never) {
+                let s = r.slots.get(i).copied().unwrap_or(slot);
+                found.push(Some(
+                    Diagnostic::warning(
+                        codes::NEVER_TRUE,
+                        format!(
+                            "this {} rule on `{}` can never be true, so it grants nothing",
+                            s.name(),
+                            t.name
+                        ),
+                    )
+                    .at(r.arg.unwrap_or(r.span))
+                    .note("an empty `in: []` or `anyOf([])`, contradictory equalities, or a NULL test on a column that is never NULL make it false")
+                    .help(format!("if no session may do this, write `policy.{}.{}.never()`", t.name, super::builder(s))),
+                ));
+            }
+        }
+    }
+    out.extend(found.into_iter().flatten());
+}
+
+/// JZ2321 for one rule; `None` when JZ2320 already explains the `True` (a dropped key).
+fn always_true(
+    r: &RuleOrigin,
+    table: &str,
+    slot: Slot,
+    e: &Expr,
+    site: Option<&Site>,
+    prior: &[Diagnostic],
+) -> Option<Diagnostic> {
+    let at = r.arg.unwrap_or(r.span);
+    let dropped = prior.iter().any(|d| {
+        d.code == codes::UNDEFINED_DROPPED
+            && d.span().is_some_and(|s| {
+                s.file == at.file && at.range.start <= s.range.start && s.range.end <= at.range.end
+            })
+    });
+    if dropped {
+        return None;
+    }
+    let b = super::builder(slot);
+    if *e == Expr::True {
+        let mut d = Diagnostic::new(
+            codes::ALWAYS_TRUE,
+            format!(
+                "this {} rule on `{table}` is always true; prefer `.always()`",
+                slot.name()
+            ),
+        )
+        .with_severity(Severity::Hint)
+        .at(at)
+        .help(format!("write `policy.{table}.{b}.always()`"));
+        if let Some(edit) = site.and_then(|s| s.where_to_always(r)) {
+            d.fixes.push(edit);
+        }
+        return Some(d);
+    }
+    Some(
+        Diagnostic::warning(
+            codes::ALWAYS_TRUE,
+            format!("this {} rule on `{table}` is always true, so it grants every session", slot.name()),
+        )
+        .at(at)
+        .note("one branch of an `anyOf` (or every part of an `allOf`) holds for every row and session")
+        .help(format!("if every session may do this, write `policy.{table}.{b}.always()`; otherwise fix the branch that is always true")),
+    )
+}
+
+/// The constant value of `e` on `table`, when it has one.
+pub(crate) fn value(schema: &WasmSchema, table: &str, e: &Expr) -> Option<bool> {
+    match e {
+        Expr::True => Some(true),
+        Expr::False => Some(false),
+        Expr::InList { values, .. } if values.is_empty() => Some(false),
+        Expr::SessionInList { values, .. } if values.is_empty() => Some(false),
+        Expr::IsNull { column } | Expr::IsNotNull { column } => {
+            let (_, nullable) = column_type(schema, table, column)?;
+            (!nullable).then_some(matches!(e, Expr::IsNotNull { .. }))
+        }
+        Expr::Not(x) => value(schema, table, x).map(|v| !v),
+        Expr::Exists {
+            table: t,
+            condition,
+        } => (value(schema, t, condition) == Some(false)).then_some(false),
+        Expr::Or(k) => {
+            let vs: Vec<Option<bool>> = k.iter().map(|x| value(schema, table, x)).collect();
+            if vs.contains(&Some(true)) {
+                Some(true)
+            } else if vs.iter().all(|v| *v == Some(false)) {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        Expr::And(k) => {
+            let vs: Vec<Option<bool>> = k.iter().map(|x| value(schema, table, x)).collect();
+            if vs.contains(&Some(false)) || contradictory(k) {
+                Some(false)
+            } else if vs.iter().all(|v| *v == Some(true)) {
+                Some(true)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Two equalities on one column with different literals, or a column both NULL and equal to
+/// a non-NULL literal (or both NULL and not NULL).
+fn contradictory(k: &[Expr]) -> bool {
+    let mut eqs: Vec<(&str, Option<&Lit>)> = Vec::new();
+    let mut not_null: Vec<&str> = Vec::new();
+    for x in k {
+        match x {
+            Expr::Cmp {
+                column,
+                op: CmpOp::Eq,
+                value: PValue::Literal(l),
+            } => eqs.push((column, Some(l))),
+            Expr::IsNull { column } => eqs.push((column, None)),
+            Expr::IsNotNull { column } => not_null.push(column),
+            _ => {}
+        }
+    }
+    eqs.iter().enumerate().any(|(i, (c, l))| {
+        not_null.contains(c) && l.is_none()
+            || eqs
+                .iter()
+                .skip(i + 1)
+                .any(|(c2, l2)| c == c2 && !same(*l, *l2))
+    })
+}
+
+/// Literal equality as the runtime sees it (NULL is `None`; UUID text in any case).
+fn same(a: Option<&Lit>, b: Option<&Lit>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(Lit::Null), None) | (None, Some(Lit::Null)) => true,
+        (Some(Lit::Uuid(x)), Some(Lit::Uuid(y) | Lit::Text(y)))
+        | (Some(Lit::Text(x)), Some(Lit::Uuid(y))) => x.eq_ignore_ascii_case(y),
+        (Some(Lit::Double(x)), Some(Lit::Double(y))) => x.to_bits() == y.to_bits(),
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
