@@ -51,6 +51,15 @@ fn cmp_op(b: u8) -> &'static str {
     .unwrap_or("?")
 }
 
+/// An inherits depth operand.
+fn depth_text(d: u32) -> String {
+    match d {
+        0 => "10 (default)".into(),
+        1..=64 => d.to_string(),
+        _ => format!("{d} (out of range: denies)"),
+    }
+}
+
 fn operation(b: u8) -> &'static str {
     Operation::ALL
         .get(b as usize)
@@ -299,11 +308,7 @@ impl Dis<'_> {
                     .map(|r| self.table_name(r, 0))
                     .unwrap_or_else(|| "-".into());
                 let d = read_u32(c, pc + 7).unwrap_or(0);
-                let depth_s = if d == 0 {
-                    "10 (default)".into()
-                } else {
-                    d.to_string()
-                };
+                let depth_s = depth_text(d);
                 self.line(
                     pc,
                     depth,
@@ -321,11 +326,7 @@ impl Dis<'_> {
                 let src = self.table_name(st, name);
                 let colname = self.col(pc + 10, st);
                 let d = read_u32(c, pc + 15).unwrap_or(0);
-                let depth_s = if d == 0 {
-                    "10 (default)".into()
-                } else {
-                    d.to_string()
-                };
+                let depth_s = depth_text(d);
                 self.line(
                     pc,
                     depth,

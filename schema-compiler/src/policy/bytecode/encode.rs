@@ -320,7 +320,7 @@ impl Enc<'_> {
                 self.code.push(op::INHERITS);
                 self.code.push(*operation as u8);
                 self.col_ref(table, via_column);
-                self.u32(max_depth.unwrap_or(0));
+                self.u32(depth_operand(*max_depth));
             }
             Expr::InheritsReferencing {
                 operation,
@@ -339,9 +339,19 @@ impl Enc<'_> {
                 };
                 self.u32(name);
                 self.col_ref(st, via_column);
-                self.u32(max_depth.unwrap_or(0));
+                self.u32(depth_operand(*max_depth));
             }
         }
+    }
+}
+
+/// The depth operand of `INHERITS` / `INHERITS_REF`: 0 is the default (10); an explicit 0 is
+/// out of range like any value above 64 (it denies, §3.9 #1), so it is written as `u32::MAX`.
+fn depth_operand(d: Option<u32>) -> u32 {
+    match d {
+        None => 0,
+        Some(0) => u32::MAX,
+        Some(x) => x,
     }
 }
 

@@ -76,6 +76,9 @@ pub struct Bundle {
     /// `EXISTS` instructions whose condition has a `col = <bound value>` conjunct, by code
     /// offset (sorted): (column index, offset of the value operand).
     pub exists_probes: Vec<(u32, (u32, u32))>,
+    /// The outer column references of each `EXISTS` condition (offsets of the column
+    /// references, on the outer row), by `EXISTS` offset (sorted): the memoisation key.
+    pub exists_outer: Vec<(u32, Vec<u32>)>,
 }
 
 struct Reader<'a> {
@@ -301,10 +304,20 @@ impl Bundle {
             code_offset,
             rel_plans: Vec::new(),
             exists_probes: Vec::new(),
+            exists_outer: Vec::new(),
         };
         let mut bundle = bundle;
-        let mut rels = bundle.verify()?;
+        let found = bundle.verify()?;
+        let mut rels = found.subs;
         rels.sort_unstable();
+        let mut refs = found.outer_refs;
+        refs.sort_unstable();
+        for (pc, col_at) in refs {
+            match bundle.exists_outer.last_mut() {
+                Some((p, v)) if *p == pc as u32 => v.push(col_at as u32),
+                _ => bundle.exists_outer.push((pc as u32, vec![col_at as u32])),
+            }
+        }
         for (pc, table) in rels {
             if bundle.code.get(pc) == Some(&super::op::EXISTS) {
                 if let Some(p) = bundle.exists_probe(pc, table) {
@@ -344,6 +357,16 @@ impl Bundle {
             .map(|(_, p)| p.as_ref())
     }
 
+    /// The outer column references of the `EXISTS` at `pc` (none when uncorrelated).
+    pub fn exists_outer_at(&self, pc: usize) -> &[u32] {
+        self.exists_outer
+            .binary_search_by_key(&(pc as u32), |(p, _)| *p)
+            .ok()
+            .and_then(|i| self.exists_outer.get(i))
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
+    }
+
     /// The index probe of the `EXISTS` at `pc`: (column, operand offset).
     pub fn exists_probe_at(&self, pc: usize) -> Option<(u32, u32)> {
         self.exists_probes
@@ -366,7 +389,7 @@ impl Bundle {
             op::AND => {
                 let n = read_u16(code, cond + 1)?;
                 let mut p = cond + 7;
-                let mut scratch = Vec::new();
+                let mut scratch = super::verify::Found::default();
                 for _ in 0..n {
                     children.push(p);
                     p = self.verify_expr(p, t, Some(outer), 0, &mut scratch).ok()?;

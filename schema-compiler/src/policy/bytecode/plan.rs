@@ -277,10 +277,14 @@ impl Compiler<'_> {
     }
 
     fn key(&mut self, l: &Layout, k: &KeyRef) -> Src {
-        match k {
+        let s = match k {
             KeyRef::Column(c) => self.col(l, c),
             KeyRef::RowId(r) => self.row_id(l, *r),
+        };
+        if matches!(s, Src::Outer(_)) && !self.binds.contains(&s) {
+            self.binds.push(s.clone());
         }
+        s
     }
 
     fn pred(&mut self, l: &Layout, p: &Pred) -> PPred {

@@ -5,6 +5,18 @@
 use super::load::{Bundle, LoadError, read_u16, read_u32};
 use super::{ABSENT, FALLBACK, NONE, col, op, operand};
 
+/// What verification collects for the loader.
+#[derive(Default)]
+pub(crate) struct Found {
+    /// `EXISTS` and `EXISTS_REL` instructions with the table of the row they are evaluated on.
+    pub subs: Vec<(usize, u32)>,
+    /// Outer column references (offset of the column reference) of each `EXISTS` condition,
+    /// nested `EXISTS` excluded: (`EXISTS` offset, column reference offset).
+    pub outer_refs: Vec<(usize, usize)>,
+    /// The innermost enclosing `EXISTS`.
+    cur: Option<usize>,
+}
+
 impl Bundle {
     pub(super) fn fail<T>(&self, pc: usize, reason: &str) -> Result<T, LoadError> {
         Err(LoadError::Invalid {
@@ -15,8 +27,8 @@ impl Bundle {
 
     /// Verifies every entry; returns the `EXISTS` and `EXISTS_REL` instructions with their row's
     /// table.
-    pub(super) fn verify(&self) -> Result<Vec<(usize, u32)>, LoadError> {
-        let mut rels = Vec::new();
+    pub(super) fn verify(&self) -> Result<Found, LoadError> {
+        let mut rels = Found::default();
         for (ti, t) in self.tables.iter().enumerate() {
             for (si, e) in t.entries.iter().enumerate() {
                 if *e == ABSENT || (*e == FALLBACK && si == 4) {
@@ -49,7 +61,12 @@ impl Bundle {
         Ok(pc + 5)
     }
 
-    fn verify_operand(&self, pc: usize, outer: Option<u32>) -> Result<usize, LoadError> {
+    fn verify_operand(
+        &self,
+        pc: usize,
+        outer: Option<u32>,
+        found: &mut Found,
+    ) -> Result<usize, LoadError> {
         let Some(v) = read_u32(&self.code, pc + 1) else {
             return self.fail(pc, "truncated operand");
         };
@@ -57,7 +74,14 @@ impl Bundle {
             Some(operand::LITERAL) if (v as usize) < self.consts.len() => Ok(pc + 5),
             Some(operand::SESSION) if (v as usize) < self.paths.len() => Ok(pc + 5),
             Some(operand::OUTER) => match outer {
-                Some(o) => self.verify_col(pc + 1, o),
+                Some(o) => {
+                    if let Some(e) = found.cur
+                        && !found.outer_refs.contains(&(e, pc + 1))
+                    {
+                        found.outer_refs.push((e, pc + 1));
+                    }
+                    self.verify_col(pc + 1, o)
+                }
                 None => self.fail(pc, "outer reference outside EXISTS"),
             },
             _ => self.fail(pc, "invalid operand"),
@@ -78,7 +102,7 @@ impl Bundle {
         table: u32,
         outer: Option<u32>,
         depth: u32,
-        rels: &mut Vec<(usize, u32)>,
+        rels: &mut Found,
     ) -> Result<usize, LoadError> {
         if depth > 256 {
             return self.fail(pc, "expression nests too deeply");
@@ -106,14 +130,14 @@ impl Bundle {
             op::CMP => {
                 let p = self.verify_col(pc + 1, table)?;
                 match c.get(p) {
-                    Some(o) if *o < 6 => self.verify_operand(p + 1, outer),
+                    Some(o) if *o < 6 => self.verify_operand(p + 1, outer, rels),
                     _ => self.fail(p, "invalid comparison operator"),
                 }
             }
             op::IS_NULL | op::IS_NOT_NULL => self.verify_col(pc + 1, table),
             op::CONTAINS => {
                 let p = self.verify_col(pc + 1, table)?;
-                self.verify_operand(p, outer)
+                self.verify_operand(p, outer, rels)
             }
             op::IN_SESSION => {
                 let p = self.verify_col(pc + 1, table)?;
@@ -127,7 +151,7 @@ impl Bundle {
                 };
                 let mut q = p + 2;
                 for _ in 0..n {
-                    q = self.verify_operand(q, outer)?;
+                    q = self.verify_operand(q, outer, rels)?;
                 }
                 Ok(q)
             }
@@ -175,10 +199,13 @@ impl Bundle {
                 if t == NONE && name as usize >= self.strings.len() {
                     return self.fail(pc, "EXISTS table name out of range");
                 }
-                if !rels.iter().any(|(p, _)| *p == pc) {
-                    rels.push((pc, table));
+                if !rels.subs.iter().any(|(p, _)| *p == pc) {
+                    rels.subs.push((pc, table));
                 }
-                let p = self.verify_expr(pc + 13, t, Some(table), depth + 1, rels)?;
+                let saved = rels.cur.replace(pc);
+                let p = self.verify_expr(pc + 13, t, Some(table), depth + 1, rels);
+                rels.cur = saved;
+                let p = p?;
                 if p != end as usize {
                     return self.fail(pc, "EXISTS end does not match its condition");
                 }
@@ -186,12 +213,12 @@ impl Bundle {
             }
             op::EXISTS_REL => {
                 self.idx(pc, read_u32(c, pc + 1), self.strings.len(), "string")?;
-                match rels.iter().find(|(p, _)| *p == pc) {
+                match rels.subs.iter().find(|(p, _)| *p == pc) {
                     Some((_, t)) if *t != table => {
                         return self.fail(pc, "relation shared by entries of different tables");
                     }
                     Some(_) => {}
-                    None => rels.push((pc, table)),
+                    None => rels.subs.push((pc, table)),
                 }
                 Ok(pc + 5)
             }

@@ -35,6 +35,53 @@ enum Stop {
     Data(String),
 }
 
+/// An inherits memo key: parent table, parent id, operation, depth.
+type InheritsKey = (u32, [u8; 16], u8, u32);
+
+/// Memo entries per decision at most (beyond, results are recomputed).
+const MEMO_CAP: usize = 4096;
+
+/// A memoisation key of bound outer values (at most 4; more are not memoised).
+#[derive(Clone, Copy)]
+pub(super) struct Bound<'a> {
+    n: usize,
+    v: [Option<V<'a>>; 4],
+}
+
+impl<'a> Bound<'a> {
+    pub(super) fn new(vals: impl Iterator<Item = Option<V<'a>>>) -> Option<Self> {
+        let mut b = Bound { n: 0, v: [None; 4] };
+        for x in vals {
+            *b.v.get_mut(b.n)? = x;
+            b.n += 1;
+        }
+        Some(b)
+    }
+
+    fn same(&self, o: &Bound<'_>) -> bool {
+        self.n == o.n
+            && self
+                .v
+                .iter()
+                .zip(&o.v)
+                .take(self.n)
+                .all(|(a, b)| match (a, b) {
+                    (None, None) => true,
+                    (Some(x), Some(y)) => compare::eq(*x, *y),
+                    _ => false,
+                })
+    }
+}
+
+/// A memoised `EXISTS` / `EXISTS_REL` result.
+struct SubMemo<'a> {
+    pc: u32,
+    depth: u32,
+    read: bool,
+    key: Bound<'a>,
+    result: bool,
+}
+
 /// The row being evaluated and its context.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
@@ -56,6 +103,13 @@ pub struct Machine<'a> {
     path: Vec<(u32, [u8; 16], u8)>,
     stop: Option<Stop>,
     trace: Option<Vec<(usize, &'static str, bool)>>,
+    /// Per-decision memo tables (§3.9, V7): inherits results by (table, row, operation,
+    /// depth); `EXISTS` / `EXISTS_REL` results by (offset, depth, mode, bound outer values).
+    /// Results influenced by a cycle cut or a stop are never stored.
+    inherits_memo: Vec<(InheritsKey, bool)>,
+    sub_memo: Vec<SubMemo<'a>>,
+    /// Cycle cuts so far (a result computed while this grew is not memoised).
+    cuts: u64,
     /// The clause being evaluated is a read (`select.using`, or reached through a `Select`
     /// inherits): relation scans are structural (§3.8 #3).
     read_mode: bool,
@@ -90,11 +144,40 @@ impl<'a> Machine<'a> {
             stop: None,
             trace: opts.trace.then(Vec::new),
             read_mode: true,
+            inherits_memo: Vec::new(),
+            sub_memo: Vec::new(),
+            cuts: 0,
+        }
+    }
+
+    /// Starts a new decision's budget (batch reads share the memo tables, not the budget).
+    pub fn reset_budget(&mut self) {
+        self.steps = 0;
+    }
+
+    fn memo_sub(&self, pc: usize, depth: u32, key: &Bound<'_>) -> Option<bool> {
+        self.sub_memo
+            .iter()
+            .find(|m| {
+                m.pc == pc as u32 && m.depth == depth && m.read == self.read_mode && m.key.same(key)
+            })
+            .map(|m| m.result)
+    }
+
+    fn remember_sub(&mut self, pc: usize, depth: u32, key: Bound<'a>, cuts: u64, result: bool) {
+        if self.stop.is_none() && self.cuts == cuts && self.sub_memo.len() < MEMO_CAP {
+            self.sub_memo.push(SubMemo {
+                pc: pc as u32,
+                depth,
+                read: self.read_mode,
+                key,
+                result,
+            });
         }
     }
 
     pub fn take_trace(&mut self) -> Vec<(usize, &'static str, bool)> {
-        self.trace.take().unwrap_or_default()
+        self.trace.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Evaluates a clause entry on `row` and turns the result into a decision.

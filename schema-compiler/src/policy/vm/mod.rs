@@ -193,6 +193,46 @@ pub fn decide<'a>(
     d
 }
 
+/// Decides reads of many rows of `table` (V6): one decision per row, in order, sharing the
+/// per-call memo tables (a membership `EXISTS` bound to the same workspace is scanned once);
+/// each row has its own step budget.
+pub fn decide_reads<'a>(
+    program: &'a Program,
+    table: &str,
+    rows: &[&'a Row],
+    session: Option<&'a Session>,
+    data: &'a dyn DataAccess,
+    opts: Options,
+) -> Vec<Decision> {
+    let (Some(session), false) = (session, opts.permissive) else {
+        let r = if session.is_none() {
+            Reason::NoSession
+        } else {
+            Reason::Permissive
+        };
+        return rows
+            .iter()
+            .map(|_| Decision::new(true, r.clone()))
+            .collect();
+    };
+    let Some(ti) = program.bundle.table_index(table) else {
+        return rows
+            .iter()
+            .map(|_| Decision::new(false, Reason::AbsentSlot(Slot::SelectUsing)))
+            .collect();
+    };
+    let mut m = machine::Machine::new(program, data, session, opts);
+    let e = machine::entry(program, ti, Slot::SelectUsing);
+    rows.iter()
+        .map(|row| {
+            m.reset_budget();
+            let mut d = m.clause(ti, Slot::SelectUsing, row, e);
+            d.trace = m.take_trace();
+            d
+        })
+        .collect()
+}
+
 /// `$canRead` / `$canEdit` / `$canDelete` (§3.2): `None` without a session.
 pub fn can<'a>(
     program: &'a Program,

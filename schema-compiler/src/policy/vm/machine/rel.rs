@@ -12,7 +12,7 @@ use super::super::super::bytecode::{FALLBACK, MAGIC_COLUMNS};
 use super::super::super::ir::{CmpOp, Slot};
 use super::super::compare::{self, V};
 use super::super::data::{Row, Val};
-use super::{Ctx, Machine, Stop, entry};
+use super::{Bound, Ctx, Machine, Stop, entry};
 
 type Tup<'a> = [Option<&'a Row>; MAX_SLOTS];
 
@@ -98,6 +98,14 @@ impl<'a> Machine<'a> {
         {
             return false;
         }
+        let key = Bound::new(plan.binds.iter().filter_map(|b| match b {
+            Src::Outer(k) => Some(col_of(ctx.row, *k)),
+            _ => None,
+        }));
+        if let Some(r) = key.and_then(|k| self.memo_sub(pc, ctx.depth, &k)) {
+            return r;
+        }
+        let cuts = self.cuts;
         self.calls += 1;
         let mut found = false;
         self.run(plan, plan.root, &env, empty, &mut |_, _| {
@@ -105,7 +113,11 @@ impl<'a> Machine<'a> {
             true
         });
         self.calls -= 1;
-        found && self.stop.is_none()
+        let r = found && self.stop.is_none();
+        if let Some(k) = key {
+            self.remember_sub(pc, ctx.depth, k, cuts, r);
+        }
+        r
     }
 
     fn src(&self, s: &'a Src, t: &Tup<'a>, env: &Env<'a>) -> Option<V<'a>> {

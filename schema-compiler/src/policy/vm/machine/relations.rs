@@ -7,7 +7,7 @@ use super::super::super::ir::Slot;
 use super::super::compare::{self, V};
 use super::super::data::{Row, Val};
 use super::super::session::json_scalar;
-use super::{Ctx, DEFAULT_DEPTH, DEPTH_CAP, Machine, Stop, entry};
+use super::{Bound, Ctx, DEFAULT_DEPTH, DEPTH_CAP, MEMO_CAP, Machine, Stop, entry};
 
 impl<'a> Machine<'a> {
     pub(super) fn in_session(&self, lhs: Option<V<'a>>, path: u32) -> bool {
@@ -67,6 +67,25 @@ impl<'a> Machine<'a> {
         let Some(name) = self.table_name(t) else {
             return false;
         };
+        let p: &'a super::Program = self.p;
+        let key = Bound::new(
+            p.bundle
+                .exists_outer_at(pc)
+                .iter()
+                .map(|at| self.col(*at as usize, ctx.table, ctx.row)),
+        );
+        if let Some(r) = key.and_then(|k| self.memo_sub(pc, ctx.depth, &k)) {
+            return r;
+        }
+        let cuts = self.cuts;
+        let r = self.exists_scan(pc, t, name, ctx);
+        if let Some(k) = key {
+            self.remember_sub(pc, ctx.depth, k, cuts, r);
+        }
+        r
+    }
+
+    fn exists_scan(&mut self, pc: usize, t: u32, name: &'a str, ctx: Ctx<'a>) -> bool {
         let cond = pc + 13;
         let outer = Some((ctx.table, ctx.row));
         let probe = match self.p.bundle.exists_probe_at(pc) {
@@ -157,8 +176,22 @@ impl<'a> Machine<'a> {
     /// Evaluates `operation`'s clause of the row `id` of table `t` at depth `depth + 1`.
     fn enter_parent(&mut self, t: u32, id: [u8; 16], operation: u8, depth: u32) -> bool {
         if self.path.contains(&(t, id, operation)) {
+            self.cuts += 1;
             return false;
         }
+        let key = (t, id, operation, depth + 1);
+        if let Some((_, r)) = self.inherits_memo.iter().find(|(k, _)| *k == key) {
+            return *r;
+        }
+        let cuts = self.cuts;
+        let r = self.parent_clause(t, id, operation, depth);
+        if self.stop.is_none() && self.cuts == cuts && self.inherits_memo.len() < MEMO_CAP {
+            self.inherits_memo.push((key, r));
+        }
+        r
+    }
+
+    fn parent_clause(&mut self, t: u32, id: [u8; 16], operation: u8, depth: u32) -> bool {
         let Some(name) = self.table_name(t) else {
             return false;
         };
