@@ -134,9 +134,11 @@ pub enum Command {
     /// Create, check and publish migrations
     #[command(subcommand)]
     Migrations(MigrationsCommand),
-    /// Compile, explain and test permissions.ts
+    /// Compile, explain and test permissions.ts; show the server's permissions head
     #[command(subcommand)]
     Permissions(PermissionsCommand),
+    /// Publish the schema, the migration it needs and the permissions to a server
+    Deploy(crate::commands::deploy::DeployArgs),
     /// Print the documentation of a diagnostic code
     Explain(ExplainArgs),
     /// Create things

@@ -49,7 +49,7 @@ pub enum Line {
     Info(String),
     /// A result stdout line (`Published …`, `Would …`).
     Result(String),
-    /// An upstream warning for stderr, its `Warning: ` prefix included.
+    /// An upstream warning for stderr, without the `Warning: ` prefix it is printed with.
     Warning(String),
 }
 
@@ -428,7 +428,7 @@ fn migrate(
             m.status = MigrationStatus::Missing;
             out.migration = Some(m);
             if opts.no_verify {
-                out.lines.push(Line::Warning(format!("Warning: {text}")));
+                out.lines.push(Line::Warning(text));
                 out
             } else {
                 out.fail(text)

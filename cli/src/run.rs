@@ -70,6 +70,8 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Permissions(PermissionsCommand::Compile(_)) => "permissions compile",
         Command::Permissions(PermissionsCommand::Explain(_)) => "permissions explain",
         Command::Permissions(PermissionsCommand::Test(_)) => "permissions test",
+        Command::Permissions(PermissionsCommand::Status(_)) => "permissions status",
+        Command::Deploy(_) => "deploy",
         Command::Explain(_) => "explain",
         Command::Create(CreateCommand::App(_)) => "create app",
         Command::Server(_) => "server",
@@ -130,6 +132,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
             commands::migrations::check::run(&mut ctx, a)
         }
         Command::Permissions(p) => commands::permissions::run(&mut ctx, p),
+        Command::Deploy(a) => commands::deploy::run(&mut ctx, a),
         Command::Explain(a) => Ok(commands::explain::run(&mut ctx, a)),
         Command::Create(CreateCommand::App(a)) => Ok(commands::create::app(&mut ctx, a)),
         Command::Server(a) => commands::server::run(&mut ctx, a),

@@ -39,6 +39,8 @@ fn help_lists_the_commands_that_exist_and_no_others() {
         "schema",
         "migrations",
         "permissions",
+        "deploy",
+        "dev",
         "explain",
         "create",
         "lsp",
@@ -49,18 +51,18 @@ fn help_lists_the_commands_that_exist_and_no_others() {
             "{present} must be listed:\n{help}"
         );
     }
-    // Not built yet (`deploy`, `dev`), or removed upstream (`build`, `mcp`).
-    for absent in ["deploy", "dev", "build", "mcp"] {
+    // Removed upstream (`build`, `mcp`).
+    for absent in ["build", "mcp"] {
         assert!(
             !help.contains(&format!("  {absent} ")),
             "{absent} must not be listed:\n{help}"
         );
     }
-    let r = run(jazz(dir.path()).arg("deploy"));
+    let r = run(jazz(dir.path()).arg("publish"));
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .starts_with("error: unrecognized subcommand 'deploy'"),
+            .starts_with("error: unrecognized subcommand 'publish'"),
         "{}",
         r.stderr
     );

@@ -1,16 +1,14 @@
 //! `jazz migrations create|check|push` and `jazz schema diff` on the real binary
 //! (migrations.md §1, §7.1, §8; cli-and-server.md §1.9.4, §1.9.5): the create → check → fill →
-//! check walk in a temp project, push against a minimal HTTP server on loopback, and the
-//! bad-input cases.
+//! check walk in a temp project, push and server lookups against a real engine (`jazz server`
+//! on loopback), and the bad-input cases.
 
 mod support;
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
+use support::engine::{APP, After, Engine, SECRET, proxy};
 use support::{envelope, jazz, project, run};
 
 const V1: &str = "import { schema as s } from \"jazz-tools\";\nconst schema = { todos: s.table({ title: s.string() }) };\nexport const app = s.defineApp(schema);\n";
@@ -218,76 +216,6 @@ fn schema_diff_reports_changes() {
     );
 }
 
-/// A recorded request: method, path, headers (lowercased names), body.
-type Seen = Arc<Mutex<Vec<(String, String, Vec<(String, String)>, String)>>>;
-
-/// A one-thread HTTP server answering `GET /apps/<id>/schemas` with `hashes` and recording
-/// `POST /apps/<id>/admin/migrations` (201). Serves `n` requests.
-fn server(hashes: Vec<String>, n: usize) -> (String, Seen) {
-    server_with(hashes, None, n)
-}
-
-/// [`server`] that also answers `GET /apps/<id>/schema/<hash>` with `stored` = (hash, body).
-fn server_with(hashes: Vec<String>, stored: Option<(String, String)>, n: usize) -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let seen: Seen = Arc::default();
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(n) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            let mut parts = line.split_whitespace();
-            let method = parts.next().unwrap_or("").to_owned();
-            let path = parts.next().unwrap_or("").to_owned();
-            let mut headers = Vec::new();
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':') {
-                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-                }
-            }
-            let len: usize = headers
-                .iter()
-                .find(|(k, _)| k == "content-length")
-                .and_then(|(_, v)| v.parse().ok())
-                .unwrap_or(0);
-            let mut body = vec![0; len];
-            let _ = reader.read_exact(&mut body);
-            let body = String::from_utf8_lossy(&body).into_owned();
-            let stored_hit = stored
-                .as_ref()
-                .filter(|(h, _)| path.ends_with(&format!("/schema/{h}")));
-            let (status, answer) = if let Some((_, body)) = stored_hit {
-                ("200 OK", body.clone())
-            } else if method == "GET" && path.ends_with("/schemas") {
-                (
-                    "200 OK",
-                    serde_json::json!({ "hashes": hashes }).to_string(),
-                )
-            } else if method == "POST" && path.ends_with("/admin/migrations") {
-                ("201 Created", "{\"objectId\":\"x\"}".to_owned())
-            } else {
-                ("404 Not Found", "schema catalogue not found".to_owned())
-            };
-            log.lock()
-                .expect("lock")
-                .push((method, path, headers, body));
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
-                answer.len()
-            );
-        }
-    });
-    (url, seen)
-}
-
 fn edge(stub: &Path) -> (String, String) {
     let stem = stub.file_stem().and_then(|s| s.to_str()).expect("stem");
     let mut parts = stem.rsplitn(3, '-');
@@ -302,11 +230,33 @@ fn current_hash(dir: &Path) -> String {
     line.trim_start_matches("Current schema hash: ").to_owned()
 }
 
+/// Publishes the project's current schema to the engine (no permissions: schema only).
+fn publish_schema(dir: &Path, engine: &Engine) {
+    let r = run(jazz(dir).args([
+        "deploy",
+        APP,
+        "--server-url",
+        &engine.url,
+        "--admin-secret",
+        SECRET,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// An engine storing v1 and v2, and the v1 → v2 stub in `dir`.
+fn stored_edge(dir: &Path) -> (Engine, PathBuf) {
+    let engine = Engine::start(dir);
+    publish_schema(dir, &engine);
+    let stub = v1_to_v2(dir);
+    publish_schema(dir, &engine);
+    (engine, stub)
+}
+
 #[test]
 fn push_publishes_the_reviewed_lens() {
     let tmp = project(&[("schema.ts", V1)]);
     let dir = tmp.path();
-    let stub = v1_to_v2(dir);
+    let (engine, stub) = stored_edge(dir);
     let text = fs::read_to_string(&stub).expect("stub");
     fs::write(
         &stub,
@@ -318,20 +268,21 @@ fn push_publishes_the_reviewed_lens() {
     .expect("write");
     let (f12, t12) = edge(&stub);
     assert_eq!(snapshot_count(dir), 2);
-    // The full hashes: the server lists them; push resolves the prefixes against the list.
+    // Push resolves the prefixes against the server's list.
     let to64 = current_hash(dir);
-    let from64 = format!("{f12}{}", "0".repeat(52));
-    let (url, seen) = server(vec![from64.clone(), to64.clone()], 2);
+    let from64 = engine.hashes().remove(0);
+    assert!(from64.starts_with(&f12) && !engine.connected(&from64, &to64));
+    let (url, seen) = proxy(engine.url.clone(), Box::new(|_, _| {}), Box::new(|_, b| b));
     let r = run(jazz(dir).args([
         "migrations",
         "push",
-        "app-1",
+        APP,
         &f12,
         &t12,
         "--server-url",
         &url,
         "--admin-secret",
-        "s3cret",
+        SECRET,
     ]));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(
@@ -341,21 +292,12 @@ fn push_publishes_the_reviewed_lens() {
             stub.file_name().and_then(|n| n.to_str()).expect("n")
         )
     );
+    assert!(engine.connected(&from64, &to64));
     let seen = seen.lock().expect("lock");
-    let (method, path, headers, body) = seen.last().expect("a push");
+    let (method, path, body) = seen.last().expect("a push");
     assert_eq!(
         (method.as_str(), path.as_str()),
-        ("POST", "/apps/app-1/admin/migrations")
-    );
-    assert!(
-        headers
-            .iter()
-            .any(|(k, v)| k == "x-jazz-admin-secret" && v == "s3cret")
-    );
-    assert!(
-        headers
-            .iter()
-            .any(|(k, v)| k == "content-type" && v == "application/json")
+        ("POST", format!("/apps/{APP}/admin/migrations").as_str())
     );
     assert_eq!(
         body,
@@ -369,30 +311,28 @@ fn push_publishes_the_reviewed_lens() {
 fn push_refuses_a_file_with_todos_and_usage_errors() {
     let tmp = project(&[("schema.ts", V1)]);
     let dir = tmp.path();
-    let stub = v1_to_v2(dir);
+    let (engine, stub) = stored_edge(dir);
     let (f12, t12) = edge(&stub);
-    let to64 = current_hash(dir);
-    let from64 = format!("{f12}{}", "0".repeat(52));
-    let (url, seen) = server(vec![from64, to64], 1);
     let r = run(jazz(dir).args([
         "migrations",
         "push",
-        "app-1",
+        APP,
         &f12,
         &t12,
         "--server-url",
-        &url,
+        &engine.url,
         "--admin-secret",
-        "x",
+        SECRET,
     ]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("JZ3107"), "{}", r.stderr);
+    let hashes = engine.hashes();
     assert!(
-        seen.lock().expect("lock").iter().all(|(m, ..)| m == "GET"),
-        "nothing may be posted"
+        !engine.connected(&hashes[0], &hashes[1]),
+        "nothing may be pushed"
     );
 
-    let r = run(jazz(dir).args(["migrations", "push", "app-1"]));
+    let r = run(jazz(dir).args(["migrations", "push", APP]));
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
@@ -538,22 +478,31 @@ fn validate_checks_migration_files() {
 fn create_from_a_server_hash_names_the_snapshot_after_published_at() {
     let tmp = project(&[("schema.ts", V2)]);
     let dir = tmp.path();
-    let schema = r#"{"todos":{"columns":[{"name":"title","column_type":{"type":"Text"},"nullable":false}]}}"#;
-    // The hash of V1, whose snapshot JSON is `schema`.
+    // The engine stores V1 (published from another checkout).
     let v1 = project(&[("schema.ts", V1)]);
+    let engine = Engine::start(v1.path());
+    publish_schema(v1.path(), &engine);
     let from64 = current_hash(v1.path());
-    let body = format!("{{\"schema\":{schema},\"publishedAt\":1780315200000000}}");
-    let (url, seen) = server_with(vec![from64.clone()], Some((from64.clone(), body)), 2);
+    // A server that reports publishedAt in microseconds (later upstream versions).
+    let after: After = Box::new(|path, body| {
+        if !path.contains("/schema/") {
+            return body;
+        }
+        let mut v: serde_json::Value = serde_json::from_str(&body).expect("json");
+        v["publishedAt"] = serde_json::json!(1_780_315_200_000_000u64);
+        v.to_string()
+    });
+    let (url, seen) = proxy(engine.url.clone(), Box::new(|_, _| {}), after);
     let r = run(jazz(dir).args([
         "migrations",
         "create",
-        "app-1",
+        APP,
         "--fromHash",
         &from64[..12],
         "--server-url",
         &url,
         "--admin-secret",
-        "s",
+        SECRET,
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.starts_with("Generated: "), "{}", r.stdout);
@@ -571,13 +520,13 @@ fn create_from_a_server_hash_names_the_snapshot_after_published_at() {
         .lock()
         .expect("lock")
         .iter()
-        .map(|(_, p, ..)| p.clone())
+        .map(|(_, p, _)| p.clone())
         .collect();
     assert_eq!(
         paths,
         [
-            "/apps/app-1/schemas".to_owned(),
-            format!("/apps/app-1/schema/{from64}")
+            format!("/apps/{APP}/schemas"),
+            format!("/apps/{APP}/schema/{from64}")
         ]
     );
     // Now the schema is local: export by prefix needs no server.

@@ -154,3 +154,52 @@ fn development_mode_push_by_impersonated_session() {
     );
     assert_eq!(status, 401);
 }
+
+/// An external JWT the server cannot verify (no `--jwks-url` / `--jwt-public-key`, and external
+/// verification is not built) never stands in for the admin secret: the push falls back to the
+/// admin rules (401 `unauthorized`) and stores nothing (§3.2, §3.5.4).
+#[test]
+fn unverifiable_external_jwts_cannot_push_schemas() {
+    let mut c = config(Some(SECRET));
+    c.development_mode = true;
+    let s = start(c, None);
+    let claims = serde_json::json!({
+        "iss": "https://issuer.example",
+        "sub": "user-1",
+        "aud": APP,
+        "exp": 4_102_444_800i64,
+    });
+    let unsigned = format!(
+        "{}.{}",
+        b64url(br#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#),
+        b64url(claims.to_string().as_bytes())
+    );
+    for token in [
+        format!("{unsigned}.{}", b64url(&[7u8; 256])),
+        format!("{unsigned}."),
+        format!(
+            "{}.{}.",
+            b64url(br#"{"alg":"none","typ":"JWT"}"#),
+            b64url(claims.to_string().as_bytes())
+        ),
+    ] {
+        let bearer = format!("Bearer {token}");
+        let (status, body) = post_with(
+            &s.base,
+            &app("/admin/schemas"),
+            &[("Authorization", Some(&bearer))],
+            &schema_body(SCHEMA_V1),
+        );
+        assert_eq!(
+            (status, json(&body)),
+            (
+                401,
+                serde_json::json!({"error": "Admin secret required for this operation", "code": "unauthorized"})
+            ),
+            "{token}"
+        );
+    }
+    let (status, body) = get(&s.base, &app("/schemas"), Some(SECRET));
+    assert_eq!(status, 200);
+    assert_eq!(json(&body)["hashes"], serde_json::json!([]));
+}

@@ -6,6 +6,7 @@
 
 pub mod create;
 pub mod dev;
+pub mod deploy;
 pub mod explain;
 pub mod lsp;
 pub mod migrations;

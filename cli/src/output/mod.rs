@@ -90,6 +90,25 @@ impl Output {
         self.plain(Severity::Info, message);
     }
 
+    /// A `hint: …` line on stderr after an error (in JSON, an uncoded hint diagnostic).
+    pub fn hint(&mut self, message: &str) {
+        self.plain(Severity::Hint, message);
+    }
+
+    /// A warning with upstream text, printed as upstream does: `Warning: <text>` on stderr
+    /// (§1.6.1). In JSON it is an uncoded warning whose `upstream_message` is that line.
+    pub fn upstream_warning(&mut self, text: &str) {
+        self.count(Severity::Warning);
+        let line = format!("Warning: {text}");
+        if self.is_json() {
+            let mut d = json::message(Severity::Warning, text);
+            d.upstream_message = Some(line);
+            self.diagnostics.push(d);
+        } else {
+            write_line(Stream::Stderr, &line);
+        }
+    }
+
     fn plain(&mut self, severity: Severity, message: &str) {
         self.count(severity);
         if self.is_json() {
@@ -99,7 +118,8 @@ impl Output {
         let (word, style) = match severity {
             Severity::Error => ("error", Style::Error),
             Severity::Warning => ("warning", Style::Warning),
-            Severity::Info | Severity::Hint => ("note", Style::Note),
+            Severity::Info => ("note", Style::Note),
+            Severity::Hint => ("hint", Style::Note),
         };
         write_line(
             Stream::Stderr,

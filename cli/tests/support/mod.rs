@@ -6,6 +6,8 @@
     reason = "each test crate uses a different subset of these helpers"
 )]
 
+pub mod engine;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -128,7 +128,7 @@ pub struct SchemaDiffArgs {
     pub exit_code: bool,
 }
 
-fn parse_bool(s: &str) -> Result<bool, String> {
+pub(crate) fn parse_bool(s: &str) -> Result<bool, String> {
     match s {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),

@@ -1,5 +1,5 @@
-//! The command-line shapes of `jazz permissions compile|explain|test` (permissions.md §4.6,
-//! §6.2; cli-and-server.md §1.9.7). Re-exported by `args.rs`.
+//! The command-line shapes of `jazz permissions compile|explain|test|status` (permissions.md
+//! §4.6, §6.2; cli-and-server.md §1.9.6, §1.9.7). Re-exported by `args.rs`.
 
 use std::path::PathBuf;
 
@@ -15,6 +15,28 @@ pub enum PermissionsCommand {
     Explain(PermissionsExplainArgs),
     /// Run the TOML policy tests against the policy VM
     Test(PermissionsTestArgs),
+    /// Show the server's permissions head against the local project
+    Status(PermissionsStatusArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PermissionsStatusArgs {
+    /// App id [env: JAZZ_APP_ID and framework-prefixed forms]
+    #[arg(value_name = "APP_ID")]
+    pub app_id: Option<String>,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    #[command(flatten)]
+    pub server: crate::commands::migrations::args::ServerArgs,
+
+    /// Exit 3 when the head is missing, targets another schema, or differs from the local one
+    #[arg(long = "exit-code", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", default_value = "false",
+          hide_default_value = true,
+          value_parser = crate::commands::migrations::args::parse_bool)]
+    pub exit_code: bool,
 }
 
 #[derive(Args, Debug)]

@@ -1,12 +1,13 @@
-//! `jazz permissions compile|explain|test` (permissions.md §4.6, §6; cli-and-server.md §1.9.7).
-//! `permissions status` needs a server and arrives with the server work.
+//! `jazz permissions compile|explain|test|status` (permissions.md §4.6, §6; cli-and-server.md
+//! §1.9.6, §1.9.7).
 //!
-//! - `args.rs`: the flags; `compile.rs`, `explain.rs`: those commands;
+//! - `args.rs`: the flags; `compile.rs`, `explain.rs`, `status.rs`: those commands;
 //! - `testing/`: the TOML policy-test harness (`jazz permissions test`).
 
 pub mod args;
 mod compile;
 mod explain;
+mod status;
 mod testing;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub fn run(ctx: &mut Context, cmd: &PermissionsCommand) -> anyhow::Result<Outcom
         PermissionsCommand::Compile(a) => compile::run(ctx, a),
         PermissionsCommand::Explain(a) => explain::run(ctx, a),
         PermissionsCommand::Test(a) => testing::run(ctx, a),
+        PermissionsCommand::Status(a) => status::run(ctx, a),
     }
 }
 

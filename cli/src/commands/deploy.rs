@@ -1,0 +1,128 @@
+//! `jazz deploy [<appId>]` (cli-and-server.md §1.9.8; migrations.md §7.2): compile the
+//! project, print upstream's lines and the warnings, then run the publish pipeline
+//! ([`crate::publish`]) and print what it did. Exit 1 on any failure, 3 with `--exit-code`
+//! when something was (or, with `--dry-run`, would be) published.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args};
+use jazz_schema_compiler::diagnostics::count;
+
+use super::migrations::Settings;
+use super::migrations::args::{ServerArgs, parse_bool};
+use super::{Context, Outcome, no_schema, report, shown};
+use crate::args::ProjectArgs;
+use crate::paths;
+use crate::publish::{Line, Options, publish};
+
+#[derive(Args, Debug)]
+pub struct DeployArgs {
+    /// App id [env: JAZZ_APP_ID and framework-prefixed forms]
+    #[arg(value_name = "APP_ID")]
+    pub app_id: Option<String>,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Migrations directory [default: ./migrations]
+    #[arg(long = "migrations-dir", value_name = "PATH")]
+    pub migrations_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    /// Publish permissions even when no migration connects the previous permissions schema
+    #[arg(long = "no-verify", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", default_value = "false",
+          hide_default_value = true, value_parser = parse_bool)]
+    pub no_verify: bool,
+
+    /// Exit 1 when there are warnings, before publishing anything
+    #[arg(long = "deny-warnings", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", default_value = "false",
+          hide_default_value = true, value_parser = parse_bool)]
+    pub deny_warnings: bool,
+
+    /// Send only GET requests and print what would be published
+    #[arg(long = "dry-run", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", default_value = "false",
+          hide_default_value = true, value_parser = parse_bool)]
+    pub dry_run: bool,
+
+    /// Exit 3 when something was (or would be) published, 0 when nothing changed
+    #[arg(long = "exit-code", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", default_value = "false",
+          hide_default_value = true, value_parser = parse_bool)]
+    pub exit_code: bool,
+}
+
+pub fn run(ctx: &mut Context, a: &DeployArgs) -> anyhow::Result<Outcome> {
+    // The settings come first, in the order app id, URL, secret (migrations.md §7.2).
+    let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server);
+    let admin = match settings.admin(ctx) {
+        Ok(x) => x,
+        Err(m) => {
+            ctx.out.error(&m);
+            return Ok(Outcome::failed(serde_json::Value::Null));
+        }
+    };
+    let root = ctx.root(&a.project);
+    let analysis = super::permissions::analyze_env(ctx, &root);
+    let (errors, warnings) = count(&analysis.diagnostics);
+    let Some(file) = analysis
+        .schema_file
+        .as_ref()
+        .filter(|_| analysis.valid_schema().is_some())
+    else {
+        report(ctx, &analysis, &root);
+        no_schema(ctx, &analysis);
+        ctx.out.summary_line(&format!(
+            "Found {} error(s) and {warnings} warning(s).",
+            errors.max(1)
+        ));
+        return Ok(Outcome::failed(serde_json::Value::Null));
+    };
+    ctx.out
+        .info(&format!("Loaded current schema from {}.", shown(file)));
+    report(ctx, &analysis, &root);
+    if a.deny_warnings && warnings > 0 {
+        ctx.out.summary_line(&format!(
+            "Found {errors} error(s) and {warnings} warning(s); nothing was deployed (--deny-warnings)."
+        ));
+        return Ok(Outcome::failed(serde_json::Value::Null));
+    }
+
+    let opts = Options {
+        migrations_dir: a.migrations_dir.as_ref().map_or_else(
+            || ctx.cwd.join("migrations"),
+            |d| paths::resolve(&ctx.cwd, d),
+        ),
+        dry_run: a.dry_run,
+        no_verify: a.no_verify,
+        cli: ctx.cli.clone(),
+        app_id: settings.app_id.clone().unwrap_or_default(),
+    };
+    let done = publish(&analysis, &admin, &opts);
+    ctx.out
+        .diagnostics(&done.diagnostics, &done.db, &ctx.cwd.clone());
+    for line in &done.lines {
+        match line {
+            Line::Info(l) => ctx.out.info(l),
+            Line::Result(l) => ctx.out.result(l),
+            Line::Warning(l) => ctx.out.upstream_warning(l),
+        }
+    }
+    let result = done.to_json();
+    if let Some(f) = &done.failure {
+        ctx.out.error(&f.message);
+        if let Some(h) = &f.hint {
+            ctx.out.hint(h);
+        }
+        return Ok(Outcome::failed(result));
+    }
+    let mut outcome = Outcome::ok(result);
+    if a.exit_code && done.changed {
+        outcome.exit_code = 3;
+    }
+    Ok(outcome)
+}
