@@ -289,13 +289,13 @@ fn relation_rejections_have_upstream_text() {
             "42",
         ),
         (
-            r#"policy.exists(policy.union([policy.todos]).where({ done: true }))"#,
+            r#"policy.exists(policy.union([policy.todos.where({})]).where({ done: true }))"#,
             2222,
             "where(...) does not support union(...) relations in MVP.",
             "where",
         ),
         (
-            r#"policy.exists(policy.union([policy.todos]).hopTo("project"))"#,
+            r#"policy.exists(policy.union([policy.todos.where({})]).hopTo("project"))"#,
             2222,
             "hopTo(...) does not support union(...) relations in MVP.",
             "hopTo",
@@ -361,10 +361,10 @@ fn relation_rejections_have_upstream_text() {
             "[]",
         ),
         (
-            r#"policy.exists(policy.union([policy.todos, policy.projects]))"#,
+            r#"policy.exists(policy.union([policy.todos.where({}), policy.projects.where({})]))"#,
             2225,
             "union(...) requires all relations to output the same table.",
-            "[policy.todos, policy.projects]",
+            "[policy.todos.where({}), policy.projects.where({})]",
         ),
         (
             r#"policy.exists(policy.union([policy.todos.select({ o: "ownerId" })]))"#,
@@ -385,13 +385,13 @@ fn relation_rejections_have_upstream_text() {
             "gather",
         ),
         (
-            r#"policy.exists(policy.union([policy.teams]).gather({ start: { kind: "x" }, step: () => policy.teams }))"#,
+            r#"policy.exists(policy.union([policy.teams.where({})]).gather({ start: { kind: "x" }, step: () => policy.teams }))"#,
             2226,
             "gather(...) start does not support union(...) seeds in MVP.",
             "start",
         ),
         (
-            r#"policy.exists(policy.teams.gather({ step: ({ current }) => policy.union([policy.teams]) }))"#,
+            r#"policy.exists(policy.teams.gather({ step: ({ current }) => policy.union([policy.teams.where({})]) }))"#,
             2226,
             "gather(...) step must return a relation built from policy.<table>.",
             "step",
@@ -449,6 +449,18 @@ fn relation_rejections_have_upstream_text() {
             2226,
             "gather(...) maxDepth 65 exceeds hard cap 64.",
             "maxDepth",
+        ),
+        (
+            r#"policy.exists(policy.union([policy.todos]))"#,
+            2227,
+            "Expected a relation built from policy.<table> with where/join/hopTo/gather.",
+            "[policy.todos]",
+        ),
+        (
+            r#"policy.exists(policy.todos)"#,
+            2227,
+            "Expected a relation built from policy.<table> with where/join/hopTo/gather.",
+            "policy.todos",
         ),
         (
             r#"policy.exists({ table: "todos" })"#,

@@ -91,7 +91,6 @@ impl Interp<'_> {
         for it in items.iter() {
             match it {
                 Pv::Rel(r) => states.push(r.clone()),
-                Pv::Table(t) => states.push(Rc::new(RelState::table(t))),
                 Pv::Bad => return Pv::Bad,
                 _ => {
                     self.not_a_relation(aspan);

@@ -74,7 +74,6 @@ impl Interp<'_> {
         let stepped = self.call_value(&step, vec![(current, stspan)], stspan);
         let step_state = match stepped {
             Pv::Rel(r) => r,
-            Pv::Table(t) => Rc::new(RelState::table(&t)),
             Pv::Bad => return Pv::Bad,
             _ => {
                 self.not_a_relation(stspan);
