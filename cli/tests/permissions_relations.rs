@@ -1,0 +1,84 @@
+//! `jazz permissions compile --json` and `explain` on relations and qualified keys
+//! (permissions.md §1.11, §2.4, §4.6).
+
+use std::fs;
+
+mod support;
+use support::{jazz, project, run};
+
+const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
+export const app = s.defineApp({
+  workspaces: s.table({ name: s.string() }),
+  members: s.table({ workspaceId: s.ref("workspaces"), userId: s.string() }),
+});
+"#;
+
+const PERMISSIONS: &str = r#"import { schema as s } from "jazz-tools";
+import { app } from "./schema";
+export default s.definePermissions(app, ({ policy, session }) => {
+  policy.workspaces.allowRead.where({ "members.userId": session.user_id });
+  policy.members.allowRead.where((m) =>
+    policy.exists(policy.workspaces.where({ id: m.workspaceId }).hopTo("membersViaWorkspace").where({ userId: session.user_id })),
+  );
+});
+"#;
+
+#[test]
+fn compile_json_carries_the_relation_ir() {
+    let tmp = project(&[("schema.ts", SCHEMA), ("permissions.ts", PERMISSIONS)]);
+    let out = tmp.path().join("policy.json");
+    let r = run(jazz(tmp.path())
+        .args(["permissions", "compile", "--json"])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&out).expect("json written")).expect("json");
+    let rel = &v["workspaces"]["select"]["using"]["rel"];
+    assert_eq!(v["workspaces"]["select"]["using"]["type"], "ExistsRel");
+    assert_eq!(
+        rel["Filter"]["predicate"],
+        serde_json::json!({"Cmp":{"left":{"scope":"workspaces","column":"id"},"op":"Eq","right":{"RowId":"Outer"}}})
+    );
+    let hop = &v["members"]["select"]["using"]["rel"]["Project"];
+    assert_eq!(
+        hop["columns"],
+        serde_json::json!([{"alias":"id","expr":{"Column":{"scope":"__hop_0","column":"id"}}}])
+    );
+}
+
+#[test]
+fn explain_prints_the_relation_on_one_line() {
+    let tmp = project(&[("schema.ts", SCHEMA), ("permissions.ts", PERMISSIONS)]);
+    let r = run(jazz(tmp.path()).args(["permissions", "explain", "workspaces", "read"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("EXISTS workspaces JOIN members AS __join_0 ON workspaces.id = __join_0.workspaceId WHERE __join_0.userId = session.user_id AND workspaces.id = outer.id"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("reads: workspaces (relation), members (relation)"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn relation_errors_block_the_artefacts() {
+    let bad = PERMISSIONS.replace("membersViaWorkspace", "membersViaWorkspaces");
+    let tmp = project(&[("schema.ts", SCHEMA), ("permissions.ts", &bad)]);
+    let out = tmp.path().join("policy.json");
+    let r = run(jazz(tmp.path())
+        .args(["permissions", "compile", "--json"])
+        .arg(&out));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("JZ2220"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Unknown relation \"membersViaWorkspaces\" on table \"workspaces\"."),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists(), "no artefact on errors");
+}
