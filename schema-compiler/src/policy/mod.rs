@@ -3,7 +3,9 @@
 //!
 //! - `ir.rs`: the Policy IR; `json.rs` / `parse.rs`: policy JSON out and in;
 //! - `interp/`: the symbolic interpreter of the `definePermissions` factory;
-//! - `checks/`: static checks on the merged policy (missing policies, nullable FKs, cycles);
+//! - `checks/`: static checks on the merged policy and the recorded condition fragments
+//!   (missing policies with their fixes, FKs, cycles, leaves, constant clauses, update rules,
+//!   inherited targets);
 //! - `bytecode/`: encoder, verifier/decoder, disassembler; `vm/`: the evaluator;
 //! - `explain.rs`: the readable notation;
 //! - `codes.rs`: the JZ2xxx codes.

@@ -281,7 +281,7 @@ pub static CODES: &[CodeInfo] = &[
         2321,
         W,
         "clause always true",
-        "The clause grants every session; prefer `.always()` if that is intended.",
+        "The rule grants every session without saying so: a literal `where({})` is a hint (prefer `.always()`, offered as a fix); a composition that always holds, such as an `anyOf` branch that is always true, is a warning. Insert rules are not judged.",
     ),
     e(
         2322,
