@@ -5,6 +5,7 @@
 
 mod rel;
 mod relations;
+mod small;
 
 use super::super::bytecode::{ABSENT, FALLBACK, MAGIC_COLUMNS, NONE, col, op, operand};
 use super::super::bytecode::{read_u16, read_u32};
@@ -13,6 +14,7 @@ use super::compare::{self, V};
 use super::data::{DataAccess, Row};
 use super::session::Session;
 use super::{Decision, Options, Program, Reason};
+use small::Small;
 
 /// The default inherits depth and the hard cap.
 const DEFAULT_DEPTH: u32 = 10;
@@ -100,14 +102,17 @@ pub struct Machine<'a> {
     steps: u64,
     calls: u32,
     /// Active inherits path: (table, row id, operation).
-    path: Vec<(u32, [u8; 16], u8)>,
+    path: Small<(u32, [u8; 16], u8), 8>,
     stop: Option<Stop>,
     trace: Option<Vec<(usize, &'static str, bool)>>,
     /// Per-decision memo tables (§3.9, V7): inherits results by (table, row, operation,
     /// depth); `EXISTS` / `EXISTS_REL` results by (offset, depth, mode, bound outer values).
-    /// Results influenced by a cycle cut or a stop are never stored.
-    inherits_memo: Vec<(InheritsKey, bool)>,
+    /// Results influenced by a cycle cut or a stop are never stored. A single decision never
+    /// re-evaluates a top-level sub-program, so those are memoised in batches only.
+    inherits_memo: Small<(InheritsKey, bool), 8>,
     sub_memo: Vec<SubMemo<'a>>,
+    /// Several decisions share this machine (`decide_reads`).
+    batch: bool,
     /// Cycle cuts so far (a result computed while this grew is not memoised).
     cuts: u64,
     /// The clause being evaluated is a read (`select.using`, or reached through a `Select`
@@ -140,14 +145,20 @@ impl<'a> Machine<'a> {
             opts,
             steps: 0,
             calls: 0,
-            path: Vec::new(),
+            path: Small::new(),
             stop: None,
             trace: opts.trace.then(Vec::new),
             read_mode: true,
-            inherits_memo: Vec::new(),
+            inherits_memo: Small::new(),
             sub_memo: Vec::new(),
+            batch: false,
             cuts: 0,
         }
+    }
+
+    /// Marks the machine as shared by several decisions (memoises top-level results too).
+    pub fn set_batch(&mut self) {
+        self.batch = true;
     }
 
     /// Starts a new decision's budget (batch reads share the memo tables, not the budget).
@@ -165,7 +176,8 @@ impl<'a> Machine<'a> {
     }
 
     fn remember_sub(&mut self, pc: usize, depth: u32, key: Bound<'a>, cuts: u64, result: bool) {
-        if self.stop.is_none() && self.cuts == cuts && self.sub_memo.len() < MEMO_CAP {
+        let reusable = self.batch || depth > 0 || self.calls > 0;
+        if reusable && self.stop.is_none() && self.cuts == cuts && self.sub_memo.len() < MEMO_CAP {
             self.sub_memo.push(SubMemo {
                 pc: pc as u32,
                 depth,

@@ -222,6 +222,7 @@ pub fn decide_reads<'a>(
             .collect();
     };
     let mut m = machine::Machine::new(program, data, session, opts);
+    m.set_batch();
     let e = machine::entry(program, ti, Slot::SelectUsing);
     rows.iter()
         .map(|row| {

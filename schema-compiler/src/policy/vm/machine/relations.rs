@@ -175,7 +175,7 @@ impl<'a> Machine<'a> {
 
     /// Evaluates `operation`'s clause of the row `id` of table `t` at depth `depth + 1`.
     fn enter_parent(&mut self, t: u32, id: [u8; 16], operation: u8, depth: u32) -> bool {
-        if self.path.contains(&(t, id, operation)) {
+        if self.path.iter().any(|p| *p == (t, id, operation)) {
             self.cuts += 1;
             return false;
         }
