@@ -1,10 +1,13 @@
 // End-to-end check of `jazz lsp` with a real LSP client (vscode-languageserver-protocol, the
-// protocol layer of vscode-languageclient) over stdio, on the corpus apps.
+// protocol layer of vscode-languageclient) over stdio, on the corpus apps and on a scratch copy
+// of one (create migration, then definition, references and rename across schema.ts,
+// permissions.ts and the created migration; completion in a where-object).
 // Usage: node test/lsp-e2e.mjs <jazz binary> <tests/fixtures dir>. Exits non-zero on failure.
 // Run by cli/tests/lsp_client.rs.
 
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
@@ -28,6 +31,25 @@ conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => {
 });
 const messages = [];
 conn.onNotification(rpc.ShowMessageNotification.type, (p) => messages.push(p));
+// workspace/applyEdit: create files and insert text, as an editor does.
+const created = [];
+conn.onRequest(rpc.ApplyWorkspaceEditRequest.type, ({ edit }) => {
+  for (const change of edit.documentChanges ?? []) {
+    const file = new URL(change.uri ?? change.textDocument.uri);
+    if (change.kind === "create") {
+      assert.ok(!existsSync(file), `create over an existing file: ${file}`);
+      mkdirSync(path.dirname(file.pathname), { recursive: true });
+      writeFileSync(file, "");
+      created.push(file.pathname);
+    } else {
+      for (const e of change.edits) {
+        assert.deepEqual(e.range.start, { line: 0, character: 0 });
+        writeFileSync(file, e.newText + readFileSync(file, "utf8"));
+      }
+    }
+  }
+  return { applied: true };
+});
 function diagnosticsFor(uri, accept = () => true) {
   return new Promise((resolve, reject) => {
     waiters.push({ uri, accept, resolve });
@@ -47,12 +69,30 @@ const at = (needle, offset = 0) => {
   return { line, character: i - (before.lastIndexOf("\n") + 1) + offset };
 };
 const schemaCodes = (ds) => ds.map((d) => d.code).filter((c) => /^JZ[01]/.test(c));
+// The position of `needle` (+ offset) in a text.
+const posIn = (body, needle, offset = 0) => {
+  const i = body.indexOf(needle);
+  assert.ok(i >= 0, needle);
+  const before = body.slice(0, i);
+  const line = before.split("\n").length - 1;
+  return { line, character: i - (before.lastIndexOf("\n") + 1) + offset };
+};
+
+// A scratch copy of the corpus app for the features that write files.
+const scratch = mkdtempSync(path.join(os.tmpdir(), "jazz-lsp-e2e-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+for (const f of ["schema.ts", "permissions.ts"]) cpSync(path.join(app, f), path.join(scratch, f));
 
 await conn.sendRequest(rpc.InitializeRequest.type, {
   processId: process.pid,
   rootUri: pathToFileURL(app).href,
-  capabilities: {},
-  workspaceFolders: null,
+  capabilities: {
+    workspace: { applyEdit: true, workspaceEdit: { documentChanges: true, resourceOperations: ["create"] } },
+  },
+  workspaceFolders: [
+    { uri: pathToFileURL(app).href, name: "corpus" },
+    { uri: pathToFileURL(scratch).href, name: "scratch" },
+  ],
   initializationOptions: { debounceMs: 10 },
 });
 conn.sendNotification(rpc.InitializedNotification.type, {});
@@ -79,13 +119,18 @@ const def = await conn.sendRequest(rpc.DefinitionRequest.type, {
 });
 assert.deepEqual(def.range.start, at("projects: s.table"));
 
-// References: the key and the ref.
+// References: the key and the ref in schema.ts, the four `policy.projects` in permissions.ts.
+const permsUri = pathToFileURL(path.join(app, "permissions.ts")).href;
 const refs = await conn.sendRequest(rpc.ReferencesRequest.type, {
   textDocument: { uri },
   position: at("projects: s.table", 2),
   context: { includeDeclaration: true },
 });
-assert.equal(refs.length, 2);
+assert.deepEqual(
+  refs.map((r) => path.basename(new URL(r.uri).pathname)),
+  ["schema.ts", "schema.ts", "permissions.ts", "permissions.ts", "permissions.ts", "permissions.ts"],
+);
+assert.ok(refs.filter((r) => r.uri === permsUri).every((r) => r.range.end.character - r.range.start.character === 8));
 
 // Rename: the key and both refs to tasks, with a warning about the schema hash.
 const edit = await conn.sendRequest(rpc.RenameRequest.type, {
@@ -136,6 +181,103 @@ const actions = await conn.sendRequest(rpc.CodeActionRequest.type, {
 });
 assert.deepEqual(actions.map((a) => a.title), ["Rename to `owner`"]);
 assert.equal(actions[0].edit.changes[bad][0].newText, "owner");
+
+// Create migration: after a committed snapshot, a new column offers the action on schema.ts;
+// running it creates the stub and the snapshot through workspace/applyEdit.
+execFileSync(jazz, ["migrations", "create"], { cwd: scratch, stdio: "pipe" });
+const sUri = pathToFileURL(path.join(scratch, "schema.ts")).href;
+const sText = readFileSync(path.join(scratch, "schema.ts"), "utf8").replace(
+  "dueAt: s.timestamp().optional(),",
+  "dueAt: s.timestamp().optional(),\n    estimate: s.int(),",
+);
+writeFileSync(path.join(scratch, "schema.ts"), sText);
+diags = diagnosticsFor(sUri);
+conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+  textDocument: { uri: sUri, languageId: "typescript", version: 1, text: sText },
+});
+assert.deepEqual(schemaCodes(await diags), []);
+const origin = { line: 0, character: 0 };
+const schemaActions = await conn.sendRequest(rpc.CodeActionRequest.type, {
+  textDocument: { uri: sUri },
+  range: { start: origin, end: origin },
+  context: { diagnostics: [] },
+});
+const create = schemaActions.find((a) => a.command?.command === "jazz.createMigration");
+assert.ok(create, JSON.stringify(schemaActions));
+assert.match(create.title, /^Create migration [0-9a-f]{12} → [0-9a-f]{12}/);
+const ran = await conn.sendRequest(rpc.ExecuteCommandRequest.type, create.command);
+assert.equal(ran.applied, true);
+assert.equal(created.length, 2, JSON.stringify(created));
+const stub = created.find((f) => f.endsWith(".ts"));
+assert.match(path.basename(stub), /^\d{8}T\d{6}-unnamed-[0-9a-f]{12}-[0-9a-f]{12}\.ts$/);
+assert.match(readFileSync(stub, "utf8"), /estimate: s\.int\(\)/);
+assert.match(path.relative(scratch, created.find((f) => f.endsWith(".json"))), /^migrations\/snapshots\//);
+// Now covered: the action is gone.
+conn.sendNotification(rpc.DidChangeWatchedFilesNotification.type, {
+  changes: [{ uri: pathToFileURL(stub).href, type: 1 }],
+});
+const after = await conn.sendRequest(rpc.CodeActionRequest.type, {
+  textDocument: { uri: sUri },
+  range: { start: origin, end: origin },
+  context: { diagnostics: [] },
+});
+assert.ok(!after.some((a) => a.command), JSON.stringify(after));
+
+// Definition from permissions.ts into schema.ts: the FK string names the column.
+const pUri = pathToFileURL(path.join(scratch, "permissions.ts")).href;
+const pText = readFileSync(path.join(scratch, "permissions.ts"), "utf8").replace(
+  "\n});",
+  "\n  policy.tasks.allowRead.where({  });\n});",
+);
+conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+  textDocument: { uri: pUri, languageId: "typescript", version: 1, text: pText },
+});
+const toCol = await conn.sendRequest(rpc.DefinitionRequest.type, {
+  textDocument: { uri: pUri },
+  position: posIn(pText, 'read("projectId")', 7),
+});
+assert.equal(toCol.uri, sUri);
+assert.deepEqual(toCol.range.start, posIn(sText, "projectId: s.ref"));
+
+// Completion in a where-object: the rule table's columns, `id` and the magic columns.
+const keys = await conn.sendRequest(rpc.CompletionRequest.type, {
+  textDocument: { uri: pUri },
+  position: posIn(pText, "where({  })", 8),
+});
+const keyLabels = (keys.items ?? keys).map((c) => c.label);
+for (const k of ["title", "projectId", "estimate", "id", "$createdBy"]) assert.ok(keyLabels.includes(k), k);
+assert.ok(!keyLabels.includes("name"), "columns of another table");
+
+// References and rename across schema.ts, permissions.ts and the new migration's `to` side.
+const stubUri = pathToFileURL(stub).href;
+const colRefs = await conn.sendRequest(rpc.ReferencesRequest.type, {
+  textDocument: { uri: sUri },
+  position: posIn(sText, "projectId: s.ref", 2),
+  context: { includeDeclaration: true },
+});
+const count = (list, u) => list.filter((r) => r.uri === u).length;
+assert.deepEqual([count(colRefs, sUri), count(colRefs, pUri), count(colRefs, stubUri)], [1, 4, 1]);
+const renamed = await conn.sendRequest(rpc.RenameRequest.type, {
+  textDocument: { uri: pUri },
+  position: posIn(pText, 'update("projectId")', 9),
+  newName: "boardId",
+});
+assert.deepEqual(
+  [sUri, pUri, stubUri].map((u) => (renamed.changes[u] ?? []).length),
+  [1, 4, 1],
+);
+assert.ok(Object.values(renamed.changes).flat().every((e) => e.newText === "boardId"));
+const stubText = readFileSync(stub, "utf8");
+const stubEdit = renamed.changes[stubUri][0];
+assert.equal(stubText.split("\n")[stubEdit.range.start.line].trim(), 'projectId: s.ref("projects"),');
+await assert.rejects(
+  conn.sendRequest(rpc.RenameRequest.type, {
+    textDocument: { uri: pUri },
+    position: posIn(pText, 'update("projectId")', 9),
+    newName: "title",
+  }),
+  /already exists/,
+);
 
 await conn.sendRequest(rpc.ShutdownRequest.type);
 conn.sendNotification(rpc.ExitNotification.type);
