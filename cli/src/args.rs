@@ -1,9 +1,6 @@
 //! The command line, as clap sees it (cli-and-server.md §1.2, §1.3 and the synopsis of each
 //! command in §1.9). Only shapes and value parsing live here: what a flag *means* is decided by
 //! the command that reads it.
-//!
-//! Commands whose owners have not landed them yet (`migrations`, `permissions`, `deploy`, `dev`,
-//! `server`) are deliberately absent, so they are usage errors rather than half-working.
 
 use std::ffi::OsString;
 use std::path::PathBuf;

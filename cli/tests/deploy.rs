@@ -378,3 +378,28 @@ fn a_server_hash_that_differs_stops_deploy() {
     );
     assert!(engine.head().is_null());
 }
+
+#[test]
+fn deny_warnings_publishes_nothing() {
+    let no_read = PERMS.replace("  policy.todos.allowRead.always();\n", "");
+    let tmp = project(&[("schema.ts", V1), ("permissions.ts", &no_read)]);
+    let dir = tmp.path();
+    let engine = Engine::start(dir);
+    let r = jazz_at(dir, &engine.url, &["deploy", "--deny-warnings"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "table \"todos\" has no explicit read policy in permissions.ts; enforcing runtimes default to deny."
+        ) && r.stderr.contains("
+Found 0 error(s) and ")
+            && r.stderr.ends_with(" warning(s); nothing was deployed (--deny-warnings).
+"),
+        "{}",
+        r.stderr
+    );
+    assert!(engine.hashes().is_empty());
+    // Without the flag the warning does not block.
+    let r = jazz_at(dir, &engine.url, &["deploy"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(engine.head()["version"], 1);
+}
