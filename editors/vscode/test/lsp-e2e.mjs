@@ -279,6 +279,48 @@ await assert.rejects(
   /already exists/,
 );
 
+// "Add missing policies": without its insert and delete rules, `comments` gets JZ2101 (fix: an
+// explicit `.never()`) and JZ2102 (fix: copy the update rule); one action applies both.
+const offsetOf = (body, p) => {
+  const lines = body.split("\n");
+  return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+};
+const applyEdits = (body, edits) =>
+  [...edits]
+    .sort((x, y) => offsetOf(body, y.range.start) - offsetOf(body, x.range.start))
+    .reduce(
+      (t, e) => t.slice(0, offsetOf(t, e.range.start)) + e.newText + t.slice(offsetOf(t, e.range.end)),
+      body,
+    );
+const gapped = pText
+  .split("\n")
+  .filter((l) => !/policy\.comments\.allow(Insert|Delete)/.test(l))
+  .join("\n");
+const missingCodes = (ds) => ds.map((d) => d.code).filter((c) => c === "JZ2101" || c === "JZ2102");
+diags = diagnosticsFor(pUri, (ds) => missingCodes(ds).length > 0);
+conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+  textDocument: { uri: pUri, version: 2 },
+  contentChanges: [{ text: gapped }],
+});
+const gaps = (await diags).filter((d) => missingCodes([d]).length > 0);
+assert.deepEqual(missingCodes(gaps).sort(), ["JZ2101", "JZ2102"]);
+const policyActions = await conn.sendRequest(rpc.CodeActionRequest.type, {
+  textDocument: { uri: pUri },
+  range: gaps[0].range,
+  context: { diagnostics: gaps },
+});
+const addAll = policyActions.find((a) => a.title === "Add missing policies for table `comments`");
+assert.ok(addAll, JSON.stringify(policyActions.map((a) => a.title)));
+assert.equal(addAll.diagnostics.length, 2);
+const fixed = applyEdits(gapped, addAll.edit.changes[pUri]);
+assert.match(fixed, /policy\.comments\.allowInsert\.never\(\);/);
+diags = diagnosticsFor(pUri, (ds) => missingCodes(ds).length === 0);
+conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+  textDocument: { uri: pUri, version: 3 },
+  contentChanges: [{ text: fixed }],
+});
+assert.deepEqual((await diags).filter((d) => d.severity === 1), []);
+
 await conn.sendRequest(rpc.ShutdownRequest.type);
 conn.sendNotification(rpc.ExitNotification.type);
 assert.equal(await exited, 0);
