@@ -23,11 +23,15 @@ export const app = s.defineApp({
 
 /// Analyses `body` as the factory body; the diagnostics and the permissions source.
 fn check(body: &str) -> (Vec<Diagnostic>, String) {
+    check_with(SCHEMA, body)
+}
+
+fn check_with(schema: &str, body: &str) -> (Vec<Diagnostic>, String) {
     let src = format!(
         "import {{ schema as s }} from \"jazz-tools\";\nimport {{ app }} from \"./schema\";\nexport default s.definePermissions(app, ({{ policy, session, anyOf, allOf, allowedTo, isCreator }}) => {{\n{body}\n}});\n"
     );
     let loader = MemoryLoader::new()
-        .with("/app/schema.ts", SCHEMA)
+        .with("/app/schema.ts", schema)
         .with("/app/permissions.ts", src.clone());
     (analyze(&loader, Path::new("/app")).diagnostics, src)
 }
@@ -335,4 +339,31 @@ fn malformed_raw_expressions_jz2341() {
     );
     let (d, _) = check(r#"  policy.items.allowRead.where({ type: "IsNull", column: "note" });"#);
     none(&d, 2341);
+}
+
+#[test]
+fn worked_example_has_exactly_the_findings_the_spec_lists() {
+    // permissions.md §2.8: JZ2101 ×8 (workspaces insert/update/delete, members ×4, docs
+    // insert), JZ2102 for docs; nothing else (the members scan in `exists` is structural).
+    let schema = r#"import { schema as s } from "jazz-tools";
+export const app = s.defineApp({
+  workspaces: s.table({ name: s.string(), ownerId: s.string() }),
+  members: s.table({ workspaceId: s.ref("workspaces"), userId: s.string(), role: s.string() }),
+  docs: s.table({ title: s.string(), workspaceId: s.ref("workspaces"), archived: s.boolean() }),
+});"#;
+    let (d, _) = check_with(
+        schema,
+        r#"  const isMember = (workspaceId) =>
+    policy.members.exists.where({ workspaceId, userId: session.user_id });
+  policy.workspaces.allowRead.where((w) => anyOf([{ ownerId: session.user_id }, isMember(w.id)]));
+  policy.docs.allowRead.where(allowedTo.read("workspace"));
+  policy.docs.allowUpdate.whereOld(allowedTo.read("workspace")).whereNew({ archived: false });"#,
+    );
+    let mut codes: Vec<u16> = d.iter().map(|x| x.code.0).collect();
+    codes.sort_unstable();
+    assert_eq!(
+        codes,
+        vec![2101; 8].into_iter().chain([2102]).collect::<Vec<_>>(),
+        "{d:#?}"
+    );
 }
