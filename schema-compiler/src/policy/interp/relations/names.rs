@@ -376,6 +376,59 @@ mod tests {
         assert_eq!(forward_name("data_ids"), "data");
     }
 
+    /// Upstream's relation-analyzer test ("every reference suffix branch").
+    #[test]
+    fn relation_names_match_upstream_catalogue() {
+        use crate::schema::{Column, Table};
+        let table = |name: &str, columns: Vec<Column>| Table {
+            name: name.into(),
+            columns,
+            indexed_columns: None,
+        };
+        let fk = |name: &str, target: &str, array: bool| {
+            let t = if array {
+                ColumnType::Array(Box::new(ColumnType::Uuid))
+            } else {
+                ColumnType::Uuid
+            };
+            let mut c = Column::new(name, t);
+            c.references = Some(target.into());
+            c
+        };
+        let schema = WasmSchema {
+            tables: vec![
+                table("categories", vec![]),
+                table("people", vec![]),
+                table("analyses", vec![]),
+                table("statuses", vec![]),
+                table(
+                    "links",
+                    vec![
+                        fk("category_id", "categories", false),
+                        fk("personId", "people", false),
+                        fk("analysis_ids", "analyses", true),
+                        fk("statusIds", "statuses", true),
+                        fk("address", "people", false),
+                    ],
+                ),
+            ],
+        };
+        let names = |t: &str| -> Vec<String> {
+            relations_of(&schema, t)
+                .into_iter()
+                .map(|r| r.name)
+                .collect()
+        };
+        assert_eq!(
+            names("links"),
+            ["category", "person", "analyses", "statuses", "addresses"]
+        );
+        assert_eq!(names("categories"), ["linksViaCategory"]);
+        assert_eq!(names("people"), ["linksViaPerson", "linksViaAddresses"]);
+        assert_eq!(names("analyses"), ["linksViaAnalyses"]);
+        assert_eq!(names("statuses"), ["linksViaStatuses"]);
+    }
+
     #[test]
     fn plural_keeps_case_shape() {
         assert_eq!(plural("Person"), "People");
