@@ -10,6 +10,8 @@ const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
 export const app = s.defineApp({
   workspaces: s.table({ name: s.string() }),
   members: s.table({ workspaceId: s.ref("workspaces"), userId: s.string() }),
+  teams: s.table({ kind: s.string() }),
+  team_edges: s.table({ child: s.ref("teams"), parent: s.ref("teams") }),
 });
 "#;
 
@@ -20,7 +22,95 @@ export default s.definePermissions(app, ({ policy, session }) => {
   policy.members.allowRead.where((m) =>
     policy.exists(policy.workspaces.where({ id: m.workspaceId }).hopTo("membersViaWorkspace").where({ userId: session.user_id })),
   );
+  policy.teams.allowRead.where((t) =>
+    policy.exists(
+      policy.teams
+        .gather({ start: { id: t.id }, step: ({ current }) => policy.team_edges.where({ child: current }).hopTo("parent") })
+        .where({ kind: "org" }),
+    ),
+  );
 });
+"#;
+
+/// Seeds and expectations the VM must meet on the lowered relations.
+const TESTS: &str = r#"version = 1
+
+[sessions.bob]
+user_id = "bob"
+
+[sessions.carol]
+user_id = "carol"
+
+[[seed.workspaces]]
+id = "@w1"
+name = "Acme"
+
+[[seed.workspaces]]
+id = "@w2"
+name = "Other"
+
+[[seed.members]]
+id = "@m1"
+workspaceId = "@w1"
+userId = "bob"
+
+[[seed.members]]
+id = "@m2"
+workspaceId = "@w1"
+userId = "dave"
+
+[[seed.members]]
+id = "@m3"
+workspaceId = "@w2"
+userId = "carol"
+
+[[seed.teams]]
+id = "@root"
+kind = "org"
+
+[[seed.teams]]
+id = "@child"
+kind = "team"
+
+[[seed.teams]]
+id = "@leaf"
+kind = "team"
+
+[[seed.teams]]
+id = "@loner"
+kind = "team"
+
+[[seed.team_edges]]
+child = "@child"
+parent = "@root"
+
+[[seed.team_edges]]
+child = "@leaf"
+parent = "@child"
+
+[[expect]]
+name = "qualified key: members see their workspace"
+as = "bob"
+read = "workspaces"
+rows = ["@w1"]
+
+[[expect]]
+name = "hopTo: members see co-members"
+as = "bob"
+read = "members"
+rows = ["@m1", "@m2"]
+
+[[expect]]
+name = "carol sees her own workspace's members only"
+as = "carol"
+read = "members"
+rows = ["@m3"]
+
+[[expect]]
+name = "gather: teams under an org, two levels deep"
+as = "bob"
+read = "teams"
+rows = ["@root", "@child", "@leaf"]
 "#;
 
 #[test]
@@ -81,4 +171,16 @@ fn relation_errors_block_the_artefacts() {
         r.stderr
     );
     assert!(!out.exists(), "no artefact on errors");
+}
+
+#[test]
+fn policy_tests_evaluate_the_lowered_relations() {
+    let tmp = project(&[
+        ("schema.ts", SCHEMA),
+        ("permissions.ts", PERMISSIONS),
+        ("permissions.test.toml", TESTS),
+    ]);
+    let r = run(jazz(tmp.path()).args(["permissions", "test"]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("4 passed, 0 failed"), "{}", r.stdout);
 }
