@@ -12,6 +12,7 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::schema::WasmSchema;
+use crate::source::Span;
 
 use super::super::codes;
 use super::super::ir::{CmpOp, Expr, Lit, PValue, Policy, RuleForm, RuleOrigin, Slot};
@@ -48,7 +49,7 @@ pub fn check(policy: &Policy, schema: &WasmSchema, site: Option<&Site>, out: &mu
                             t.name
                         ),
                     )
-                    .at(r.arg.unwrap_or(r.span))
+                    .at(culprit(policy, schema, &t.name, r))
                     .note("an empty `in: []` or `anyOf([])`, contradictory equalities, or a NULL test on a column that is never NULL make it false")
                     .help(format!("if no session may do this, write `policy.{}.{}.never()`", t.name, super::builder(s))),
                 ));
@@ -56,6 +57,24 @@ pub fn check(policy: &Policy, schema: &WasmSchema, site: Option<&Site>, out: &mu
         }
     }
     out.extend(found.into_iter().flatten());
+}
+
+/// The smallest recorded piece of `r`'s condition that is false on its own (`in: []`, a NULL
+/// test on a required column), else the condition argument, else the rule.
+fn culprit(policy: &Policy, schema: &WasmSchema, table: &str, r: &RuleOrigin) -> Span {
+    let at = r.arg.unwrap_or(r.span);
+    policy
+        .fragments
+        .iter()
+        .filter(|f| {
+            f.span.file == at.file
+                && at.range.start <= f.span.range.start
+                && f.span.range.end <= at.range.end
+                && value(schema, f.table.as_deref().unwrap_or(table), &f.expr) == Some(false)
+        })
+        .map(|f| f.span)
+        .min_by_key(|s| s.range.end - s.range.start)
+        .unwrap_or(at)
 }
 
 /// JZ2321 for one rule; `None` when JZ2320 already explains the `True` (a dropped key).
