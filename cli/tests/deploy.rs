@@ -403,3 +403,61 @@ Found 0 error(s) and ")
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(engine.head()["version"], 1);
 }
+
+/// A reorder-only change has a new hash (upstream's structural comparison called it "already
+/// stored"): deploy publishes it and connects it with an empty lens, reading the head's schema
+/// from the server because nothing is snapshotted locally.
+#[test]
+fn a_reorder_only_change_is_published_with_an_empty_lens() {
+    let ab = "import { schema as s } from \"jazz-tools\";\nconst schema = { todos: s.table({ title: s.string(), done: s.boolean() }) };\nexport const app = s.defineApp(schema);\n";
+    let ba = ab.replace(
+        "title: s.string(), done: s.boolean()",
+        "done: s.boolean(), title: s.string()",
+    );
+    let tmp = project(&[("schema.ts", ab), ("permissions.ts", PERMS)]);
+    let dir = tmp.path();
+    let engine = Engine::start(dir);
+    assert_eq!(jazz_at(dir, &engine.url, &["deploy"]).code, 0);
+    let h1 = current_hash(dir);
+    fs::write(dir.join("schema.ts"), ba).expect("write");
+    let h2 = current_hash(dir);
+    assert_ne!(h1, h2);
+    let (s1, s2) = (&h1[..12], &h2[..12]);
+    let r = jazz_at(dir, &engine.url, &["deploy", "--format", "json"]);
+    let v = envelope(&r.stdout, "deploy", 0);
+    assert_eq!(
+        v["result"],
+        serde_json::json!({
+            "dry_run": false,
+            "schema": { "status": "published", "hash": h2 },
+            "migration": { "status": "pushed", "from_hash": h1, "to_hash": h2, "file": null },
+            "permissions": {
+                "status": "published",
+                "version": 2,
+                "schema_hash": h2,
+                "bundle_object_id": engine.head()["bundleObjectId"],
+            },
+        })
+    );
+    assert!(engine.connected(&h1, &h2));
+    assert!(!dir.join("migrations").exists(), "deploy writes no files");
+    // The text form of the same step, on a second reorder back.
+    fs::write(dir.join("schema.ts"), ab).expect("write");
+    let r = jazz_at(dir, &engine.url, &["deploy"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "\nThe current schema is already stored in the server as {s1}; skipping publish.\n"
+        )) && r
+            .stdout
+            .contains(&format!("\nPublished permissions as v3 on {s1}.\n")),
+        "{}",
+        r.stdout
+    );
+    // h2 -> h1 is already connected (lenses join schemas in both directions).
+    assert!(
+        !r.stdout.contains(&format!("Pushed migration {s2}")),
+        "{}",
+        r.stdout
+    );
+}
