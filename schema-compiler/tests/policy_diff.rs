@@ -264,7 +264,7 @@ fn policy() -> impl Strategy<Value = Policy> {
     )
         .prop_map(|(a, b, c)| Policy {
             tables: vec![a, b, c],
-            env: Vec::new(),
+            ..Policy::default()
         })
 }
 

@@ -586,7 +586,7 @@ fn malformed_relations_are_rejected() {
             ],
             rules: Vec::new(),
         }],
-        env: Vec::new(),
+        ..Policy::default()
     };
     let bytes = bytecode::encode(&policy, &schema);
     assert!(Program::load(&bytes).is_err());

@@ -72,13 +72,13 @@ pub struct Interp<'s> {
     env_fallback: u32,
     /// Tables, columns and claims named in the file, for the editor (`project::query`).
     uses: Vec<NameUse>,
-}
-
     /// Compiled condition pieces with their source, for the static checks.
     fragments: Vec<Fragment>,
     /// The block statement being run, and the error count when it started (a rule registered
     /// by it is tainted when errors were reported since).
     stmt: Option<(Option<Span>, usize)>,
+}
+
 impl<'s> Interp<'s> {
     pub fn new(
         schema: &'s WasmSchema,
@@ -99,10 +99,10 @@ impl<'s> Interp<'s> {
             callee_span: None,
             scope_table: None,
             uses: Vec::new(),
-        }
-    }
             fragments: Vec::new(),
             stmt: None,
+        }
+    }
 
     /// Runs the factory with the context object and returns the merged policy, the
     /// diagnostics and the names used.
@@ -131,9 +131,9 @@ impl<'s> Interp<'s> {
                         let b = b.borrow();
                         (b.table.clone(), b.old.clone(), b.new.clone(), b.span)
                     };
+                    let errors_before = self.errors();
                     let using = old.as_ref().or(new.as_ref()).cloned();
                     let check = new.as_ref().or(old.as_ref()).cloned();
-                    let errors_before = self.errors();
                     if let (Some((u, us)), Some((c, cs))) = (using, check) {
                         let ue = self.resolve(&u, us, &table);
                         let ce = if old.is_some() && new.is_some() {
@@ -141,8 +141,6 @@ impl<'s> Interp<'s> {
                         } else {
                             ue.clone()
                         };
-                        policy.merge(&table, Slot::UpdateUsing, ue);
-                        policy.merge(&table, Slot::UpdateCheck, ce);
                         let form = match (&old, &new) {
                             (Some(_), Some(_)) => RuleForm::OldNew,
                             (Some(_), None) => RuleForm::Old,
@@ -157,15 +155,17 @@ impl<'s> Interp<'s> {
                             stmt,
                             tainted: tainted || self.errors() > errors_before,
                         };
+                        policy.merge(&table, Slot::UpdateUsing, ue);
+                        policy.merge(&table, Slot::UpdateCheck, ce);
                         policy.record_rule(&table, origin);
                     }
                 }
             }
         }
         policy.env = self.env_used.iter().cloned().collect();
+        policy.fragments = self.fragments;
         (policy, self.diags, self.uses)
     }
-        policy.fragments = self.fragments;
 
     /// Records a name use whose exact span is known.
     fn record(&mut self, u: Option<NameUse>) {
@@ -184,16 +184,14 @@ impl<'s> Interp<'s> {
         arg: Option<Span>,
     ) {
         let span = self.callee_span.unwrap_or(span);
-        self.rules.push(Registered::Direct {
-            table,
         let mut origin = RuleOrigin::new(span, slots, &expr);
         origin.form = form;
         origin.arg = arg;
         origin.stmt = self.stmt.and_then(|(s, _)| s);
         origin.tainted = self.tainted();
+        self.rules.push(Registered::Direct {
+            table,
             expr,
-            span,
-        });
             origin,
         });
     }
@@ -213,6 +211,8 @@ impl<'s> Interp<'s> {
         self.fragments.push(Fragment {
             table: table.map(str::to_owned),
             expr: expr.clone(),
+            span,
+        });
     }
 
     fn register_update(&mut self, b: &Rc<RefCell<UpdateBuilder>>) {
