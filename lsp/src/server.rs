@@ -332,10 +332,17 @@ impl LanguageServer for Backend {
         if !applied {
             // A client that cannot create files: write them as `jazz migrations create` does.
             for (path, text) in &files {
+                // Never over an existing file, like the workspace edit's CreateFile.
                 let written = path
                     .parent()
                     .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::write(path, text));
+                    .and_then(|()| {
+                        std::fs::OpenOptions::new()
+                            .write(true)
+                            .create_new(true)
+                            .open(path)
+                    })
+                    .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
                 if let Err(e) = written {
                     self.client
                         .show_message(

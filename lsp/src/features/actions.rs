@@ -98,9 +98,9 @@ pub fn planned_files(plan: &CreatePlan, dir: &Path) -> Vec<(PathBuf, String)> {
             out.extend(snapshot.as_ref().map(snap));
             out
         }
-        CreatePlan::Initial { snapshot } => vec![snap(snapshot)],
+        CreatePlan::Initial { snapshot, .. } => vec![snap(snapshot)],
         CreatePlan::NotRequired { snapshot, .. } => snapshot.iter().map(snap).collect(),
-        CreatePlan::Unchanged | CreatePlan::Failed(_) => Vec::new(),
+        CreatePlan::Unchanged { .. } | CreatePlan::Failed(_) => Vec::new(),
     }
 }
 
@@ -137,7 +137,7 @@ pub fn create_files_edit(files: &[(PathBuf, String)]) -> Option<WorkspaceEdit> {
 pub fn plan_message(plan: &CreatePlan) -> String {
     match plan {
         CreatePlan::Initial { .. } => "No migration created because there was no previous local schema baseline: wrote the initial schema snapshot.".into(),
-        CreatePlan::Unchanged => "No structural schema changes detected.".into(),
+        CreatePlan::Unchanged { .. } => "No structural schema changes detected.".into(),
         CreatePlan::NotRequired { .. } => "No reviewed migration file needed because this schema change does not require row transformations.".into(),
         CreatePlan::Generate { stub, .. } => format!("Generated: {}. Fill in migrate, then rename the file by replacing 'unnamed'.", stub.file_name),
         CreatePlan::Failed(d) => format!("{}: {}", d.code, d.message),

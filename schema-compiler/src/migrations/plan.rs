@@ -10,7 +10,7 @@ use crate::schema::{SchemaHash, WasmSchema, schema_hash};
 
 use super::codes;
 use super::diff::inexpressible;
-use super::names::{files_for_edge, stub_file_name, timestamp};
+use super::names::{files_for_edge, normalize_name, stub_file_name, timestamp};
 use super::{render_stub, requires_row_transform};
 
 /// A file to write: its name in `<migrationsDir>` (snapshots: in `snapshots/`) and its text.
@@ -20,21 +20,25 @@ pub struct PlannedFile {
     pub text: String,
 }
 
-/// The outcome of `migrations create` for the current schema.
+/// The outcome of `migrations create` for one edge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CreatePlan {
-    /// No committed snapshot yet: write the initial one, no migration.
-    Initial { snapshot: PlannedFile },
-    /// The latest committed snapshot is the current schema.
-    Unchanged,
-    /// The change needs no row transform: only a snapshot (unless one exists).
+    /// No committed snapshot yet: write the initial one of `hash`, no migration.
+    Initial {
+        hash: SchemaHash,
+        snapshot: PlannedFile,
+    },
+    /// Both ends are the same schema.
+    Unchanged { hash: SchemaHash },
+    /// The change needs no row transform: only a snapshot of `to` (when asked for and none
+    /// exists).
     NotRequired {
         from: SchemaHash,
         to: SchemaHash,
         snapshot: Option<PlannedFile>,
     },
-    /// A stub for `from -> to`, plus a snapshot of `to` (unless one exists). `covered` lists
-    /// the migration files that already exist for this edge (JZ3405 when not empty).
+    /// A stub for `from -> to`, plus a snapshot of `to` (when asked for and none exists).
+    /// `covered` lists the migration files that already exist for this edge (JZ3405).
     Generate {
         from: SchemaHash,
         to: SchemaHash,
@@ -43,52 +47,83 @@ pub enum CreatePlan {
         covered: Vec<String>,
         warnings: Vec<Diagnostic>,
     },
-    /// The stub cannot be rendered (JZ3401); nothing is to be written.
+    /// A bad `--name` (JZ3402) or a stub that cannot be rendered (JZ3401): nothing is to be
+    /// written.
     Failed(Diagnostic),
 }
 
-/// Plans `migrations create` for `current`, given the readable snapshots, the `*.ts` names in
-/// the migrations directory, the run's clock reading and the normalised migration name.
-pub fn plan_create(
-    snapshots: &[Snapshot],
-    migration_files: &[String],
-    current: &WasmSchema,
-    now_ms: u64,
-    name: &str,
-) -> CreatePlan {
-    let hash = schema_hash(current);
-    let snapshot = || {
-        let exists = snapshots
-            .iter()
-            .any(|s| s.hash == hash && is_committed_name(&s.file_name));
-        (!exists).then(|| PlannedFile {
-            file_name: committed_name(now_ms, &hash),
-            text: to_pretty_json(current),
-        })
+/// One end of an edge.
+#[derive(Clone, Copy, Debug)]
+pub struct Version<'a> {
+    pub schema: &'a WasmSchema,
+    pub hash: SchemaHash,
+}
+
+/// What the run is given besides the edge: the readable snapshots, the `*.ts` names in the
+/// migrations directory, the run's clock reading and the raw `--name`.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    pub snapshots: &'a [Snapshot],
+    pub migration_files: &'a [String],
+    pub now_ms: u64,
+    pub name: Option<&'a str>,
+}
+
+/// Plans `migrations create` without `--fromHash` / `--toHash`: from the latest committed
+/// snapshot to `current` (§1.4 step 3, then [`plan_edge`]).
+pub fn plan_create(current: &WasmSchema, inputs: Inputs<'_>) -> CreatePlan {
+    let to = Version {
+        schema: current,
+        hash: schema_hash(current),
     };
-    let latest = latest_committed(snapshots.iter().map(|s| s.file_name.as_str()))
-        .and_then(|n| snapshots.iter().find(|s| s.file_name == n));
+    let latest = latest_committed(inputs.snapshots.iter().map(|s| s.file_name.as_str()))
+        .and_then(|n| inputs.snapshots.iter().find(|s| s.file_name == n));
     let Some(latest) = latest else {
-        return match snapshot() {
-            Some(snapshot) => CreatePlan::Initial { snapshot },
-            None => CreatePlan::Unchanged,
+        return match snapshot_of(to, inputs) {
+            Some(snapshot) => CreatePlan::Initial {
+                hash: to.hash,
+                snapshot,
+            },
+            None => CreatePlan::Unchanged { hash: to.hash },
         };
     };
-    if latest.hash == hash {
-        return CreatePlan::Unchanged;
+    let from = Version {
+        schema: &latest.schema,
+        hash: latest.hash,
+    };
+    plan_edge(from, to, true, inputs)
+}
+
+/// Plans §1.4 steps 4–9 for a resolved edge. `snapshot_to` asks for a committed snapshot of
+/// `to` (it is the current schema, not one named by `--toHash`).
+pub fn plan_edge(
+    from: Version<'_>,
+    to: Version<'_>,
+    snapshot_to: bool,
+    inputs: Inputs<'_>,
+) -> CreatePlan {
+    if from.hash == to.hash {
+        return CreatePlan::Unchanged { hash: to.hash };
     }
-    if !requires_row_transform(&latest.schema, current) {
+    let snapshot = || snapshot_to.then(|| snapshot_of(to, inputs)).flatten();
+    if !requires_row_transform(from.schema, to.schema) {
         return CreatePlan::NotRequired {
-            from: latest.hash,
-            to: hash,
+            from: from.hash,
+            to: to.hash,
             snapshot: snapshot(),
         };
     }
-    let stub = match render_stub(&latest.schema, &latest.hash, current, &hash) {
-        Ok(s) => s,
-        Err(d) => return CreatePlan::Failed(*d),
+    let name = match inputs.name {
+        None => "unnamed".to_owned(),
+        Some(n) => match normalize_name(n) {
+            Some(n) => n,
+            None => {
+                let m = "Migration name must contain at least one ASCII letter or digit after normalization.";
+                return CreatePlan::Failed(Diagnostic::error(codes::BAD_NAME, m).upstream(m));
+            }
+        },
     };
-    let covered: Vec<String> = files_for_edge(migration_files, &latest.hash, &hash)
+    let covered: Vec<String> = files_for_edge(inputs.migration_files, &from.hash, &to.hash)
         .into_iter()
         .cloned()
         .collect();
@@ -105,7 +140,7 @@ pub fn plan_create(
             .help("`migrations push` fails with \"Multiple migration files found\" until only one remains"),
         );
     }
-    for (t, c, kind) in inexpressible(&latest.schema, current) {
+    for (t, c, kind) in inexpressible(from.schema, to.schema) {
         warnings.push(Diagnostic::warning(
             codes::NOT_EXPRESSIBLE,
             format!(
@@ -114,17 +149,36 @@ pub fn plan_create(
             ),
         ));
     }
+    let stub = match render_stub(from.schema, &from.hash, to.schema, &to.hash) {
+        Ok(s) => s,
+        Err(d) => {
+            let m = d.message.clone();
+            return CreatePlan::Failed(d.upstream(m));
+        }
+    };
     CreatePlan::Generate {
-        from: latest.hash,
-        to: hash,
+        from: from.hash,
+        to: to.hash,
         stub: PlannedFile {
-            file_name: stub_file_name(&timestamp(now_ms), name, &latest.hash, &hash),
+            file_name: stub_file_name(&timestamp(inputs.now_ms), &name, &from.hash, &to.hash),
             text: stub,
         },
         snapshot: snapshot(),
         covered,
         warnings,
     }
+}
+
+/// "Ensure committed" (§1.2): the snapshot file of `v`, unless a committed one exists.
+fn snapshot_of(v: Version<'_>, inputs: Inputs<'_>) -> Option<PlannedFile> {
+    let exists = inputs
+        .snapshots
+        .iter()
+        .any(|s| s.hash == v.hash && is_committed_name(&s.file_name));
+    (!exists).then(|| PlannedFile {
+        file_name: committed_name(inputs.now_ms, &v.hash),
+        text: to_pretty_json(v.schema),
+    })
 }
 
 #[cfg(test)]
@@ -151,10 +205,23 @@ mod tests {
         }
     }
 
+    fn inputs<'a>(
+        snapshots: &'a [Snapshot],
+        files: &'a [String],
+        name: Option<&'a str>,
+    ) -> Inputs<'a> {
+        Inputs {
+            snapshots,
+            migration_files: files,
+            now_ms: NOW,
+            name,
+        }
+    }
+
     #[test]
     fn the_first_run_writes_the_initial_snapshot() {
-        let plan = plan_create(&[], &[], &schema(V1), NOW, "unnamed");
-        let CreatePlan::Initial { snapshot } = plan else {
+        let plan = plan_create(&schema(V1), inputs(&[], &[], None));
+        let CreatePlan::Initial { snapshot, .. } = plan else {
             panic!("{plan:?}");
         };
         let h = schema_hash(&schema(V1)).short();
@@ -166,10 +233,12 @@ mod tests {
     fn an_unchanged_or_transform_free_schema_gets_no_stub() {
         let snaps = [snap("20260101T000000-aaaaaaaaaaaa.json", V1)];
         assert_eq!(
-            plan_create(&snaps, &[], &schema(V1), NOW, "unnamed"),
-            CreatePlan::Unchanged
+            plan_create(&schema(V1), inputs(&snaps, &[], None)),
+            CreatePlan::Unchanged {
+                hash: schema_hash(&schema(V1))
+            }
         );
-        let plan = plan_create(&snaps, &[], &schema(V2_DEFAULT), NOW, "unnamed");
+        let plan = plan_create(&schema(V2_DEFAULT), inputs(&snaps, &[], None));
         assert!(
             matches!(
                 plan,
@@ -191,7 +260,7 @@ mod tests {
             h1.short(),
             h2.short()
         )];
-        let plan = plan_create(&snaps, &existing, &schema(V2), NOW, "add-done");
+        let plan = plan_create(&schema(V2), inputs(&snaps, &existing, Some(" Add Done! ")));
         let CreatePlan::Generate {
             stub,
             snapshot,
@@ -210,12 +279,36 @@ mod tests {
             Ok(stub.text.clone()),
             render_stub(&schema(V1), &h1, &schema(V2), &h2)
         );
-        assert!(stub.text.contains("done: s.add.boolean("), "{}", stub.text);
+        assert!(
+            stub.text.contains("Added required column \"done\""),
+            "{}",
+            stub.text
+        );
         assert_eq!(
             snapshot.map(|s| s.file_name),
             Some(format!("20260601T120000-{}.json", h2.short()))
         );
         assert_eq!(covered, existing);
         assert_eq!(warnings.first().map(|d| d.code), Some(codes::SECOND_FILE));
+        let bad = plan_create(&schema(V2), inputs(&snaps, &[], Some("!!")));
+        assert!(matches!(bad, CreatePlan::Failed(d) if d.code == codes::BAD_NAME));
+        // `--toHash`: no snapshot of `to` is asked for.
+        let (v1, v2) = (schema(V1), schema(V2));
+        let edge = plan_edge(
+            Version {
+                schema: &v1,
+                hash: h1,
+            },
+            Version {
+                schema: &v2,
+                hash: h2,
+            },
+            false,
+            inputs(&snaps, &[], None),
+        );
+        assert!(
+            matches!(edge, CreatePlan::Generate { snapshot: None, .. }),
+            "{edge:?}"
+        );
     }
 }

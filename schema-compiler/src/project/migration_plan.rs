@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::migrations::plan::{CreatePlan, plan_create};
+use crate::migrations::plan::{CreatePlan, Inputs, plan_create};
 use crate::schema::snapshots::{SnapshotFile, read_snapshots};
 use crate::source::SourceLoader;
 
@@ -41,6 +41,14 @@ impl Analysis {
             .into_iter()
             .filter(|n| n.ends_with(".ts"))
             .collect();
-        Some(plan_create(&snapshots, &names, schema, now_ms, "unnamed"))
+        Some(plan_create(
+            schema,
+            Inputs {
+                snapshots: &snapshots,
+                migration_files: &names,
+                now_ms,
+                name: None,
+            },
+        ))
     }
 }

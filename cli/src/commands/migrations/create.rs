@@ -8,13 +8,10 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use jazz_schema_compiler::diagnostics::Diagnostic;
-use jazz_schema_compiler::migrations::names::{
-    files_for_edge, normalize_name, stub_file_name, timestamp,
+use jazz_schema_compiler::migrations::codes;
+use jazz_schema_compiler::migrations::plan::{
+    CreatePlan, Inputs, Version as PlanVersion, plan_create, plan_edge,
 };
-use jazz_schema_compiler::migrations::{
-    codes, diff::inexpressible, render_stub, requires_row_transform,
-};
-use jazz_schema_compiler::schema::wasm_json::to_pretty_json;
 use jazz_schema_compiler::schema::{SchemaHash, WasmSchema, schema_hash};
 use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
@@ -73,7 +70,6 @@ pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcom
     let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server);
     let app_shown = settings.app_id.clone().unwrap_or_else(|| "<appId>".into());
     let started = now_ms();
-    let ts = timestamp(started);
     let mut store = Store::load(ctx, &migrations_dir)?;
     let mut run = Run {
         dry: a.check,
@@ -81,7 +77,7 @@ pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcom
         pending: Vec::new(),
     };
 
-    let current: Option<(WasmSchema, SchemaHash)> = if a.to_hash.is_none() {
+    let current: Option<WasmSchema> = if a.to_hash.is_none() {
         let root = ctx.root(&a.project);
         let analysis = analyze(&root);
         report(ctx, &analysis, &root);
@@ -89,59 +85,27 @@ pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcom
             no_schema(ctx, &analysis);
             return Ok(Outcome::failed(serde_json::Value::Null));
         };
-        Some((schema.clone(), schema_hash(schema)))
+        Some(schema.clone())
     } else {
         None
     };
 
+    let existing = migration_file_names(&store.migrations_dir)?;
     let explicit = a.from_hash.is_some() || a.to_hash.is_some();
-    let (from, to, write_to) = if !explicit {
-        let Some((schema, hash)) = current else {
+    // The plan is the library's (`migrations::plan`, shared with the editor's "Create
+    // migration"); this function resolves the edge and writes what the plan says.
+    let snapshots = store.snapshots.clone();
+    let inputs = Inputs {
+        snapshots: &snapshots,
+        migration_files: &existing,
+        now_ms: started,
+        name: a.name.as_deref(),
+    };
+    let plan = if !explicit {
+        let Some(schema) = &current else {
             return Ok(fail(ctx, "internal error: no current schema"));
         };
-        match store.latest() {
-            None => {
-                let path = store.ensure_committed(
-                    &schema,
-                    &hash,
-                    &to_pretty_json(&schema),
-                    started,
-                    a.check,
-                )?;
-                run.snapshot(path.clone());
-                if let Some(p) = &path {
-                    say(
-                        ctx,
-                        a.check,
-                        &format!("Wrote initial schema snapshot: {}", shown(p)),
-                    );
-                    say(
-                        ctx,
-                        a.check,
-                        "No migration created because there was no previous local schema baseline.",
-                    );
-                }
-                return Ok(finish(ctx, a, run, "initial-snapshot", None, Some(&hash)));
-            }
-            Some(l) if l.hash == hash => {
-                let h = l.hash;
-                ctx.out.info("No structural schema changes detected.");
-                return Ok(finish(ctx, a, run, "unchanged", Some(&h), Some(&h)));
-            }
-            Some(l) => (
-                Version {
-                    hash: l.hash,
-                    schema: l.schema.clone(),
-                    fetched: None,
-                },
-                Version {
-                    hash,
-                    schema,
-                    fetched: None,
-                },
-                true,
-            ),
-        }
+        plan_create(schema, inputs)
     } else {
         let from = match &a.from_hash {
             Some(h) => match resolve(ctx, &store, &settings, "fromHash", h) {
@@ -171,146 +135,137 @@ pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcom
                 Ok(v) => v,
                 Err(m) => return Ok(fail(ctx, &m)),
             },
-            (None, Some((schema, hash))) => Version {
-                hash,
+            (None, Some(schema)) => Version {
+                hash: schema_hash(&schema),
                 schema,
                 fetched: None,
             },
             (None, None) => return Ok(fail(ctx, "internal error: no current schema")),
         };
         store_fetched(&mut store, &mut run, &to)?;
-        (from, to, a.to_hash.is_none())
+        let snapshots = store.snapshots.clone();
+        plan_edge(
+            PlanVersion {
+                schema: &from.schema,
+                hash: from.hash,
+            },
+            PlanVersion {
+                schema: &to.schema,
+                hash: to.hash,
+            },
+            a.to_hash.is_none(),
+            Inputs {
+                snapshots: &snapshots,
+                ..inputs
+            },
+        )
     };
 
-    if from.hash == to.hash {
-        ctx.out.info("No structural schema changes detected.");
-        return Ok(finish(
-            ctx,
-            a,
-            run,
-            "unchanged",
-            Some(&from.hash),
-            Some(&to.hash),
-        ));
-    }
     let cli = ctx.cli.clone();
-    let push_line = format!(
-        "{cli} migrations push {app_shown} {} {}",
-        from.hash.short(),
-        to.hash.short()
-    );
-    if !requires_row_transform(&from.schema, &to.schema) {
-        if write_to {
-            let path = store.ensure_committed(
-                &to.schema,
-                &to.hash,
-                &to_pretty_json(&to.schema),
-                started,
+    let push_line = |from: &SchemaHash, to: &SchemaHash| {
+        format!(
+            "{cli} migrations push {app_shown} {} {}",
+            from.short(),
+            to.short()
+        )
+    };
+    match plan {
+        CreatePlan::Initial { hash, snapshot } => {
+            let p = store.write_planned(&snapshot, a.check)?;
+            run.snapshot(Some(p.clone()));
+            say(
+                ctx,
                 a.check,
-            )?;
-            run.snapshot(path);
+                &format!("Wrote initial schema snapshot: {}", shown(&p)),
+            );
+            say(
+                ctx,
+                a.check,
+                "No migration created because there was no previous local schema baseline.",
+            );
+            Ok(finish(ctx, a, run, "initial-snapshot", None, Some(&hash)))
         }
-        say(
-            ctx,
-            a.check,
-            "No reviewed migration file needed because this schema change does not require row transformations.",
-        );
-        say(ctx, a.check, &format!("Next step: Run {push_line}"));
-        return Ok(finish(
-            ctx,
-            a,
-            run,
-            "migration-not-required",
-            Some(&from.hash),
-            Some(&to.hash),
-        ));
-    }
-
-    let name = match &a.name {
-        None => "unnamed".to_owned(),
-        Some(n) => match normalize_name(n) {
-            Some(n) => n,
-            None => {
-                let m = "Migration name must contain at least one ASCII letter or digit after normalization.";
+        CreatePlan::Unchanged { hash } => {
+            ctx.out.info("No structural schema changes detected.");
+            Ok(finish(ctx, a, run, "unchanged", Some(&hash), Some(&hash)))
+        }
+        CreatePlan::NotRequired { from, to, snapshot } => {
+            if let Some(s) = &snapshot {
+                let p = store.write_planned(s, a.check)?;
+                run.snapshot(Some(p));
+            }
+            say(
+                ctx,
+                a.check,
+                "No reviewed migration file needed because this schema change does not require row transformations.",
+            );
+            say(
+                ctx,
+                a.check,
+                &format!("Next step: Run {}", push_line(&from, &to)),
+            );
+            Ok(finish(
+                ctx,
+                a,
+                run,
+                "migration-not-required",
+                Some(&from),
+                Some(&to),
+            ))
+        }
+        CreatePlan::Failed(d) => Ok(coded(ctx, d)),
+        CreatePlan::Generate {
+            from,
+            to,
+            stub,
+            snapshot,
+            warnings,
+            ..
+        } => {
+            let path = store.migrations_dir.join(&stub.file_name);
+            if path.exists() {
+                let m = format!("Migration stub already exists: {}", shown(&path));
                 return Ok(coded(
                     ctx,
-                    Diagnostic::error(codes::BAD_NAME, m).upstream(m),
+                    Diagnostic::error(codes::STUB_EXISTS, m.clone()).upstream(m),
                 ));
             }
-        },
-    };
-    let file_name = stub_file_name(&ts, &name, &from.hash, &to.hash);
-    let path = store.migrations_dir.join(&file_name);
-    if path.exists() {
-        let m = format!("Migration stub already exists: {}", shown(&path));
-        return Ok(coded(
-            ctx,
-            Diagnostic::error(codes::STUB_EXISTS, m.clone()).upstream(m),
-        ));
-    }
-    let existing = migration_file_names(&store.migrations_dir)?;
-    let others = files_for_edge(&existing, &from.hash, &to.hash);
-    let mut warnings: Vec<Diagnostic> = Vec::new();
-    if !others.is_empty() {
-        warnings.push(Diagnostic::warning(codes::SECOND_FILE, format!("another migration file already covers this edge: {}", others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")))
-            .help("`migrations push` fails with \"Multiple migration files found\" until only one remains"));
-    }
-    for (t, c, kind) in inexpressible(&from.schema, &to.schema) {
-        warnings.push(Diagnostic::warning(codes::NOT_EXPRESSIBLE, format!("this transition cannot be expressed by upstream Jazz migrations: {t}.{c} changes {}", kind.as_str())));
-    }
-    let stub = match render_stub(&from.schema, &from.hash, &to.schema, &to.hash) {
-        Ok(s) => s,
-        Err(d) => {
-            let m = d.message.clone();
-            return Ok(coded(ctx, d.upstream(m)));
+            ctx.out
+                .diagnostics(&warnings, &SourceDb::new(), &store.migrations_dir.clone());
+            if a.check {
+                run.pending.push(("would generate".into(), path.clone()));
+            } else {
+                fs::write(&path, &stub.text)
+                    .with_context(|| format!("cannot write {}", shown(&path)))?;
+                run.written.push(path.clone());
+            }
+            if let Some(s) = &snapshot {
+                let p = store.write_planned(s, a.check)?;
+                run.snapshot(Some(p));
+            }
+            say(ctx, a.check, &format!("Generated: {}", shown(&path)));
+            say(ctx, a.check, "");
+            say(
+                ctx,
+                a.check,
+                "Migration stubs are only for structural schema changes.",
+            );
+            say(
+                ctx,
+                a.check,
+                "Permission-only changes do not create schema hashes or require migrations.",
+            );
+            say(ctx, a.check, "");
+            say(ctx, a.check, "Next steps:");
+            say(ctx, a.check, "1. Fill in migrate.");
+            if a.name.is_none() {
+                say(ctx, a.check, "2. Rename the file by replacing 'unnamed'.");
+            }
+            let n = if a.name.is_none() { 3 } else { 2 };
+            say(ctx, a.check, &format!("{n}. Run {}", push_line(&from, &to)));
+            Ok(finish(ctx, a, run, "generated", Some(&from), Some(&to)))
         }
-    };
-    ctx.out
-        .diagnostics(&warnings, &SourceDb::new(), &store.migrations_dir.clone());
-    if a.check {
-        run.pending.push(("would generate".into(), path.clone()));
-    } else {
-        fs::write(&path, &stub).with_context(|| format!("cannot write {}", shown(&path)))?;
-        run.written.push(path.clone());
     }
-    if write_to {
-        let snap = store.ensure_committed(
-            &to.schema,
-            &to.hash,
-            &to_pretty_json(&to.schema),
-            started,
-            a.check,
-        )?;
-        run.snapshot(snap);
-    }
-    say(ctx, a.check, &format!("Generated: {}", shown(&path)));
-    say(ctx, a.check, "");
-    say(
-        ctx,
-        a.check,
-        "Migration stubs are only for structural schema changes.",
-    );
-    say(
-        ctx,
-        a.check,
-        "Permission-only changes do not create schema hashes or require migrations.",
-    );
-    say(ctx, a.check, "");
-    say(ctx, a.check, "Next steps:");
-    say(ctx, a.check, "1. Fill in migrate.");
-    if a.name.is_none() {
-        say(ctx, a.check, "2. Rename the file by replacing 'unnamed'.");
-    }
-    let n = if a.name.is_none() { 3 } else { 2 };
-    say(ctx, a.check, &format!("{n}. Run {push_line}"));
-    Ok(finish(
-        ctx,
-        a,
-        run,
-        "generated",
-        Some(&from.hash),
-        Some(&to.hash),
-    ))
 }
 
 /// Writes (or, with `--check`, records as pending) the snapshot of a server-fetched schema.

@@ -171,6 +171,25 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Writes a snapshot file of a `migrations create` plan into `snapshots/` (unless `dry`) and
+    /// returns its path.
+    pub fn write_planned(
+        &self,
+        file: &jazz_schema_compiler::migrations::plan::PlannedFile,
+        dry: bool,
+    ) -> anyhow::Result<PathBuf> {
+        let path = self.snapshots_dir().join(&file.file_name);
+        if !dry {
+            fs::create_dir_all(self.snapshots_dir())
+                .with_context(|| format!("cannot create {}", self.snapshots_dir().display()))?;
+            fs::write(&path, &file.text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(path)
+    }
+}
+
 /// A resolved schema version.
 pub struct Version {
     pub hash: SchemaHash,
