@@ -159,10 +159,11 @@ pub fn publish(analysis: &Analysis, admin: &Admin, opts: &Options) -> Published 
             });
         } else {
             out.result(format!("Would publish permissions as v{version} on {h12}."));
+            // The planned head does not exist yet: no bundle id to report.
             out.permissions = Some(PermissionsStep {
                 status: PermissionsStatus::Published,
                 version: Some(version),
-                head,
+                head: None,
             });
             out.changed = true;
         }

@@ -460,4 +460,15 @@ fn a_reorder_only_change_is_published_with_an_empty_lens() {
         "{}",
         r.stdout
     );
+    let r = jazz_at(
+        dir,
+        &engine.url,
+        &["deploy", "--dry-run", "--format", "json"],
+    );
+    let v = envelope(&r.stdout, "deploy", 0);
+    assert_eq!(v["result"]["dry_run"], true);
+    assert_eq!(v["result"]["permissions"]["status"], "unchanged", "{v}");
+    assert_eq!(v["result"]["permissions"]["version"], 3, "{v}");
+    let r = jazz_at(dir, &engine.url, &["deploy", "--dry-run"]);
+    assert!(r.stdout.ends_with("\nNothing to deploy.\n"), "{}", r.stdout);
 }

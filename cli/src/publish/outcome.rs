@@ -52,7 +52,8 @@ pub struct MigrationStep {
     pub file: Option<String>,
 }
 
-/// The permissions step. `head` is the new head (in a dry run, the current one).
+/// The permissions step. `head` is the new head; in a dry run, the current head when nothing
+/// would change, else none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PermissionsStep {
     pub status: PermissionsStatus,
@@ -153,7 +154,9 @@ impl Published {
                     PermissionsStatus::Skipped => "skipped",
                 },
                 "version": p.version,
-                "schema_hash": p.head.as_ref().map(|h| h.schema_hash.clone()),
+                "schema_hash": p.head.as_ref().map(|h| h.schema_hash.clone()).or_else(|| {
+                    (p.status == PermissionsStatus::Published).then(|| hash.clone()).flatten()
+                }),
                 "bundle_object_id": p.head.as_ref().map(|h| h.bundle_object_id.clone()),
             })),
         })
