@@ -5,6 +5,8 @@
 //! to V8's implementation-defined fallback parser, or read in the machine's local time zone,
 //! is reported instead of guessed. This module knows nothing of syntax or diagnostics.
 
+use crate::schema::civil::{civil_from_days, days_from_civil, days_in_month};
+
 const MS_PER_DAY: f64 = 86_400_000.0;
 const MS_PER_HOUR: f64 = 3_600_000.0;
 const MS_PER_MINUTE: f64 = 60_000.0;
@@ -179,49 +181,6 @@ fn parse_fraction(c: &mut Cursor<'_>) -> Option<(u32, bool)> {
         _ => 1,
     };
     Some((milli * scale, all_zero))
-}
-
-fn is_leap_year(y: i64) -> bool {
-    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of the given proleptic Gregorian date (`month` 1–12).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The proleptic Gregorian `(year, month 1–12, day 1–31)` of a day number since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    // Both are in range by construction (day 1–31, month 1–12).
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
 }
 
 /// ECMA-262 TimeClip.

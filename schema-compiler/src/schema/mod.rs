@@ -1,7 +1,9 @@
 //! The schema IR (what upstream calls the WasmSchema), its checks and its artefacts: the
 //! WasmSchema JSON text (upstream key order), the BLAKE3 schema hash, snapshots, and reading
-//! WasmSchema JSON back (snapshots, server answers). Knows nothing of syntax or evaluation.
+//! WasmSchema JSON back (snapshots, server answers); also the civil-date arithmetic that
+//! snapshot names and the evaluator's `Date` share. Knows nothing of syntax or evaluation.
 
+pub(crate) mod civil;
 pub mod enum_order;
 pub mod hash;
 mod ir;

@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 
+use super::civil::civil_from_days;
 use super::hash::normalize_hash_input;
 use super::wasm_json::from_json_text;
 use super::{SchemaHash, WasmSchema, schema_hash};
@@ -114,25 +115,6 @@ pub fn committed_name(unix_ms: u64, hash: &SchemaHash) -> String {
         sod / 60 % 60,
         sod % 60,
         hash.short()
-    )
-}
-
-/// The proleptic Gregorian (year, month, day) of a day count since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    // Shift the epoch to 0000-03-01 so leap days fall at the end of a 400-year era.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
     )
 }
 
