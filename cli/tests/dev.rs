@@ -419,3 +419,74 @@ fn a_missing_schema_exits_1_and_remote_mode_needs_the_admin_secret() {
         "embedded-only flags are usage errors"
     );
 }
+
+#[test]
+fn remote_mode_pushes_to_an_existing_server() {
+    // The "existing server" is another `jazz dev` on an identical copy of the app.
+    let upstream_app = support::copy_app("todo-minimal");
+    let app = support::copy_app("todo-minimal");
+    let id = "5b0f3c52-8a2d-4a8e-9f41-2d6c3b7a9e10";
+    let upstream = Dev::start(
+        upstream_app.path(),
+        &[
+            "--in-memory",
+            "--admin-secret",
+            "shared-secret",
+            "--app-id",
+            id,
+        ],
+    );
+    let url = upstream.value_of("Running a local jazz server on ");
+    let h1 = local_hash(app.path());
+    let server = Server {
+        url: url.clone(),
+        app: id.to_owned(),
+        secret: "shared-secret".to_owned(),
+        agent: ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into(),
+    };
+    server.wait_live(&upstream, &h1, 1);
+
+    let mut remote = Command::new(assert_cmd::cargo::cargo_bin("jazz"));
+    remote
+        .current_dir(app.path())
+        .args(["dev", "--server", &url, "--admin-secret", "shared-secret"])
+        .arg(id)
+        .env_remove("JAZZ_ADMIN_SECRET")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = remote.spawn().expect("spawn jazz dev --server");
+    let remote = Dev {
+        stdout: collect(child.stdout.take().expect("stdout")),
+        stderr: collect(child.stderr.take().expect("stderr")),
+        child,
+    };
+    remote.wait_lines(&format!("[jazz] using server {url}"), 1);
+    // Same project: the schema is already stored and the permissions are unchanged.
+    remote.wait_lines(&format!("[jazz]   schema {} already stored", &h1[..12]), 1);
+    assert!(
+        remote.out().contains("permissions v1 unchanged"),
+        "{}",
+        remote.out()
+    );
+    assert!(!remote.out().contains("Running a local jazz server"));
+
+    edit(
+        &app.path().join("permissions.ts"),
+        "policy.todos.allowInsert.always();",
+        "policy.todos.allowInsert.where({ $createdBy: session.user_id });",
+        false,
+    );
+    server.wait_live(&remote, &h1, 2);
+    assert_eq!(server.hashes(), vec![h1]);
+    assert!(
+        !app.path().join("node_modules").exists(),
+        "remote mode writes no data dir"
+    );
+    assert_eq!(remote.stop(), Some(0));
+    assert_eq!(upstream.stop(), Some(0));
+}

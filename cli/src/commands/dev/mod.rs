@@ -56,7 +56,7 @@ pub fn run(
         json: ctx.out.is_json(),
         quiet,
     };
-    let s = match settings::resolve(ctx, args, env_file, no_env_file)? {
+    let s = match settings::resolve(ctx, rep, args, env_file, no_env_file)? {
         Ok(s) => s,
         Err(message) => return Ok(fail(ctx, rep, &message)),
     };

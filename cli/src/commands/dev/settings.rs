@@ -11,8 +11,10 @@ use uuid::Uuid;
 use super::app_id::{self, AppId};
 use super::args::DevArgs;
 use super::framework::{self, Framework};
+use super::report::Reporter;
 use crate::commands::{Context, UsageError};
-use crate::env::Origin;
+use crate::env::{Origin, SERVER_URL_NAMES};
+use crate::output::{Stream, write_line};
 use crate::paths;
 
 /// The default trailing debounce (§2.6).
@@ -101,6 +103,7 @@ pub fn generated(prefix: &str, hex: usize) -> String {
 /// `no_env_file` disables persisting the app id.
 pub fn resolve(
     ctx: &mut Context,
+    rep: Reporter,
     args: &DevArgs,
     env_file: Option<PathBuf>,
     no_env_file: bool,
@@ -151,7 +154,7 @@ pub fn resolve(
     let explicit = args.app_id.as_deref().or(args.app_id_flag.as_deref());
     let (app, warnings) = app_id::resolve(explicit, &ctx.env, !remote);
     for w in warnings {
-        ctx.out.warning(&w);
+        rep.warning(&w);
     }
     let Some(app) = app else {
         return Ok(Err("Missing app ID. Pass an <appId> positional argument or set JAZZ_APP_ID (or a framework-prefixed form such as VITE_JAZZ_APP_ID).".to_owned()));
@@ -161,7 +164,7 @@ pub fn resolve(
         .as_deref()
         .is_some_and(|h| !matches!(h, "127.0.0.1" | "localhost" | "::1" | "[::1]"));
     let hex = if non_loopback { 32 } else { 8 };
-    let mut secret = |flag: &Option<String>, flag_name: &str, name: &str| {
+    let secret = |flag: &Option<String>, flag_name: &str, name: &str| {
         if let Some(v) = flag {
             return Some(Secret {
                 value: v.clone(),
@@ -170,7 +173,7 @@ pub fn resolve(
         }
         let (found, warnings) = ctx.env.secret(name);
         for w in warnings {
-            ctx.out.warning(&w);
+            rep.warning(&w);
         }
         found.map(|r| Secret {
             value: r.value,
@@ -213,8 +216,22 @@ pub fn resolve(
                 let store = data_dir.join(app.id.to_string());
                 Storage::Dir { data_dir, store }
             };
+            // A server URL in the environment never selects remote mode by itself (§2.10).
+            if let (Some(found), Some(_)) = (
+                ctx.env.lookup(&SERVER_URL_NAMES).0,
+                ctx.env.lookup(&["JAZZ_ADMIN_SECRET"]).0,
+            ) && !ctx.out.is_json()
+            {
+                write_line(
+                    Stream::Stderr,
+                    &format!(
+                        "hint: found {}={} and JAZZ_ADMIN_SECRET; pass --server \"{}\" to push there instead of the embedded server.",
+                        found.name, found.value, found.value
+                    ),
+                );
+            }
             if non_loopback {
-                ctx.out.warning(&format!(
+                rep.warning(&format!(
                     "the embedded server listens on {}; anyone on the network can reach it",
                     args.host.as_deref().unwrap_or_default()
                 ));
