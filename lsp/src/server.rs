@@ -13,7 +13,9 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::log::{Level, Log};
-use crate::workspace::{Workspace, migrations_dir};
+use crate::workspace::Workspace;
+
+mod create_migration;
 use crate::{convert, features};
 
 /// The default pause after an edit before diagnostics are recomputed.
@@ -307,60 +309,7 @@ impl LanguageServer for Backend {
                 "expected `{ \"root\": <project root> }`",
             ));
         };
-        let plan = self.ws().migration_plan(&root, now_ms());
-        let Some(plan) = plan else {
-            self.client
-                .show_message(
-                    MessageType::ERROR,
-                    "Cannot create a migration while the schema has errors.",
-                )
-                .await;
-            return Ok(None);
-        };
-        let message = features::plan_message(&plan);
-        let files = features::planned_files(&plan, &migrations_dir(&root));
-        if files.is_empty() {
-            self.client.show_message(MessageType::INFO, message).await;
-            return Ok(None);
-        }
-        let applied = match features::create_files_edit(&files) {
-            Some(edit) if *self.resource_ops.lock().unwrap_or_else(|p| p.into_inner()) => {
-                self.client.apply_edit(edit).await.is_ok_and(|r| r.applied)
-            }
-            _ => false,
-        };
-        if !applied {
-            // A client that cannot create files: write them as `jazz migrations create` does.
-            for (path, text) in &files {
-                // Never over an existing file, like the workspace edit's CreateFile.
-                let written = path
-                    .parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| {
-                        std::fs::OpenOptions::new()
-                            .write(true)
-                            .create_new(true)
-                            .open(path)
-                    })
-                    .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
-                if let Err(e) = written {
-                    self.client
-                        .show_message(
-                            MessageType::ERROR,
-                            format!("cannot write {}: {e}", path.display()),
-                        )
-                        .await;
-                    return Ok(None);
-                }
-            }
-            self.ws().disk_changed();
-            self.schedule();
-        }
-        self.client.show_message(MessageType::INFO, message).await;
-        Ok(Some(serde_json::json!({
-            "files": files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>(),
-            "applied": applied,
-        })))
+        Ok(self.create_migration(&root).await)
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
