@@ -135,6 +135,32 @@ fn all(c: &mut Criterion) {
         r#"Document::"d1""#,
     );
     cedar(c, "s3", &s3c);
+    // The idiomatic Cedar RBAC form of S3: the same 20 memberships as users in a per-workspace
+    // admin group (the entity hierarchy), `principal in resource.workspace.admins`.
+    let mut people: Vec<String> = (0..19)
+        .map(|i| {
+            let parents = if i % 3 == 0 {
+                r#"[{"type":"Group","id":"w1-admins"}]"#
+            } else {
+                "[]"
+            };
+            format!(r#"{{"uid":{{"type":"User","id":"user{i}"}},"attrs":{{}},"parents":{parents}}}"#)
+        })
+        .collect();
+    people.push(r#"{"uid":{"type":"User","id":"alice"},"attrs":{},"parents":[{"type":"Group","id":"w1-admins"}]}"#.into());
+    people.push(r#"{"uid":{"type":"User","id":"bob"},"attrs":{},"parents":[]}"#.into());
+    let s3h = cedar_case(
+        r#"permit(principal, action == Action::"read", resource) when { principal in resource.workspace.admins };"#,
+        &format!(
+            r#"[{},
+            {{"uid":{{"type":"Group","id":"w1-admins"}},"attrs":{{}},"parents":[]}},
+            {{"uid":{{"type":"Workspace","id":"w1"}},"attrs":{{"admins":{{"__entity":{{"type":"Group","id":"w1-admins"}}}}}},"parents":[]}},
+            {{"uid":{{"type":"Document","id":"d1"}},"attrs":{{"workspace":{{"__entity":{{"type":"Workspace","id":"w1"}}}}}},"parents":[]}}]"#,
+            people.join(",")
+        ),
+        r#"Document::"d1""#,
+    );
+    cedar(c, "s3-hierarchy", &s3h);
 }
 
 criterion_group!(benches, all);

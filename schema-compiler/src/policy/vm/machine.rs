@@ -226,23 +226,12 @@ impl<'a> Machine<'a> {
     }
 
     /// A column value of `row` (`None` = Absent).
-    fn col(&self, pc: usize, table: u32, row: &'a Row) -> Option<V<'a>> {
+    fn col(&self, pc: usize, row: &'a Row) -> Option<V<'a>> {
         let c = self.code();
         let v = read_u32(c, pc + 1)? as usize;
         match c.get(pc).copied()? {
-            col::COLUMN => {
-                let known = self
-                    .p
-                    .bundle
-                    .tables
-                    .get(table as usize)
-                    .is_some_and(|t| v < t.cols.len());
-                if known {
-                    row.values.get(v).map(V::from)
-                } else {
-                    None
-                }
-            }
+            // The index was verified against this table's columns (B13).
+            col::COLUMN => row.values.get(v).map(V::from),
             col::MAGIC => match *MAGIC_COLUMNS.get(v)? {
                 "$createdBy" => Some(V::Text(&row.created_by)),
                 "$createdAt" => Some(V::Timestamp(row.created_at)),
@@ -262,7 +251,7 @@ impl<'a> Machine<'a> {
             Some(operand::LITERAL) => (self.p.consts.get(v as usize).map(V::from), pc + 5),
             Some(operand::SESSION) => (self.session_value(v), pc + 5),
             Some(operand::OUTER) => match ctx.outer {
-                Some((t, r)) => (self.col(pc + 1, t, r), pc + 6),
+                Some((_, r)) => (self.col(pc + 1, r), pc + 6),
                 None => (None, pc + 6),
             },
             _ => (None, pc + 5),
@@ -318,7 +307,7 @@ impl<'a> Machine<'a> {
                 (is_and, end)
             }
             op::CMP => {
-                let lhs = self.col(pc + 1, ctx.table, ctx.row);
+                let lhs = self.col(pc + 1, ctx.row);
                 let o = cmp_op(c.get(pc + 6).copied().unwrap_or(0));
                 let (rhs, next) = self.operand(pc + 7, ctx);
                 let r = match (lhs, rhs) {
@@ -328,7 +317,7 @@ impl<'a> Machine<'a> {
                 (self.leaf(pc, "cmp", r), next)
             }
             op::IS_NULL | op::IS_NOT_NULL => {
-                let v = self.col(pc + 1, ctx.table, ctx.row);
+                let v = self.col(pc + 1, ctx.row);
                 let r = match v {
                     Some(V::Null) => opcode == op::IS_NULL,
                     Some(_) => opcode == op::IS_NOT_NULL,
@@ -337,7 +326,7 @@ impl<'a> Machine<'a> {
                 (self.leaf(pc, "is.null", r), pc + 6)
             }
             op::CONTAINS => {
-                let lhs = self.col(pc + 1, ctx.table, ctx.row);
+                let lhs = self.col(pc + 1, ctx.row);
                 let (rhs, next) = self.operand(pc + 6, ctx);
                 let r = match (lhs, rhs) {
                     (Some(a), Some(b)) => compare::contains(a, b),
@@ -346,13 +335,13 @@ impl<'a> Machine<'a> {
                 (self.leaf(pc, "contains", r), next)
             }
             op::IN_SESSION => {
-                let lhs = self.col(pc + 1, ctx.table, ctx.row);
+                let lhs = self.col(pc + 1, ctx.row);
                 let path = read_u32(c, pc + 6).unwrap_or(NONE);
                 let r = self.in_session(lhs, path);
                 (self.leaf(pc, "in.session", r), pc + 10)
             }
             op::IN_LIST => {
-                let lhs = self.col(pc + 1, ctx.table, ctx.row);
+                let lhs = self.col(pc + 1, ctx.row);
                 let n = read_u16(c, pc + 6).unwrap_or(0);
                 let mut q = pc + 8;
                 let mut r = false;

@@ -72,7 +72,7 @@ impl<'a> Machine<'a> {
             p.bundle
                 .exists_outer_at(pc)
                 .iter()
-                .map(|at| self.col(*at as usize, ctx.table, ctx.row)),
+                .map(|at| self.col(*at as usize, ctx.row)),
         );
         if let Some(r) = key.and_then(|k| self.memo_sub(pc, ctx.depth, &k)) {
             return r;
@@ -175,12 +175,12 @@ impl<'a> Machine<'a> {
 
     /// Evaluates `operation`'s clause of the row `id` of table `t` at depth `depth + 1`.
     fn enter_parent(&mut self, t: u32, id: [u8; 16], operation: u8, depth: u32) -> bool {
-        if self.path.iter().any(|p| *p == (t, id, operation)) {
+        if self.path.find(|p| *p == (t, id, operation)).is_some() {
             self.cuts += 1;
             return false;
         }
         let key = (t, id, operation, depth + 1);
-        if let Some((_, r)) = self.inherits_memo.iter().find(|(k, _)| *k == key) {
+        if let Some((_, r)) = self.inherits_memo.find(|(k, _)| *k == key) {
             return *r;
         }
         let cuts = self.cuts;

@@ -1,10 +1,11 @@
 //! A small vector kept inline up to `N` items (the inherits path and memo of one decision are
 //! short; decisions must not allocate on the common paths, V10), spilling to the heap beyond.
 
-/// Inline up to `N` items, then a `Vec`.
+/// Inline up to `N` items, then a `Vec`. The inline array is written at the first push, so an
+/// unused `Small` costs nothing to create.
 #[derive(Debug)]
 pub(super) struct Small<T: Copy + Default, const N: usize> {
-    inline: [T; N],
+    inline: Option<[T; N]>,
     len: usize,
     spill: Vec<T>,
 }
@@ -12,7 +13,7 @@ pub(super) struct Small<T: Copy + Default, const N: usize> {
 impl<T: Copy + Default, const N: usize> Small<T, N> {
     pub(super) fn new() -> Self {
         Self {
-            inline: [T::default(); N],
+            inline: None,
             len: 0,
             spill: Vec::new(),
         }
@@ -23,7 +24,8 @@ impl<T: Copy + Default, const N: usize> Small<T, N> {
     }
 
     pub(super) fn push(&mut self, x: T) {
-        match self.inline.get_mut(self.len) {
+        let inline = self.inline.get_or_insert_with(|| [T::default(); N]);
+        match inline.get_mut(self.len) {
             Some(slot) if self.spill.is_empty() => {
                 *slot = x;
                 self.len += 1;
@@ -38,11 +40,28 @@ impl<T: Copy + Default, const N: usize> Small<T, N> {
         }
         let last = self.len.checked_sub(1)?;
         self.len = last;
-        self.inline.get(last).copied()
+        self.inline.as_ref().and_then(|a| a.get(last)).copied()
     }
 
-    pub(super) fn iter(&self) -> impl Iterator<Item = &T> {
-        self.inline.iter().take(self.len).chain(self.spill.iter())
+    /// The items, in push order: the inline part, then the spilled part.
+    pub(super) fn slices(&self) -> (&[T], &[T]) {
+        let inline = match &self.inline {
+            Some(a) => a.get(..self.len).unwrap_or(&[]),
+            None => &[],
+        };
+        (inline, &self.spill)
+    }
+
+    /// The first item matching `f`.
+    pub(super) fn find(&self, f: impl Fn(&T) -> bool) -> Option<&T> {
+        let (a, b) = self.slices();
+        a.iter().find(|x| f(x)).or_else(|| b.iter().find(|x| f(x)))
+    }
+
+    #[cfg(test)]
+    fn items(&self) -> Vec<T> {
+        let (a, b) = self.slices();
+        a.iter().chain(b).copied().collect()
     }
 }
 
@@ -57,12 +76,14 @@ mod tests {
             s.push(i);
         }
         assert_eq!(s.len(), 5);
-        assert_eq!(s.iter().copied().collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(s.items(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(s.find(|x| *x > 2), Some(&3));
+        assert_eq!(s.find(|x| *x > 9), None);
         assert_eq!(s.pop(), Some(4));
         assert_eq!(s.pop(), Some(3));
         assert_eq!(s.pop(), Some(2));
         s.push(7);
-        assert_eq!(s.iter().copied().collect::<Vec<_>>(), vec![0, 1, 7]);
+        assert_eq!(s.items(), vec![0, 1, 7]);
         assert_eq!(s.pop(), Some(7));
         assert_eq!(s.pop(), Some(1));
         assert_eq!(s.pop(), Some(0));
