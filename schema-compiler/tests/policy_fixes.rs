@@ -72,6 +72,12 @@ fn missing_policy_fixes_add_never_and_silence_each_warning() {
         .find(|f| f.title.contains("items"))
         .expect("a fix");
     assert_eq!(first.title, "Add policy.items.allowInsert.never()");
+    let label = warnings[0].labels.first().expect("table label");
+    assert_eq!(label.message.as_deref(), Some("table declared here"));
+    assert_eq!(
+        SCHEMA.get(label.span.range.start as usize..label.span.range.end as usize),
+        Some("owners")
+    );
     // One fix: that warning goes, the others stay.
     let fixed = apply(&src, &[first]);
     assert!(

@@ -93,6 +93,13 @@ fn null_tests_on_required_columns_jz2307() {
     let at: Vec<&str> = v.iter().map(|(_, t)| t.as_str()).collect();
     assert_eq!(at, vec!["title", "isNull"], "{v:#?}");
     assert!(v[0].0.message.contains("never true"), "{}", v[0].0.message);
+    // The secondary label is the column's definition in schema.ts.
+    let label = v[0].0.labels.first().expect("label");
+    assert_eq!(label.message.as_deref(), Some("column declared here"));
+    assert_eq!(
+        SCHEMA.get(label.span.range.start as usize..label.span.range.end as usize),
+        Some("title")
+    );
     assert!(v[1].0.message.contains("always true"), "{}", v[1].0.message);
     let (d, _) = check(r#"  policy.items.allowRead.where({ note: null });"#);
     none(&d, 2307);
@@ -229,6 +236,11 @@ fn inherited_policies_that_do_not_exist_jz2335() {
         v[0].0.message.contains("update policy of `items`"),
         "{}",
         v[0].0.message
+    );
+    let label = v[0].0.labels.first().expect("label");
+    assert_eq!(
+        SCHEMA.get(label.span.range.start as usize..label.span.range.end as usize),
+        Some("items")
     );
     let (d, _) = check(&format!(
         "{OWNERS_READ}  policy.items.allowRead.where(allowedTo.read(\"owner\"));"

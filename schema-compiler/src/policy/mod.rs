@@ -45,13 +45,14 @@ pub struct PolicyOutput {
 
 /// Compiles the permissions export. `has_file` tells whether a permissions.ts exists; `env`
 /// holds the resolved values for `process.env` (defines › environment › env files); `db`
-/// holds the source text the fixes edit.
+/// holds the source text the fixes edit; `defs` where schema.ts defines tables and columns.
 pub fn compile(
     export: &PermissionsExport,
     has_file: bool,
     schema: &WasmSchema,
     env: &dyn Fn(&str) -> Option<String>,
     db: &SourceDb,
+    defs: &crate::eval::symbols::SchemaSymbols,
 ) -> PolicyOutput {
     let mut out = PolicyOutput::default();
     let file_span = export.file.map(|f| Span::new(f, 0, 0));
@@ -123,6 +124,7 @@ pub fn compile(
     checks::run(
         &policy,
         &app_schema,
+        defs,
         call,
         site.as_ref(),
         &mut out.diagnostics,

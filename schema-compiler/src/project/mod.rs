@@ -83,7 +83,14 @@ pub fn analyze_with_env(
             let schema_ok = !analysis.diagnostics.iter().any(Diagnostic::is_error);
             if let (Some(schema), true) = (&analysis.schema, schema_ok) {
                 let has_file = permissions_file.is_some();
-                let p = crate::policy::compile(&perms, has_file, schema, env, &analysis.db);
+                let p = crate::policy::compile(
+                    &perms,
+                    has_file,
+                    schema,
+                    env,
+                    &analysis.db,
+                    &out.symbols,
+                );
                 analysis.diagnostics.extend(p.diagnostics.iter().cloned());
                 analysis.permissions = Some(p);
             }

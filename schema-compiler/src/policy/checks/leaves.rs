@@ -10,6 +10,7 @@
 //! - JZ2339: a raw `Not` over a leaf that can be Absent (a missing value makes it grant).
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::eval::symbols::SchemaSymbols;
 use crate::schema::{ColumnType, WasmSchema};
 use crate::source::Span;
 
@@ -20,11 +21,17 @@ use super::column_type;
 /// The magic columns that exist at query time only (§1.9).
 pub(crate) const QUERY_ONLY: &[&str] = &["$canRead", "$canEdit", "$canDelete"];
 
-pub fn check(policy: &Policy, schema: &WasmSchema, out: &mut Vec<Diagnostic>) {
+pub fn check(
+    policy: &Policy,
+    schema: &WasmSchema,
+    defs: &SchemaSymbols,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut found = Vec::new();
     for f in &policy.fragments {
         let cx = Cx {
             schema,
+            defs,
             span: f.span,
         };
         cx.walk(&f.expr, f.table.as_deref(), &mut found);
@@ -34,6 +41,7 @@ pub fn check(policy: &Policy, schema: &WasmSchema, out: &mut Vec<Diagnostic>) {
 
 struct Cx<'a> {
     schema: &'a WasmSchema,
+    defs: &'a SchemaSymbols,
     span: Span,
 }
 
@@ -61,6 +69,12 @@ impl Cx<'_> {
             } => self.walk(condition, Some(t), out),
             _ => {
                 if let Some(d) = self.leaf(e, table) {
+                    let d = match (table, leaf_column(e)) {
+                        (Some(t), Some(c)) if d.code != codes::INHERITS_INSERT => {
+                            super::label_column(d, self.defs, t, c, "column declared here")
+                        }
+                        _ => d,
+                    };
                     out.push(d.at(self.span));
                 }
             }
@@ -170,6 +184,20 @@ impl Cx<'_> {
             }
             _ => None,
         }
+    }
+}
+
+/// The column a leaf reads.
+fn leaf_column(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Cmp { column, .. }
+        | Expr::IsNull { column }
+        | Expr::IsNotNull { column }
+        | Expr::Contains { column, .. }
+        | Expr::In { column, .. }
+        | Expr::InList { column, .. } => Some(column),
+        Expr::Inherits { via_column, .. } => Some(via_column),
+        _ => None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! `allowDelete`.
 
 use crate::diagnostics::{Diagnostic, Fix};
+use crate::eval::symbols::SchemaSymbols;
 use crate::schema::WasmSchema;
 use crate::source::Span;
 
@@ -15,6 +16,7 @@ use super::Site;
 pub fn missing_policies(
     policy: &Policy,
     schema: &WasmSchema,
+    defs: &SchemaSymbols,
     call: Option<Span>,
     site: Option<&Site>,
     out: &mut Vec<Diagnostic>,
@@ -32,7 +34,7 @@ pub fn missing_policies(
                 d = d.at(s);
             }
             d.fixes.extend(fix);
-            d
+            super::label_table(d, defs, name, "table declared here")
         };
         let missing = |op: &str, builder: &str| {
             let stmt = site.map(|s| format!("{}.{name}.{builder}.never()", s.policy));

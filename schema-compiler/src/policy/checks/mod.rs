@@ -17,6 +17,7 @@ mod targets;
 mod updates;
 
 use crate::diagnostics::Diagnostic;
+use crate::eval::symbols::SchemaSymbols;
 use crate::schema::{ColumnType, WasmSchema};
 use crate::source::Span;
 
@@ -30,17 +31,49 @@ pub use fixes::Site;
 pub fn run(
     policy: &Policy,
     schema: &WasmSchema,
+    defs: &SchemaSymbols,
     call: Span,
     site: Option<&Site>,
     out: &mut Vec<Diagnostic>,
 ) {
-    missing::missing_policies(policy, schema, Some(call), site, out);
+    missing::missing_policies(policy, schema, defs, Some(call), site, out);
     nullable_fk::check(policy, schema, call, out);
     cycles::check(policy, schema, call, out);
-    leaves::check(policy, schema, out);
+    leaves::check(policy, schema, defs, out);
     constant::check(policy, schema, site, out);
     updates::check(policy, site, out);
-    targets::check(policy, schema, call, out);
+    targets::check(policy, schema, defs, call, out);
+}
+
+/// Adds the secondary label on `table`'s definition in schema.ts (§5.1), when known.
+pub(crate) fn label_table(
+    d: Diagnostic,
+    defs: &SchemaSymbols,
+    table: &str,
+    msg: &str,
+) -> Diagnostic {
+    match defs.tables.iter().find(|t| t.name == table) {
+        Some(t) => d.label(t.key, msg),
+        None => d,
+    }
+}
+
+/// Adds the secondary label on the definition of `table.column` in schema.ts, when known.
+pub(crate) fn label_column(
+    d: Diagnostic,
+    defs: &SchemaSymbols,
+    table: &str,
+    column: &str,
+    msg: &str,
+) -> Diagnostic {
+    match defs
+        .columns
+        .iter()
+        .find(|c| c.table == table && c.name == column)
+    {
+        Some(c) => d.label(c.key, msg),
+        None => d,
+    }
 }
 
 /// The span of the first rule of `table` that filled `slot`, else `fallback`.

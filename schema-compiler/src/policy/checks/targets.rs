@@ -10,6 +10,7 @@
 //!   (anonymous writes are denied before policies run).
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::eval::symbols::SchemaSymbols;
 use crate::schema::WasmSchema;
 use crate::source::Span;
 
@@ -17,7 +18,13 @@ use super::super::codes;
 use super::super::ir::{CmpOp, Expr, Lit, Operation, Policy, Slot};
 use super::relation;
 
-pub fn check(policy: &Policy, schema: &WasmSchema, call: Span, out: &mut Vec<Diagnostic>) {
+pub fn check(
+    policy: &Policy,
+    schema: &WasmSchema,
+    defs: &SchemaSymbols,
+    call: Span,
+    out: &mut Vec<Diagnostic>,
+) {
     // update.using and update.with_check often hold the same rule: report it once.
     let mut found = Vec::new();
     let out_all = out;
@@ -28,6 +35,7 @@ pub fn check(policy: &Policy, schema: &WasmSchema, call: Span, out: &mut Vec<Dia
             let cx = Cx {
                 policy,
                 schema,
+                defs,
                 slot: s,
                 owner: &t.name,
                 call,
@@ -74,6 +82,7 @@ pub fn check(policy: &Policy, schema: &WasmSchema, call: Span, out: &mut Vec<Dia
 struct Cx<'a> {
     policy: &'a Policy,
     schema: &'a WasmSchema,
+    defs: &'a SchemaSymbols,
     slot: Slot,
     /// The table whose clause is being walked (spans are looked up on its rules).
     owner: &'a str,
@@ -179,10 +188,11 @@ impl Cx<'_> {
             Operation::Update => "allowUpdate",
             Operation::Delete => "allowDelete",
         };
-        Diagnostic::warning(codes::TARGET_LACKS_POLICY, msg)
+        let d = Diagnostic::warning(codes::TARGET_LACKS_POLICY, msg)
             .at(self.at(e, table))
             .note("under enforcement a missing clause denies, and so does every rule inheriting it")
-            .help(format!("add `policy.{target}.{builder}.where(...)`"))
+            .help(format!("add `policy.{target}.{builder}.where(...)`"));
+        super::label_table(d, self.defs, target, "table declared here")
     }
 
     /// The clause an inherited `op` evaluates on `table` (§3.9 #7; delete falls back to
