@@ -182,15 +182,33 @@ fn key_context(text: &str, open: &[(u8, usize)]) -> Option<KeyContext> {
     }
 }
 
-/// The context of a `where` call whose callee text is `callee` (`policy.t.allowRead.where`).
-fn receiver(callee: &str) -> Option<KeyContext> {
+/// `recv` of `recv.where` / `recv.whereOld` / `recv.whereNew`.
+fn strip_where(callee: &str) -> Option<&str> {
     let callee = callee.trim_end();
-    let recv = ["where", "whereOld", "whereNew"]
+    ["whereOld", "whereNew", "where"]
         .iter()
         .find_map(|w| callee.strip_suffix(w))?
         .trim_end()
-        .strip_suffix('.')?
-        .trim_end();
+        .strip_suffix('.')
+        .map(str::trim_end)
+}
+
+/// The offset of the `(` that the `)` just after `text` closes: the last bracket left open.
+fn matching_open(text: &str) -> Option<usize> {
+    open_brackets(text)
+        .last()
+        .filter(|(b, _)| *b == b'(')
+        .map(|(_, at)| *at)
+}
+
+/// The context of a `where` call whose callee text is `callee` (`policy.t.allowRead.where`).
+fn receiver(callee: &str) -> Option<KeyContext> {
+    let mut recv = strip_where(callee)?;
+    // `allowUpdate.whereOld({...}).whereNew({`: the builder is before the earlier calls.
+    while let Some(inner) = recv.strip_suffix(')') {
+        let open = matching_open(inner)?;
+        recv = strip_where(inner.get(..open)?)?;
+    }
     if recv.ends_with("session") {
         return Some(KeyContext::Session);
     }

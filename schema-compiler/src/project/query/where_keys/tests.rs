@@ -75,6 +75,12 @@ fn columns_of_the_rule_table_in_where_objects() {
         )),
         TASK_KEYS
     );
+    assert_eq!(
+        labels(&perms(
+            "  policy.tasks.allowUpdate.whereOld({ title: \"(\" }).whereNew({ |"
+        )),
+        TASK_KEYS
+    );
     let projects = labels(&perms("  policy.projects.allowInsert.where({\n    |"));
     assert_eq!(projects.first().map(String::as_str), Some("name"));
 }
