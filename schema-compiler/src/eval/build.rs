@@ -1,20 +1,25 @@
 //! From definitions and builders to the schema IR (schema.md §2.4–§2.7), with the checks that
-//! belong to construction: enum variants, JSON schema arguments, `indexOnly`, `slice`, the
-//! legacy `table()` API, and the few globals (`Date`, `Uint8Array`, `Object.freeze`).
+//! belong to construction: table and column names, `s.ref` targets, `slice`, and the legacy
+//! `table()` API. The arguments of `s.json`/`s.enum` are checked in `column_args`, `indexOnly`
+//! in `indexes`; the JS globals (`Date`, `Uint8Array`, `Object.freeze`) live in `eval::globals`.
+
+mod column_args;
+mod indexes;
 
 use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, codes, did_you_mean};
-use crate::schema::enum_order::{is_collation_sensitive, sort_variants};
-use crate::schema::{Column, JsonValue, MergeStrategy, Table, WasmSchema};
+use crate::schema::{Column, MergeStrategy, Table, WasmSchema};
 use crate::source::Span;
 
 use super::builder::{BuilderState, Merge};
-use super::date::{DateParse, date_utc, parse_date_string, time_clip};
-use super::expr::to_number;
-use super::module::{Evaluator, opaque};
+use super::module::Evaluator;
 use super::symbols::{ColumnSymbol, RefSite, TableSymbol};
-use super::value::{AppValue, Object, TableDef, Value};
+use super::value::{AppValue, Object, Value};
+
+pub use column_args::{enum_variants, json_schema_arg};
+use indexes::check_index_name;
+pub use indexes::index_only;
 
 /// Builds a WasmSchema from a definition object now (defineApp, or at the end of evaluation).
 pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Option<WasmSchema> {
@@ -209,51 +214,6 @@ fn name_checks(ev: &mut Evaluator<'_>, name: &str, span: Span, what: &str) {
     }
 }
 
-fn check_index_name(ev: &mut Evaluator<'_>, c: &str, s: Span, cols: &Object) {
-    if cols.get(c).is_some() {
-        return;
-    }
-    const PROTO: &[&str] = &[
-        "constructor",
-        "toString",
-        "toLocaleString",
-        "valueOf",
-        "hasOwnProperty",
-        "isPrototypeOf",
-        "propertyIsEnumerable",
-        "__proto__",
-        "__defineGetter__",
-        "__defineSetter__",
-        "__lookupGetter__",
-        "__lookupSetter__",
-    ];
-    if PROTO.contains(&c) {
-        ev.push(
-            Diagnostic::error(
-                codes::INDEX_PROTO,
-                format!(
-                    "`indexOnly` names \"{c}\", which is an Object.prototype member, not a column"
-                ),
-            )
-            .at(s)
-            .note("upstream checks index names with the JS `in` operator, so it lets this through"),
-        );
-        return;
-    }
-    let msg = format!("table.indexOnly(...) references unknown column \"{c}\".");
-    let mut d = Diagnostic::error(codes::INDEX_UNKNOWN, msg.clone())
-        .upstream(msg)
-        .at(s);
-    if let Some(sugg) = did_you_mean(c, cols.props.iter().map(|(k, _)| k.as_str())) {
-        d = d.help(format!("did you mean \"{sugg}\"?")).fix(
-            format!("Replace with \"{sugg}\""),
-            s,
-            format!("\"{sugg}\""),
-        );
-    }
-    ev.push(d);
-}
-
 /// JZ1016: `s.ref("t")` to a table the schema does not define.
 fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
     let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
@@ -294,95 +254,6 @@ fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
     }
 }
 
-/// `T.indexOnly([...])`.
-pub fn index_only(
-    ev: &mut Evaluator<'_>,
-    t: &TableDef,
-    args: Vec<(Value, Span)>,
-    span: Span,
-) -> Value {
-    let list = match args.first() {
-        Some((Value::Array(items), lspan)) => {
-            let mut out = Vec::new();
-            let mut seen = Vec::new();
-            for it in items.iter() {
-                match it {
-                    Value::Str(s) => {
-                        let name = s.text.to_string();
-                        if seen.contains(&name) {
-                            ev.push(Diagnostic::warning(codes::INDEX_DUPLICATE, format!("\"{name}\" is listed twice in `indexOnly`; duplicates are kept and change the schema hash")).at(*lspan));
-                        }
-                        seen.push(name.clone());
-                        out.push((name, string_span(ev, *lspan, &s.text)));
-                    }
-                    other => {
-                        ev.push(
-                            Diagnostic::error(
-                                codes::INDEX_UNKNOWN,
-                                format!("`indexOnly` takes column names, not {}", other.describe()),
-                            )
-                            .at(*lspan),
-                        );
-                    }
-                }
-            }
-            if items.is_empty() {
-                ev.push(
-                    Diagnostic::warning(codes::INDEX_EMPTY, "`indexOnly([])` indexes no column, which differs from not calling it (and changes the hash)")
-                        .at(*lspan)
-                        .help("remove the call to keep the default indexes"),
-                );
-            }
-            out
-        }
-        Some((other, s)) => {
-            ev.push(
-                Diagnostic::error(
-                    codes::INDEX_UNKNOWN,
-                    format!(
-                        "`indexOnly` takes an array of column names, not {}",
-                        other.describe()
-                    ),
-                )
-                .at(*s),
-            );
-            return Value::Table(Rc::new(t.clone()));
-        }
-        None => {
-            ev.push(
-                Diagnostic::error(
-                    codes::INDEX_UNKNOWN,
-                    "`indexOnly` needs an array of column names",
-                )
-                .at(span),
-            );
-            return Value::Table(Rc::new(t.clone()));
-        }
-    };
-    Value::Table(Rc::new(TableDef {
-        columns: t.columns.clone(),
-        indexed: Some(list),
-        span: t.span,
-    }))
-}
-
-/// The span of the string literal `"text"` inside `within`, or `within` itself.
-fn string_span(ev: &Evaluator<'_>, within: Span, text: &str) -> Span {
-    let src = ev.db.slice(within);
-    for q in ['"', '\'', '`'] {
-        let needle = format!("{q}{text}{q}");
-        if let Some(pos) = src.find(&needle) {
-            let start = within.range.start + u32::try_from(pos).unwrap_or(0);
-            return Span::new(
-                within.file,
-                start,
-                start + u32::try_from(needle.len()).unwrap_or(0),
-            );
-        }
-    }
-    within
-}
-
 /// `app.slice(...names)`.
 pub fn slice(
     ev: &mut Evaluator<'_>,
@@ -417,126 +288,6 @@ pub fn slice(
         }
     }
     Value::App(app)
-}
-
-/// `s.json(S)`: the JSON schema argument.
-pub fn json_schema_arg(ev: &mut Evaluator<'_>, arg: Option<&(Value, Span)>) -> Option<JsonValue> {
-    let (v, s) = arg?;
-    match v {
-        Value::Undefined | Value::Null => None,
-        Value::Zod(z) => match super::zod::to_json_schema(z) {
-            Ok(j) => Some(j),
-            Err(e) => {
-                ev.push(
-                    Diagnostic::error(codes::ZOD_UNSUPPORTED, e.message)
-                        .at(*s)
-                        .help("write the JSON Schema as a plain object literal: `s.json({ type: \"object\", … })`"),
-                );
-                None
-            }
-        },
-        Value::Object(_) => super::tojson::to_json(ev, v, *s),
-        other => {
-            let msg = "JSON schema must be an object or implement ~standard.jsonSchema.";
-            ev.push(
-                Diagnostic::error(codes::JSON_SCHEMA_INVALID, format!("{msg} Got {}.", other.describe()))
-                    .upstream(msg)
-                    .at(*s)
-                    .help("pass a JSON Schema object such as `{ type: \"object\" }`, a zod schema, or nothing"),
-            );
-            None
-        }
-    }
-}
-
-/// `s.enum(...)`: validates and orders variants (schema.md §3.8, JZ1020–JZ1024).
-pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span) -> Vec<String> {
-    if args.is_empty() {
-        let msg = "Enum columns require at least one variant.";
-        ev.push(
-            Diagnostic::error(codes::ENUM_EMPTY, msg)
-                .upstream(msg)
-                .at(span)
-                .help("list the variants: `s.enum(\"a\", \"b\")`"),
-        );
-        return Vec::new();
-    }
-    if let [(Value::Array(items), s)] = args {
-        let fixed: Option<Vec<String>> = items
-            .iter()
-            .map(|i| match i {
-                Value::Str(x) => Some(format!("{:?}", &*x.text)),
-                _ => None,
-            })
-            .collect();
-        let mut d = Diagnostic::error(
-            codes::ENUM_NOT_STRING,
-            "`s.enum` takes its variants as separate arguments, not an array",
-        )
-        .at(*s)
-        .note("upstream stores the array itself as one variant, which the server rejects");
-        if let Some(f) = fixed {
-            d = d
-                .help("spread the array: `s.enum(...variants)` or list them")
-                .fix("List the variants as arguments", *s, f.join(", "));
-        }
-        ev.push(d);
-        return Vec::new();
-    }
-    let mut variants = Vec::with_capacity(args.len());
-    for (v, s) in args {
-        match v {
-            Value::Str(x) => {
-                if x.text.is_empty() {
-                    let msg = "Enum variants cannot be empty strings.";
-                    ev.push(
-                        Diagnostic::error(codes::ENUM_EMPTY_VARIANT, msg)
-                            .upstream(msg)
-                            .at(*s),
-                    );
-                } else if variants.contains(&x.text.to_string()) {
-                    let msg = "Enum variants must be unique.";
-                    ev.push(
-                        Diagnostic::error(
-                            codes::ENUM_DUPLICATE,
-                            format!("duplicate enum variant \"{}\"", x.text),
-                        )
-                        .upstream(msg)
-                        .at(*s)
-                        .help("remove the duplicate"),
-                    );
-                } else if x.lone_surrogate {
-                    ev.push(
-                        Diagnostic::error(codes::LONE_SURROGATE, "this string contains an unpaired UTF-16 surrogate, which the server rejects")
-                            .at(*s)
-                            .help("use a complete character"),
-                    );
-                } else {
-                    variants.push(x.text.to_string());
-                }
-            }
-            other => ev.push(
-                Diagnostic::error(
-                    codes::ENUM_NOT_STRING,
-                    format!("enum variants must be strings, not {}", other.describe()),
-                )
-                .at(*s),
-            ),
-        }
-    }
-    if is_collation_sensitive(&variants) {
-        let sev_err = !crate::schema::enum_order::root_collation_available();
-        let d = Diagnostic::warning(codes::ENUM_COLLATION, "this enum's stored order depends on collation: a client on a machine with another locale may order the variants differently")
-            .at(span)
-            .note("rows store an enum value as its index in the sorted variant list")
-            .help("use lowercase ASCII variants, or declare them already sorted");
-        ev.push(if sev_err {
-            d.with_severity(crate::diagnostics::Severity::Error)
-        } else {
-            d
-        });
-    }
-    sort_variants(&variants)
 }
 
 /// Legacy `table(name, columns, permissions?)` at module scope.
@@ -599,192 +350,4 @@ pub fn legacy_table(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span
         ),
     }
     Value::Undefined
-}
-
-/// Calls of globals: `Date.UTC`, `Date.parse`, `Date.now`, `Uint8Array.of/from`, `Object.freeze`.
-pub fn call_global(
-    ev: &mut Evaluator<'_>,
-    path: &str,
-    args: Vec<(Value, Span)>,
-    span: Span,
-) -> Value {
-    match path {
-        "Object.freeze" => args
-            .into_iter()
-            .next()
-            .map(|a| a.0)
-            .unwrap_or(Value::Undefined),
-        "Date.UTC" => {
-            let nums: Option<Vec<f64>> = args.iter().map(|(v, _)| to_number(v)).collect();
-            match nums {
-                Some(n) => Value::Num(date_utc(&n)),
-                None => opaque(
-                    span,
-                    codes::NOT_STATIC,
-                    "`Date.UTC` with arguments that cannot be evaluated",
-                    None,
-                ),
-            }
-        }
-        "Date.parse" => match args.first() {
-            Some((Value::Str(s), sspan)) => match date_from_string(ev, &s.text, *sspan) {
-                Some(ms) => Value::Num(ms),
-                None => super::module::silent(*sspan),
-            },
-            _ => opaque(
-                span,
-                codes::BAD_DATE,
-                "`Date.parse` needs an ISO date string",
-                None,
-            ),
-        },
-        "Date.now" | "Date" => opaque(
-            span,
-            codes::BAD_DATE,
-            "the current time is different on every run, so the schema would be too",
-            Some(
-                "write a fixed instant: `new Date(\"2026-01-01T00:00:00Z\")` or a millisecond number",
-            ),
-        ),
-        "Uint8Array.of" => bytes_from(args.iter().map(|a| &a.0), span),
-        "Uint8Array.from" => match args.first() {
-            Some((Value::Array(items), _)) => bytes_from(items.iter(), span),
-            _ => opaque(
-                span,
-                codes::NOT_STATIC,
-                "`Uint8Array.from` needs an array literal",
-                None,
-            ),
-        },
-        "Object.assign" => {
-            if let Some((Value::Object(_), s)) = args.first() {
-                ev.push(Diagnostic::error(codes::MUTATION, "`Object.assign` mutates its target; jazz evaluates the schema from its literals only").at(*s).help("build the object in one literal with spreads: `{ ...a, ...b }`"));
-            }
-            opaque(
-                span,
-                codes::MUTATION,
-                "`Object.assign` is not evaluated",
-                Some("use `{ ...a, ...b }`"),
-            )
-        }
-        p if p.starts_with("Object.") => opaque(
-            span,
-            codes::NOT_STATIC,
-            format!("`{p}` cannot be evaluated statically"),
-            Some("write the object out, or combine parts with `...spread`"),
-        ),
-        p => opaque(
-            span,
-            codes::NON_DSL_CALL,
-            format!("`{p}(…)` is not part of the statically evaluable subset"),
-            Some("inline the value"),
-        ),
-    }
-}
-
-fn bytes_from<'v>(items: impl Iterator<Item = &'v Value>, span: Span) -> Value {
-    let mut out = Vec::new();
-    for v in items {
-        match to_number(v) {
-            Some(n) => out.push(to_uint8(n)),
-            None => return opaque(span, codes::NOT_STATIC, "byte values must be numbers", None),
-        }
-    }
-    Value::Bytes(Rc::new(out))
-}
-
-/// ToUint8: truncate, then modulo 256 (`256 → 0`, `-1 → 255`, `1.7 → 1`).
-pub fn to_uint8(n: f64) -> u8 {
-    if !n.is_finite() {
-        return 0;
-    }
-    let t = n.trunc().rem_euclid(256.0);
-    t as u8
-}
-
-/// `new Uint8Array(...)`.
-pub fn new_bytes(args: Vec<(Value, Span)>, span: Span) -> Value {
-    match args.first() {
-        None => Value::Bytes(Rc::new(Vec::new())),
-        Some((Value::Array(items), _)) => bytes_from(items.iter(), span),
-        Some((Value::Num(n), _))
-            if n.is_finite() && *n >= 0.0 && *n <= 65_536.0 && n.fract() == 0.0 =>
-        {
-            Value::Bytes(Rc::new(vec![0; *n as usize]))
-        }
-        Some((Value::Bytes(b), _)) => Value::Bytes(b.clone()),
-        Some((_, s)) => opaque(
-            *s,
-            codes::NOT_STATIC,
-            "`new Uint8Array` needs an array literal or a small length",
-            None,
-        ),
-    }
-}
-
-/// `new Date(...)` (schema.md §3.6).
-pub fn new_date(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) -> Value {
-    match args.as_slice() {
-        [] => opaque(
-            span,
-            codes::BAD_DATE,
-            "`new Date()` is the current time, which differs on every run",
-            Some("write a fixed instant: `new Date(\"2026-01-01T00:00:00Z\")`"),
-        ),
-        [(Value::Num(n), _)] => Value::Date(time_clip(*n)),
-        [(Value::Date(d), _)] => Value::Date(*d),
-        [(Value::Str(s), sspan)] => match date_from_string(ev, &s.text, *sspan) {
-            Some(ms) => Value::Date(ms),
-            None => super::module::silent(*sspan),
-        },
-        [_, _, ..] => opaque(
-            span,
-            codes::BAD_DATE,
-            "`new Date(year, month, …)` uses the machine's local time zone",
-            Some("use `new Date(Date.UTC(year, month, …))` or an ISO string ending in `Z`"),
-        ),
-        [(other, s)] => opaque(
-            *s,
-            codes::BAD_DATE,
-            format!(
-                "`new Date` of {} cannot be evaluated statically",
-                other.describe()
-            ),
-            None,
-        ),
-    }
-}
-
-/// Parses a date string, reporting JZ0104 (and the JZ1061 rollover warning) itself.
-fn date_from_string(ev: &mut Evaluator<'_>, s: &str, span: Span) -> Option<f64> {
-    match parse_date_string(s) {
-        DateParse::Ms { ms, rolled_over } => {
-            if rolled_over {
-                ev.push(Diagnostic::warning(codes::DEFAULT_TIMESTAMP, format!("\"{s}\" names a day past the end of its month; it rolls over into the next month")).at(span));
-            }
-            Some(ms)
-        }
-        DateParse::NoOffset => {
-            ev.push(
-                Diagnostic::error(codes::BAD_DATE, format!("\"{s}\" has no time zone offset, so upstream reads it in the machine's local time zone"))
-                    .at(span)
-                    .help("append `Z` for UTC")
-                    .fix("Append `Z` (UTC)", Span::new(span.file, span.range.end.saturating_sub(1), span.range.end.saturating_sub(1)), "Z"),
-            );
-            None
-        }
-        DateParse::Invalid => {
-            ev.push(
-                Diagnostic::error(
-                    codes::BAD_DATE,
-                    format!(
-                        "\"{s}\" is not an ISO 8601 date; JS engines parse such strings differently"
-                    ),
-                )
-                .at(span)
-                .help("write an ISO date such as \"2026-01-01\" or \"2026-01-01T00:00:00Z\""),
-            );
-            None
-        }
-    }
 }

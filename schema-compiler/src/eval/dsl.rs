@@ -311,7 +311,7 @@ pub fn call_lib(
                 Err(e) => zod_error(span, e),
             }
         }
-        LibRef::Global { path } => super::build::call_global(ev, path, args, span),
+        LibRef::Global { path } => super::globals::call_global(ev, path, args, span),
         LibRef::Permissions => Value::AppMember,
         _ => opaque(
             span,
@@ -753,9 +753,11 @@ fn modifier(
 pub fn construct(ev: &mut Evaluator<'_>, f: Value, args: Vec<(Value, Span)>, span: Span) -> Value {
     match &f {
         Value::Lib(lib) => match &**lib {
-            LibRef::Global { path } if &**path == "Date" => super::build::new_date(ev, args, span),
+            LibRef::Global { path } if &**path == "Date" => {
+                super::globals::new_date(ev, args, span)
+            }
             LibRef::Global { path } if &**path == "Uint8Array" => {
-                super::build::new_bytes(args, span)
+                super::globals::new_bytes(args, span)
             }
             _ => opaque(
                 span,

@@ -6,6 +6,7 @@
 //! - `module.rs`: modules, imports/exports, statements and bindings;
 //! - `expr.rs`: expressions (JS semantics for the static subset);
 //! - `dsl.rs`: calls into jazz-tools, zod and the few globals we model;
+//! - `globals.rs`: the JS globals the subset allows (`Date`, `Uint8Array`, `Object.freeze`);
 //! - `build.rs`: turning definitions and builders into the schema IR, with the schema checks;
 //! - `convert.rs`: default values by column type (schema.md §4.3);
 //! - `export.rs`: choosing the export that is the schema (schema.md §1.4);
@@ -18,6 +19,7 @@ pub mod date;
 mod dsl;
 mod export;
 mod expr;
+mod globals;
 pub mod migration;
 pub mod module;
 mod mutation;

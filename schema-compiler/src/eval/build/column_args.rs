@@ -1,0 +1,131 @@
+//! The arguments of column builders that need more than a type: the JSON schema of `s.json(S)`
+//! and the variants of `s.enum(...)`, with their checks (schema.md §2.2, §3.8, §3.9).
+
+use crate::diagnostics::{Diagnostic, codes};
+use crate::schema::JsonValue;
+use crate::schema::enum_order::{is_collation_sensitive, sort_variants};
+use crate::source::Span;
+
+use crate::eval::module::Evaluator;
+use crate::eval::value::Value;
+use crate::eval::{tojson, zod};
+
+/// `s.json(S)`: the JSON schema argument.
+pub fn json_schema_arg(ev: &mut Evaluator<'_>, arg: Option<&(Value, Span)>) -> Option<JsonValue> {
+    let (v, s) = arg?;
+    match v {
+        Value::Undefined | Value::Null => None,
+        Value::Zod(z) => match zod::to_json_schema(z) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                ev.push(
+                    Diagnostic::error(codes::ZOD_UNSUPPORTED, e.message)
+                        .at(*s)
+                        .help("write the JSON Schema as a plain object literal: `s.json({ type: \"object\", … })`"),
+                );
+                None
+            }
+        },
+        Value::Object(_) => tojson::to_json(ev, v, *s),
+        other => {
+            let msg = "JSON schema must be an object or implement ~standard.jsonSchema.";
+            ev.push(
+                Diagnostic::error(codes::JSON_SCHEMA_INVALID, format!("{msg} Got {}.", other.describe()))
+                    .upstream(msg)
+                    .at(*s)
+                    .help("pass a JSON Schema object such as `{ type: \"object\" }`, a zod schema, or nothing"),
+            );
+            None
+        }
+    }
+}
+
+/// `s.enum(...)`: validates and orders variants (schema.md §3.8, JZ1020–JZ1024).
+pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span) -> Vec<String> {
+    if args.is_empty() {
+        let msg = "Enum columns require at least one variant.";
+        ev.push(
+            Diagnostic::error(codes::ENUM_EMPTY, msg)
+                .upstream(msg)
+                .at(span)
+                .help("list the variants: `s.enum(\"a\", \"b\")`"),
+        );
+        return Vec::new();
+    }
+    if let [(Value::Array(items), s)] = args {
+        let fixed: Option<Vec<String>> = items
+            .iter()
+            .map(|i| match i {
+                Value::Str(x) => Some(format!("{:?}", &*x.text)),
+                _ => None,
+            })
+            .collect();
+        let mut d = Diagnostic::error(
+            codes::ENUM_NOT_STRING,
+            "`s.enum` takes its variants as separate arguments, not an array",
+        )
+        .at(*s)
+        .note("upstream stores the array itself as one variant, which the server rejects");
+        if let Some(f) = fixed {
+            d = d
+                .help("spread the array: `s.enum(...variants)` or list them")
+                .fix("List the variants as arguments", *s, f.join(", "));
+        }
+        ev.push(d);
+        return Vec::new();
+    }
+    let mut variants = Vec::with_capacity(args.len());
+    for (v, s) in args {
+        match v {
+            Value::Str(x) => {
+                if x.text.is_empty() {
+                    let msg = "Enum variants cannot be empty strings.";
+                    ev.push(
+                        Diagnostic::error(codes::ENUM_EMPTY_VARIANT, msg)
+                            .upstream(msg)
+                            .at(*s),
+                    );
+                } else if variants.contains(&x.text.to_string()) {
+                    let msg = "Enum variants must be unique.";
+                    ev.push(
+                        Diagnostic::error(
+                            codes::ENUM_DUPLICATE,
+                            format!("duplicate enum variant \"{}\"", x.text),
+                        )
+                        .upstream(msg)
+                        .at(*s)
+                        .help("remove the duplicate"),
+                    );
+                } else if x.lone_surrogate {
+                    ev.push(
+                        Diagnostic::error(codes::LONE_SURROGATE, "this string contains an unpaired UTF-16 surrogate, which the server rejects")
+                            .at(*s)
+                            .help("use a complete character"),
+                    );
+                } else {
+                    variants.push(x.text.to_string());
+                }
+            }
+            other => ev.push(
+                Diagnostic::error(
+                    codes::ENUM_NOT_STRING,
+                    format!("enum variants must be strings, not {}", other.describe()),
+                )
+                .at(*s),
+            ),
+        }
+    }
+    if is_collation_sensitive(&variants) {
+        let sev_err = !crate::schema::enum_order::root_collation_available();
+        let d = Diagnostic::warning(codes::ENUM_COLLATION, "this enum's stored order depends on collation: a client on a machine with another locale may order the variants differently")
+            .at(span)
+            .note("rows store an enum value as its index in the sorted variant list")
+            .help("use lowercase ASCII variants, or declare them already sorted");
+        ev.push(if sev_err {
+            d.with_severity(crate::diagnostics::Severity::Error)
+        } else {
+            d
+        });
+    }
+    sort_variants(&variants)
+}
