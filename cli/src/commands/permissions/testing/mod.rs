@@ -298,7 +298,7 @@ fn expectation(
         if rows.is_none() && inc.is_none() && exc.is_none() {
             return Err(bad(2506, "a read needs `rows`, `includes` or `excludes`"));
         }
-        if let Some(want) = rows {
+        if let Some(want) = &rows {
             let mut a = want.clone();
             let mut b = visible.clone();
             a.sort();
@@ -307,15 +307,27 @@ fn expectation(
                 ran.ok = false;
             }
         }
-        if let Some(inc) = inc {
+        if let Some(inc) = &inc {
             ran.ok &= inc.iter().all(|i| visible.contains(i));
         }
-        if let Some(exc) = exc {
+        if let Some(exc) = &exc {
             ran.ok &= exc.iter().all(|i| !visible.contains(i));
         }
         if !ran.ok {
-            let v: Vec<String> = visible.iter().map(|i| show_id(tf, i)).collect();
-            ran.detail.push(format!("visible rows: [{}]", v.join(", ")));
+            let list = |ids: &[[u8; 16]]| {
+                let v: Vec<String> = ids.iter().map(|i| show_id(tf, i)).collect();
+                format!("[{}]", v.join(", "))
+            };
+            ran.detail.push(format!("visible rows: {}", list(&visible)));
+            for (label, ids) in [
+                ("expected rows", &rows),
+                ("expected to include", &inc),
+                ("expected to exclude", &exc),
+            ] {
+                if let Some(ids) = ids {
+                    ran.detail.push(format!("{label}: {}", list(ids)));
+                }
+            }
         }
         return Ok(ran);
     }
@@ -410,15 +422,18 @@ fn expectation(
     ran.ok = decision.allowed == allowed
         && (allowed || reason.is_none_or(|r| r == reason_word(&decision)));
     if !ran.ok {
+        // The reason word classifies denials only.
+        let got = if decision.allowed {
+            format!("allowed ({:?})", decision.reason)
+        } else {
+            format!(
+                "denied ({:?}, reason `{}`)",
+                decision.reason,
+                reason_word(&decision)
+            )
+        };
         ran.detail.push(format!(
-            "decision: {} ({:?}, reason `{}`); expected allowed = {allowed}{}",
-            if decision.allowed {
-                "allowed"
-            } else {
-                "denied"
-            },
-            decision.reason,
-            reason_word(&decision),
+            "decision: {got}; expected allowed = {allowed}{}",
             reason
                 .map(|r| format!(", reason = {r}"))
                 .unwrap_or_default()
