@@ -490,3 +490,100 @@ fn remote_mode_pushes_to_an_existing_server() {
     assert_eq!(remote.stop(), Some(0));
     assert_eq!(upstream.stop(), Some(0));
 }
+
+#[test]
+fn an_edit_to_an_imported_file_goes_live() {
+    let app = support::copy_app("split-files");
+    let dir = app.path();
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    let h1 = local_hash(dir);
+    server.wait_live(&dev, &h1, 1);
+    dev.wait_lines("[jazz] watching 3 files", 1);
+
+    edit(
+        &dir.join("auth").join("schema.ts"),
+        "email: s.string(),",
+        "email: s.string(),\n    image: s.string().optional(),",
+        true,
+    );
+    let h2 = local_hash(dir);
+    assert_ne!(h1, h2);
+    server.wait_live(&dev, &h2, 2);
+    assert_eq!(server.hashes(), sorted(&[&h1, &h2]));
+    assert_eq!(dev.stop(), Some(0));
+}
+
+#[test]
+fn json_mode_prints_ndjson_events_and_sigterm_exits_0() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    let mut dev = Dev::start(dir, &["--in-memory", "--format", "json"]);
+    let ready =
+        wait_for("ready", || events(&dev, "ready").into_iter().next()).expect("ready event");
+    assert_eq!(ready["mode"], "embedded");
+    let url = ready["url"].as_str().expect("url").to_owned();
+    assert_eq!(ready["env"]["JAZZ_SERVER_URL"], url.as_str());
+    assert!(
+        ready["admin_secret"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("jazz-dev-")),
+        "a generated secret is in the ready event: {ready}"
+    );
+    let pushed =
+        wait_for("cycle", || events(&dev, "cycle").into_iter().next()).expect("cycle event");
+    assert_eq!(pushed["status"], "pushed", "{pushed}");
+    assert_eq!(pushed["schema"]["hash"], local_hash(dir).as_str());
+    assert_eq!(pushed["permissions"]["version"], 1);
+
+    edit(
+        &dir.join("schema.ts"),
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    owner: s.ref(\"ghosts\"),",
+        false,
+    );
+    let failed = wait_for("compile-error", || {
+        events(&dev, "cycle")
+            .into_iter()
+            .find(|e| e["status"] == "compile-error")
+    })
+    .expect("a compile-error cycle");
+    assert_eq!(failed["diagnostics"][0]["code"], "JZ1016", "{failed}");
+    assert_eq!(failed["diagnostics"][0]["file"], "schema.ts");
+
+    let pid = dev.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    let deadline = Instant::now() + PATIENCE;
+    let code = loop {
+        if let Some(st) = dev.child.try_wait().expect("wait") {
+            break st.code();
+        }
+        assert!(Instant::now() < deadline, "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0));
+    let shutdown = wait_for("shutdown", || events(&dev, "shutdown").into_iter().next());
+    assert_eq!(shutdown.map(|s| s["exit_code"].clone()), Some(0.into()));
+    assert!(
+        dev.err().is_empty(),
+        "nothing on stderr in JSON mode: {}",
+        dev.err()
+    );
+}
+
+/// The NDJSON events named `name` printed so far; every stdout line must be one.
+fn events(dev: &Dev, name: &str) -> Vec<Value> {
+    dev.stdout
+        .lock()
+        .expect("lines")
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .filter(|v| v["event"] == name)
+        .collect()
+}
