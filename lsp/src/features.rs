@@ -150,6 +150,7 @@ fn document_symbol(a: &Analysis, o: &OutlineItem) -> DocumentSymbol {
             OutlineKind::Table => SymbolKind::STRUCT,
             OutlineKind::Column => SymbolKind::FIELD,
             OutlineKind::App => SymbolKind::MODULE,
+            OutlineKind::Rule => SymbolKind::METHOD,
         },
         tags: None,
         deprecated: None,

@@ -13,6 +13,7 @@ mod complete;
 mod occurrences;
 mod policies;
 mod present;
+mod rules_outline;
 mod where_keys;
 
 pub use actions::Action;

@@ -12,6 +12,8 @@ pub enum OutlineKind {
     Table,
     Column,
     App,
+    /// A rule in permissions.ts.
+    Rule,
 }
 
 /// One outline entry: `span` covers it, `selection` is its name.
@@ -33,8 +35,13 @@ pub struct InlayHint {
 }
 
 impl Analysis {
-    /// The tables defined in `file`, each with the columns defined in `file`.
+    /// The tables defined in `file`, each with the columns defined in `file`; in
+    /// permissions.ts, the tables with rules, each with its rules.
     pub fn outline(&self, file: FileId) -> Vec<OutlineItem> {
+        let permissions = self.permissions_file.as_deref();
+        if permissions.is_some() && self.db.path(file) == permissions {
+            return self.rules_outline(file);
+        }
         let schema = self.schema.as_ref();
         let mut out: Vec<OutlineItem> = self
             .symbols
