@@ -3,7 +3,8 @@
 //! operator and value variant, null and Absent handling, `In`/`Contains`/`InList`, session
 //! leaves with claims, `And`/`Or`/`Not`, correlated `Exists`, `Inherits` and
 //! `InheritsReferencing` through cycles and NULL FKs, read and delete decisions, the batch
-//! read API; plus B12 (compiling the IR and its JSON read back give the same bytes).
+//! read API, and the same decisions through a store without indexes; plus B12 (compiling the
+//! IR and its JSON read back give the same bytes).
 
 mod policy_ref_interp;
 
@@ -14,7 +15,7 @@ use jazz_schema_compiler::policy::ir::{
     CmpOp, Expr, Lit, OUTER_ROW, Operation, PValue, Policy, TablePolicy,
 };
 use jazz_schema_compiler::policy::vm::{
-    self, AuthMode, MemoryData, Options, Program, Request, Row, Session, Val,
+    self, AuthMode, DataAccess, DataError, MemoryData, Options, Program, Request, Row, Session, Val,
 };
 use jazz_schema_compiler::policy::{json, parse};
 use jazz_schema_compiler::project::analyze;
@@ -373,6 +374,28 @@ fn session() -> impl Strategy<Value = Session> {
     })
 }
 
+/// The same rows through the trait's default methods only (no index): lookups scan.
+struct ScanOnly<'a>(&'a MemoryData);
+
+impl DataAccess for ScanOnly<'_> {
+    fn get<'s>(&'s self, table: &str, id: &[u8; 16]) -> Result<Option<&'s Row>, DataError> {
+        Ok(self.0.rows(table).iter().find(|r| &r.id == id))
+    }
+
+    fn scan<'s>(
+        &'s self,
+        table: &str,
+        f: &mut dyn FnMut(&'s Row) -> bool,
+    ) -> Result<(), DataError> {
+        for r in self.0.rows(table) {
+            if f(r) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(384))]
 
@@ -391,6 +414,8 @@ proptest! {
                 let got = vm::decide(&program, table, Request::Read(r), Some(&session), &data, opts);
                 prop_assert_eq!(got.allowed, want, "read {} {:?}: {:?}", table, r.id, got.reason);
                 prop_assert_eq!(b.allowed, want, "batch read {} {:?}", table, r.id);
+                let scanned = vm::decide(&program, table, Request::Read(r), Some(&session), &ScanOnly(&data), opts);
+                prop_assert_eq!(scanned.allowed, want, "read without indexes {} {:?}", table, r.id);
                 if session.auth_mode != AuthMode::Anonymous {
                     let want = reference.delete(table, r);
                     let got = vm::decide(&program, table, Request::Delete(r), Some(&session), &data, opts);
