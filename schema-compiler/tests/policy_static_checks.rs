@@ -373,3 +373,48 @@ export const app = s.defineApp({
         "{d:#?}"
     );
 }
+
+/// `items` with one relation to `owners` (so a qualified `owners.` key is unambiguous).
+const ONE_REF: &str = r#"import { schema as s } from "jazz-tools";
+export const app = s.defineApp({
+  owners: s.table({ name: s.string(), userId: s.string() }),
+  items: s.table({ title: s.string(), ownerId: s.ref("owners") }),
+});"#;
+
+#[test]
+fn qualified_keys_and_policy_exists_in_write_clauses_jz2335_jz2337() {
+    let (d, src) = check_with(
+        ONE_REF,
+        r#"  policy.items.allowRead.always();
+  policy.items.allowInsert.where({ "owners.userId": session.user_id });
+  policy.items.allowDelete.where(policy.exists(policy.owners.where({ userId: session.user_id })));"#,
+    );
+    assert!(!d.iter().any(Diagnostic::is_error), "{d:#?}");
+    let info = all(&d, &src, 2337);
+    let at: Vec<&str> = info.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(
+        at,
+        vec![
+            r#"{ "owners.userId": session.user_id }"#,
+            "policy.exists(policy.owners.where({ userId: session.user_id }))"
+        ],
+        "{d:#?}"
+    );
+    assert_eq!(all(&d, &src, 2335).len(), 2, "owners has no read policy");
+    // With read policies on both scanned tables only the Info remains; read clauses scan
+    // structurally.
+    let (d, _) = check_with(
+        ONE_REF,
+        &format!(
+            "{OWNERS_READ}  policy.items.allowRead.always();\n  policy.items.allowInsert.where({{ \"owners.userId\": session.user_id }});"
+        ),
+    );
+    none(&d, 2335);
+    assert_eq!(d.iter().filter(|x| x.code.0 == 2337).count(), 1);
+    let (d, _) = check_with(
+        ONE_REF,
+        r#"  policy.items.allowRead.where({ "owners.userId": session.user_id });"#,
+    );
+    none(&d, 2337);
+    none(&d, 2335);
+}

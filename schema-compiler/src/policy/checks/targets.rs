@@ -170,7 +170,7 @@ impl Cx<'_> {
                     Diagnostic::warning(
                         codes::TARGET_LACKS_POLICY,
                         format!(
-                            "this relation in a {} clause scans `{s}`, which has no read policy, so it yields no rows and the condition is always false",
+                            "this relation in the {} clause scans `{s}`, which has no read policy, so it yields no rows and the condition is always false",
                             self.slot.name()
                         ),
                     )
