@@ -39,7 +39,7 @@ impl Analysis {
         if !(trimmed.ends_with('{') || trimmed.ends_with(',')) {
             return None;
         }
-        let open = open_brackets(trimmed);
+        let open = open_brackets(trimmed)?;
         match key_context(trimmed, &open)? {
             KeyContext::Session => Some(self.session_paths()),
             KeyContext::Table(t) => {
@@ -91,8 +91,9 @@ impl Analysis {
     }
 }
 
-/// The brackets still open at the end of `text`: (bracket, byte offset).
-fn open_brackets(text: &str) -> Vec<(u8, usize)> {
+/// The brackets still open at the end of `text`: (bracket, byte offset); `None` when the
+/// text ends inside a string or a comment (no key is being typed there).
+fn open_brackets(text: &str) -> Option<Vec<(u8, usize)>> {
     let bytes = text.as_bytes();
     let mut stack: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
@@ -100,11 +101,12 @@ fn open_brackets(text: &str) -> Vec<(u8, usize)> {
         match b {
             b'"' | b'\'' | b'`' => {
                 i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    if c == b'\\' {
-                        i += 1;
-                    } else if c == b {
-                        break;
+                loop {
+                    match bytes.get(i) {
+                        None => return None,
+                        Some(b'\\') => i += 1,
+                        Some(&c) if c == b => break,
+                        Some(_) => {}
                     }
                     i += 1;
                 }
@@ -113,12 +115,12 @@ fn open_brackets(text: &str) -> Vec<(u8, usize)> {
                 while bytes.get(i).is_some_and(|&c| c != b'\n') {
                     i += 1;
                 }
+                bytes.get(i)?;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i += 2;
-                while bytes.get(i).is_some()
-                    && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/'))
-                {
+                while !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/')) {
+                    bytes.get(i)?;
                     i += 1;
                 }
                 i += 1;
@@ -131,7 +133,7 @@ fn open_brackets(text: &str) -> Vec<(u8, usize)> {
         }
         i += 1;
     }
-    stack
+    Some(stack)
 }
 
 /// What the innermost open `{` is the argument of: a `where(` on a table's rule or exists
@@ -195,7 +197,7 @@ fn strip_where(callee: &str) -> Option<&str> {
 
 /// The offset of the `(` that the `)` just after `text` closes: the last bracket left open.
 fn matching_open(text: &str) -> Option<usize> {
-    open_brackets(text)
+    open_brackets(text)?
         .last()
         .filter(|(b, _)| *b == b'(')
         .map(|(_, at)| *at)

@@ -125,3 +125,58 @@ fn session_paths_offer_claims_seen_elsewhere() {
         session
     );
 }
+
+#[test]
+fn columns_are_offered_exactly_while_a_key_is_typed() {
+    let text = perms(
+        "  policy.tasks.allowUpdate.whereOld({ title: \"(\" }).whereNew(anyOf([{ \"tasks.title\": \"é😀\" }, allowedTo.read(\"project\")]));\n  /* { */ // [\n  policy.tasks.allowDelete.where(policy.projects.exists.where({ name: `}${1}` }));",
+    );
+    let a: Analysis = analyze(
+        &MemoryLoader::new()
+            .with("/p/schema.ts", SCHEMA)
+            .with("/p/permissions.ts", text.as_str()),
+        Path::new("/p"),
+    );
+    let f =
+        a.db.lookup(Path::new("/p/permissions.ts"))
+            .unwrap_or(FileId(u32::MAX));
+    // Offsets inside multi-byte characters and past the end included. Columns are offered
+    // exactly while a key is typed: right after `{` and through the key's characters; never
+    // inside strings (the template literal's `${`) or comments.
+    let keys_at: Vec<&str> = (0..=u32::try_from(text.len()).unwrap_or(0) + 2)
+        .filter(|o| a.completions(f, *o).iter().any(|c| c.label == "$createdBy"))
+        .filter_map(|o| text.get(..o as usize)?.rsplit(['{', ',']).next())
+        .collect();
+    let where_keys = ["", " ", " n", " na", " nam", " name"];
+    let mut expected: Vec<&str> = where_keys.to_vec();
+    expected.extend(["", " ", " t", " ti", " tit", " titl", " title"]);
+    expected.extend([
+        "",
+        " ",
+        " \"",
+        " \"t",
+        " \"ta",
+        " \"tas",
+        " \"task",
+        " \"tasks",
+        " \"tasks.",
+        " \"tasks.t",
+        " \"tasks.ti",
+        " \"tasks.tit",
+        " \"tasks.titl",
+        " \"tasks.title",
+    ]);
+    expected.extend(where_keys);
+    assert_eq!(keys_at, expected);
+    let title = text.find("\"tasks.title\"").map_or(0, |i| i + 8);
+    let at = a
+        .symbol_at(f, u32::try_from(title).unwrap_or(0))
+        .map(|s| s.symbol);
+    assert_eq!(
+        at,
+        Some(super::super::Symbol::Column {
+            table: "tasks".into(),
+            column: "title".into()
+        })
+    );
+}
