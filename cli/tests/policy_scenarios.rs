@@ -9,7 +9,7 @@ use std::fs;
 use support::{copy_app, fixtures, jazz, run};
 
 /// Every scenario app; each must pass all of its cases.
-const SCENARIOS: [&str; 8] = [
+const SCENARIOS: [&str; 9] = [
     "ownership",
     "claims",
     "provenance",
@@ -18,6 +18,7 @@ const SCENARIOS: [&str; 8] = [
     "recursive",
     "referencing",
     "relations",
+    "complex",
 ];
 
 /// The number of `[[expect]]` cases in a test file.
