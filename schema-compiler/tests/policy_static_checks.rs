@@ -418,3 +418,25 @@ fn qualified_keys_and_policy_exists_in_write_clauses_jz2335_jz2337() {
     none(&d, 2337);
     none(&d, 2335);
 }
+
+#[test]
+fn dropped_keys_that_open_a_rule_are_errors_jz2320() {
+    let (d, src) = check(
+        r#"  const missing = undefined;
+  policy.items.allowRead.where({ title: missing });"#,
+    );
+    let (m, at) = one(&d, &src, 2320);
+    assert_eq!(at, "title");
+    assert_eq!(m.severity, Severity::Error);
+    assert!(
+        m.notes.iter().any(|n| n.contains("grants every session")),
+        "{m:#?}"
+    );
+    none(&d, 2321);
+    // Another key still restricts the rule: the drop stays a warning.
+    let (d, src) = check(
+        r#"  const missing = undefined;
+  policy.items.allowRead.where({ title: missing, count: 1 });"#,
+    );
+    assert_eq!(one(&d, &src, 2320).0.severity, Severity::Warning);
+}

@@ -275,7 +275,7 @@ pub static CODES: &[CodeInfo] = &[
         2320,
         W,
         "where key dropped because its value is undefined",
-        "A where key whose value is `undefined` is skipped, which can widen the rule (upstream behaviour). Check the value's source.",
+        "A where key whose value is `undefined` is skipped, which can widen the rule (upstream behaviour). Check the value's source. It is an error when dropping the keys leaves a rule that grants every session.",
     ),
     e(
         2321,

@@ -7,6 +7,8 @@
 //!   `anyOf([])`, contradictory equalities, `isNull` on a column that is never NULL, an `And`
 //!   holding `False`).
 //!
+//! - JZ2320 becomes an error when dropping `undefined` where keys made the rule `True`.
+//!
 //! Rules whose evaluation reported an error are skipped: their `False`s stand for failed
 //! conditions (§5.1, no cascades).
 
@@ -31,8 +33,13 @@ pub fn check(policy: &Policy, schema: &WasmSchema, site: Option<&Site>, out: &mu
             };
             let Some(e) = r.expr(slot) else { continue };
             let truth = value(schema, &t.name, e);
-            if truth == Some(true) && r.form != RuleForm::Always && slot != Slot::InsertCheck {
-                found.push(always_true(r, &t.name, slot, e, site, out));
+            if truth == Some(true) && r.form != RuleForm::Always {
+                if *e == Expr::True && escalate_dropped(r, &t.name, slot, out) {
+                    continue;
+                }
+                if slot != Slot::InsertCheck {
+                    found.push(always_true(r, &t.name, slot, e, site, out));
+                }
             }
             let never = r
                 .exprs
@@ -75,6 +82,29 @@ fn culprit(policy: &Policy, schema: &WasmSchema, table: &str, r: &RuleOrigin) ->
         .map(|f| f.span)
         .min_by_key(|s| s.range.end - s.range.start)
         .unwrap_or(at)
+}
+
+/// JZ2320 is an error when dropping the `undefined` keys made the rule `True` (§5.4): upgrades
+/// the warnings inside the rule's condition; false when there are none.
+fn escalate_dropped(r: &RuleOrigin, table: &str, slot: Slot, out: &mut [Diagnostic]) -> bool {
+    let at = r.arg.unwrap_or(r.span);
+    let mut any = false;
+    for d in out.iter_mut().filter(|d| {
+        d.code == codes::UNDEFINED_DROPPED
+            && d.span().is_some_and(|s| {
+                s.file == at.file && at.range.start <= s.range.start && s.range.end <= at.range.end
+            })
+    }) {
+        any = true;
+        if !d.is_error() {
+            d.severity = Severity::Error;
+            d.notes.push(format!(
+                "without it this {} rule on `{table}` is always true and grants every session",
+                slot.name()
+            ));
+        }
+    }
+    any
 }
 
 /// JZ2321 for one rule; `None` when JZ2320 already explains the `True` (a dropped key).
