@@ -587,3 +587,80 @@ fn events(dev: &Dev, name: &str) -> Vec<Value> {
         .filter(|v| v["event"] == name)
         .collect()
 }
+
+#[test]
+fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    let create = || {
+        let out = support::jazz(dir)
+            .args(["--no-env-file", "migrations", "create"])
+            .output()
+            .expect("jazz migrations create");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    create(); // the snapshot of the first schema
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    let h1 = local_hash(dir);
+    server.wait_live(&dev, &h1, 1);
+
+    // A required column needs a row transform: published anyway (lenient), with a hint.
+    edit(
+        &dir.join("schema.ts"),
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    priority: s.int(),",
+        true,
+    );
+    let h2 = local_hash(dir);
+    server.wait_live(&dev, &h2, 2);
+    dev.wait_lines(
+        &format!(
+            "[jazz] hint: run jazz migrations create --fromHash {} --toHash {}",
+            &h1[..12],
+            &h2[..12]
+        ),
+        1,
+    );
+    let connected = |s: &Server| {
+        s.get(&format!(
+            "admin/schema-connectivity?fromHash={h1}&toHash={h2}"
+        ))["connected"]
+            .clone()
+    };
+    assert_eq!(connected(&server), false);
+
+    // The stub still has a TODO: it is never pushed.
+    std::thread::sleep(Duration::from_millis(1100));
+    create();
+    let stub = std::fs::read_dir(dir.join("migrations"))
+        .expect("migrations")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "ts"))
+        .expect("a stub");
+    dev.wait_lines(
+        &format!("[jazz] migration {} -> {} not pushed", &h1[..12], &h2[..12]),
+        1,
+    );
+    assert_eq!(connected(&server), false);
+
+    // Filled in and saved: jazz dev pushes it and the schemas are connected.
+    edit(
+        &stub,
+        "      // TODO: Added required column \"priority\" needs an explicit default.\n",
+        "      priority: s.add.int({ default: 0 }),\n",
+        true,
+    );
+    dev.wait_lines(
+        &format!("[jazz] pushed migration {} -> {}", &h1[..12], &h2[..12]),
+        1,
+    );
+    assert_eq!(connected(&server), true);
+    assert_eq!(server.head(), Some((h2, 2)), "permissions are unchanged");
+    assert_eq!(dev.stop(), Some(0));
+}

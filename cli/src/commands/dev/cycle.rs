@@ -15,6 +15,7 @@ use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 
 use super::push::{self, Pushed, Target};
+use super::reconnect;
 use super::report::Reporter;
 use super::watch::{Contents, WatchSet};
 use crate::commands::{Context, permissions::analyze_env};
@@ -166,6 +167,9 @@ impl DevState {
 
         match push::push(ctx, rep, target, &analysis) {
             Ok(pushed) => {
+                if target.embedded {
+                    reconnect::reconnect(ctx, rep, target);
+                }
                 let first = self.live.is_none();
                 self.report_pushed(rep, &pushed, first, &trigger_json, &analysis, started);
                 self.live = Some(Live {

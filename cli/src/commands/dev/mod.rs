@@ -13,6 +13,7 @@ mod cycle;
 mod embedded;
 mod framework;
 mod push;
+mod reconnect;
 mod report;
 mod session;
 mod settings;

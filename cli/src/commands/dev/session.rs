@@ -24,18 +24,23 @@ pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, target: &Target, stop
         rep.info(line);
     }
 
+    // Watch before the first compile, so an edit made while it runs is not missed; the
+    // watch set grows to the import graph once the compile has read it.
     let mut state = DevState::new(s.root.clone(), s.migrations_dir.clone());
-    state.run(ctx, rep, target, &BTreeSet::new());
-
     let mut watcher = match Watcher::new(s.debounce) {
-        Ok(w) => w,
+        Ok(w) => Some(w),
         Err(e) => {
             rep.warning(&format!(
                 "cannot watch the project ({e}); restart jazz dev to pick up changes"
             ));
-            return;
+            None
         }
     };
+    if let Some(w) = watcher.as_mut() {
+        w.sync(&state.watch_set());
+    }
+    state.run(ctx, rep, target, &BTreeSet::new());
+    let Some(mut watcher) = watcher else { return };
     let mut set = state.watch_set();
     watcher.sync(&set);
     rep.info(&format!("[jazz] watching {} files", set.existing().len()));
