@@ -88,7 +88,7 @@ pub fn references(a: &Analysis, path: &Path, pos: Position, with_decl: bool) -> 
 pub fn prepare_rename(a: &Analysis, path: &Path, pos: Position) -> Option<Range> {
     let (file, offset) = locate(a, path, pos)?;
     let at = a.symbol_at(file, offset)?;
-    if at.symbol == Symbol::App {
+    if matches!(at.symbol, Symbol::App | Symbol::Migration(_)) {
         return None;
     }
     Some(to_proto::range(a, at.span.file, at.span.range))
@@ -108,6 +108,7 @@ pub fn rename(
         Symbol::Table(t) => format!("table `{t}`"),
         Symbol::Column { table, column } => format!("column `{table}.{column}`"),
         Symbol::App => "the app".into(),
+        Symbol::Migration(_) => "a migration".into(),
     };
     match a.rename(&sym, new_name) {
         Ok(edits) => Ok(Some((

@@ -11,14 +11,22 @@ use crate::source::{FileId, SourceDb, SourceLoader, Span};
 use super::codes;
 use super::names::edge_in_name;
 use super::reader::read_migration;
+use super::wire::publish_body;
+use crate::schema::schema_hash;
 
 /// The names one migration file uses on its `to` side, and the edge it claims.
 #[derive(Debug, Clone, Default)]
 pub struct MigrationNames {
     pub file: Option<FileId>,
-    /// As written in the file (a 12-64 character prefix).
+    /// As written in the file (12-64 character prefixes).
+    pub from_hash: Option<String>,
     pub to_hash: Option<String>,
     pub names: Vec<NameUse>,
+    /// The `defineMigration(...)` call.
+    pub root: Option<Span>,
+    /// The lens JSON `migrations push` would publish (§4.4), when the witnesses were built
+    /// and the file has no errors.
+    pub publish_body: Option<String>,
 }
 
 /// The diagnostics of every migration file in `dir` (none when the directory is missing).
@@ -45,10 +53,19 @@ pub fn check_dir_names(
     for name in &names {
         let path = dir.join(name);
         let mut m = read_migration(loader, &path, db);
+        let publish_body = match (&m.from, &m.to) {
+            (Some(f), Some(t)) if m.publishable() => {
+                Some(publish_body(&schema_hash(f), &schema_hash(t), &m.forward))
+            }
+            _ => None,
+        };
         files.push(MigrationNames {
             file: m.file,
+            from_hash: m.from_hash.clone(),
             to_hash: m.to_hash.clone(),
             names: std::mem::take(&mut m.names),
+            root: m.root,
+            publish_body,
         });
         let at = m.file.map(|f| Span::new(f, 0, 0));
         match edge_in_name(name) {

@@ -39,6 +39,9 @@ pub enum Symbol {
     },
     /// A `defineApp(...)` call: hovering it shows the schema hash.
     App,
+    /// The `defineMigration(...)` call of a migration file: hovering it shows the edge and the
+    /// lens JSON `migrations push` would publish.
+    Migration(FileId),
 }
 
 /// A symbol and the source range that denotes it at the queried offset.
@@ -75,20 +78,33 @@ impl Analysis {
                 span: o.span,
             });
         }
-        self.symbols()
-            .apps
-            .iter()
-            .find(|s| hit(s))
-            .map(|s| SymbolAt {
+        if let Some(s) = self.symbols().apps.iter().find(|s| hit(s)) {
+            return Some(SymbolAt {
                 symbol: Symbol::App,
                 span: *s,
+            });
+        }
+        self.migrations
+            .iter()
+            .find_map(|m| Some((m.file?, m.root.filter(|r| hit(r))?)))
+            .map(|(f, span)| SymbolAt {
+                symbol: Symbol::Migration(f),
+                span,
             })
     }
 
     /// Where a symbol is defined (the key that names a table or column; the app's call).
     pub fn definition(&self, symbol: &Symbol) -> Option<Span> {
-        if *symbol == Symbol::App {
-            return self.symbols().apps.first().copied();
+        match symbol {
+            Symbol::App => return self.symbols().apps.first().copied(),
+            Symbol::Migration(f) => {
+                return self
+                    .migrations
+                    .iter()
+                    .find(|m| m.file == Some(*f))
+                    .and_then(|m| m.root);
+            }
+            _ => {}
         }
         self.occurrences()
             .into_iter()
@@ -116,7 +132,7 @@ impl Analysis {
         }
         let schema = self.schema.as_ref();
         let old = match symbol {
-            Symbol::App => return Err(RenameError::NotRenamable),
+            Symbol::App | Symbol::Migration(_) => return Err(RenameError::NotRenamable),
             Symbol::Table(t) => t,
             Symbol::Column { column, .. } => column,
         };
@@ -167,6 +183,9 @@ impl Analysis {
     /// A Markdown description of a symbol: a column's type, nullability, default and ref
     /// target; a table's columns; the app's schema hash.
     pub fn hover(&self, symbol: &Symbol) -> Option<String> {
+        if let Symbol::Migration(f) = symbol {
+            return self.migration_hover(*f);
+        }
         let schema = self.schema.as_ref()?;
         match symbol {
             Symbol::Table(name) => schema.table(name).map(|t| {
@@ -185,6 +204,7 @@ impl Analysis {
                 .table(table)
                 .and_then(|t| t.column(column))
                 .map(|c| format!("```\n{table}.{}\n```\n", column_summary(c))),
+            Symbol::Migration(_) => None,
             Symbol::App => Some(match self.valid_schema() {
                 Some(s) => format!(
                     "**schema hash** `{}`\n\n{} tables",
@@ -194,6 +214,27 @@ impl Analysis {
                 None => "**schema hash**: not available while the project has errors".into(),
             }),
         }
+    }
+
+    /// The edge a migration file claims and the lens JSON it publishes.
+    fn migration_hover(&self, file: FileId) -> Option<String> {
+        let m = self.migrations.iter().find(|m| m.file == Some(file))?;
+        let current = self.current_migrations().any(|c| c.file == Some(file));
+        let mut text = format!(
+            "**migration** `{}` → `{}`{}\n\n",
+            m.from_hash.as_deref().unwrap_or("?"),
+            m.to_hash.as_deref().unwrap_or("?"),
+            if current { " (the current schema)" } else { "" }
+        );
+        match &m.publish_body {
+            Some(body) => {
+                text.push_str("lens published by `jazz migrations push`:\n\n```json\n");
+                text.push_str(body);
+                text.push_str("\n```\n");
+            }
+            None => text.push_str("not publishable while the file has errors\n"),
+        }
+        Some(text)
     }
 
     /// The recorded fold of each table built by `s.table({...})` in `file`.

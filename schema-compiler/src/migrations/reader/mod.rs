@@ -49,6 +49,8 @@ pub struct MigrationFile {
     /// Tables and columns the file names on its `to` side (witness, created and renamed
     /// tables, added and renamed columns), for the editor.
     pub names: Vec<NameUse>,
+    /// The `defineMigration(...)` call, for the editor's hover.
+    pub root: Option<Span>,
 }
 
 impl MigrationFile {
@@ -107,6 +109,7 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
     out.diagnostics.extend(cfg.diags.iter().cloned());
     if let Some(c) = cfg.config {
         out.names.extend(config_names(&c));
+        out.root = Some(c.root);
         out.from_hash = c.from_hash.as_ref().map(|h| h.0.clone());
         out.to_hash = c.to_hash.as_ref().map(|h| h.0.clone());
         if let (Some(a), Some(b)) = (&c.from_hash, &c.to_hash) {

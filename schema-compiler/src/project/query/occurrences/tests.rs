@@ -217,3 +217,31 @@ fn rename_edits_every_file_and_rejects_bad_names() {
     }
     assert_eq!(a.rename(&Symbol::App, "x"), Err(RenameError::NotRenamable));
 }
+
+#[test]
+fn the_migration_root_hovers_with_its_edge_and_lens() {
+    let (a, current) = project();
+    let m = file(&a, "-b-");
+    let at = a.symbol_at(m, off(&current, "defineMigration", 2));
+    assert_eq!(at.as_ref().map(|s| &s.symbol), Some(&Symbol::Migration(m)));
+    let hover = at.and_then(|s| a.hover(&s.symbol)).unwrap_or_default();
+    assert!(
+        hover.starts_with("**migration** `aaaaaaaaaaaa` → `"),
+        "{hover}"
+    );
+    assert!(hover.contains("(the current schema)"), "{hover}");
+    assert!(
+        hover.contains(r#"{"type":"rename","column":"name","value":"title"}"#),
+        "{hover}"
+    );
+    let old = file(&a, "-a-");
+    let other = a
+        .symbol_at(old, off(&current, "defineMigration", 2))
+        .and_then(|s| a.hover(&s.symbol))
+        .unwrap_or_default();
+    assert!(!other.contains("current schema"), "{other}");
+    assert_eq!(
+        a.rename(&Symbol::Migration(m), "x"),
+        Err(RenameError::NotRenamable)
+    );
+}
