@@ -353,6 +353,18 @@ fn the_app_id_is_saved_to_env_and_reused() {
     first.wait_lines(&format!("  VITE_JAZZ_SERVER_URL={}", server.url), 1);
     let h = local_hash(dir);
     server.wait_live(&first, &h, 1);
+    // A second run on the same store is refused while the first one holds it.
+    let second = support::jazz(dir)
+        .args(["dev", "--port", "0"])
+        .output()
+        .expect("second jazz dev");
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("Another jazz dev is already using")
+            && stderr.contains(&format!("(pid {}, {})", first.child.id(), server.url)),
+        "{stderr}"
+    );
     assert_eq!(first.stop(), Some(0), "SIGINT shuts down cleanly");
     assert_eq!(
         std::fs::read_to_string(dir.join(".env")).expect(".env"),
