@@ -270,6 +270,12 @@ assert.ok(Object.values(renamed.changes).flat().every((e) => e.newText === "boar
 const stubText = readFileSync(stub, "utf8");
 const stubEdit = renamed.changes[stubUri][0];
 assert.equal(stubText.split("\n")[stubEdit.range.start.line].trim(), 'projectId: s.ref("projects"),');
+// Hover on the migration's root: its edge, marked as the current schema's.
+const stubHover = await conn.sendRequest(rpc.HoverRequest.type, {
+  textDocument: { uri: stubUri },
+  position: posIn(stubText, "defineMigration", 2),
+});
+assert.match(stubHover.contents.value, /^\*\*migration\*\* `[0-9a-f]{12}` → `[0-9a-f]{12}` \(the current schema\)/);
 await assert.rejects(
   conn.sendRequest(rpc.RenameRequest.type, {
     textDocument: { uri: pUri },
