@@ -124,6 +124,24 @@ fn fixes_name_policy_the_way_the_factory_does() {
         assert!(fixed.contains(expect), "{fixed}");
         assert!(!analyse(&fixed).has_errors());
     }
+    // A factory that returns its rules keeps the `return` last.
+    let src = std_file("  return [policy.items.allowRead.always()];");
+    let a = analyse(&src);
+    let all: Vec<&Fix> = with_code(&a, 2101)
+        .into_iter()
+        .flat_map(|d| d.fixes.iter())
+        .collect();
+    let fixed = apply(&src, &all);
+    assert!(
+        fixed.contains(".never();\n  return [policy.items"),
+        "{fixed}"
+    );
+    let b = analyse(&fixed);
+    assert!(
+        !b.has_errors() && with_code(&b, 2101).is_empty(),
+        "{:#?}",
+        b.diagnostics
+    );
     // A factory on one line gets the rule before its closing brace.
     let src = format!(
         "{HEAD}export default s.definePermissions(app, ({{ policy }}) => {{ policy.items.allowRead.always(); }});\n"

@@ -49,7 +49,19 @@ impl Site {
                 .unwrap_or("")
                 .to_owned()
         };
-        let (insert_at, indent, suffix) = if before.chars().all(char::is_whitespace) {
+        // A trailing `return` (returning the rules is allowed) must stay last: insert before it.
+        let ret = match stmts.last() {
+            Some(crate::syntax::ast::Stmt::Return { span, .. }) => Some(span.range.start),
+            _ => None,
+        };
+        let (insert_at, indent, suffix) = if let Some(r) = ret {
+            let ls = line_start(&text, r);
+            let lead = text.get(ls as usize..r as usize)?;
+            if !lead.chars().all(char::is_whitespace) {
+                return None;
+            }
+            (ls, lead.to_owned(), "\n".to_owned())
+        } else if before.chars().all(char::is_whitespace) {
             let indent = match stmts.iter().rev().find_map(stmt_start) {
                 Some(s) => indent_of(s),
                 None => format!("{before}  "),
