@@ -1,4 +1,8 @@
-//! Static checks on the merged policy (permissions.md §5.2, §5.4): one check per file.
+//! Static checks on the merged policy (permissions.md §5.2, §5.4), one family per file:
+//! `missing` (JZ2101/JZ2102 and their fixes), `nullable_fk`, `cycles`, `leaves` (findings on
+//! one comparison), `constant` (rules that are always or never true), `updates` (update-rule
+//! pairing), `targets` (what a clause inherits or scans). `fixes` builds the text edits,
+//! `relation` reads relation JSON, `raw` the fields of raw expressions.
 //!
 //! The checks read the Policy IR only: merged slots, each rule's own condition and form
 //! ([`RuleOrigin`]), and the condition fragments the interpreter recorded with their source
