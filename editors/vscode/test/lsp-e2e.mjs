@@ -50,6 +50,11 @@ conn.onRequest(rpc.ApplyWorkspaceEditRequest.type, ({ edit }) => {
   }
   return { applied: true };
 });
+const shown = [];
+conn.onRequest(rpc.ShowDocumentRequest.type, (p) => {
+  shown.push(p.uri);
+  return { success: true };
+});
 function diagnosticsFor(uri, accept = () => true) {
   return new Promise((resolve, reject) => {
     waiters.push({ uri, accept, resolve });
@@ -88,6 +93,7 @@ await conn.sendRequest(rpc.InitializeRequest.type, {
   rootUri: pathToFileURL(app).href,
   capabilities: {
     workspace: { applyEdit: true, workspaceEdit: { documentChanges: true, resourceOperations: ["create"] } },
+    window: { showDocument: { support: true } },
   },
   workspaceFolders: [
     { uri: pathToFileURL(app).href, name: "corpus" },
@@ -212,6 +218,7 @@ const stub = created.find((f) => f.endsWith(".ts"));
 assert.match(path.basename(stub), /^\d{8}T\d{6}-unnamed-[0-9a-f]{12}-[0-9a-f]{12}\.ts$/);
 assert.match(readFileSync(stub, "utf8"), /estimate: s\.int\(\)/);
 assert.match(path.relative(scratch, created.find((f) => f.endsWith(".json"))), /^migrations\/snapshots\//);
+assert.deepEqual(shown, [pathToFileURL(stub).href]);
 // Now covered: the action is gone.
 conn.sendNotification(rpc.DidChangeWatchedFilesNotification.type, {
   changes: [{ uri: pathToFileURL(stub).href, type: 1 }],

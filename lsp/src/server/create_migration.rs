@@ -1,11 +1,11 @@
 //! The `jazz.createMigration` command: plan `jazz migrations create` for a project, then have
 //! the client create the stub and snapshot (`workspace/applyEdit` with `CreateFile`), or write
-//! them here when the client cannot create files.
+//! them here when the client cannot create files; then ask the client to open the stub.
 
 use std::path::{Path, PathBuf};
 
 use jazz_schema_compiler::migrations::plan::CreatePlan;
-use tower_lsp_server::ls_types::MessageType;
+use tower_lsp_server::ls_types::{MessageType, ShowDocumentParams};
 
 use super::{Backend, now_ms};
 use crate::features;
@@ -54,6 +54,20 @@ impl Backend {
             self.schedule();
         }
         self.client.show_message(MessageType::INFO, message).await;
+        // Open the stub to fill in `migrate` (clients without showDocument just do not).
+        if let CreatePlan::Generate { .. } = plan
+            && let Some(uri) = files.first().and_then(|(p, _)| crate::to_proto::uri(p))
+        {
+            let _ = self
+                .client
+                .show_document(ShowDocumentParams {
+                    uri,
+                    external: None,
+                    take_focus: Some(true),
+                    selection: None,
+                })
+                .await;
+        }
         Some(serde_json::json!({
             "files": files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>(),
             "applied": applied,
