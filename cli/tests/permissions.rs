@@ -24,7 +24,29 @@ fn compile_writes_bytecode_and_the_exact_upstream_json() {
         let bytes = fs::read(tmp.path().join("permissions.jzpb")).expect("bytecode written");
         assert_eq!(bytes.get(..4), Some(&b"JZPB"[..]), "{app}");
         let listing = fs::read_to_string(tmp.path().join("policy.disasm")).expect("listing");
-        assert!(listing.starts_with("; jazz policy bytecode v1\n"), "{app}");
+        assert!(listing.starts_with("; jazz policy bytecode v2\n"), "{app}");
+        assert!(
+            listing.contains("  ; rule 0 "),
+            "{app}: rule spans from the debug section"
+        );
+        assert!(listing.contains("permissions.ts:"), "{app}");
+        let s = run(jazz(tmp.path()).args([
+            "permissions",
+            "compile",
+            "--strip",
+            "--out",
+            "stripped.jzpb",
+            "--disasm",
+            "stripped.disasm",
+        ]));
+        assert_eq!(s.code, 0, "{app}: {}", s.stderr);
+        let stripped = fs::read(tmp.path().join("stripped.jzpb")).expect("stripped bytecode");
+        assert!(
+            stripped.len() < bytes.len(),
+            "{app}: --strip drops the debug section"
+        );
+        let listing = fs::read_to_string(tmp.path().join("stripped.disasm")).expect("listing");
+        assert!(!listing.contains("; rule "), "{app}");
         assert!(
             r.stdout.contains("Compiled permissions for ")
                 && r.stdout.contains("→ permissions.jzpb (bundle "),

@@ -495,3 +495,69 @@ export default s.definePermissions(app, ({ policy, session }) => { policy.folder
         Err(bytecode::LoadError::Version(_))
     ));
 }
+
+#[test]
+fn debug_section_records_rule_spans_and_strips_without_changing_the_hash() {
+    let loader = MemoryLoader::new().with("/app/schema.ts", TODOS).with(
+        "/app/permissions.ts",
+        r#"import { schema as s } from "jazz-tools"; import { app } from "./schema";
+export default s.definePermissions(app, ({ policy, session }) => {
+  policy.todos.allowRead.where({ ownerId: session.user_id });
+  policy.todos.allowUpdate.where({ ownerId: session.user_id });
+});"#,
+    );
+    let a = analyze(&loader, Path::new("/app"));
+    let policy = a.permissions.and_then(|p| p.policy).expect("policy");
+    let schema = a.schema.expect("schema");
+    let with = bytecode::encode_with_debug(&policy, &schema, &|_| Some("permissions.ts".into()));
+    let without = bytecode::encode(&policy, &schema);
+    assert_ne!(with, without);
+    assert_eq!(
+        bytecode::strip(&with),
+        without,
+        "stripping gives the JSON-compiled form"
+    );
+    assert_eq!(
+        bytecode::content_hash(&with),
+        bytecode::content_hash(&without)
+    );
+    let b = Program::load(&with).expect("verifies").bundle;
+    assert_eq!(b.debug.len(), 2);
+    let read = b.debug.first().expect("rule");
+    assert_eq!(read.path, "permissions.ts");
+    assert_eq!(read.slots, 1, "select.using only");
+    assert!(read.start < read.end);
+    assert_eq!(
+        b.debug.get(1).map(|r| r.slots),
+        Some(0b1100),
+        "both update slots"
+    );
+    let listing = bytecode::disassemble(&with).expect("disassembles");
+    assert!(listing.contains("; debug   2 rule span(s)"), "{listing}");
+    assert!(
+        listing.contains(&format!(
+            "  ; rule 0 permissions.ts:{}..{} (select.using)",
+            read.start, read.end
+        )),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("(update.using, update.with_check)"),
+        "{listing}"
+    );
+    assert!(
+        !bytecode::disassemble(&without)
+            .expect("ok")
+            .contains("; rule")
+    );
+    // A trailer that overruns, or a damaged rule, is a verification error.
+    let mut bad = with.clone();
+    let n = bad.len();
+    bad[n - 4..].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert!(Program::load(&bad).is_err());
+    // The section starts where the unstripped body ends; its first rule's table index follows
+    // the rule count.
+    let mut bad = with.clone();
+    bad[without.len()] = 0xff;
+    assert!(Program::load(&bad).is_err());
+}

@@ -56,7 +56,7 @@ pub struct PermissionsCompileArgs {
     #[arg(long, value_name = "FILE")]
     pub disasm: Option<PathBuf>,
 
-    /// Omit the debug section (v1 bytecode has none; accepted for scripts)
+    /// Omit the debug section (the rule spans `explain` and the listing show)
     #[arg(long)]
     pub strip: bool,
 

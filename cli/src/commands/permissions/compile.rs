@@ -25,10 +25,13 @@ pub fn run(ctx: &mut Context, args: &PermissionsCompileArgs) -> anyhow::Result<O
         }
         .into());
     }
-    let c = match compiled(ctx, &root) {
+    let mut c = match compiled(ctx, &root) {
         Ok(c) => c,
         Err(o) => return Ok(o),
     };
+    if args.strip {
+        c.bytes = bytecode::strip(&c.bytes);
+    }
     let (_, warnings) = count(&c.analysis.diagnostics);
     let listing = bytecode::disassemble(&c.bytes).unwrap_or_else(|e| format!("; {e}\n"));
     let bundle = bytecode::Bundle::load(&c.bytes).ok();

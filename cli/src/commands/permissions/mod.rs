@@ -68,7 +68,15 @@ pub fn compiled(ctx: &mut Context, root: &Path) -> Result<Compiled, Outcome> {
     let policy = analysis.permissions.as_ref().and_then(|p| p.policy.clone());
     match (analysis.has_errors(), policy, analysis.schema.as_ref()) {
         (false, Some(policy), Some(schema)) => {
-            let bytes = jazz_schema_compiler::policy::bytecode::encode(&policy, schema);
+            // Rule spans as project-relative paths (the debug section; `--strip` drops it).
+            let path_of = |span: &Span| {
+                let f = analysis.db.get(span.file)?;
+                let rel = f.path.strip_prefix(root).unwrap_or(&f.path);
+                Some(rel.display().to_string().replace('\\', "/"))
+            };
+            let bytes = jazz_schema_compiler::policy::bytecode::encode_with_debug(
+                &policy, schema, &path_of,
+            );
             Ok(Compiled {
                 analysis,
                 policy,

@@ -371,6 +371,9 @@ fn listing(b: &Bundle) -> String {
         b.tables.len(),
         b.consts.len()
     );
+    if !b.debug.is_empty() {
+        let _ = writeln!(d.out, "; debug   {} rule span(s)", b.debug.len());
+    }
     for (ti, t) in b.tables.iter().enumerate() {
         let _ = writeln!(d.out, "table {}", t.name);
         for s in Slot::ALL {
@@ -381,6 +384,26 @@ fn listing(b: &Bundle) -> String {
                 at => format!("@{at:04}"),
             };
             let _ = writeln!(d.out, "  {:<17} {what}", s.name());
+        }
+        for (ri, r) in b
+            .debug
+            .iter()
+            .filter(|r| r.table as usize == ti)
+            .enumerate()
+        {
+            let slots: Vec<&str> = Slot::ALL
+                .iter()
+                .filter(|s| r.slots & (1 << s.index()) != 0)
+                .map(|s| s.name())
+                .collect();
+            let _ = writeln!(
+                d.out,
+                "  ; rule {ri} {}:{}..{} ({})",
+                r.path,
+                r.start,
+                r.end,
+                slots.join(", ")
+            );
         }
         let mut seen = Vec::new();
         for e in t.entries {

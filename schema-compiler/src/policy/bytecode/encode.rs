@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 
 use crate::schema::{ColumnType, WasmSchema, schema_hash};
+use crate::source::Span;
+
+use super::debug::{self, DebugRule};
 
 use super::super::ir::{Expr, Lit, OUTER_ROW, PValue, Policy, Slot};
 use super::{
@@ -355,8 +358,19 @@ fn depth_operand(d: Option<u32>) -> u32 {
     }
 }
 
-/// Compiles `policy` against `schema`.
+/// Compiles `policy` against `schema`, without a debug section (the form the engine compiles
+/// from policy JSON).
 pub fn encode(policy: &Policy, schema: &WasmSchema) -> Vec<u8> {
+    encode_with_debug(policy, schema, &|_| None)
+}
+
+/// Compiles `policy` against `schema` with a debug section: every rule whose span `path_of`
+/// maps to a project-relative path is recorded (B11).
+pub fn encode_with_debug(
+    policy: &Policy,
+    schema: &WasmSchema,
+    path_of: &dyn Fn(&Span) -> Option<String>,
+) -> Vec<u8> {
     let mut tabs: Vec<Tab> = schema
         .tables
         .iter()
@@ -465,5 +479,24 @@ pub fn encode(policy: &Policy, schema: &WasmSchema) -> Vec<u8> {
     }
     out.extend((enc.code.len() as u32).to_le_bytes());
     out.extend(&enc.code);
+    let mut rules = Vec::new();
+    for (ti, t) in tabs.iter().enumerate() {
+        for r in policy
+            .table(&t.name)
+            .map(|p| p.rules.as_slice())
+            .unwrap_or(&[])
+        {
+            if let Some(path) = path_of(&r.span) {
+                rules.push(DebugRule {
+                    table: ti as u32,
+                    slots: r.slots.iter().fold(0u8, |m, s| m | (1 << s.index())),
+                    path,
+                    start: r.span.range.start,
+                    end: r.span.range.end,
+                });
+            }
+        }
+    }
+    debug::write(&rules, &mut out);
     out
 }

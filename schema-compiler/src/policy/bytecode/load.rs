@@ -71,6 +71,8 @@ pub struct Bundle {
     pub code: Vec<u8>,
     /// Offset of the code section in the file (for messages).
     pub code_offset: usize,
+    /// The debug section's rules (empty when absent or stripped).
+    pub debug: Vec<super::DebugRule>,
     /// The resolved relation of every `EXISTS_REL` instruction, by code offset (sorted).
     pub rel_plans: Vec<(u32, std::sync::Arc<super::plan::Plan>)>,
     /// `EXISTS` instructions whose condition has a `col = <bound value>` conjunct, by code
@@ -206,7 +208,11 @@ impl Bundle {
                 "policy bytecode version {version} is not supported; this build reads {POLICY_BYTECODE_VERSION}"
             )));
         }
-        let mut r = Reader { b: bytes, pos: 6 };
+        let (body, debug) = match super::debug::split(bytes, usize::MAX) {
+            Ok(x) => x,
+            Err((offset, reason)) => return Err(LoadError::Invalid { offset, reason }),
+        };
+        let mut r = Reader { b: body, pos: 6 };
         let mut schema_hash = [0u8; 32];
         schema_hash.copy_from_slice(r.take(32)?);
         let n = r.count(4)?;
@@ -287,8 +293,11 @@ impl Bundle {
         let len = r.count(1)?;
         let code_offset = r.pos;
         let code = r.take(len)?.to_vec();
-        if r.pos != bytes.len() {
+        if r.pos != body.len() {
             return r.err("trailing bytes after the code section");
+        }
+        if debug.iter().any(|d| d.table as usize >= tables.len()) {
+            return r.err("debug rule names an unknown table");
         }
         let bundle = Bundle {
             version,
@@ -302,6 +311,7 @@ impl Bundle {
             tables,
             code,
             code_offset,
+            debug,
             rel_plans: Vec::new(),
             exists_probes: Vec::new(),
             exists_outer: Vec::new(),

@@ -1,8 +1,10 @@
-//! Policy bytecode, format version 1 (permissions.md §4.1).
+//! Policy bytecode, format version 2 (permissions.md §4.1).
 //!
 //! Layout (little-endian): `JZPB`, u16 version, the 32-byte schema hash, then the sections
 //! strings, constants, session paths, env names, tables (every schema table sorted by name:
-//! columns with type/nullability/reference, and the five slot entries), code. Entries point
+//! columns with type/nullability/reference, and the five slot entries), code; then the
+//! optional debug section (`debug.rs`) and, last, its length as a u32 (0 when absent or
+//! stripped). The content hash covers everything before the debug section. Entries point
 //! into the code; `ABSENT` and `FALLBACK` (delete → update.using) are explicit markers.
 //! Expressions are prefix-encoded trees; `AND`/`OR`/`EXISTS` carry the forward offset of their
 //! end so the VM short-circuits with forward jumps only. There are no backward jumps.
@@ -12,6 +14,7 @@
 //! - `rel.rs`: the `ExistsRel` relation read from its JSON; `plan.rs`: resolved at load time;
 //! - `disasm.rs`: the stable listing.
 
+pub mod debug;
 pub mod disasm;
 mod encode;
 mod load;
@@ -19,14 +22,15 @@ pub mod plan;
 pub mod rel;
 mod verify;
 
+pub use debug::{DebugRule, strip};
 pub use disasm::disassemble;
-pub use encode::encode;
+pub use encode::{encode, encode_with_debug};
 pub use load::{Bundle, ColInfo, LoadError, SessionPath, TableInfo, read_u16, read_u32};
 
 /// `JZPB`.
 pub const MAGIC: [u8; 4] = *b"JZPB";
-/// The format version this build writes and reads.
-pub const POLICY_BYTECODE_VERSION: u16 = 1;
+/// The format version this build writes and reads (2: the debug section and its trailer).
+pub const POLICY_BYTECODE_VERSION: u16 = 2;
 /// Entry marker: the slot is absent.
 pub const ABSENT: u32 = u32::MAX;
 /// Entry marker (delete.using only): fall back to update.using.
@@ -83,8 +87,8 @@ pub mod operand {
 /// The magic columns, in payload order.
 pub const MAGIC_COLUMNS: [&str; 4] = ["$createdBy", "$createdAt", "$updatedBy", "$updatedAt"];
 
-/// BLAKE3-256 of the canonical bytes, lower-case hex (there is no debug section in v1, so
-/// that is every byte).
+/// BLAKE3-256 of the canonical bytes (everything before the debug section), lower-case hex:
+/// stripping the debug section does not change it (B10, B11).
 pub fn content_hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
+    blake3::hash(debug::canonical(bytes)).to_hex().to_string()
 }
