@@ -1,5 +1,7 @@
-//! Fuzz target (permissions.md §4.8 T5): arbitrary bytes through the bytecode loader, verifier,
-//! disassembler and VM, and arbitrary text through the policy JSON reader. Nothing may panic.
+//! Fuzz target (permissions.md §4.8 T5): arbitrary bytes through the bytecode loader, verifier
+//! (relation plans included), disassembler and VM, and arbitrary text through the policy JSON
+//! reader. Every bundle table holds a few rows (nulls, texts, ids referencing each other), so
+//! `EXISTS`, relations and inherits have something to scan, join and follow. Nothing may panic.
 
 #![no_main]
 
@@ -20,10 +22,30 @@ fuzz_target!(|data: &[u8]| {
             updated_at: 0,
         };
         let s = Session::new("u");
-        let store = MemoryData::new();
-        for t in p.bundle.tables.iter().map(|t| t.name.clone()).collect::<Vec<_>>() {
-            let _ = vm::decide(&p, &t, Request::Read(&row), Some(&s), &store, Options::default());
-            let _ = vm::decide(&p, &t, Request::Delete(&row), Some(&s), &store, Options::default());
+        let mut store = MemoryData::new();
+        let names: Vec<String> = p.bundle.tables.iter().map(|t| t.name.clone()).collect();
+        for (k, t) in names.iter().enumerate() {
+            for n in 0..2u8 {
+                let mut id = [0u8; 16];
+                id[0] = k as u8;
+                id[1] = n;
+                let values = (0..8u8)
+                    .map(|i| match (i + n) % 4 {
+                        0 => Val::Null,
+                        1 => Val::Text("u".into()),
+                        2 => Val::Uuid([n; 16]),
+                        _ => Val::Uuid(row.id),
+                    })
+                    .collect();
+                let r = Row { id, values, ..row.clone() };
+                store.insert(t, r);
+            }
+        }
+        for t in &names {
+            let _ = vm::decide(&p, t, Request::Read(&row), Some(&s), &store, Options::default());
+            let _ = vm::decide(&p, t, Request::Delete(&row), Some(&s), &store, Options::default());
+            let rows: Vec<&Row> = store.rows(t).iter().collect();
+            let _ = vm::decide_reads(&p, t, &rows, Some(&s), &store, Options::default());
         }
     }
     if let Ok(text) = std::str::from_utf8(data)
