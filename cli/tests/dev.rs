@@ -676,3 +676,59 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
     assert_eq!(server.head(), Some((h2, 2)), "permissions are unchanged");
     assert_eq!(dev.stop(), Some(0));
 }
+
+#[test]
+fn the_child_command_gets_the_env_and_its_exit_ends_jazz_dev() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"dependencies":{"next":"15"}}"#,
+    )
+    .expect("package.json");
+    let out = support::jazz(dir)
+        .args(["dev", "--in-memory", "--port", "0", "--"])
+        .args([
+            "sh",
+            "-c",
+            "echo \"child: $NEXT_PUBLIC_JAZZ_APP_ID $NEXT_PUBLIC_JAZZ_SERVER_URL ${JAZZ_ADMIN_SECRET:-no-admin} ${JAZZ_BACKEND_SECRET:-no-backend}\"; exit 3",
+        ])
+        .env("JAZZ_ADMIN_SECRET", "from-the-environment")
+        .timeout(PATIENCE)
+        .output()
+        .expect("jazz dev -- sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the child's exit code\n{stdout}"
+    );
+    assert!(
+        stdout.contains("Admin secret: (from JAZZ_ADMIN_SECRET)"),
+        "{stdout}"
+    );
+    let url = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Running a local jazz server on "))
+        .expect("url");
+    let id = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("App id:"))
+        .map(str::trim)
+        .expect("app id");
+    let backend = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Backend secret: "))
+        .expect("backend secret");
+    assert_eq!(
+        stdout.lines().find(|l| l.starts_with("child: ")),
+        Some(format!("child: {id} {url} no-admin {backend}").as_str()),
+        "{stdout}"
+    );
+    // The child starts after the initial push.
+    let pushed = stdout.find("[jazz]   schema").expect("pushed");
+    assert!(
+        stdout.find("child: ").is_some_and(|c| c > pushed),
+        "{stdout}"
+    );
+}

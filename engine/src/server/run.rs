@@ -58,6 +58,16 @@ pub fn run_blocking(
     opts: RunOptions,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<Ended, String> {
+    run_blocking_until(opts, on_listening, std::future::pending())
+}
+
+/// [`run_blocking`] that also shuts down gracefully when `stop` resolves (`jazz dev` stops its
+/// embedded server when the child process it runs exits).
+pub fn run_blocking_until(
+    opts: RunOptions,
+    on_listening: impl FnOnce(SocketAddr),
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> Result<Ended, String> {
     let catalogue = open_catalogue(&opts)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -76,7 +86,10 @@ pub fn run_blocking(
     let ended = runtime.block_on(async move {
         let (first_tx, first_rx) = tokio::sync::oneshot::channel::<()>();
         let serving = tokio::spawn(server.serve(listener, async move {
-            shutdown_signal().await;
+            tokio::select! {
+                _ = shutdown_signal() => {}
+                _ = stop => {}
+            }
             let _ = first_tx.send(());
         }));
         let mut serving = serving;

@@ -1,6 +1,7 @@
 //! The command-line shape of `jazz dev` (cli-and-server.md §2.1). Re-exported by `args.rs`.
 //! Which flags may be combined is decided in `dev::settings`, so the messages follow the spec.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, ValueEnum};
@@ -90,6 +91,11 @@ pub struct DevArgs {
     /// Debounce window in milliseconds (for benchmarks) [default: 200]
     #[arg(long = "debounce-ms", value_name = "MS", hide = true)]
     pub debounce_ms: Option<u64>,
+
+    /// A command to run after the first push, with the app id and server URL in its
+    /// environment (`jazz dev -- vite`); jazz dev exits when it does
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {

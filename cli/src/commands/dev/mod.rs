@@ -9,6 +9,7 @@
 
 mod app_id;
 pub mod args;
+mod child;
 mod cycle;
 mod embedded;
 mod framework;
@@ -20,9 +21,10 @@ mod settings;
 mod watch;
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use jazz_engine::server::run::{Ended, run_blocking, shutdown_signal};
+use jazz_engine::server::run::{Ended, run_blocking_until, shutdown_signal};
 use jazz_schema_compiler::project::{Discovery, discover};
 use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
@@ -36,6 +38,46 @@ use args::DevArgs;
 use push::Target;
 use report::Reporter;
 use settings::{Mode, Settings};
+
+/// Ends a session from inside it (the child process exited): resolves the server's stop
+/// future and records the exit code `jazz dev` ends with.
+pub struct Stopper {
+    tx: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    code: Mutex<Option<i32>>,
+}
+
+impl Stopper {
+    /// A stopper and the future that resolves when it is used (never when it is dropped).
+    fn new() -> (Self, impl Future<Output = ()> + Send + 'static) {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let stopper = Stopper {
+            tx: Mutex::new(Some(tx)),
+            code: Mutex::new(None),
+        };
+        let stop = async move {
+            if rx.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        (stopper, stop)
+    }
+
+    /// Shuts the session down; `jazz dev` exits with `code`.
+    pub fn stop_with(&self, code: i32) {
+        if let Ok(mut c) = self.code.lock() {
+            c.get_or_insert(code);
+        }
+        if let Some(tx) = self.tx.lock().ok().and_then(|mut t| t.take()) {
+            let _ = tx.send(());
+        }
+    }
+
+    /// The exit code a stop recorded.
+    fn code(&self) -> Option<u8> {
+        let code = (*self.code.lock().ok()?)?;
+        Some(u8::try_from(code.clamp(0, 255)).unwrap_or(1))
+    }
+}
 
 /// The directory whose `.env` is the default env file of `jazz dev` (§1.4.3): `<root>`.
 pub fn env_dir(cwd: &std::path::Path, args: &DevArgs) -> PathBuf {
@@ -144,20 +186,28 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
         ctx.verbose,
     );
     let stop = AtomicBool::new(false);
+    let (stopper, stop_server) = Stopper::new();
+    let stopper = std::sync::Arc::new(stopper);
     let mut setup_error = None;
     let ended = std::thread::scope(|scope| {
-        let ended = run_blocking(opts, |addr| {
-            let url = embedded::url_for(addr.port());
-            embedded::lock(storage, &url);
-            embedded::banner(rep, s, &url, storage, backend_secret);
-            match target(ctx, s, &url, true) {
-                Ok(t) => {
-                    let stop = &stop;
-                    scope.spawn(move || session::run(ctx, rep, s, &t, stop));
+        let ended = run_blocking_until(
+            opts,
+            |addr| {
+                let url = embedded::url_for(addr.port());
+                embedded::lock(storage, &url);
+                embedded::banner(rep, s, &url, storage, backend_secret);
+                match target(ctx, s, &url, true) {
+                    Ok(t) => {
+                        let stop = &stop;
+                        let stopper = stopper.clone();
+                        let backend = Some(backend_secret.value.as_str());
+                        scope.spawn(move || session::run(ctx, rep, s, &t, stop, &stopper, backend));
+                    }
+                    Err(e) => setup_error = Some(e),
                 }
-                Err(e) => setup_error = Some(e),
-            }
-        });
+            },
+            stop_server,
+        );
         // The server has drained; the watch loop ends after its current cycle.
         stop.store(true, Ordering::SeqCst);
         ended
@@ -168,7 +218,7 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
         return 1;
     }
     match ended {
-        Ok(Ended::Graceful) => 0,
+        Ok(Ended::Graceful) => stopper.code().unwrap_or(0),
         Ok(Ended::Interrupted) => 130,
         Ok(Ended::TimedOut) => {
             write_line(Stream::Stderr, "Server error: shutdown took too long");
@@ -211,14 +261,22 @@ fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
         }
     };
     let stop = AtomicBool::new(false);
+    let (stopper, stop_session) = Stopper::new();
+    let stopper = std::sync::Arc::new(stopper);
     std::thread::scope(|scope| {
         let stop_ref = &stop;
         let t = &t;
-        scope.spawn(move || session::run(ctx, rep, s, t, stop_ref));
-        runtime.block_on(shutdown_signal());
+        let inner = stopper.clone();
+        scope.spawn(move || session::run(ctx, rep, s, t, stop_ref, &inner, None));
+        runtime.block_on(async {
+            tokio::select! {
+                _ = shutdown_signal() => {}
+                _ = stop_session => {}
+            }
+        });
         stop.store(true, Ordering::SeqCst);
     });
-    0
+    stopper.code().unwrap_or(0)
 }
 
 /// `GET <url>/health`.

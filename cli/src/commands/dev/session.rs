@@ -4,9 +4,13 @@
 //! thread, so at most one runs at a time and changes made meanwhile make one follow-up cycle.
 
 use std::collections::BTreeSet;
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use super::Stopper;
 use super::app_id::{self, Persisted, Source};
+use super::child::{self, Child};
 use super::cycle::DevState;
 use super::framework;
 use super::push::Target;
@@ -16,8 +20,17 @@ use super::watch::Watcher;
 use crate::commands::Context;
 use crate::paths;
 
-/// Runs the session until `stop` is set.
-pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, target: &Target, stop: &AtomicBool) {
+/// Runs the session until `stop` is set. `stopper` ends it from inside (the child exited);
+/// `backend_secret` is handed to the child in embedded mode.
+pub fn run(
+    ctx: &mut Context,
+    rep: Reporter,
+    s: &Settings,
+    target: &Target,
+    stop: &AtomicBool,
+    stopper: &Arc<Stopper>,
+    backend_secret: Option<&str>,
+) {
     persist_app_id(rep, s);
     let block = framework::env_block(s.framework, s.detected, &s.app.id.to_string(), &target.url);
     for line in block.lines() {
@@ -40,7 +53,69 @@ pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, target: &Target, stop
         w.sync(&state.watch_set());
     }
     state.run(ctx, rep, target, &BTreeSet::new());
-    let Some(mut watcher) = watcher else { return };
+    let child = start_child(rep, s, target, stopper, backend_secret);
+    if let Some(mut watcher) = watcher {
+        watch(ctx, rep, s, target, stop, &mut state, &mut watcher);
+    } else {
+        while !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    if let Some(c) = child {
+        c.shutdown();
+    }
+}
+
+/// Starts `-- <cmd>` after the initial cycle (§2.9); a command that cannot start ends the
+/// session with exit 1.
+fn start_child(
+    rep: Reporter,
+    s: &Settings,
+    target: &Target,
+    stopper: &Arc<Stopper>,
+    backend_secret: Option<&str>,
+) -> Option<Child> {
+    if s.command.is_empty() {
+        return None;
+    }
+    let vars = child::child_env(
+        s.framework,
+        &s.app.id.to_string(),
+        &target.url,
+        backend_secret,
+    );
+    let on_exit = {
+        let stopper = stopper.clone();
+        move |code: i32| {
+            rep.event("child-exit", serde_json::json!({ "code": code }));
+            stopper.stop_with(code);
+        }
+    };
+    match Child::spawn(&s.command, &vars, on_exit) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            let shown = s
+                .command
+                .first()
+                .map(|c| c.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            rep.problem(&format!("error: cannot start {shown}: {e}"));
+            stopper.stop_with(1);
+            None
+        }
+    }
+}
+
+/// The watch loop: one cycle per debounced batch of real changes, until `stop`.
+fn watch(
+    ctx: &mut Context,
+    rep: Reporter,
+    s: &Settings,
+    target: &Target,
+    stop: &AtomicBool,
+    state: &mut DevState,
+    watcher: &mut Watcher,
+) {
     let mut set = state.watch_set();
     watcher.sync(&set);
     rep.info(&format!("[jazz] watching {} files", set.existing().len()));

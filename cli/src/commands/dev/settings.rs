@@ -78,6 +78,8 @@ pub struct Settings {
     pub strict: bool,
     pub no_verify: bool,
     pub debounce: Duration,
+    /// `-- <cmd> [args…]`.
+    pub command: Vec<std::ffi::OsString>,
 }
 
 fn usage(message: impl Into<String>) -> anyhow::Error {
@@ -274,6 +276,7 @@ pub fn resolve(
         strict: args.strict,
         no_verify: args.no_verify,
         debounce: args.debounce_ms.map_or(DEBOUNCE, Duration::from_millis),
+        command: args.command.clone(),
     }))
 }
 
