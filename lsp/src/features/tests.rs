@@ -235,3 +235,65 @@ fn a_changed_schema_offers_create_migration_with_the_files_to_create() {
     assert!(matches!(&ops[1], DocumentChangeOperation::Edit(e) if e.edits.len() == 1));
     assert!(plan_message(&plan).starts_with("Generated: 20260601T120000-unnamed-"));
 }
+
+#[test]
+fn rename_and_references_cross_into_permissions_with_clear_refusals() {
+    let schema = SCHEMA
+        .replace("\"project\"", "\"projects\"")
+        .replace("$owner", "owner");
+    let perms = "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\nexport default s.definePermissions(app, ({ policy, allowedTo }) => {\n  policy.tasks.allowRead.where(allowedTo.read(\"project\"));\n  policy.projects.allowRead.where({ \"projects.name\": \"x\" });\n});\n";
+    let a = analyze(
+        &MemoryLoader::new()
+            .with(PATH, schema.as_str())
+            .with("/p/permissions.ts", perms),
+        Path::new("/p"),
+    );
+    let p = Path::new("/p/permissions.ts");
+    // From permissions.ts to the key in schema.ts.
+    let def = definition(&a, p, pos(perms, "\"project\"", 2));
+    assert_eq!(
+        def.map(|l| (l.uri.path().to_string(), l.range.start)),
+        Some((PATH.to_owned(), pos(&schema, "projectId:", 0)))
+    );
+    let refs = references(&a, Path::new(PATH), pos(&schema, "projects:", 1), true);
+    let in_perms: Vec<Range> = refs
+        .iter()
+        .filter(|l| l.uri.path().as_str() == "/p/permissions.ts")
+        .map(|l| l.range)
+        .collect();
+    // `policy.projects` and the table part of `"projects.name"`, without its quote.
+    assert_eq!(
+        in_perms,
+        vec![
+            Range::new(
+                pos(perms, "projects.allowRead", 0),
+                pos(perms, "projects.allowRead", 8)
+            ),
+            Range::new(
+                pos(perms, "projects.name", 0),
+                pos(perms, "projects.name", 8)
+            ),
+        ]
+    );
+    let Ok(Some((edit, _))) = rename(&a, p, pos(perms, "name\"", 1), "title") else {
+        panic!("rename from permissions.ts failed")
+    };
+    let changes = edit.changes.unwrap_or_default();
+    let mut files: Vec<String> = changes.keys().map(|u| u.path().to_string()).collect();
+    files.sort();
+    assert_eq!(files, vec!["/p/permissions.ts", PATH]);
+    let refuse = |name: &str| match rename(&a, p, pos(perms, "name\"", 1), name) {
+        Err(why) => why,
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(
+        refuse("my name"),
+        "`my name` is not a valid name: use an identifier (letters, digits, `_`; not starting with a digit or `$`)"
+    );
+    assert_eq!(refuse("id"), "`id` is the row id every table has");
+    let at_table = pos(perms, "projects.allowRead", 1);
+    assert_eq!(
+        rename(&a, p, at_table, "tasks").err().as_deref(),
+        Some("a table named `tasks` already exists")
+    );
+}
