@@ -245,3 +245,21 @@ fn the_migration_root_hovers_with_its_edge_and_lens() {
         Err(RenameError::NotRenamable)
     );
 }
+
+#[test]
+fn row_references_in_callbacks_are_column_uses() {
+    let perms = "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\nexport default s.definePermissions(app, ({ policy }) => {\n  policy.tasks.allowRead.where((row) => policy.projects.exists.where({ name: row.title }));\n});\n";
+    let a = analyze(
+        &MemoryLoader::new()
+            .with("/p/schema.ts", SCHEMA)
+            .with("/p/permissions.ts", perms),
+        Path::new("/p"),
+    );
+    let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let p = file(&a, "permissions.ts");
+    let at = a.symbol_at(p, off(perms, "row.title", 5)).map(|s| s.symbol);
+    assert_eq!(at, Some(col("tasks", "title")));
+    let at = a.symbol_at(p, off(perms, "name: row", 1)).map(|s| s.symbol);
+    assert_eq!(at, Some(col("projects", "name")));
+}
