@@ -94,7 +94,7 @@ impl Analysis {
     pub fn completions(&self, file: FileId, offset: u32) -> Vec<Completion> {
         let text = self.db.text(file);
         let before = text.get(..offset as usize).unwrap_or("");
-        if let Some(keys) = self.key_completions(before) {
+        if let Some(keys) = self.key_completions(file, before) {
             return keys;
         }
         let head = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');

@@ -98,10 +98,16 @@ impl Analysis {
     /// Claim names used anywhere in permissions.ts (`session.where({ "claims.<x>": … })`,
     /// `session["claims.<x>"]`), sorted, each once.
     pub fn claims(&self) -> Vec<String> {
+        self.claims_except(&|_| false)
+    }
+
+    /// [`Analysis::claims`] without the uses at spans `skip` matches (the one being typed).
+    pub fn claims_except(&self, skip: &dyn Fn(&Span) -> bool) -> Vec<String> {
         let mut out: Vec<String> = self
             .permissions
             .iter()
             .flat_map(|p| p.uses.iter())
+            .filter(|u| !skip(&u.span))
             .filter_map(|u| match &u.named {
                 Named::Claim(c) => Some(c.clone()),
                 _ => None,

@@ -8,6 +8,8 @@
 
 use crate::policy::bytecode::MAGIC_COLUMNS;
 
+use crate::source::{FileId, Span};
+
 use super::Analysis;
 use super::complete::{Completion, CompletionKind};
 
@@ -22,14 +24,20 @@ enum KeyContext {
 impl Analysis {
     /// Key candidates when the cursor is at a key of a where-object or in a session path;
     /// `None` when it is not.
-    pub(super) fn key_completions(&self, before: &str) -> Option<Vec<Completion>> {
+    pub(super) fn key_completions(&self, file: FileId, before: &str) -> Option<Vec<Completion>> {
+        let cursor = u32::try_from(before.len()).unwrap_or(u32::MAX);
+        let here = |s: &Span| s.file == file && s.range.contains(cursor);
         let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
         let typed = before.trim_end_matches(|c: char| ident(c) || c == '.');
+        // After `claims.` the editor replaces only the part after the dot: offer bare names.
+        let in_claims = before
+            .get(typed.len()..)
+            .is_some_and(|p| p.starts_with("claims."));
         // `session["claims.` / `session['`: session paths.
         if let Some(rest) = typed.strip_suffix('"').or_else(|| typed.strip_suffix('\''))
             && rest.trim_end().ends_with("session[")
         {
-            return Some(self.session_paths());
+            return Some(self.session_paths(in_claims, &here));
         }
         let head = typed
             .strip_suffix('"')
@@ -41,7 +49,7 @@ impl Analysis {
         }
         let open = open_brackets(trimmed)?;
         match key_context(trimmed, &open)? {
-            KeyContext::Session => Some(self.session_paths()),
+            KeyContext::Session => Some(self.session_paths(in_claims, &here)),
             KeyContext::Table(t) => {
                 let table = self.schema.as_ref()?.table(&t)?;
                 let mut out: Vec<Completion> = table
@@ -68,8 +76,21 @@ impl Analysis {
         }
     }
 
-    /// `user_id`, `authMode` and `claims.<x>` for every claim used in the project.
-    fn session_paths(&self) -> Vec<Completion> {
+    /// `user_id`, `authMode` and `claims.<x>` for every claim used in the project; only the
+    /// claim names when `claims.` is already typed.
+    fn session_paths(&self, in_claims: bool, here: &dyn Fn(&Span) -> bool) -> Vec<Completion> {
+        let claims = self.claims_except(here).into_iter().map(|c| Completion {
+            label: if in_claims {
+                c.clone()
+            } else {
+                format!("claims.{c}")
+            },
+            kind: CompletionKind::Member,
+            detail: "a JWT claim used elsewhere in the project".into(),
+        });
+        if in_claims {
+            return claims.collect();
+        }
         let mut out = vec![
             Completion {
                 label: "user_id".into(),
@@ -82,11 +103,7 @@ impl Analysis {
                 detail: "how the session authenticated".into(),
             },
         ];
-        out.extend(self.claims().into_iter().map(|c| Completion {
-            label: format!("claims.{c}"),
-            kind: CompletionKind::Member,
-            detail: "a JWT claim used elsewhere in the project".into(),
-        }));
+        out.extend(claims);
         out
     }
 }

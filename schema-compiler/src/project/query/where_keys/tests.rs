@@ -122,7 +122,13 @@ fn session_paths_offer_claims_seen_elsewhere() {
         labels(&perms(
             "  policy.tasks.allowRead.where(session.where({ \"claims.|\": \"x\" }));"
         )),
-        session
+        ["role", "team"]
+    );
+    assert_eq!(
+        labels(&perms(
+            "  policy.tasks.allowRead.where({ title: session[\"claims.t|\"] });"
+        )),
+        ["role", "team"]
     );
 }
 
