@@ -38,10 +38,17 @@ impl Dev {
     // The test owns the child and waits for it (`stop`) or kills it (`Drop`).
     #[allow(clippy::zombie_processes)]
     fn start(dir: &Path, extra: &[&str]) -> Dev {
+        let mut args = vec!["dev", "--port", "0"];
+        args.extend_from_slice(extra);
+        Dev::start_with(dir, &args)
+    }
+
+    /// `jazz <args>` (the caller names the command and flags).
+    #[allow(clippy::zombie_processes)]
+    fn start_with(dir: &Path, args: &[&str]) -> Dev {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("jazz"))
             .current_dir(dir)
-            .args(["dev", "--port", "0"])
-            .args(extra)
+            .args(args)
             .env_remove("JAZZ_APP_ID")
             .env_remove("VITE_JAZZ_APP_ID")
             .env_remove("JAZZ_ADMIN_SECRET")
@@ -730,5 +737,44 @@ fn the_child_command_gets_the_env_and_its_exit_ends_jazz_dev() {
     assert!(
         stdout.find("child: ").is_some_and(|c| c > pushed),
         "{stdout}"
+    );
+}
+
+#[test]
+fn write_env_keeps_the_url_stable_across_restarts() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"devDependencies":{"@sveltejs/kit":"2"}}"#,
+    )
+    .expect("package.json");
+    let first = Dev::start_with(dir, &["dev", "--in-memory", "--write-env"]);
+    let url = first.value_of("Running a local jazz server on ");
+    first.wait_lines(
+        &format!("[jazz] wrote PUBLIC_JAZZ_SERVER_URL={url} to .env"),
+        1,
+    );
+    let id = first.value_of("App id:");
+    assert_eq!(first.stop(), Some(0));
+    let env = std::fs::read_to_string(dir.join(".env")).expect(".env");
+    assert_eq!(
+        env,
+        format!(
+            "PUBLIC_JAZZ_APP_ID={id}\n# >>> jazz dev (managed; rewritten on every start) >>>\nPUBLIC_JAZZ_SERVER_URL={url}\n# <<< jazz dev <<<\n"
+        )
+    );
+
+    let second = Dev::start_with(dir, &["dev", "--in-memory", "--write-env"]);
+    assert_eq!(
+        second.value_of("Running a local jazz server on "),
+        url,
+        "the recorded port is reused"
+    );
+    second.wait_lines("[jazz] wrote PUBLIC_JAZZ_SERVER_URL", 1);
+    assert_eq!(second.stop(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".env")).expect(".env"),
+        env
     );
 }

@@ -76,6 +76,10 @@ pub struct DevArgs {
     #[arg(long, value_enum, value_name = "NAME", default_value_t = FrameworkChoice::Auto)]
     pub framework: FrameworkChoice,
 
+    /// Write the server URL (and app id) into a managed block of this env file [default: <root>/.env]
+    #[arg(long = "write-env", value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub write_env: Option<String>,
+
     /// Do not append a generated app id to the env file
     #[arg(long = "no-persist-app-id")]
     pub no_persist_app_id: bool,

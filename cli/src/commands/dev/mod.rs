@@ -19,6 +19,7 @@ mod report;
 mod session;
 mod settings;
 mod watch;
+mod write_env;
 
 use std::path::PathBuf;
 use std::sync::Mutex;

@@ -17,6 +17,7 @@ use super::push::Target;
 use super::report::Reporter;
 use super::settings::Settings;
 use super::watch::Watcher;
+use super::write_env;
 use crate::commands::Context;
 use crate::paths;
 
@@ -35,6 +36,17 @@ pub fn run(
     let block = framework::env_block(s.framework, s.detected, &s.app.id.to_string(), &target.url);
     for line in block.lines() {
         rep.info(line);
+    }
+    if let Some(file) = &s.write_env {
+        let prefix = s.framework.map_or("", framework::Framework::prefix);
+        let shown = paths::relative(file, &s.root);
+        match write_env::write(file, prefix, &s.app.id.to_string(), &target.url) {
+            Ok(()) => rep.info(&format!(
+                "[jazz] wrote {prefix}JAZZ_SERVER_URL={} to {shown}",
+                target.url
+            )),
+            Err(e) => rep.warning(&format!("cannot write the env block to {shown}: {e}")),
+        }
     }
 
     // Watch before the first compile, so an edit made while it runs is not missed; the

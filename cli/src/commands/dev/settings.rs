@@ -3,7 +3,7 @@
 //! or remote mode, secrets (generated `jazz-dev-<8 hex>` unless given), the data dir and the
 //! app id.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use uuid::Uuid;
@@ -80,6 +80,8 @@ pub struct Settings {
     pub debounce: Duration,
     /// `-- <cmd> [args…]`.
     pub command: Vec<std::ffi::OsString>,
+    /// `--write-env`: the env file that gets the managed block.
+    pub write_env: Option<PathBuf>,
 }
 
 fn usage(message: impl Into<String>) -> anyhow::Error {
@@ -192,6 +194,13 @@ pub fn resolve(
         "JAZZ_BACKEND_SECRET",
     );
 
+    let write_env = args.write_env.as_ref().map(|f| {
+        if f.is_empty() {
+            root.join(".env")
+        } else {
+            paths::resolve(&ctx.cwd, Path::new(f))
+        }
+    });
     let mode = match &args.server {
         Some(url) => {
             if admin.is_none() {
@@ -238,9 +247,19 @@ pub fn resolve(
                     args.host.as_deref().unwrap_or_default()
                 ));
             }
+            let host = args.host.clone().unwrap_or_else(|| "127.0.0.1".to_owned());
+            // With --write-env and no --port, reuse the port the block recorded when it is
+            // free, so the URL in the app's env stays valid across restarts (§2.9).
+            let port = args.port.unwrap_or_else(|| {
+                write_env
+                    .as_deref()
+                    .and_then(super::write_env::recorded_port)
+                    .filter(|p| std::net::TcpListener::bind((host.as_str(), *p)).is_ok())
+                    .unwrap_or(0)
+            });
             Mode::Embedded {
-                host: args.host.clone().unwrap_or_else(|| "127.0.0.1".to_owned()),
-                port: args.port.unwrap_or(0),
+                host,
+                port,
                 storage,
                 reset: args.reset,
                 backend_secret: backend.unwrap_or_else(|| Secret {
@@ -277,6 +296,7 @@ pub fn resolve(
         no_verify: args.no_verify,
         debounce: args.debounce_ms.map_or(DEBOUNCE, Duration::from_millis),
         command: args.command.clone(),
+        write_env,
     }))
 }
 
