@@ -136,13 +136,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Explain(a) => Ok(commands::explain::run(&mut ctx, a)),
         Command::Create(CreateCommand::App(a)) => Ok(commands::create::app(&mut ctx, a)),
         Command::Server(a) => commands::server::run(&mut ctx, a),
-        Command::Dev(a) => commands::dev::run(
-            &mut ctx,
-            a,
-            g.env_files.first().cloned(),
-            g.no_env_file,
-            g.quiet,
-        ),
+        Command::Dev(a) => commands::dev::run(&mut ctx, a, &g.env_files, g.no_env_file, g.quiet),
         Command::Build(_) | Command::Mcp(_) | Command::Lsp(_) => {
             Ok(Outcome::failed(serde_json::Value::Null))
         }

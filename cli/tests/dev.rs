@@ -518,7 +518,8 @@ fn an_edit_to_an_imported_file_goes_live() {
     let server = Server::of(&dev);
     let h1 = local_hash(dir);
     server.wait_live(&dev, &h1, 1);
-    dev.wait_lines("[jazz] watching 3 files", 1);
+    // schema.ts, auth/schema.ts, permissions.ts and the env file.
+    dev.wait_lines("[jazz] watching 4 files", 1);
 
     edit(
         &dir.join("auth").join("schema.ts"),
@@ -777,4 +778,49 @@ fn write_env_keeps_the_url_stable_across_restarts() {
         std::fs::read_to_string(dir.join(".env")).expect(".env"),
         env
     );
+}
+
+#[test]
+fn an_env_file_change_reaches_process_env_reads() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    // The schema hash does not depend on permissions.ts (nor on its env reads).
+    let h = local_hash(dir);
+    edit(
+        &dir.join("permissions.ts"),
+        "policy.todos.allowInsert.always();",
+        "policy.todos.allowInsert.where({ title: process.env.TODO_TITLE });",
+        false,
+    );
+    std::fs::write(dir.join(".env"), "TODO_TITLE=first\n").expect(".env");
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    server.wait_live(&dev, &h, 1);
+    let insert = |s: &Server| {
+        let v = s.get("admin/permissions");
+        v.pointer("/permissions/todos/insert")
+            .or_else(|| v.pointer("/head/permissions/todos/insert"))
+            .map(Value::to_string)
+            .unwrap_or_else(|| panic!("no insert policy in {v}"))
+    };
+    assert!(insert(&server).contains("\"first\""), "{}", insert(&server));
+
+    // `.env` now also holds the app id jazz dev saved; keep it.
+    edit(
+        &dir.join(".env"),
+        "TODO_TITLE=first",
+        "TODO_TITLE=second\nJAZZ_SERVER_URL=http://example.invalid",
+        true,
+    );
+    server.wait_live(&dev, &h, 2);
+    assert!(
+        insert(&server).contains("\"second\""),
+        "{}",
+        insert(&server)
+    );
+    dev.wait_lines(
+        "warning: JAZZ_SERVER_URL changed in .env; restart jazz dev to apply it",
+        1,
+    );
+    assert_eq!(dev.stop(), Some(0));
 }

@@ -69,6 +69,16 @@ impl Env {
         }
     }
 
+    /// The merged env-file values.
+    pub fn files(&self) -> &BTreeMap<String, String> {
+        &self.files
+    }
+
+    /// Replaces the env-file values (`jazz dev` re-reads them when a file changes).
+    pub fn set_files(&mut self, files: BTreeMap<String, String>) {
+        self.files = files;
+    }
+
     /// A real-environment value, if set and non-empty (for process concerns such as colour).
     pub fn real(&self, name: &str) -> Option<&str> {
         self.real

@@ -19,6 +19,7 @@ use super::reconnect;
 use super::report::Reporter;
 use super::watch::{Contents, WatchSet};
 use crate::commands::{Context, permissions::analyze_env};
+use crate::env::{APP_ID_NAMES, EnvFiles, SERVER_URL_NAMES, load_files};
 use crate::loader::DiskLoader;
 use crate::output::json as json_out;
 use crate::paths;
@@ -64,11 +65,14 @@ pub struct DevState {
     last_graph: BTreeSet<PathBuf>,
     /// The content of every input as last compiled.
     pub contents: Contents,
+    /// The env files in effect (`process.env` reads in permissions.ts see them).
+    env_files: Vec<PathBuf>,
 }
 
 impl DevState {
-    pub fn new(root: PathBuf, migrations_dir: PathBuf) -> Self {
+    pub fn new(root: PathBuf, migrations_dir: PathBuf, env_files: Vec<PathBuf>) -> Self {
         Self {
+            env_files,
             root,
             migrations_dir,
             live: None,
@@ -91,6 +95,7 @@ impl DevState {
             files.insert(dir.join("schema.ts"));
             files.insert(dir.join("permissions.ts"));
         }
+        files.extend(self.env_files.iter().cloned());
         files.extend(self.good_graph.iter().cloned());
         files.extend(self.last_graph.iter().cloned());
         WatchSet {
@@ -113,6 +118,9 @@ impl DevState {
     ) -> Status {
         let started = Instant::now();
         let trigger_json: Vec<String> = trigger.iter().map(|p| self.shown(p)).collect();
+        if let Some(changed) = trigger.iter().find(|p| self.env_files.contains(p)) {
+            self.reload_env(ctx, rep, changed);
+        }
         let analysis = analyze_env(ctx, &self.root);
         let blocking = count(&analysis.diagnostics).0;
         // Migration files are checked on their own: an error in one never blocks the schema
@@ -201,6 +209,32 @@ impl DevState {
                 Status::PushError
             }
         }
+    }
+
+    /// Re-reads the env files for `process.env` reads (§2.5). Settings read once at startup
+    /// (app id, URLs, secrets) keep their values; a change to one is only warned about.
+    fn reload_env(&self, ctx: &mut Context, rep: Reporter, changed: &Path) {
+        let existing: Vec<PathBuf> = self
+            .env_files
+            .iter()
+            .filter(|f| f.is_file())
+            .cloned()
+            .collect();
+        let fresh = load_files(&EnvFiles::Explicit(existing), &self.root).values;
+        let old = ctx.env.files();
+        let config = APP_ID_NAMES
+            .iter()
+            .chain(SERVER_URL_NAMES.iter())
+            .chain(["JAZZ_ADMIN_SECRET", "JAZZ_BACKEND_SECRET"].iter());
+        for key in config {
+            if old.get(*key) != fresh.get(*key) {
+                rep.warning(&format!(
+                    "{key} changed in {}; restart jazz dev to apply it",
+                    self.shown(changed)
+                ));
+            }
+        }
+        ctx.env.set_files(fresh);
     }
 
     /// Records what this compile read: its graph, and the content it compiled (from the

@@ -88,11 +88,11 @@ pub fn env_dir(cwd: &std::path::Path, args: &DevArgs) -> PathBuf {
     }
 }
 
-/// Runs `jazz dev`. `env_file` is the first `--env-file`, if any.
+/// Runs `jazz dev`. `env_files` are the `--env-file` flags, in order.
 pub fn run(
     ctx: &mut Context,
     args: &DevArgs,
-    env_file: Option<PathBuf>,
+    env_files: &[PathBuf],
     no_env_file: bool,
     quiet: bool,
 ) -> anyhow::Result<Outcome> {
@@ -100,7 +100,7 @@ pub fn run(
         json: ctx.out.is_json(),
         quiet,
     };
-    let s = match settings::resolve(ctx, rep, args, env_file, no_env_file)? {
+    let s = match settings::resolve(ctx, rep, args, env_files, no_env_file)? {
         Ok(s) => s,
         Err(message) => return Ok(fail(ctx, rep, &message)),
     };

@@ -51,7 +51,11 @@ pub fn run(
 
     // Watch before the first compile, so an edit made while it runs is not missed; the
     // watch set grows to the import graph once the compile has read it.
-    let mut state = DevState::new(s.root.clone(), s.migrations_dir.clone());
+    let mut state = DevState::new(
+        s.root.clone(),
+        s.migrations_dir.clone(),
+        s.env_files.clone(),
+    );
     let mut watcher = match Watcher::new(s.debounce) {
         Ok(w) => Some(w),
         Err(e) => {

@@ -82,6 +82,8 @@ pub struct Settings {
     pub command: Vec<std::ffi::OsString>,
     /// `--write-env`: the env file that gets the managed block.
     pub write_env: Option<PathBuf>,
+    /// The env files in effect, absolute (watched, and re-read when they change).
+    pub env_files: Vec<PathBuf>,
 }
 
 fn usage(message: impl Into<String>) -> anyhow::Error {
@@ -103,13 +105,13 @@ pub fn generated(prefix: &str, hex: usize) -> String {
 }
 
 /// Resolves the settings. `Ok(Err(message))` is a missing setting (exit 1); usage errors are
-/// `Err` (exit 2). `env_file` is the first `--env-file`, `None` for the default file;
-/// `no_env_file` disables persisting the app id.
+/// `Err` (exit 2). `env_files` are the `--env-file` flags (none: the default file);
+/// `no_env_file` disables env files and persisting the app id.
 pub fn resolve(
     ctx: &mut Context,
     rep: Reporter,
     args: &DevArgs,
-    env_file: Option<PathBuf>,
+    env_files: &[PathBuf],
     no_env_file: bool,
 ) -> anyhow::Result<Result<Settings, String>> {
     let remote = args.server.is_some();
@@ -278,10 +280,20 @@ pub fn resolve(
     let persist_to = if args.no_persist_app_id || no_env_file {
         None
     } else {
-        Some(match env_file {
-            Some(f) => paths::resolve(&ctx.cwd, &f),
+        Some(match env_files.first() {
+            Some(f) => paths::resolve(&ctx.cwd, f),
             None => root.join(".env"),
         })
+    };
+    let env_files = if no_env_file {
+        Vec::new()
+    } else if env_files.is_empty() {
+        vec![root.join(".env")]
+    } else {
+        env_files
+            .iter()
+            .map(|f| paths::resolve(&ctx.cwd, f))
+            .collect()
     };
     Ok(Ok(Settings {
         root,
@@ -297,6 +309,7 @@ pub fn resolve(
         debounce: args.debounce_ms.map_or(DEBOUNCE, Duration::from_millis),
         command: args.command.clone(),
         write_env,
+        env_files,
     }))
 }
 
