@@ -360,6 +360,20 @@ fn the_app_id_is_saved_to_env_and_reused() {
     first.wait_lines(&format!("  VITE_JAZZ_SERVER_URL={}", server.url), 1);
     let h = local_hash(dir);
     server.wait_live(&first, &h, 1);
+    // DNS-rebinding protection: a loopback bind serves loopback Host names only.
+    let port = server.url.rsplit(':').next().expect("port").to_owned();
+    let health = |host: &str| {
+        server
+            .agent
+            .get(&format!("{}/health", server.url))
+            .header("Host", host)
+            .call()
+            .expect("GET /health")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(health(&format!("localhost:{port}")), 200);
+    assert_eq!(health(&format!("evil.example:{port}")), 421);
     // A second run on the same store is refused while the first one holds it.
     let second = support::jazz(dir)
         .args(["dev", "--port", "0"])

@@ -56,6 +56,12 @@ pub struct ServerConfig {
     pub log_requests: bool,
     /// Request log lines as JSON objects (`--log-format json`).
     pub log_json: bool,
+    /// With a loopback bind, answer 421 to requests whose `Host` is not `127.0.0.1:<port>`,
+    /// `localhost:<port>` or `[::1]:<port>`: DNS-rebinding protection for `jazz dev` (§2.4).
+    /// The port is filled in once the listener is bound.
+    pub loopback_host_check: bool,
+    /// The `Host` values served when [`Self::loopback_host_check`] is on (lowercase).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl ServerConfig {
@@ -70,6 +76,21 @@ impl ServerConfig {
             allow_local_first_auth: true,
             log_requests: false,
             log_json: false,
+            loopback_host_check: false,
+            allowed_hosts: Vec::new(),
+        }
+    }
+
+    /// Fills [`Self::allowed_hosts`] for the bound address (a no-op without the check or
+    /// on a non-loopback bind).
+    pub fn bind_hosts(&mut self, bound: std::net::SocketAddr) {
+        if self.loopback_host_check && bound.ip().is_loopback() {
+            let p = bound.port();
+            self.allowed_hosts = vec![
+                format!("127.0.0.1:{p}"),
+                format!("localhost:{p}"),
+                format!("[::1]:{p}"),
+            ];
         }
     }
 }
@@ -276,7 +297,20 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
             .iter()
             .map(|(k, v)| k.as_str().len() + v.len() + 4)
             .sum::<usize>();
-    let mut response = if header_bytes > listen::MAX_HEADER_BYTES {
+    let host_ok = s.config.allowed_hosts.is_empty()
+        || req
+            .headers()
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|h| s.config.allowed_hosts.contains(&h.to_ascii_lowercase()));
+    let mut response = if !host_ok {
+        ApiError::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "bad_request",
+            "unexpected Host header",
+        )
+        .into_response()
+    } else if header_bytes > listen::MAX_HEADER_BYTES {
         ApiError::new(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "bad_request",

@@ -81,7 +81,9 @@ pub fn run_blocking_until(
         .local_addr()
         .map_err(|e| format!("failed to bind {addr}: {e}"))?;
     on_listening(bound);
-    let server = Server::new(opts.config, catalogue);
+    let mut config = opts.config;
+    config.bind_hosts(bound);
+    let server = Server::new(config, catalogue);
     let budget = opts.shutdown_timeout * 2 + Duration::from_secs(5);
     let ended = runtime.block_on(async move {
         let (first_tx, first_rx) = tokio::sync::oneshot::channel::<()>();

@@ -35,6 +35,8 @@ pub fn options(
     config.admin_secret = Some(s.admin_secret.value.clone());
     config.backend_secret = Some(backend.value.clone());
     config.development_mode = true;
+    // Loopback binds refuse foreign Host headers (DNS rebinding, §2.4).
+    config.loopback_host_check = true;
     config.allow_local_first_auth = local_first;
     // Request logs would drown the cycle lines; `-v` brings them back in text mode.
     config.log_requests = verbose && !json;
