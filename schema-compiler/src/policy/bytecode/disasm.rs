@@ -288,7 +288,7 @@ impl Dis<'_> {
                 self.line(pc, depth, &format!("{:<13} output={output}", "exists.rel"));
                 let mut lines = Vec::new();
                 if let Some(r) = &rel {
-                    super::rel::render(r, 0, &mut lines);
+                    super::rel_text::render(r, 0, &mut lines);
                 }
                 for l in lines {
                     let _ = writeln!(self.out, "        {}  {l}", "  ".repeat(depth));

@@ -11,7 +11,8 @@
 //!
 //! - `encode.rs`: IR → bytes (deterministic);
 //! - `load.rs`: bytes → [`Bundle`]; `verify.rs`: the verifier;
-//! - `rel.rs`: the `ExistsRel` relation read from its JSON; `plan.rs`: resolved at load time;
+//! - `rel.rs`: the `ExistsRel` relation read from its JSON (`rel_text.rs`: rendered);
+//!   `plan.rs`: resolved at load time (`plan/build.rs`);
 //! - `disasm.rs`: the stable listing.
 
 pub mod debug;
@@ -20,6 +21,7 @@ mod encode;
 mod load;
 pub mod plan;
 pub mod rel;
+pub mod rel_text;
 mod verify;
 
 pub use debug::{DebugRule, strip};
