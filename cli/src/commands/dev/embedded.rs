@@ -147,3 +147,47 @@ pub fn banner(rep: Reporter, s: &Settings, url: &str, storage: &Storage, backend
 pub fn url_for(port: u16) -> String {
     format!("http://127.0.0.1:{port}")
 }
+
+/// For a non-loopback bind, the first non-loopback IPv4 address of this machine (the one its
+/// default route uses), which devices and emulators can reach; `None` for a loopback bind or
+/// when there is no such address.
+pub fn lan_ipv4(host: &str) -> Option<std::net::Ipv4Addr> {
+    let bind: std::net::IpAddr = match host {
+        "localhost" => return None,
+        h => h.trim_matches(['[', ']']).parse().ok()?,
+    };
+    if bind.is_loopback() {
+        return None;
+    }
+    if let std::net::IpAddr::V4(v4) = bind
+        && !v4.is_unspecified()
+    {
+        return Some(v4);
+    }
+    // Connecting a UDP socket sends nothing; it only picks the outgoing interface.
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    match socket.local_addr().ok()?.ip() {
+        std::net::IpAddr::V4(v4) if !v4.is_loopback() && !v4.is_unspecified() => Some(v4),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_binds_keep_the_loopback_url() {
+        assert_eq!(lan_ipv4("127.0.0.1"), None);
+        assert_eq!(lan_ipv4("localhost"), None);
+        assert_eq!(lan_ipv4("[::1]"), None);
+        assert_eq!(
+            lan_ipv4("192.168.1.20"),
+            Some(std::net::Ipv4Addr::new(192, 168, 1, 20))
+        );
+        if let Some(ip) = lan_ipv4("0.0.0.0") {
+            assert!(!ip.is_loopback() && !ip.is_unspecified(), "{ip}");
+        }
+    }
+}

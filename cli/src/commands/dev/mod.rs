@@ -146,6 +146,7 @@ fn target(ctx: &Context, s: &Settings, url: &str, embedded: bool) -> Result<Targ
     Ok(Target {
         admin,
         url: url.to_owned(),
+        client_url: url.to_owned(),
         options: Options {
             migrations_dir: s.migrations_dir.clone(),
             dry_run: false,
@@ -198,7 +199,10 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
                 embedded::lock(storage, &url);
                 embedded::banner(rep, s, &url, storage, backend_secret);
                 match target(ctx, s, &url, true) {
-                    Ok(t) => {
+                    Ok(mut t) => {
+                        if let Some(ip) = embedded::lan_ipv4(host) {
+                            t.client_url = format!("http://{ip}:{}", addr.port());
+                        }
                         let stop = &stop;
                         let stopper = stopper.clone();
                         let backend = Some(backend_secret.value.as_str());

@@ -16,6 +16,9 @@ pub struct Target {
     pub admin: Admin,
     /// The server URL as printed.
     pub url: String,
+    /// The URL apps use (env block, `--write-env`, the child): `url`, except that a
+    /// non-loopback bind names the machine's LAN address, which devices can reach.
+    pub client_url: String,
     pub options: Options,
     pub embedded: bool,
     /// `<root>`, for the paths in diagnostics.

@@ -33,17 +33,22 @@ pub fn run(
     backend_secret: Option<&str>,
 ) {
     persist_app_id(rep, s);
-    let block = framework::env_block(s.framework, s.detected, &s.app.id.to_string(), &target.url);
+    let block = framework::env_block(
+        s.framework,
+        s.detected,
+        &s.app.id.to_string(),
+        &target.client_url,
+    );
     for line in block.lines() {
         rep.info(line);
     }
     if let Some(file) = &s.write_env {
         let prefix = s.framework.map_or("", framework::Framework::prefix);
         let shown = paths::relative(file, &s.root);
-        match write_env::write(file, prefix, &s.app.id.to_string(), &target.url) {
+        match write_env::write(file, prefix, &s.app.id.to_string(), &target.client_url) {
             Ok(()) => rep.info(&format!(
                 "[jazz] wrote {prefix}JAZZ_SERVER_URL={} to {shown}",
-                target.url
+                target.client_url
             )),
             Err(e) => rep.warning(&format!("cannot write the env block to {shown}: {e}")),
         }
@@ -97,7 +102,7 @@ fn start_child(
     let vars = child::child_env(
         s.framework,
         &s.app.id.to_string(),
-        &target.url,
+        &target.client_url,
         backend_secret,
     );
     let on_exit = {
