@@ -237,6 +237,13 @@ impl DevState {
         ctx.env.set_files(fresh);
     }
 
+    /// Makes the next cycle push even if nothing changed (`r` + Enter).
+    pub fn force(&mut self) {
+        if let Some(live) = self.live.as_mut() {
+            live.inputs = Contents::default();
+        }
+    }
+
     /// Records what this compile read: its graph, and the content it compiled (from the
     /// analysis's own texts, so an edit that lands during the cycle still counts as a change).
     fn remember(&mut self, analysis: &Analysis, migrations: &SourceDb, good: bool) {

@@ -75,6 +75,9 @@ pub fn run(
     }
     state.run(ctx, rep, target, &BTreeSet::new());
     let child = start_child(rep, s, target, stopper, backend_secret);
+    if let Some(w) = &watcher {
+        keyboard(rep, stopper, &w.force);
+    }
     if let Some(mut watcher) = watcher {
         watch(ctx, rep, s, target, stop, &mut state, &mut watcher);
     } else {
@@ -85,6 +88,29 @@ pub fn run(
     if let Some(c) = child {
         c.shutdown();
     }
+}
+
+/// On a TTY, `r` + Enter forces a cycle and `q` + Enter quits (§2.6). The reader thread is
+/// left blocked on stdin when jazz dev exits.
+fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, force: &Arc<AtomicBool>) {
+    use std::io::{BufRead, IsTerminal};
+    if rep.json || !std::io::stdin().is_terminal() {
+        return;
+    }
+    let (stopper, force) = (stopper.clone(), force.clone());
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+            match line.trim() {
+                "r" => force.store(true, Ordering::SeqCst),
+                "q" => {
+                    stopper.stop_with(0);
+                    return;
+                }
+                _ => {}
+            }
+        }
+    });
+    rep.info("[jazz] press r + Enter to push again, q + Enter to quit");
 }
 
 /// Starts `-- <cmd>` after the initial cycle (§2.9); a command that cannot start ends the
@@ -146,10 +172,16 @@ fn watch(
         }
     }
     while let Some(batch) = watcher.next_batch(&set, stop) {
-        let changed = state.contents.changed(&batch);
-        if changed.is_empty() {
-            continue;
-        }
+        let changed = if batch.is_empty() {
+            state.force();
+            batch
+        } else {
+            let changed = state.contents.changed(&batch);
+            if changed.is_empty() {
+                continue;
+            }
+            changed
+        };
         state.run(ctx, rep, target, &changed);
         set = state.watch_set();
         watcher.sync(&set);

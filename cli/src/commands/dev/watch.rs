@@ -103,6 +103,8 @@ pub struct Watcher {
     rx: Receiver<notify::Result<notify::Event>>,
     watched: BTreeSet<PathBuf>,
     debounce: Duration,
+    /// Set from outside (`r` + Enter) to get an empty batch: a forced cycle.
+    pub force: std::sync::Arc<AtomicBool>,
 }
 
 impl Watcher {
@@ -116,6 +118,7 @@ impl Watcher {
             rx,
             watched: BTreeSet::new(),
             debounce,
+            force: std::sync::Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -153,7 +156,7 @@ impl Watcher {
 
     /// Blocks until a debounced batch of changes to the set's inputs arrives, or `stop` is
     /// set (`None`). Events that only touch files outside the set are ignored; whether the
-    /// content really changed is the caller's check.
+    /// content really changed is the caller's check. An empty batch means a forced cycle.
     pub fn next_batch(&self, set: &WatchSet, stop: &AtomicBool) -> Option<BTreeSet<PathBuf>> {
         let mut batch = BTreeSet::new();
         // Anything that arrived while a cycle ran is one pending follow-up (§2.6).
@@ -161,6 +164,9 @@ impl Watcher {
         while batch.is_empty() {
             if stop.load(Ordering::SeqCst) {
                 return None;
+            }
+            if self.force.swap(false, Ordering::SeqCst) {
+                return Some(batch);
             }
             match self.rx.recv_timeout(STOP_POLL) {
                 Ok(e) => {
