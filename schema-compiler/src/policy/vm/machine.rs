@@ -5,7 +5,6 @@
 
 mod rel;
 mod relations;
-mod small;
 
 use super::super::bytecode::{ABSENT, FALLBACK, MAGIC_COLUMNS, NONE, col, op, operand};
 use super::super::bytecode::{read_u16, read_u32};
@@ -14,7 +13,6 @@ use super::compare::{self, V};
 use super::data::{DataAccess, Row};
 use super::session::Session;
 use super::{Decision, Options, Program, Reason};
-use small::Small;
 
 /// The default inherits depth and the hard cap.
 const DEFAULT_DEPTH: u32 = 10;
@@ -102,19 +100,25 @@ pub struct Machine<'a> {
     steps: u64,
     calls: u32,
     /// Active inherits path: (table, row id, operation).
-    path: Small<(u32, [u8; 16], u8), 8>,
+    path: Vec<(u32, [u8; 16], u8)>,
     stop: Option<Stop>,
     trace: Option<Vec<(usize, &'static str, bool)>>,
     /// Per-decision memo tables (§3.9, V7): inherits results by (table, row, operation,
     /// depth); `EXISTS` / `EXISTS_REL` results by (offset, depth, mode, bound outer values).
-    /// Results influenced by a cycle cut or a stop are never stored. A single decision never
-    /// re-evaluates a top-level sub-program, so those are memoised in batches only.
-    inherits_memo: Small<(InheritsKey, bool), 8>,
+    /// Results influenced by a cycle cut or a stop are never stored. What one decision reuses
+    /// is a sub-program inside an inherited clause or another sub-program; a top-level
+    /// sub-program and an inherits parent are reused across the rows of a batch
+    /// (`decide_reads`), so those are memoised in batches only: a single decision then costs
+    /// no allocation for its memo.
+    inherits_memo: Vec<(InheritsKey, bool)>,
     sub_memo: Vec<SubMemo<'a>>,
     /// Several decisions share this machine (`decide_reads`).
     batch: bool,
     /// Cycle cuts so far (a result computed while this grew is not memoised).
     cuts: u64,
+    /// Inherits parents entered so far (a result whose computation entered one depends on the
+    /// active path, so it is not memoised).
+    entered: u64,
     /// The clause being evaluated is a read (`select.using`, or reached through a `Select`
     /// inherits): relation scans are structural (§3.8 #3).
     read_mode: bool,
@@ -145,14 +149,15 @@ impl<'a> Machine<'a> {
             opts,
             steps: 0,
             calls: 0,
-            path: Small::new(),
+            path: Vec::new(),
             stop: None,
             trace: opts.trace.then(Vec::new),
             read_mode: true,
-            inherits_memo: Small::new(),
+            inherits_memo: Vec::new(),
             sub_memo: Vec::new(),
             batch: false,
             cuts: 0,
+            entered: 0,
         }
     }
 
@@ -175,9 +180,17 @@ impl<'a> Machine<'a> {
             .map(|m| m.result)
     }
 
-    fn remember_sub(&mut self, pc: usize, depth: u32, key: Bound<'a>, cuts: u64, result: bool) {
+    fn remember_sub(
+        &mut self,
+        pc: usize,
+        depth: u32,
+        key: Bound<'a>,
+        at: (u64, u64),
+        result: bool,
+    ) {
         let reusable = self.batch || depth > 0 || self.calls > 0;
-        if reusable && self.stop.is_none() && self.cuts == cuts && self.sub_memo.len() < MEMO_CAP {
+        let independent = self.cuts == at.0 && self.entered == at.1;
+        if reusable && independent && self.stop.is_none() && self.sub_memo.len() < MEMO_CAP {
             self.sub_memo.push(SubMemo {
                 pc: pc as u32,
                 depth,

@@ -105,7 +105,7 @@ impl<'a> Machine<'a> {
         if let Some(r) = key.and_then(|k| self.memo_sub(pc, ctx.depth, &k)) {
             return r;
         }
-        let cuts = self.cuts;
+        let at = (self.cuts, self.entered);
         self.calls += 1;
         let mut found = false;
         self.run(plan, plan.root, &env, empty, &mut |_, _| {
@@ -115,7 +115,7 @@ impl<'a> Machine<'a> {
         self.calls -= 1;
         let r = found && self.stop.is_none();
         if let Some(k) = key {
-            self.remember_sub(pc, ctx.depth, k, cuts, r);
+            self.remember_sub(pc, ctx.depth, k, at, r);
         }
         r
     }

@@ -77,10 +77,10 @@ impl<'a> Machine<'a> {
         if let Some(r) = key.and_then(|k| self.memo_sub(pc, ctx.depth, &k)) {
             return r;
         }
-        let cuts = self.cuts;
+        let at = (self.cuts, self.entered);
         let r = self.exists_scan(pc, t, name, ctx);
         if let Some(k) = key {
-            self.remember_sub(pc, ctx.depth, k, cuts, r);
+            self.remember_sub(pc, ctx.depth, k, at, r);
         }
         r
     }
@@ -175,17 +175,24 @@ impl<'a> Machine<'a> {
 
     /// Evaluates `operation`'s clause of the row `id` of table `t` at depth `depth + 1`.
     fn enter_parent(&mut self, t: u32, id: [u8; 16], operation: u8, depth: u32) -> bool {
-        if self.path.find(|p| *p == (t, id, operation)).is_some() {
+        if self.path.contains(&(t, id, operation)) {
             self.cuts += 1;
             return false;
         }
         let key = (t, id, operation, depth + 1);
-        if let Some((_, r)) = self.inherits_memo.find(|(k, _)| *k == key) {
+        if let Some((_, r)) = self.inherits_memo.iter().find(|(k, _)| *k == key) {
             return *r;
         }
-        let cuts = self.cuts;
+        let (cuts, entered) = (self.cuts, self.entered);
         let r = self.parent_clause(t, id, operation, depth);
-        if self.stop.is_none() && self.cuts == cuts && self.inherits_memo.len() < MEMO_CAP {
+        // Only a result that entered no further parent is independent of the active path
+        // (another path could cut a cycle through them), so only those are stored.
+        if self.batch
+            && self.stop.is_none()
+            && self.cuts == cuts
+            && self.entered <= entered + 1
+            && self.inherits_memo.len() < MEMO_CAP
+        {
             self.inherits_memo.push((key, r));
         }
         r
@@ -208,6 +215,7 @@ impl<'a> Machine<'a> {
             return false;
         };
         self.path.push((t, id, operation));
+        self.entered += 1;
         let inner = Ctx {
             table: t,
             row: parent,
