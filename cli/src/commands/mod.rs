@@ -5,8 +5,8 @@
 //! `project::Analysis`, never from looking at source here.
 
 pub mod create;
-pub mod dev;
 pub mod deploy;
+pub mod dev;
 pub mod explain;
 pub mod lsp;
 pub mod migrations;
