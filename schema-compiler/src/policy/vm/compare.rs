@@ -23,6 +23,7 @@ pub enum V<'a> {
 }
 
 impl<'a> From<&'a Val> for V<'a> {
+    #[inline]
     fn from(v: &'a Val) -> Self {
         match v {
             Val::Null => V::Null,
@@ -59,6 +60,7 @@ pub fn lit_val(l: &Lit) -> Val {
 }
 
 /// Strict equality.
+#[inline]
 pub fn eq(a: V<'_>, b: V<'_>) -> bool {
     match (a, b) {
         (V::Null, V::Null) => true,
@@ -78,8 +80,11 @@ pub fn eq(a: V<'_>, b: V<'_>) -> bool {
 }
 
 /// Equality with the `Cmp` coercion: a Uuid column against Text parses the text.
+#[inline]
 pub fn eq_coerce(col: V<'_>, rhs: V<'_>) -> bool {
     match (col, rhs) {
+        // The common case first, without the general match of `eq`.
+        (V::Text(x), V::Text(y)) => x == y,
         (V::Uuid(u), V::Text(t)) => parse_uuid(t).is_some_and(|p| p == u),
         _ => eq(col, rhs),
     }
@@ -102,6 +107,7 @@ fn order(a: V<'_>, b: V<'_>) -> Option<Ordering> {
 }
 
 /// `col op rhs` with both sides resolved.
+#[inline]
 pub fn cmp(col: V<'_>, op: CmpOp, rhs: V<'_>) -> bool {
     match op {
         CmpOp::Eq => eq_coerce(col, rhs),

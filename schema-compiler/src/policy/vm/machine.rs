@@ -171,6 +171,12 @@ impl<'a> Machine<'a> {
         self.steps = 0;
     }
 
+    /// Whether a sub-program result at `depth` can be reused (see `sub_memo`).
+    #[inline]
+    fn memo_reusable(&self, depth: u32) -> bool {
+        self.batch || depth > 0 || self.calls > 0
+    }
+
     fn memo_sub(&self, pc: usize, depth: u32, key: &Bound<'_>) -> Option<bool> {
         self.sub_memo
             .iter()
@@ -188,7 +194,7 @@ impl<'a> Machine<'a> {
         at: (u64, u64),
         result: bool,
     ) {
-        let reusable = self.batch || depth > 0 || self.calls > 0;
+        let reusable = self.memo_reusable(depth);
         let independent = self.cuts == at.0 && self.entered == at.1;
         if reusable && independent && self.stop.is_none() && self.sub_memo.len() < MEMO_CAP {
             self.sub_memo.push(SubMemo {
@@ -239,6 +245,7 @@ impl<'a> Machine<'a> {
     }
 
     /// A column value of `row` (`None` = Absent).
+    #[inline]
     fn col(&self, pc: usize, row: &'a Row) -> Option<V<'a>> {
         let c = self.code();
         let v = read_u32(c, pc + 1)? as usize;
@@ -257,6 +264,7 @@ impl<'a> Machine<'a> {
     }
 
     /// An operand's value and the offset after it.
+    #[inline]
     fn operand(&self, pc: usize, ctx: Ctx<'a>) -> (Option<V<'a>>, usize) {
         let c = self.code();
         let v = read_u32(c, pc + 1).unwrap_or(NONE);
@@ -271,6 +279,7 @@ impl<'a> Machine<'a> {
         }
     }
 
+    #[inline]
     fn session_value(&self, path: u32) -> Option<V<'a>> {
         self.p
             .bundle
@@ -279,6 +288,7 @@ impl<'a> Machine<'a> {
             .and_then(|p| self.session.resolve(p))
     }
 
+    #[inline]
     fn leaf(&mut self, pc: usize, name: &'static str, r: bool) -> bool {
         if let Some(t) = self.trace.as_mut() {
             t.push((pc, name, r));

@@ -66,6 +66,7 @@ impl Session {
     }
 
     /// A resolved session value; `None` is Absent.
+    #[inline]
     pub fn resolve(&self, p: &SessionPath) -> Option<V<'_>> {
         match p {
             SessionPath::UserId => Some(V::Text(&self.user_id)),

@@ -67,6 +67,11 @@ impl<'a> Machine<'a> {
         let Some(name) = self.table_name(t) else {
             return false;
         };
+        // A top-level `EXISTS` of a single decision is evaluated once: no memo key to build
+        // (`remember_sub` would not store it, so no entry can match it either).
+        if !self.memo_reusable(ctx.depth) {
+            return self.exists_scan(pc, t, name, ctx);
+        }
         let p: &'a super::Program = self.p;
         let key = Bound::new(
             p.bundle
