@@ -12,6 +12,20 @@ use super::value::{Cond, Pv};
 type Members = [(String, Pv, Span)];
 
 impl Interp<'_> {
+    /// A where key whose value is `undefined` is dropped (as upstream's object spread drops
+    /// it) with a JZ2320 warning; true when `v` was such a value.
+    pub(super) fn dropped_undefined(&mut self, key: &str, v: &Pv, span: Span) -> bool {
+        if !matches!(v, Pv::Undef) {
+            return false;
+        }
+        self.warn(
+            codes::UNDEFINED_DROPPED,
+            span,
+            format!("where key `{key}` is dropped because its value is `undefined`"),
+        );
+        true
+    }
+
     /// Compiles a condition input for `table`.
     pub(super) fn resolve(&mut self, c: &Pv, span: Span, table: &str) -> Expr {
         match c {
@@ -140,12 +154,7 @@ impl Interp<'_> {
                 Some((prefix, rest)) if prefix == table => rest,
                 _ => key.as_str(),
             };
-            if matches!(v, Pv::Undef) {
-                self.warn(
-                    codes::UNDEFINED_DROPPED,
-                    *kspan,
-                    format!("where key `{key}` is dropped because its value is `undefined`"),
-                );
+            if self.dropped_undefined(key, v, *kspan) {
                 continue;
             }
             if !self.has_column(table, col) {

@@ -200,12 +200,7 @@ impl Interp<'_> {
         let default = st.current_scope();
         let mut out = Vec::new();
         for (key, raw, kspan) in o {
-            if matches!(raw, Pv::Undef) {
-                self.warn(
-                    codes::UNDEFINED_DROPPED,
-                    *kspan,
-                    format!("where key `{key}` is dropped because its value is `undefined`"),
-                );
+            if self.dropped_undefined(key, raw, *kspan) {
                 continue;
             }
             let (prefix, bare) = split_qualified(key);
