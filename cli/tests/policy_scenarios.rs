@@ -67,31 +67,78 @@ fn wrong_expectations_report_expected_and_actual() {
         lines.take_while(|l| l.starts_with("      ")).collect()
     };
     let read = block("wrong: bob reads alice's document");
-    assert_eq!(read.len(), 2, "{read:?}");
+    assert_eq!(read.len(), 5, "{read:?}");
     assert_eq!(read[0].trim(), "visible rows: []");
     assert!(
         read[1].trim().starts_with("expected rows: [@alice-doc (") && read[1].ends_with(")]"),
         "{read:?}"
     );
+    // The trace (§6.2): per row on the wrong side, the deciding slot and the first false leaf.
+    assert!(
+        read[2].starts_with("      @alice-doc (") && read[2].ends_with("): hidden"),
+        "{read:?}"
+    );
+    assert_eq!(
+        &read[3..],
+        [
+            "        slot: select.using",
+            "        first false leaf: @0013 cmp.eq owner_id session.user_id (owner_id = \"alice\", session.user_id = \"bob\")",
+        ]
+    );
     assert_eq!(
         block("wrong: bob edits alice's document"),
         [
-            "      decision: denied (ClauseFalse(UpdateUsing), reason `policy`); expected allowed = true"
+            "      decision: denied (ClauseFalse(UpdateUsing), reason `policy`); expected allowed = true",
+            "      slot: update.using",
+            "      first false leaf: @0037 cmp.eq owner_id session.user_id (owner_id = \"alice\", session.user_id = \"bob\")",
         ]
     );
     assert_eq!(
         block("wrong: the denial is a missing policy"),
         [
-            "      decision: denied (ClauseFalse(InsertCheck), reason `policy`); expected allowed = false, reason = no-policy"
+            "      decision: denied (ClauseFalse(InsertCheck), reason `policy`); expected allowed = false, reason = no-policy",
+            "      slot: insert.with_check",
+            "      first false leaf: @0025 cmp.eq owner_id session.user_id (owner_id = \"alice\", session.user_id = \"bob\")",
         ]
     );
+    // An unexpected allow: the granting rule's `file:line:col` from the bytecode debug section.
     assert_eq!(
         block("wrong: alice may not edit her own document"),
-        ["      decision: allowed (Granted(UpdateCheck)); expected allowed = false"]
+        [
+            "      decision: allowed (Granted(UpdateCheck)); expected allowed = false",
+            "      slot: update.with_check",
+            "      granted by permissions.ts:9:3: policy.documents.allowUpdate.where({ owner_id: session.user_id });",
+        ]
     );
     assert_eq!(
         out.trim_end().lines().last(),
         Some("1 passed, 4 failed"),
         "{out}"
+    );
+    // `--format json` carries the same trace, structured.
+    let r = run(jazz(tmp.path()).args(["--format", "json", "permissions", "test", "wrong.toml"]));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).expect("json output");
+    let results = &j["result"]["results"];
+    assert_eq!(
+        results[2]["trace"][0],
+        serde_json::json!({
+            "slot": "update.using",
+            "first_false_leaf": {
+                "pc": 37,
+                "instruction": "cmp.eq owner_id session.user_id",
+                "values": {"owner_id": "\"alice\"", "session.user_id": "\"bob\""}
+            }
+        })
+    );
+    assert_eq!(
+        results[4]["trace"][0],
+        serde_json::json!({
+            "slot": "update.with_check",
+            "granted_by": {
+                "location": "permissions.ts:9:3",
+                "source": "policy.documents.allowUpdate.where({ owner_id: session.user_id });"
+            }
+        })
     );
 }

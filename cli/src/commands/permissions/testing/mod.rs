@@ -5,11 +5,13 @@
 //! - `file.rs`: the file format; `values.rs`: TOML values by column type.
 
 mod file;
+mod trace;
 mod values;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use jazz_schema_compiler::policy::ir::Slot;
 use jazz_schema_compiler::policy::vm::{
     self, Decision, MemoryData, Options, Program, Reason, Request, Row, Session, Val, format_uuid,
 };
@@ -27,6 +29,8 @@ struct Ran {
     name: String,
     ok: bool,
     detail: Vec<String>,
+    /// The failure traces (§6.2), one per decision shown.
+    trace: Vec<serde_json::Value>,
 }
 
 pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outcome> {
@@ -104,7 +108,14 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
             {
                 continue;
             }
-            let r = match expectation(&program, schema, &tf, e, &name) {
+            let tc = trace::Ctx {
+                program: &program,
+                bytes: &bytes,
+                root: &root,
+                table: "",
+                session: None,
+            };
+            let r = match expectation(tc, schema, &tf, e, &name) {
                 Ok(r) => r,
                 Err(p) => {
                     problems += 1;
@@ -112,6 +123,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
                         name,
                         ok: false,
                         detail: vec![format!("error[JZ{}]: {}", p.code, p.message)],
+                        trace: Vec::new(),
                     }
                 }
             };
@@ -125,7 +137,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
                     ctx.out.result(&format!("      {d}"));
                 }
             }
-            results.push(json!({"file": f.display().to_string(), "name": r.name, "ok": r.ok, "detail": r.detail}));
+            results.push(json!({"file": f.display().to_string(), "name": r.name, "ok": r.ok, "detail": r.detail, "trace": r.trace}));
         }
     }
     ctx.out.result(&format!("{passed} passed, {failed} failed"));
@@ -204,7 +216,7 @@ fn reason_word(d: &Decision) -> &'static str {
 }
 
 fn expectation(
-    p: &Program,
+    tc: trace::Ctx,
     schema: &WasmSchema,
     tf: &TestFile,
     e: &toml::Table,
@@ -241,11 +253,21 @@ fn expectation(
     if schema.table(table).is_none() {
         return Err(bad(2502, format!("unknown table `{table}`")));
     }
-    let opts = Options::default();
+    let p = tc.program;
+    let tc = trace::Ctx {
+        table,
+        session,
+        ..tc
+    };
+    let opts = Options {
+        trace: true,
+        ..Options::default()
+    };
     let mut ran = Ran {
         name: name.to_owned(),
         ok: true,
         detail: Vec::new(),
+        trace: Vec::new(),
     };
     if *op == "read" {
         let filter = match e.get("where") {
@@ -275,7 +297,8 @@ fn expectation(
                     continue;
                 }
             }
-            if vm::decide(p, table, Request::Read(r), session, &tf.data, opts).allowed {
+            let quiet = Options::default();
+            if vm::decide(p, table, Request::Read(r), session, &tf.data, quiet).allowed {
                 visible.push(r.id);
             }
         }
@@ -328,6 +351,31 @@ fn expectation(
                     ran.detail.push(format!("{label}: {}", list(ids)));
                 }
             }
+            // A trace for every row on the wrong side: wanted but hidden, or shown but unwanted.
+            let wanted = |id: &[u8; 16]| {
+                rows.as_ref().is_some_and(|r| r.contains(id))
+                    || inc.as_ref().is_some_and(|r| r.contains(id))
+            };
+            let unwanted = |id: &[u8; 16]| {
+                rows.as_ref().is_some_and(|r| !r.contains(id))
+                    || exc.as_ref().is_some_and(|r| r.contains(id))
+            };
+            for r in tf.data.rows(table) {
+                let seen = visible.contains(&r.id);
+                if seen && !unwanted(&r.id) || !seen && !wanted(&r.id) {
+                    continue;
+                }
+                let d = vm::decide(p, table, Request::Read(r), session, &tf.data, opts);
+                let (lines, mut j) = trace::explain(&tc, &d, Some(r));
+                let word = if d.allowed { "visible" } else { "hidden" };
+                ran.detail.push(format!("{}: {word}", show_id(tf, &r.id)));
+                ran.detail
+                    .extend(lines.into_iter().map(|l| format!("  {l}")));
+                if j.is_object() {
+                    j["row"] = json!(show_id(tf, &r.id));
+                }
+                ran.trace.push(j);
+            }
         }
         return Ok(ran);
     }
@@ -341,6 +389,7 @@ fn expectation(
     let now_us = tf.now_ms.saturating_mul(1000);
     let mut syms = tf.symbols.clone();
     let new_row;
+    let seen: Option<&Row>;
     let decision = match *op {
         "insert" => {
             let v = match e.get("values") {
@@ -353,6 +402,7 @@ fn expectation(
             r.updated_by = writer;
             r.updated_at = now_us;
             new_row = r;
+            seen = Some(&new_row);
             vm::decide(p, table, Request::Insert(&new_row), session, &tf.data, opts)
         }
         "update" => {
@@ -390,18 +440,26 @@ fn expectation(
             r.updated_by = writer;
             r.updated_at = now_us;
             new_row = r;
-            vm::decide(
+            let d = vm::decide(
                 p,
                 table,
                 Request::Update { old, new: &new_row },
                 session,
                 &tf.data,
                 opts,
-            )
+            );
+            seen = Some(match d.reason {
+                Reason::Granted(Slot::UpdateCheck) | Reason::ClauseFalse(Slot::UpdateCheck) => {
+                    &new_row
+                }
+                _ => old,
+            });
+            d
         }
         "delete" => {
             let id = row_ref(tf, e, "row")?;
             let r = find(tf, table, &id)?;
+            seen = Some(r);
             vm::decide(p, table, Request::Delete(r), session, &tf.data, opts)
         }
         _ => {
@@ -438,6 +496,9 @@ fn expectation(
                 .map(|r| format!(", reason = {r}"))
                 .unwrap_or_default()
         ));
+        let (lines, j) = trace::explain(&tc, &decision, seen);
+        ran.detail.extend(lines);
+        ran.trace.push(j);
     }
     Ok(ran)
 }
