@@ -2,7 +2,7 @@
 //! referencing inherits with depth limits and path-scoped cycle detection (permissions.md
 //! §3.4, §3.7, §3.9).
 
-use super::super::super::bytecode::{FALLBACK, NONE, col, read_u32};
+use super::super::super::bytecode::{FALLBACK, NONE, col, op, operand, read_u16, read_u32};
 use super::super::super::ir::Slot;
 use super::super::compare::{self, V};
 use super::super::data::{Row, Val};
@@ -93,13 +93,18 @@ impl<'a> Machine<'a> {
     fn exists_scan(&mut self, pc: usize, t: u32, name: &'a str, ctx: Ctx<'a>) -> bool {
         let cond = pc + 13;
         let outer = Some((ctx.table, ctx.row));
+        let mut probe_cmp = None;
         let probe = match self.p.bundle.exists_probe_at(pc) {
             Some((col, at)) => {
                 let probe_ctx = Ctx { outer, ..ctx };
                 match self.operand(at as usize, probe_ctx).0 {
                     // The conjunct cannot hold for any row.
                     None => return false,
-                    Some(v) => Some((col as usize, v)),
+                    Some(v) => {
+                        // The conjunct's `CMP` opcode precedes its column (5) and operator (1).
+                        probe_cmp = (at as usize).checked_sub(7);
+                        Some((col as usize, v))
+                    }
                 }
             }
             None => None,
@@ -115,7 +120,10 @@ impl<'a> Machine<'a> {
                 outer,
                 depth: ctx.depth,
             };
-            found = self.eval(cond, inner).0;
+            found = match probe_cmp {
+                Some(at) => self.eval_probed(cond, inner, at),
+                None => self.eval(cond, inner).0,
+            };
             found || self.stop.is_some()
         };
         let res = match probe {
@@ -128,6 +136,60 @@ impl<'a> Machine<'a> {
             return false;
         }
         found && self.stop.is_none()
+    }
+
+    /// `eval(cond, ctx).0` for a row the index lookup returned: the probe conjunct (the `CMP`
+    /// at `probe`, a top-level conjunct of `cond` or `cond` itself) holds for every such row
+    /// (`DataAccess::lookup`), so it is not compared again. Its step, budget check and trace
+    /// entry are kept, so steps, stops and traces are those of `eval`.
+    fn eval_probed(&mut self, cond: usize, ctx: Ctx<'a>, probe: usize) -> bool {
+        let c = self.code();
+        if c.get(cond) != Some(&op::AND) {
+            return if cond == probe {
+                self.probe_step(probe)
+            } else {
+                self.eval(cond, ctx).0
+            };
+        }
+        // The `AND` node's own step (as `eval` counts it).
+        self.steps += 1;
+        if self.stop.is_some() || self.steps > self.opts.limits.max_steps {
+            self.stop.get_or_insert(Stop::Budget);
+            return false;
+        }
+        let n = read_u16(c, cond + 1).unwrap_or(0);
+        let mut p = cond + 7;
+        for _ in 0..n {
+            if p == probe {
+                if !self.probe_step(p) {
+                    return false;
+                }
+                let len = if c.get(p + 7) == Some(&operand::OUTER) {
+                    6
+                } else {
+                    5
+                };
+                p += 7 + len;
+            } else {
+                let (r, next) = self.eval(p, ctx);
+                if !r {
+                    return false;
+                }
+                p = next;
+            }
+        }
+        true
+    }
+
+    /// The step of the probe conjunct's `CMP`, known to hold (see `eval_probed`).
+    #[inline]
+    fn probe_step(&mut self, pc: usize) -> bool {
+        self.steps += 1;
+        if self.stop.is_some() || self.steps > self.opts.limits.max_steps {
+            self.stop.get_or_insert(Stop::Budget);
+            return false;
+        }
+        self.leaf(pc, "cmp", true)
     }
 
     /// The parent clause entry for an inherited operation.
