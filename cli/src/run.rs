@@ -18,6 +18,9 @@ use crate::usage;
 
 /// Runs `jazz` with these arguments (argv[0] included) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> u8 {
+    if let Some(code) = commands::dev::engine::guard::maybe_run(&args) {
+        return code;
+    }
     let cli_name = program_name(args.first().map(Path::new));
     let real: BTreeMap<String, String> = std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))

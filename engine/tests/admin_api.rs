@@ -61,6 +61,10 @@ fn health_and_routing_errors() {
     let (status, body) = get(&s.base, &app("/ws"), None);
     assert_eq!(status, 501);
     assert_eq!(error_of(&body).1, "incompatible_protocol");
+    assert!(
+        error_of(&body).0.contains("jazz dev --engine upstream"),
+        "{body}"
+    );
 }
 
 #[test]

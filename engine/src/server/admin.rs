@@ -277,12 +277,13 @@ pub async fn publish_migration(
     ]))
 }
 
-/// Upstream's binary sync protocol is not provided (§3.3.9): 501 before any upgrade.
+/// This is the catalogue server: the sync protocol is upstream's engine's. 501 before any
+/// upgrade, naming the command that runs the real engine.
 pub async fn sync_protocol(State(s): St, Path(app): Path<String>) -> Answer {
     check_app(&s, &app)?;
     Err(ApiError::new(
         StatusCode::NOT_IMPLEMENTED,
         "incompatible_protocol",
-        "this server does not implement the Jazz sync protocol; use the data API under /apps/<appId>/data/",
+        "this is jazz's catalogue server (schemas and permissions only); it does not sync app data. Run `jazz dev --engine upstream` in a project with jazz-tools installed to get the real Jazz engine",
     ))
 }

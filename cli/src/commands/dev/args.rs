@@ -40,6 +40,21 @@ pub struct DevArgs {
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
 
+    /// The dev server: `upstream` (the sync engine from node_modules/jazz-tools), `embedded`
+    /// (our catalogue server, no sync), `auto` (upstream when installed), or an engine binary
+    /// [env: JAZZ_ENGINE] [default: auto]
+    #[arg(long, value_name = "auto|upstream|embedded|PATH")]
+    pub engine: Option<String>,
+
+    /// JWKS URL for JWT validation, passed to the engine [env: JAZZ_JWKS_URL]
+    #[arg(long = "jwks-url", value_name = "URL", conflicts_with = "jwt_public_key")]
+    pub jwks_url: Option<String>,
+
+    /// JWK JSON or PEM public key (inline or a file path) for JWT validation, passed to the
+    /// engine [env: JAZZ_JWT_PUBLIC_KEY]
+    #[arg(long = "jwt-public-key", value_name = "KEY")]
+    pub jwt_public_key: Option<String>,
+
     /// Embedded server bind address [default: 127.0.0.1]
     #[arg(long, value_name = "ADDR")]
     pub host: Option<String>,

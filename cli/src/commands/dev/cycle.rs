@@ -175,7 +175,7 @@ impl DevState {
 
         match push::push(ctx, rep, target, &analysis) {
             Ok(pushed) => {
-                if target.embedded {
+                if target.managed {
                     reconnect::reconnect(ctx, rep, target);
                 }
                 let first = self.live.is_none();
@@ -188,7 +188,9 @@ impl DevState {
                 Status::Pushed
             }
             Err(failure) => {
-                if failure.unreachable {
+                if let Some((from, to)) = &failure.missing {
+                    self.missing_migration(ctx, rep, target, &analysis, from, to);
+                } else if failure.unreachable {
                     rep.warning(&format!(
                         "[jazz] schema auto-push skipped because {} is unreachable ({}). The dev server will keep using this app and server URL. Save schema.ts/permissions.ts or restart after reconnecting to publish again.",
                         target.url, failure.message
@@ -209,6 +211,54 @@ impl DevState {
                 Status::PushError
             }
         }
+    }
+
+    /// The server refused the change for want of a migration: say so in two lines, and write
+    /// the stub for exactly that edge (pushed by a later cycle once it is saved complete).
+    fn missing_migration(
+        &self,
+        ctx: &mut Context,
+        rep: Reporter,
+        target: &Target,
+        analysis: &Analysis,
+        from: &str,
+        to: &str,
+    ) {
+        let (f12, t12) = (short(from), short(to));
+        let keeps = match &self.live {
+            Some(l) => format!(
+                "the server keeps schema {}{}",
+                l.schema_h12,
+                l.permissions_version
+                    .map_or(String::new(), |v| format!(", permissions v{v}"))
+            ),
+            None => "the server keeps its permissions".to_owned(),
+        };
+        rep.problem(&format!(
+            "[jazz] not pushed: schema {t12} needs a migration from {f12} (the schema the permissions run on); {keeps}."
+        ));
+        let Some(schema) = analysis.valid_schema() else {
+            return;
+        };
+        let next = match super::stub::ensure(ctx, target, from, schema) {
+            super::stub::Stub::Created(p) => format!(
+                "[jazz] created {}: fill in the TODOs and save it; jazz dev pushes it then.",
+                self.shown(&p)
+            ),
+            super::stub::Stub::Exists(p) => format!(
+                "[jazz] waiting for {}: fill in the TODOs and save it; jazz dev pushes it then.",
+                self.shown(&p)
+            ),
+            super::stub::Stub::NotNeeded => {
+                "[jazz] this change needs no row transform; save again to retry.".to_owned()
+            }
+            super::stub::Stub::Failed(m) => format!(
+                "[jazz] cannot write the migration stub ({m}); run `{} migrations create --fromHash {f12}` in {}.",
+                ctx.cli,
+                self.root.display()
+            ),
+        };
+        rep.problem(&next);
     }
 
     /// Re-reads the env files for `process.env` reads (§2.5). Settings read once at startup
@@ -321,6 +371,10 @@ impl DevState {
             }),
         );
     }
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
 }
 
 fn elapsed_ms(started: Instant) -> u64 {

@@ -114,13 +114,37 @@ pub fn startup_error(storage: &Storage, engine: &str) -> String {
     format!("Server error: {engine}")
 }
 
-/// The banner lines (§2.8) and the `ready` event.
-pub fn banner(rep: Reporter, s: &Settings, url: &str, storage: &Storage, backend: &Secret) {
+/// The upstream engine a banner describes.
+pub struct EngineBanner<'a> {
+    pub found: &'a super::engine::Found,
+    pub pid: u32,
+    pub inspector: Option<String>,
+}
+
+/// The banner lines (§2.8) and the `ready` event; `engine` is `None` for the embedded server.
+pub fn banner(
+    rep: Reporter,
+    s: &Settings,
+    url: &str,
+    storage: &Storage,
+    backend: &Secret,
+    engine: Option<&EngineBanner<'_>>,
+) {
     let data_dir = match storage {
         Storage::InMemory => "in memory".to_owned(),
         Storage::Dir { data_dir, .. } => paths::relative(data_dir, &s.root),
     };
-    rep.info(&format!("Running a local jazz server on {url}"));
+    match engine {
+        Some(e) => {
+            rep.info(&format!("Running the Jazz engine on {url}"));
+            rep.info(&format!(
+                "Engine:   jazz-tools {} ({})",
+                e.found.version_shown(),
+                paths::relative(&e.found.binary, &s.root)
+            ));
+        }
+        None => rep.info(&format!("Running a local jazz server on {url}")),
+    }
     rep.info(&format!("Data dir: {data_dir}"));
     rep.info(&format!("App id:   {}", s.app.shown()));
     rep.info(&format!("Admin secret: {}", s.admin_secret.shown()));
@@ -137,6 +161,44 @@ pub fn banner(rep: Reporter, s: &Settings, url: &str, storage: &Storage, backend
         "data_dir": data_dir,
         "env": env,
     });
+    // `started` names the server process; the supervisor sends one per engine restart too.
+    rep.event(
+        "started",
+        match engine {
+            Some(e) => serde_json::json!({
+                "engine": "upstream",
+                "path": e.found.binary.display().to_string(),
+                "version": e.found.version,
+                "pid": e.pid,
+                "url": url,
+                "inspector": e.inspector,
+                "restart": 0,
+            }),
+            None => serde_json::json!({
+                "engine": "embedded",
+                "path": null,
+                "version": env!("CARGO_PKG_VERSION"),
+                "pid": std::process::id(),
+                "url": url,
+                "inspector": null,
+                "restart": 0,
+            }),
+        },
+    );
+    match engine {
+        Some(e) => {
+            ready["engine"] = serde_json::json!({
+                "kind": "upstream",
+                "path": e.found.binary.display().to_string(),
+                "version": e.found.version,
+                "pid": e.pid,
+            });
+            ready["inspector"] = e.inspector.clone().into();
+        }
+        None => {
+            ready["engine"] = serde_json::json!({ "kind": "embedded", "path": null, "version": env!("CARGO_PKG_VERSION") });
+        }
+    }
     if s.admin_secret.source.is_none() {
         ready["admin_secret"] = s.admin_secret.value.clone().into();
     }

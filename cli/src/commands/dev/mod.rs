@@ -1,23 +1,29 @@
 //! `jazz dev` (cli-and-server.md §2): find the project, resolve and persist the app id, start
-//! the embedded engine on 127.0.0.1 (or use `--server`), then watch `schema.ts`,
+//! the dev server (upstream's engine from `node_modules/jazz-tools`, see [`engine`] and
+//! [`upstream`], else our embedded catalogue server on 127.0.0.1; or use `--server`), then
+//! watch `schema.ts`,
 //! `permissions.ts`, the files they import and `migrations/`, recompiling and pushing on
 //! every change. A broken edit is reported and never published. SIGINT or SIGTERM stop the
 //! watcher, then the server, and exit 0.
 //!
-//! Threads: the server (embedded mode) or the signal wait (remote mode) keeps the main
-//! thread; the watch loop and its cycles run on one scoped thread that borrows the context.
+//! Threads: the server (embedded mode), the engine's supervisor (upstream engine) or the
+//! signal wait (remote mode) keeps the main thread; the watch loop and its cycles run on one
+//! scoped thread that borrows the context.
 
 mod app_id;
 pub mod args;
 mod child;
 mod cycle;
 mod embedded;
+pub mod engine;
 mod framework;
 mod push;
 mod reconnect;
 mod report;
 mod session;
 mod settings;
+mod stub;
+mod upstream;
 mod watch;
 mod write_env;
 
@@ -114,6 +120,10 @@ pub fn run(
         return Ok(Outcome::failed(serde_json::Value::Null));
     }
     let code = match &s.mode {
+        Mode::Embedded {
+            engine: engine::Selected::Upstream(found),
+            ..
+        } => upstream::run(ctx, rep, &s, found),
         Mode::Embedded { .. } => run_embedded(ctx, rep, &s),
         Mode::Remote { url } => run_remote(ctx, rep, &s, url),
     };
@@ -134,7 +144,15 @@ fn fail(ctx: &mut Context, rep: Reporter, message: &str) -> Outcome {
     Outcome::failed(serde_json::Value::Null)
 }
 
-fn target(ctx: &Context, s: &Settings, url: &str, embedded: bool) -> Result<Target, String> {
+/// The publish target for `url`. `managed`: a server this session runs; `lenient`: a missing
+/// migration only warns (our embedded server, unless `--strict`).
+fn target(
+    ctx: &Context,
+    s: &Settings,
+    url: &str,
+    managed: bool,
+    lenient: bool,
+) -> Result<Target, String> {
     let timeout = ctx.http_timeout()?;
     let admin = Admin::new(
         url,
@@ -150,13 +168,15 @@ fn target(ctx: &Context, s: &Settings, url: &str, embedded: bool) -> Result<Targ
         options: Options {
             migrations_dir: s.migrations_dir.clone(),
             dry_run: false,
-            // Embedded mode is lenient unless --strict; remote mode is strict unless
-            // --no-verify (§2.7, §2.10).
-            no_verify: if embedded { !s.strict } else { s.no_verify },
+            // The embedded server is lenient unless --strict; the engine (which refuses an
+            // unconnected permissions push) and remote servers are strict unless --no-verify
+            // (§2.7, §2.10).
+            no_verify: if lenient { !s.strict } else { s.no_verify },
             cli: ctx.cli.clone(),
             app_id: s.app.id.to_string(),
         },
-        embedded,
+        managed,
+        admin_secret: s.admin_secret.value.clone(),
         root: s.root.clone(),
     })
 }
@@ -169,10 +189,22 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
         reset,
         backend_secret,
         local_first,
+        engine,
+        jwks_url,
+        jwt_public_key,
     } = &s.mode
     else {
         return 1;
     };
+    if let engine::Selected::Embedded {
+        notice: Some(notice),
+    } = engine
+    {
+        rep.warning(notice);
+    }
+    if jwks_url.is_some() || jwt_public_key.is_some() {
+        rep.warning("the embedded server does not validate external JWTs; --jwks-url and --jwt-public-key apply to the upstream engine only");
+    }
     if let Err(m) = embedded::prepare(storage, *reset) {
         let _ = fail(ctx, rep, &m);
         return 1;
@@ -197,8 +229,8 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
             |addr| {
                 let url = embedded::url_for(addr.port());
                 embedded::lock(storage, &url);
-                embedded::banner(rep, s, &url, storage, backend_secret);
-                match target(ctx, s, &url, true) {
+                embedded::banner(rep, s, &url, storage, backend_secret, None);
+                match target(ctx, s, &url, true, true) {
                     Ok(mut t) => {
                         if let Some(ip) = embedded::lan_ipv4(host) {
                             t.client_url = format!("http://{ip}:{}", addr.port());
@@ -206,7 +238,18 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
                         let stop = &stop;
                         let stopper = stopper.clone();
                         let backend = Some(backend_secret.value.as_str());
-                        scope.spawn(move || session::run(ctx, rep, s, &t, stop, &stopper, backend));
+                        scope.spawn(move || {
+                            session::run(
+                                ctx,
+                                rep,
+                                s,
+                                &t,
+                                stop,
+                                &stopper,
+                                backend,
+                                session::Controls::default(),
+                            )
+                        });
                     }
                     Err(e) => setup_error = Some(e),
                 }
@@ -237,7 +280,7 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
 }
 
 fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
-    let t = match target(ctx, s, url, false) {
+    let t = match target(ctx, s, url, false, false) {
         Ok(t) => t,
         Err(e) => {
             let _ = fail(ctx, rep, &e);
@@ -272,7 +315,18 @@ fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
         let stop_ref = &stop;
         let t = &t;
         let inner = stopper.clone();
-        scope.spawn(move || session::run(ctx, rep, s, t, stop_ref, &inner, None));
+        scope.spawn(move || {
+            session::run(
+                ctx,
+                rep,
+                s,
+                t,
+                stop_ref,
+                &inner,
+                None,
+                session::Controls::default(),
+            )
+        });
         runtime.block_on(async {
             tokio::select! {
                 _ = shutdown_signal() => {}

@@ -20,7 +20,12 @@ pub struct Target {
     /// non-loopback bind names the machine's LAN address, which devices can reach.
     pub client_url: String,
     pub options: Options,
-    pub embedded: bool,
+    /// The server is one this session runs (the engine or the embedded server): nobody else
+    /// publishes to it, so a stale permissions parent is retried and unconnected reviewed
+    /// migrations are pushed (§2.7).
+    pub managed: bool,
+    /// The admin secret (a missing migration's stub may need the server's copy of a schema).
+    pub admin_secret: String,
     /// `<root>`, for the paths in diagnostics.
     pub root: std::path::PathBuf,
 }
@@ -42,6 +47,9 @@ pub struct Pushed {
 pub struct PushFailure {
     pub message: String,
     pub unreachable: bool,
+    /// `(head schema, current schema)` (full hashes) when the failure is a schema change with
+    /// no migration connecting it to the permissions head.
+    pub missing: Option<(String, String)>,
 }
 
 /// Publishes `analysis` (which must have no errors) to the target.
@@ -54,7 +62,7 @@ pub fn push(
     let mut out = publish::publish(analysis, &target.admin, &target.options);
     // The embedded server has no other publisher but a concurrent `jazz deploy`: read the
     // head again and retry once (§2.7).
-    if target.embedded && out.failure.as_ref().is_some_and(|f| f.stale_parent) {
+    if target.managed && out.failure.as_ref().is_some_and(|f| f.stale_parent) {
         out = publish::publish(analysis, &target.admin, &target.options);
     }
     if !out.diagnostics.is_empty() && !rep.json {
@@ -89,9 +97,15 @@ pub fn push(
         ));
     }
     if let Some(f) = &out.failure {
+        let missing = out
+            .migration
+            .as_ref()
+            .filter(|m| m.status == MigrationStatus::Missing)
+            .and_then(|m| Some((m.from_hash.clone()?, m.to_hash.clone()?)));
         return Err(PushFailure {
             message: f.message.clone(),
             unreachable: f.message.contains("could not connect to"),
+            missing,
         });
     }
     let schema_h12 = out.schema_hash.map(|h| h.short()).unwrap_or_default();

@@ -21,8 +21,20 @@ use super::write_env;
 use crate::commands::Context;
 use crate::paths;
 
+/// What the server side of a session hands the watch loop.
+#[derive(Debug, Default, Clone)]
+pub struct Controls {
+    /// Set to run a forced cycle (`r` + Enter, or the engine was restarted).
+    pub force: Arc<AtomicBool>,
+    /// Set by `r` + Enter to restart the engine (upstream engine only).
+    pub restart: Option<Arc<AtomicBool>>,
+    /// The engine's inspector link, printed once beside the env lines.
+    pub inspector: Option<String>,
+}
+
 /// Runs the session until `stop` is set. `stopper` ends it from inside (the child exited);
-/// `backend_secret` is handed to the child in embedded mode.
+/// `backend_secret` is handed to the child when jazz dev runs the server.
+#[expect(clippy::too_many_arguments, reason = "the session's context, one value each")]
 pub fn run(
     ctx: &mut Context,
     rep: Reporter,
@@ -31,6 +43,7 @@ pub fn run(
     stop: &AtomicBool,
     stopper: &Arc<Stopper>,
     backend_secret: Option<&str>,
+    controls: Controls,
 ) {
     persist_app_id(rep, s);
     let block = framework::env_block(
@@ -41,6 +54,9 @@ pub fn run(
     );
     for line in block.lines() {
         rep.info(line);
+    }
+    if let Some(link) = &controls.inspector {
+        rep.info(&format!("Inspector: {link}"));
     }
     if let Some(file) = &s.write_env {
         let prefix = s.framework.map_or("", framework::Framework::prefix);
@@ -61,7 +77,7 @@ pub fn run(
         s.migrations_dir.clone(),
         s.env_files.clone(),
     );
-    let mut watcher = match Watcher::new(s.debounce) {
+    let mut watcher = match Watcher::new(s.debounce, controls.force.clone()) {
         Ok(w) => Some(w),
         Err(e) => {
             rep.warning(&format!(
@@ -75,8 +91,8 @@ pub fn run(
     }
     state.run(ctx, rep, target, &BTreeSet::new());
     let child = start_child(rep, s, target, stopper, backend_secret);
-    if let Some(w) = &watcher {
-        keyboard(rep, stopper, &w.force);
+    if watcher.is_some() {
+        keyboard(rep, stopper, &controls);
     }
     if let Some(mut watcher) = watcher {
         watch(ctx, rep, s, target, stop, &mut state, &mut watcher);
@@ -90,18 +106,32 @@ pub fn run(
     }
 }
 
-/// On a TTY, `r` + Enter forces a cycle and `q` + Enter quits (§2.6). The reader thread is
-/// left blocked on stdin when jazz dev exits.
-fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, force: &Arc<AtomicBool>) {
+/// On a TTY, `r` + Enter forces a cycle (restarting the engine first, when jazz dev runs
+/// upstream's) and `q` + Enter quits (§2.6). The reader thread is left blocked on stdin when
+/// jazz dev exits.
+fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, controls: &Controls) {
     use std::io::{BufRead, IsTerminal};
     if rep.json || !std::io::stdin().is_terminal() {
         return;
     }
-    let (stopper, force) = (stopper.clone(), force.clone());
+    let (stopper, force, restart) = (
+        stopper.clone(),
+        controls.force.clone(),
+        controls.restart.clone(),
+    );
+    let what = if restart.is_some() {
+        "restart the engine and push again"
+    } else {
+        "push again"
+    };
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines().map_while(Result::ok) {
             match line.trim() {
-                "r" => force.store(true, Ordering::SeqCst),
+                // A restarted engine asks for the push itself once it answers.
+                "r" => match &restart {
+                    Some(r) => r.store(true, Ordering::SeqCst),
+                    None => force.store(true, Ordering::SeqCst),
+                },
                 "q" => {
                     stopper.stop_with(0);
                     return;
@@ -110,7 +140,9 @@ fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, force: &Arc<AtomicBool>) {
             }
         }
     });
-    rep.info("[jazz] press r + Enter to push again, q + Enter to quit");
+    rep.info(&format!(
+        "[jazz] press r + Enter to {what}, q + Enter to quit"
+    ));
 }
 
 /// Starts `-- <cmd>` after the initial cycle (§2.9); a command that cannot start ends the

@@ -9,6 +9,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::app_id::{self, AppId};
+use super::engine::{self, Choice, Selected};
 use super::args::DevArgs;
 use super::framework::{self, Framework};
 use super::report::Reporter;
@@ -57,6 +58,10 @@ pub enum Mode {
         reset: bool,
         backend_secret: Secret,
         local_first: bool,
+        /// Upstream's engine, or our catalogue server (with the notice to print).
+        engine: Selected,
+        jwks_url: Option<String>,
+        jwt_public_key: Option<String>,
     },
     Remote {
         url: String,
@@ -123,6 +128,9 @@ pub fn resolve(
             (args.in_memory, "--in-memory"),
             (args.reset, "--reset"),
             (args.backend_secret.is_some(), "--backend-secret"),
+            (args.engine.is_some(), "--engine"),
+            (args.jwks_url.is_some(), "--jwks-url"),
+            (args.jwt_public_key.is_some(), "--jwt-public-key"),
         ] {
             if given {
                 return Err(usage(format!(
@@ -169,7 +177,29 @@ pub fn resolve(
         .host
         .as_deref()
         .is_some_and(|h| !matches!(h, "127.0.0.1" | "localhost" | "::1" | "[::1]"));
-    let hex = if non_loopback { 32 } else { 8 };
+    // The engine (embedded mode only): the flag, else JAZZ_ENGINE, else auto.
+    let selected = if remote {
+        None
+    } else {
+        let choice = match &args.engine {
+            Some(v) => Choice::parse(v, &ctx.cwd),
+            None => Choice::parse(
+                &ctx.env
+                    .lookup(&["JAZZ_ENGINE"])
+                    .0
+                    .map(|r| r.value)
+                    .unwrap_or_default(),
+                &ctx.cwd,
+            ),
+        };
+        match engine::select(&choice, &root) {
+            Ok(s) => Some(s),
+            Err(m) => return Ok(Err(m)),
+        }
+    };
+    let upstream = matches!(selected, Some(Selected::Upstream(_)));
+    // Upstream's engine listens on every interface: its generated secrets are long ones.
+    let hex = if non_loopback || upstream { 32 } else { 8 };
     let secret = |flag: &Option<String>, flag_name: &str, name: &str| {
         if let Some(v) = flag {
             return Some(Secret {
@@ -243,7 +273,7 @@ pub fn resolve(
                     ),
                 );
             }
-            if non_loopback {
+            if non_loopback && !upstream {
                 rep.warning(&format!(
                     "the embedded server listens on {}; anyone on the network can reach it",
                     args.host.as_deref().unwrap_or_default()
@@ -269,6 +299,15 @@ pub fn resolve(
                     source: None,
                 }),
                 local_first: args.allow_local_first_auth.unwrap_or(true),
+                engine: selected.unwrap_or(Selected::Embedded { notice: None }),
+                jwks_url: args
+                    .jwks_url
+                    .clone()
+                    .or_else(|| ctx.env.lookup(&["JAZZ_JWKS_URL"]).0.map(|r| r.value)),
+                jwt_public_key: args
+                    .jwt_public_key
+                    .clone()
+                    .or_else(|| ctx.env.lookup(&["JAZZ_JWT_PUBLIC_KEY"]).0.map(|r| r.value)),
             }
         }
     };

@@ -108,7 +108,8 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    pub fn new(debounce: Duration) -> notify::Result<Self> {
+    /// `force` is shared with whoever may ask for a forced cycle.
+    pub fn new(debounce: Duration, force: std::sync::Arc<AtomicBool>) -> notify::Result<Self> {
         let (tx, rx) = channel();
         let inner = notify::recommended_watcher(move |e| {
             let _ = tx.send(e);
@@ -118,7 +119,7 @@ impl Watcher {
             rx,
             watched: BTreeSet::new(),
             debounce,
-            force: std::sync::Arc::new(AtomicBool::new(false)),
+            force,
         })
     }
 
@@ -277,7 +278,7 @@ mod tests {
             files: [target.clone()].into(),
             migrations_dir: root.join("migrations"),
         };
-        let mut w = Watcher::new(Duration::from_millis(50)).expect("watcher");
+        let mut w = Watcher::new(Duration::from_millis(50), Default::default()).expect("watcher");
         assert!(w.sync(&set) >= 1);
         let tmp = root.join(".schema.ts.tmp");
         std::fs::write(&tmp, "b").expect("write");

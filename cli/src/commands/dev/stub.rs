@@ -1,0 +1,98 @@
+//! A schema change the server will not take without a reviewed migration (the engine refuses
+//! permissions on a schema that is not connected to the previous head): `jazz dev` writes the
+//! stub for exactly that edge, as `jazz migrations create --fromHash <head> ` would, and the
+//! watch loop pushes it once it is saved complete. The server keeps its last good state
+//! meanwhile.
+
+use std::path::PathBuf;
+
+use jazz_schema_compiler::migrations::names::files_for_edge;
+use jazz_schema_compiler::migrations::plan::{CreatePlan, Inputs, Version as PlanVersion, plan_edge};
+use jazz_schema_compiler::schema::{WasmSchema, schema_hash};
+
+use super::push::Target;
+use crate::commands::Context;
+use crate::commands::migrations::{self, Store, migration_file_names, now_ms};
+
+/// What happened to the stub of a missing edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stub {
+    /// Written now (and the snapshots it needs).
+    Created(PathBuf),
+    /// A file for the edge exists already (being filled in).
+    Exists(PathBuf),
+    /// Not needed after all (the change needs no row transform).
+    NotNeeded,
+    /// Could not be written; the message says why.
+    Failed(String),
+}
+
+/// Writes the stub for `from_hex -> current` unless a file for that edge exists.
+pub fn ensure(ctx: &mut Context, target: &Target, from_hex: &str, current: &WasmSchema) -> Stub {
+    let dir = &target.options.migrations_dir;
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Stub::Failed(format!("cannot create {}: {e}", dir.display()));
+    }
+    let mut store = match Store::load(ctx, dir) {
+        Ok(s) => s,
+        Err(e) => return Stub::Failed(format!("{e:#}")),
+    };
+    let existing = match migration_file_names(dir) {
+        Ok(n) => n,
+        Err(e) => return Stub::Failed(format!("{e:#}")),
+    };
+    let to_hash = schema_hash(current);
+    let settings = migrations::Settings {
+        app_id: Some(target.options.app_id.clone()),
+        server_url: Some(target.url.clone()),
+        admin_secret: Some(target.admin_secret.clone()),
+    };
+    let from = match migrations::resolve(ctx, &store, &settings, "fromHash", from_hex) {
+        Ok(v) => v,
+        Err(m) => return Stub::Failed(m),
+    };
+    if let Some(first) = files_for_edge(&existing, &from.hash, &to_hash).first() {
+        return Stub::Exists(dir.join(first));
+    }
+    if let Some((text, ms)) = &from.fetched
+        && let Err(e) = store.ensure_committed(&from.schema, &from.hash, text, *ms, false)
+    {
+        return Stub::Failed(format!("{e:#}"));
+    }
+    let snapshots = store.snapshots.clone();
+    let plan = plan_edge(
+        PlanVersion {
+            schema: &from.schema,
+            hash: from.hash,
+        },
+        PlanVersion {
+            schema: current,
+            hash: to_hash,
+        },
+        true,
+        Inputs {
+            snapshots: &snapshots,
+            migration_files: &existing,
+            now_ms: now_ms(),
+            name: None,
+        },
+    );
+    match plan {
+        CreatePlan::Generate { stub, snapshot, .. } => {
+            let path = dir.join(&stub.file_name);
+            if let Err(e) = std::fs::write(&path, &stub.text) {
+                return Stub::Failed(format!("cannot write {}: {e}", path.display()));
+            }
+            if let Some(s) = &snapshot
+                && let Err(e) = store.write_planned(s, false)
+            {
+                return Stub::Failed(format!("{e:#}"));
+            }
+            Stub::Created(path)
+        }
+        CreatePlan::Failed(d) => Stub::Failed(d.message),
+        CreatePlan::Initial { .. } | CreatePlan::Unchanged { .. } | CreatePlan::NotRequired { .. } => {
+            Stub::NotNeeded
+        }
+    }
+}
