@@ -6,7 +6,9 @@
     reason = "each test crate uses a different subset of these helpers"
 )]
 
+pub mod dev;
 pub mod engine;
+pub mod upstream;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -47,7 +47,11 @@ pub struct DevArgs {
     pub engine: Option<String>,
 
     /// JWKS URL for JWT validation, passed to the engine [env: JAZZ_JWKS_URL]
-    #[arg(long = "jwks-url", value_name = "URL", conflicts_with = "jwt_public_key")]
+    #[arg(
+        long = "jwks-url",
+        value_name = "URL",
+        conflicts_with = "jwt_public_key"
+    )]
     pub jwks_url: Option<String>,
 
     /// JWK JSON or PEM public key (inline or a file path) for JWT validation, passed to the

@@ -34,7 +34,10 @@ pub struct Controls {
 
 /// Runs the session until `stop` is set. `stopper` ends it from inside (the child exited);
 /// `backend_secret` is handed to the child when jazz dev runs the server.
-#[expect(clippy::too_many_arguments, reason = "the session's context, one value each")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the session's context, one value each"
+)]
 pub fn run(
     ctx: &mut Context,
     rep: Reporter,

@@ -9,8 +9,8 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::app_id::{self, AppId};
-use super::engine::{self, Choice, Selected};
 use super::args::DevArgs;
+use super::engine::{self, Choice, Selected};
 use super::framework::{self, Framework};
 use super::report::Reporter;
 use crate::commands::{Context, UsageError};

@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 
 use jazz_schema_compiler::migrations::names::files_for_edge;
-use jazz_schema_compiler::migrations::plan::{CreatePlan, Inputs, Version as PlanVersion, plan_edge};
+use jazz_schema_compiler::migrations::plan::{
+    CreatePlan, Inputs, Version as PlanVersion, plan_edge,
+};
 use jazz_schema_compiler::schema::{WasmSchema, schema_hash};
 
 use super::push::Target;
@@ -91,8 +93,8 @@ pub fn ensure(ctx: &mut Context, target: &Target, from_hex: &str, current: &Wasm
             Stub::Created(path)
         }
         CreatePlan::Failed(d) => Stub::Failed(d.message),
-        CreatePlan::Initial { .. } | CreatePlan::Unchanged { .. } | CreatePlan::NotRequired { .. } => {
-            Stub::NotNeeded
-        }
+        CreatePlan::Initial { .. }
+        | CreatePlan::Unchanged { .. }
+        | CreatePlan::NotRequired { .. } => Stub::NotNeeded,
     }
 }

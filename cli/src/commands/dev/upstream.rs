@@ -210,7 +210,8 @@ mod tests {
 
     #[test]
     fn the_inspector_link_keeps_a_secret_from_outside_out_of_the_log() {
-        let raw = "https://i.example/#serverUrl=http%3A%2F%2Flocalhost%3A1&appId=a&adminSecret=s3cret";
+        let raw =
+            "https://i.example/#serverUrl=http%3A%2F%2Flocalhost%3A1&appId=a&adminSecret=s3cret";
         assert_eq!(inspector_link(raw, true), raw);
         assert_eq!(
             inspector_link(raw, false),

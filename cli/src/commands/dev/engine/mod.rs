@@ -60,7 +60,9 @@ impl Found {
 pub enum Selected {
     Upstream(Found),
     /// The embedded server; `why` says why the upstream engine is not used, for the notice.
-    Embedded { notice: Option<String> },
+    Embedded {
+        notice: Option<String>,
+    },
 }
 
 /// The file name of upstream's engine for this machine, as the `jazz-tools` package ships it

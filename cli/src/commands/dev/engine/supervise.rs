@@ -140,8 +140,10 @@ impl Supervisor {
     }
 
     fn report_down(&self, why: &str) {
-        self.rep
-            .problem(&format!("[jazz] {why}; its last lines:\n{}", self.log.tail_block(TAIL)));
+        self.rep.problem(&format!(
+            "[jazz] {why}; its last lines:\n{}",
+            self.log.tail_block(TAIL)
+        ));
         self.rep.event(
             "engine-exit",
             json!({ "reason": why, "log": self.log.tail(TAIL) }),
