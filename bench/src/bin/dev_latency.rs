@@ -1,12 +1,15 @@
 //! Edit-to-live latency of `jazz dev` (cli-and-server.md §2.6–§2.7): starts the real binary
-//! on a small app with an in-memory embedded server, makes 20 schema edits one after another
-//! and times each from the write to the `[jazz]   schema … published` line (printed once the
-//! permissions publish was acknowledged, i.e. when the edit is live). Runs once with the
-//! default 200 ms debounce and once without, and prints the median and p95 of each.
+//! on a small app with an in-memory server, makes 50 schema edits one after another (each a
+//! new column default: a new schema hash that needs no migration) and times each from the
+//! write to the `[jazz]   schema … published` line (printed once the permissions publish was
+//! acknowledged, i.e. when the edit is live). Runs on the embedded server with the default
+//! 200 ms debounce and without, and, when `JAZZ_UPSTREAM_SERVER` names upstream's engine
+//! binary, on that engine (installed into the app's `node_modules/jazz-tools` as npm lays it
+//! out) with the default debounce; prints the median and p95 of each.
 //!
 //! ```sh
 //! cargo build --release -p jazz-cli
-//! cargo run --release -p jazz-bench --bin dev_latency
+//! JAZZ_UPSTREAM_SERVER=/path/to/jazz-tools-linux-x64 cargo run --release -p jazz-bench --bin dev_latency
 //! ```
 //!
 //! The binary is `$JAZZ_BIN`, else `jazz` next to this program (the same target dir).
@@ -17,7 +20,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-const EDITS: usize = 20;
+const EDITS: usize = 50;
 const PATIENCE: Duration = Duration::from_secs(60);
 
 const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
@@ -26,7 +29,7 @@ const schema = {
   todos: s.table({
     title: s.string(),
     done: s.boolean(),
-    // edits
+    n: s.int().default(0),
   }),
 };
 
@@ -89,15 +92,48 @@ fn wait_line(rx: &Receiver<(Instant, String)>, needle: &str) -> Result<Instant, 
     }
 }
 
-/// One run of `EDITS` edits; the latency of each in milliseconds.
-fn run(bin: &Path, debounce_ms: u64) -> Result<Vec<f64>, String> {
+/// Installs `engine` as `node_modules/jazz-tools/bin/native/<platform binary>` in `dir`.
+#[cfg(unix)]
+fn install(dir: &Path, engine: &Path) -> Result<(), String> {
+    let package = dir.join("node_modules").join("jazz-tools");
+    let native = package.join("bin").join("native");
+    std::fs::create_dir_all(&native).map_err(|e| e.to_string())?;
+    std::fs::write(
+        package.join("package.json"),
+        r#"{"name":"jazz-tools","version":"2.0.0-alpha.50"}"#,
+    )
+    .map_err(|e| e.to_string())?;
+    let engine = engine.canonicalize().map_err(|e| e.to_string())?;
+    std::os::unix::fs::symlink(engine, native.join("jazz-tools-linux-x64"))
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(not(unix))]
+fn install(_dir: &Path, _engine: &Path) -> Result<(), String> {
+    Err("the engine run needs a Unix machine".into())
+}
+
+/// One run of `EDITS` edits; the latency of each in milliseconds. `engine`: run on upstream's
+/// engine instead of the embedded server.
+fn run(bin: &Path, debounce_ms: u64, engine: Option<&Path>) -> Result<Vec<f64>, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let schema = dir.path().join("schema.ts");
     std::fs::write(&schema, SCHEMA).map_err(|e| e.to_string())?;
     std::fs::write(dir.path().join("permissions.ts"), PERMISSIONS).map_err(|e| e.to_string())?;
+    if let Some(e) = engine {
+        install(dir.path(), e)?;
+    }
     let mut child = Command::new(bin)
         .current_dir(dir.path())
         .args(["--no-env-file", "dev", "--in-memory", "--port", "0"])
+        .args([
+            "--engine",
+            if engine.is_some() {
+                "upstream"
+            } else {
+                "embedded"
+            },
+        ])
         .arg(format!("--debounce-ms={debounce_ms}"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -107,12 +143,11 @@ fn run(bin: &Path, debounce_ms: u64) -> Result<Vec<f64>, String> {
     let rx = lines(child.stdout.take().ok_or("no stdout")?);
     let result = (|| {
         wait_line(&rx, "[jazz] watching")?;
-        let mut text = SCHEMA.to_owned();
         let mut out = Vec::with_capacity(EDITS);
         for i in 0..EDITS {
-            text = text.replacen(
-                "    // edits",
-                &format!("    c{i}: s.int().optional(),\n    // edits"),
+            let text = SCHEMA.replacen(
+                "n: s.int().default(0)",
+                &format!("n: s.int().default({})", i + 1),
                 1,
             );
             let started = Instant::now();
@@ -147,12 +182,19 @@ fn main() {
         "jazz dev edit-to-live latency, {EDITS} schema edits each ({})",
         bin.display()
     );
-    for debounce in [200, 0] {
-        match run(&bin, debounce) {
+    let engine = std::env::var_os("JAZZ_UPSTREAM_SERVER").map(PathBuf::from);
+    let mut runs: Vec<(&str, u64, Option<&Path>)> =
+        vec![("embedded", 200, None), ("embedded", 0, None)];
+    match &engine {
+        Some(e) => runs.push(("upstream engine", 200, Some(e.as_path()))),
+        None => println!("(set JAZZ_UPSTREAM_SERVER to measure upstream's engine too)"),
+    }
+    for (server, debounce, engine) in runs {
+        match run(&bin, debounce, engine) {
             Ok(mut ms) => {
                 ms.sort_by(f64::total_cmp);
                 println!(
-                    "debounce {debounce:>3} ms: median {:>7.1} ms, p95 {:>7.1} ms, min {:>7.1} ms, max {:>7.1} ms",
+                    "{server:<16} debounce {debounce:>3} ms: median {:>7.1} ms, p95 {:>7.1} ms, min {:>7.1} ms, max {:>7.1} ms",
                     percentile(&ms, 50.0),
                     percentile(&ms, 95.0),
                     ms.first().copied().unwrap_or(f64::NAN),

@@ -4,6 +4,7 @@
 //! thread, so at most one runs at a time and changes made meanwhile make one follow-up cycle.
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -92,7 +93,7 @@ pub fn run(
     if let Some(w) = watcher.as_mut() {
         w.sync(&state.watch_set());
     }
-    state.run(ctx, rep, target, &BTreeSet::new());
+    guarded_cycle(ctx, rep, target, &mut state, &BTreeSet::new());
     let child = start_child(rep, s, target, stopper, backend_secret);
     if watcher.is_some() {
         keyboard(rep, stopper, &controls);
@@ -217,9 +218,48 @@ fn watch(
             }
             changed
         };
-        state.run(ctx, rep, target, &changed);
+        guarded_cycle(ctx, rep, target, state, &changed);
         set = state.watch_set();
         watcher.sync(&set);
+    }
+}
+
+/// Runs `f`, turning a panic into `Err(message)`: a bug hit by one cycle must not end the
+/// watch loop (later saves would never be pushed).
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned())
+    })
+}
+
+/// One cycle; a panic inside it is reported and the session goes on (the state keeps what
+/// the failed cycle recorded, so the next real change runs a new cycle).
+fn guarded_cycle(
+    ctx: &mut Context,
+    rep: Reporter,
+    target: &Target,
+    state: &mut DevState,
+    changed: &BTreeSet<PathBuf>,
+) {
+    if let Err(message) = catch(|| state.run(ctx, rep, target, changed)) {
+        let line = format!(
+            "[jazz] internal error in this cycle, nothing was pushed: {message}. This is a bug in jazz; please report it with the file that triggered it. Watching goes on."
+        );
+        rep.problem(&line);
+        rep.event(
+            "cycle",
+            serde_json::json!({
+                "trigger": changed.iter().map(|p| paths::relative(p, &state.root)).collect::<Vec<_>>(),
+                "status": "internal-error",
+                "diagnostics": [],
+                "error": message,
+                "duration_ms": 0,
+            }),
+        );
     }
 }
 
@@ -242,5 +282,24 @@ fn persist_app_id(rep: Reporter, s: &Settings) {
             }
         }
         Err(e) => rep.warning(&format!("cannot save the app id to {shown}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_message() {
+        assert_eq!(catch(|| 7), Ok(7));
+        let n = 3;
+        assert_eq!(
+            catch(|| -> u8 { panic!("cycle {n} broke") }),
+            Err("cycle 3 broke".to_owned())
+        );
+        assert_eq!(
+            catch(|| -> u8 { panic!("static") }),
+            Err("static".to_owned())
+        );
     }
 }
