@@ -1,4 +1,7 @@
-//! `jazz-engine`: the shared sync engine behind `jazz dev` and `jazz server`.
+//! `jazz-engine`: jazz's catalogue server, behind `jazz server` and the embedded fallback of
+//! `jazz dev`: schemas, lenses and permission bundles behind upstream's admin API. It does not
+//! store or sync app rows; that is upstream's engine, which `jazz dev` runs when the project
+//! has it (docs/architecture.md, "jazz dev and the engine").
 //!
 //! It runs the compiler's artefacts (schema IR, lenses, policy bytecode) and never re-reads
 //! source: anything it needs to know about `schema.ts` or `permissions.ts` reaches it as an
@@ -8,13 +11,12 @@
 //! IO lives only in [`storage`] (the data directory) and [`server`] (the network). The other
 //! modules are pure over what those two hand them.
 //!
-//! Built so far: [`storage`], [`catalogue`] and the admin half of [`server`]; [`policy`] holds
-//! sessions only, and [`rows`] is empty until the data plane lands. See `ARCHITECTURE.md`,
-//! "engine, inside", and `spec/cli-and-server.md` §3–§5.
+//! [`storage`] is the crash-safe store, [`catalogue`] the publish rules, [`server`] the HTTP
+//! admin API (its sync route answers 501), and [`policy`] the development-mode sessions. See
+//! docs/architecture.md, "engine".
 
 pub mod catalogue;
 pub mod policy;
-pub mod rows;
 pub mod server;
 pub mod storage;
 
