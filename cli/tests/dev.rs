@@ -596,3 +596,63 @@ fn an_env_file_change_reaches_process_env_reads() {
     );
     assert_eq!(dev.stop(), Some(0));
 }
+
+#[test]
+fn back_to_the_published_state_after_an_error_says_so() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    let h1 = local_hash(dir);
+    server.wait_live(&dev, &h1, 1);
+    let schema = dir.join("schema.ts");
+    let good = std::fs::read_to_string(&schema).expect("schema");
+    edit(&schema, "done: s.boolean(),", "done: s.boolen(),", false);
+    dev.wait_lines("[jazz] not pushed: 1 error(s)", 1);
+    assert!(!dev.out().contains("[jazz] fixed"));
+    std::fs::write(&schema, &good).expect("restore");
+    dev.wait_lines(
+        &format!(
+            "[jazz] fixed: the server is up to date (schema {}, permissions v1).",
+            &h1[..12]
+        ),
+        1,
+    );
+    assert_eq!(server.head(), Some((h1, 1)));
+    assert_eq!(dev.stop(), Some(0));
+}
+
+#[test]
+fn a_save_that_breaks_the_renderer_does_not_stop_later_pushes() {
+    // A syntax error past column 65,535 once panicked the diagnostic renderer, which killed
+    // the watch loop: later saves were never pushed and Ctrl-C exited 101.
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    let h1 = local_hash(dir);
+    server.wait_live(&dev, &h1, 1);
+    let schema = dir.join("schema.ts");
+    let good = std::fs::read_to_string(&schema).expect("schema");
+    std::fs::write(
+        &schema,
+        format!("{good}\n{}const = ;\n", " ".repeat(70_000)),
+    )
+    .expect("write");
+    // Reported as a compile error (or, should rendering ever fail again, an internal error).
+    let reported = wait_for("the broken save reported", || {
+        let err = dev.err();
+        (err.contains("[jazz] not pushed") || err.contains("[jazz] internal error")).then_some(())
+    });
+    assert!(reported.is_some(), "{}", dev.err());
+    let fixed = good.replacen(
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    notes: s.string().optional(),",
+        1,
+    );
+    assert_ne!(fixed, good);
+    std::fs::write(&schema, fixed).expect("write");
+    let h2 = local_hash(dir);
+    server.wait_live(&dev, &h2, 2);
+    assert_eq!(dev.stop(), Some(0));
+}

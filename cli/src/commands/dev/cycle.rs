@@ -67,6 +67,8 @@ pub struct DevState {
     pub contents: Contents,
     /// The env files in effect (`process.env` reads in permissions.ts see them).
     env_files: Vec<PathBuf>,
+    /// The last cycle ended in an error (compile or push): the next clean one says so.
+    failing: bool,
 }
 
 impl DevState {
@@ -79,6 +81,7 @@ impl DevState {
             good_graph: BTreeSet::new(),
             last_graph: BTreeSet::new(),
             contents: Contents::default(),
+            failing: false,
         }
     }
 
@@ -143,6 +146,7 @@ impl DevState {
                 None => "nothing has been published yet.".to_owned(),
             };
             rep.problem(&format!("[jazz] not pushed: {errors} error(s); {keeps}"));
+            self.failing = true;
             rep.event(
                 "cycle",
                 json!({
@@ -155,11 +159,16 @@ impl DevState {
             );
             return Status::CompileError;
         }
-        if self
-            .live
-            .as_ref()
-            .is_some_and(|l| l.inputs == self.contents)
-        {
+        if let Some(live) = self.live.as_ref().filter(|l| l.inputs == self.contents) {
+            // Back to what the server has after an error: say that all is well again.
+            if std::mem::take(&mut self.failing) {
+                rep.info(&format!(
+                    "[jazz] fixed: the server is up to date (schema {}{}).",
+                    live.schema_h12,
+                    live.permissions_version
+                        .map_or(String::new(), |v| format!(", permissions v{v}"))
+                ));
+            }
             rep.event(
                 "cycle",
                 json!({
@@ -179,6 +188,7 @@ impl DevState {
                     reconnect::reconnect(ctx, rep, target);
                 }
                 let first = self.live.is_none();
+                self.failing = false;
                 self.report_pushed(rep, &pushed, first, &trigger_json, &analysis, started);
                 self.live = Some(Live {
                     schema_h12: pushed.schema_h12.clone(),
@@ -188,6 +198,7 @@ impl DevState {
                 Status::Pushed
             }
             Err(failure) => {
+                self.failing = true;
                 if let Some((from, to)) = &failure.missing {
                     self.missing_migration(ctx, rep, target, &analysis, from, to);
                 } else if failure.unreachable {
