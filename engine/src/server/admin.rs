@@ -53,7 +53,13 @@ async fn body_json(
     body: Body,
 ) -> Result<json::JsonValue, ApiError> {
     check_content_type(headers)?;
-    let bytes = read_body(headers, body, s.config.max_body_bytes).await?;
+    let bytes = read_body(
+        headers,
+        body,
+        s.config.max_body_bytes,
+        s.config.body_timeout,
+    )
+    .await?;
     request::parse_body(&bytes).map_err(ApiError::bad_request)
 }
 

@@ -99,6 +99,7 @@ pub fn run_blocking_until(
     on_listening(bound);
     let mut config = opts.config;
     config.bind_hosts(bound);
+    config.shutdown_timeout = opts.shutdown_timeout;
     let server = Server::new(config, catalogue);
     let budget = opts.shutdown_timeout * 2 + Duration::from_secs(5);
     let ended = runtime.block_on(async move {
