@@ -1,7 +1,10 @@
 //! `jazz server` as a process (cli-and-server.md §4, §5.5, §5.7): acknowledged publishes
-//! survive SIGKILL and a restart on the same data dir; SIGTERM shuts down with exit 0; a second
+//! survive SIGKILL and a restart on the same data dir; SIGTERM shuts down with exit 0, also with
+//! slow clients (closed at the drain deadline while `/health` keeps answering 503); a second
 //! server on the same data dir and a foreign app id are refused.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,9 +30,13 @@ fn jazz() -> Command {
     c
 }
 
+fn start(dir: &Path, app: &str) -> Running {
+    start_with(dir, app, &[])
+}
+
 // The caller owns the child and kills and waits for it.
 #[allow(clippy::zombie_processes)]
-fn start(dir: &Path, app: &str) -> Running {
+fn start_with(dir: &Path, app: &str, extra: &[&str]) -> Running {
     let port_file = dir.join(format!("port-{}", std::process::id()));
     let _ = std::fs::remove_file(&port_file);
     let mut child = jazz()
@@ -51,8 +58,9 @@ fn start(dir: &Path, app: &str) -> Running {
             "--bound-port-file",
         ])
         .arg(&port_file)
+        .args(extra)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn jazz server");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -243,4 +251,72 @@ fn sigterm_exits_zero_and_data_dir_is_guarded() {
     assert_eq!(other.status.code(), Some(1));
     let err = String::from_utf8_lossy(&other.stderr);
     assert!(err.contains("refusing to serve app"), "{err}");
+}
+
+#[test]
+fn sigterm_with_slow_clients_drains_answers_health_and_exits_zero() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut s = start_with(tmp.path(), APP, &["--shutdown-timeout-secs", "2"]);
+    let addr = s.base.trim_start_matches("http://").to_string();
+    // Slow authenticated publishes: the headers and the start of the body, then nothing.
+    let slow: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut c = TcpStream::connect(&addr).expect("connect");
+            write!(
+                c,
+                "POST /apps/{APP}/admin/schemas HTTP/1.1\r\nHost: localhost\r\nX-Jazz-Admin-Secret: {SECRET}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{{\"schema\":"
+            )
+            .expect("write");
+            c
+        })
+        .collect();
+    // The server has the requests once it answers a later one.
+    let (status, _) = call("GET", &format!("{}/health", s.base), None);
+    assert_eq!(status, 200);
+    let pid = s.child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+
+    // While draining, /health still answers: 503 with the phase.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let draining = loop {
+        assert!(Instant::now() < deadline, "no draining answer");
+        let resp = agent().get(format!("{}/health", s.base)).call();
+        match resp {
+            Ok(mut r) if r.status().as_u16() == 503 => {
+                break r.body_mut().read_to_string().unwrap_or_default();
+            }
+            Ok(_) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => panic!("/health refused during the drain: {e}"),
+        }
+    };
+    assert_eq!(
+        draining,
+        r#"{"status":"shutting_down","phase":"draining_connections"}"#
+    );
+
+    // At the drain deadline the slow clients are closed and the server exits 0.
+    let code = loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            break st.code();
+        }
+        assert!(Instant::now() < deadline, "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = s.child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("shutdown took too long"), "{stderr}");
+    for mut c in slow {
+        c.set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        let mut rest = Vec::new();
+        // Closed by the server: EOF (or a reset), never a hang.
+        let _ = c.read_to_end(&mut rest);
+    }
 }

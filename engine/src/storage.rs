@@ -142,7 +142,9 @@ impl fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir` for `app_id`.
+    /// Opens the store in `dir` for `app_id`, creating it only when the store file does not
+    /// exist. An existing file is never reinitialised: an empty, truncated or damaged file is
+    /// [`StorageError::Corrupt`] (every page checksum is verified on open), never a new store.
     pub fn open_dir(dir: &Path, app_id: &str) -> Result<Store, StorageError> {
         for name in UPSTREAM_STORES {
             if dir.join(name).exists() {
@@ -156,38 +158,47 @@ impl Store {
             StorageError::Io(format!("cannot create data dir {}: {e}", dir.display()))
         })?;
         let path = dir.join(DB_FILE);
-        let db = Database::create(&path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => StorageError::Locked(dir.to_path_buf()),
-            redb::DatabaseError::Storage(redb::StorageError::Io(e))
-                if e.kind() == std::io::ErrorKind::InvalidData =>
-            {
-                StorageError::Corrupt {
-                    dir: dir.to_path_buf(),
-                    detail: e.to_string(),
-                }
-            }
-            redb::DatabaseError::Storage(redb::StorageError::Io(e)) => {
-                StorageError::Io(format!("cannot open {}: {e}", path.display()))
-            }
-            redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
-                StorageError::Corrupt {
-                    dir: dir.to_path_buf(),
-                    detail,
-                }
-            }
-            other => StorageError::Corrupt {
-                dir: dir.to_path_buf(),
-                detail: other.to_string(),
-            },
-        })?;
-        // The new file's directory entry must be durable too (§5.5).
-        sync_dir(dir);
-        let store = Store {
-            db,
-            dir: Some(dir.to_path_buf()),
+        if std::fs::symlink_metadata(&path).is_err() {
+            create_new(dir, &path, app_id)?;
+        }
+        let corrupt = |detail: String| StorageError::Corrupt {
+            dir: dir.to_path_buf(),
+            detail,
         };
-        store.check_manifest(app_id)?;
-        Ok(store)
+        match std::fs::metadata(&path) {
+            Ok(m) if m.len() == 0 => {
+                return Err(corrupt("the store file is empty (0 bytes)".into()));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return Err(StorageError::Io(format!(
+                    "cannot open {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+        // redb reports a damaged file as an error once its integrity is checked on open, but a
+        // panic inside it must still end as "corrupt", never as a crash.
+        let opened = quietly_catch(|| {
+            let db = Database::builder()
+                .set_check_integrity_on_open(true)
+                .open(&path)
+                .map_err(|e| open_error(dir, &path, e))?;
+            let store = Store {
+                db,
+                dir: Some(dir.to_path_buf()),
+            };
+            // Reading an opened file fails only when it is damaged.
+            store.check_manifest(app_id, false).map_err(|e| match e {
+                StorageError::Io(detail) => corrupt(detail),
+                e => e,
+            })?;
+            Ok(store)
+        });
+        match opened {
+            Some(r) => r,
+            None => Err(corrupt("the store panicked while reading it".into())),
+        }
     }
 
     /// A store that lives in memory only (`--in-memory`).
@@ -196,7 +207,7 @@ impl Store {
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(io)?;
         let store = Store { db, dir: None };
-        store.check_manifest(app_id)?;
+        store.check_manifest(app_id, true)?;
         Ok(store)
     }
 
@@ -211,13 +222,18 @@ impl Store {
             .unwrap_or_else(|| PathBuf::from(":memory:"))
     }
 
-    /// Creates every table and the manifest on first use; checks them afterwards.
-    fn check_manifest(&self, app_id: &str) -> Result<(), StorageError> {
+    /// Checks the manifest; creates every table and the manifest when `init` (a new store).
+    fn check_manifest(&self, app_id: &str, init: bool) -> Result<(), StorageError> {
         let format = self.get(Table::Meta, b"format")?;
         let stored_app = self.get(Table::Meta, b"app_id")?;
         match (format, stored_app) {
+            (None, _) if !init => Err(StorageError::Corrupt {
+                dir: self.shown_dir(),
+                detail: "the store has no manifest".into(),
+            }),
             (None, _) => {
-                let txn = self.db.begin_write().map_err(io)?;
+                let mut txn = self.db.begin_write().map_err(io)?;
+                txn.set_two_phase_commit(true);
                 for t in Table::ALL {
                     txn.open_table(t.def()).map_err(io)?;
                 }
@@ -276,7 +292,11 @@ impl Store {
 
     /// Writes every put in one atomic, durable transaction. On `Ok` the change survives a crash.
     pub fn commit(&self, puts: &[Put]) -> Result<(), StorageError> {
-        let txn = self.db.begin_write().map_err(io)?;
+        let mut txn = self.db.begin_write().map_err(io)?;
+        // Two-phase commit: a crash can never leave a primary commit slot that fails its
+        // checksum, so one that does is damage, reported as corrupt instead of silently rolled
+        // back to the previous (acknowledged-then-lost) commit.
+        txn.set_two_phase_commit(true);
         for t in Table::ALL {
             let mut table = txn.open_table(t.def()).map_err(io)?;
             for p in puts.iter().filter(|p| p.table == t) {
@@ -287,6 +307,73 @@ impl Store {
         }
         txn.commit().map_err(io)
     }
+}
+
+/// Creates a new store at `path` atomically: the database and its manifest are written to a
+/// private file first, which is then linked into place only if no store appeared meanwhile. A
+/// crash part-way leaves no store file, so a half-created store is never mistaken for one.
+fn create_new(dir: &Path, path: &Path, app_id: &str) -> Result<(), StorageError> {
+    let tmp = dir.join(format!("{DB_FILE}.new-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let created = Database::builder()
+        .create(&tmp)
+        .map_err(|e| open_error(dir, &tmp, e))
+        .and_then(|db| {
+            let store = Store {
+                db,
+                dir: Some(dir.to_path_buf()),
+            };
+            store.check_manifest(app_id, true)
+        });
+    let linked = created.and_then(|()| match std::fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(()),
+        // Another process created the store first: open theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StorageError::Io(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    });
+    let _ = std::fs::remove_file(&tmp);
+    // The new file's directory entry must be durable too (§5.5).
+    sync_dir(dir);
+    linked
+}
+
+/// Maps an open failure: a lock held elsewhere, IO trouble reaching the file, or corruption.
+fn open_error(dir: &Path, path: &Path, e: redb::DatabaseError) -> StorageError {
+    use std::io::ErrorKind;
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => StorageError::Locked(dir.to_path_buf()),
+        redb::DatabaseError::Storage(redb::StorageError::Io(e))
+            if matches!(
+                e.kind(),
+                ErrorKind::PermissionDenied | ErrorKind::NotFound | ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            StorageError::Io(format!("cannot open {}: {e}", path.display()))
+        }
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
+            StorageError::Corrupt {
+                dir: dir.to_path_buf(),
+                detail,
+            }
+        }
+        other => StorageError::Corrupt {
+            dir: dir.to_path_buf(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// Runs `f`, turning a panic into `None` without the panic message on stderr. Only used while
+/// opening a store, before the server runs any other thread of ours.
+pub(crate) fn quietly_catch<R>(f: impl FnOnce() -> R) -> Option<R> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    std::panic::set_hook(hook);
+    r
 }
 
 #[cfg(unix)]
@@ -338,6 +425,37 @@ mod tests {
         std::fs::write(up.path().join("jazz.sqlite"), b"").map_err(io)?;
         let e = Store::open_dir(up.path(), APP);
         assert!(matches!(e, Err(StorageError::UpstreamStore { .. })));
+        Ok(())
+    }
+
+    #[test]
+    fn an_existing_file_is_never_reinitialised() -> Result<(), StorageError> {
+        let dir = tempfile::tempdir().map_err(io)?;
+        std::fs::write(dir.path().join(DB_FILE), b"").map_err(io)?;
+        let e = Store::open_dir(dir.path(), APP);
+        assert!(
+            matches!(&e, Err(StorageError::Corrupt { detail, .. }) if detail.contains("empty")),
+            "{e:?}"
+        );
+        assert_eq!(
+            std::fs::metadata(dir.path().join(DB_FILE))
+                .map_err(io)?
+                .len(),
+            0
+        );
+        // A store cut short is corrupt too, and no temp file is left behind by creation.
+        let good = tempfile::tempdir().map_err(io)?;
+        drop(Store::open_dir(good.path(), APP)?);
+        let names: Vec<_> = std::fs::read_dir(good.path())
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(DB_FILE)]);
+        let bytes = std::fs::read(good.path().join(DB_FILE)).map_err(io)?;
+        std::fs::write(good.path().join(DB_FILE), &bytes[..bytes.len() / 2]).map_err(io)?;
+        let e = Store::open_dir(good.path(), APP);
+        assert!(matches!(e, Err(StorageError::Corrupt { .. })), "{e:?}");
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use jazz_schema_compiler::schema::hash::parse_hex;
 use jazz_schema_compiler::schema::json::{self, JsonValue, stringify};
 use jazz_schema_compiler::schema::wasm_json::{from_json_text, to_compact_json};
 use jazz_schema_compiler::schema::{SchemaHash, WasmSchema, schema_hash};
+use serde_json::Value;
 use uuid::Uuid;
 
 /// Deepest nesting a request body may have (§5.1).
@@ -92,26 +93,97 @@ pub struct SchemaPublish {
     pub hash: SchemaHash,
 }
 
+/// Tables a published schema may have at most (§5.2); more is 413.
+pub const MAX_SCHEMA_TABLES: usize = 100_000;
+/// Columns a published schema may have at most, over all its tables (§5.2); more is 413.
+pub const MAX_SCHEMA_COLUMNS: usize = 1_000_000;
+
+/// Why a schema publish was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaRefusal {
+    /// 400: not a valid schema.
+    Invalid(String),
+    /// 413: over [`MAX_SCHEMA_TABLES`] or [`MAX_SCHEMA_COLUMNS`].
+    TooLarge(String),
+}
+
+impl std::fmt::Display for SchemaRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SchemaRefusal::Invalid(m) | SchemaRefusal::TooLarge(m) => f.write_str(m),
+        }
+    }
+}
+
 /// `POST /admin/schemas` (§3.3.4).
-pub fn schema_publish(body: &JsonValue) -> Result<SchemaPublish, String> {
-    let o = object(body)?;
+pub fn schema_publish(body: &JsonValue) -> Result<SchemaPublish, SchemaRefusal> {
+    let o = object(body).map_err(SchemaRefusal::Invalid)?;
     if !matches!(field(o, "permissions"), None | Some(JsonValue::Null)) {
-        return Err("schema publishing no longer accepts permissions; publish permissions via POST /admin/permissions".into());
+        return Err(SchemaRefusal::Invalid("schema publishing no longer accepts permissions; publish permissions via POST /admin/permissions".into()));
     }
     let Some(raw) = field(o, "schema") else {
-        return Err("invalid schema: missing field `schema`".into());
+        return Err(SchemaRefusal::Invalid(
+            "invalid schema: missing field `schema`".into(),
+        ));
     };
     // Policies inside tables are dropped by the reader, before hashing and storing.
     let schema = from_json_text(&stringify(raw)).map_err(|e| {
-        if e.0.starts_with("invalid schema") {
+        SchemaRefusal::Invalid(if e.0.starts_with("invalid schema") {
             e.0
         } else {
             format!("invalid schema: {}", e.0)
-        }
+        })
     })?;
+    check_schema_size(&schema)?;
+    check_names(&schema).map_err(SchemaRefusal::Invalid)?;
     let hash = schema_hash(&schema);
     let json = to_compact_json(&schema);
     Ok(SchemaPublish { schema, json, hash })
+}
+
+fn check_schema_size(schema: &WasmSchema) -> Result<(), SchemaRefusal> {
+    let tables = schema.tables.len();
+    if tables > MAX_SCHEMA_TABLES {
+        return Err(SchemaRefusal::TooLarge(format!(
+            "schema too large: {tables} tables (limit {MAX_SCHEMA_TABLES})"
+        )));
+    }
+    let columns: usize = schema.tables.iter().map(|t| t.columns.len()).sum();
+    if columns > MAX_SCHEMA_COLUMNS {
+        return Err(SchemaRefusal::TooLarge(format!(
+            "schema too large: {columns} columns (limit {MAX_SCHEMA_COLUMNS})"
+        )));
+    }
+    Ok(())
+}
+
+/// Table and column names (and the names they refer to) must not contain control characters:
+/// they are invisible in every listing, and NUL would make different schemas hash alike.
+fn check_names(schema: &WasmSchema) -> Result<(), String> {
+    let bad = |name: &str| name.chars().find(|c| c.is_control());
+    for t in &schema.tables {
+        if let Some(c) = bad(&t.name) {
+            return Err(format!(
+                "invalid schema: table name {} contains the control character U+{:04X}",
+                Value::from(t.name.as_str()),
+                u32::from(c)
+            ));
+        }
+        let columns = t.columns.iter().map(|c| c.name.as_str());
+        let refs = t.columns.iter().filter_map(|c| c.references.as_deref());
+        let indexed = t.indexed_columns.iter().flatten().map(String::as_str);
+        for name in columns.chain(refs).chain(indexed) {
+            if let Some(c) = bad(name) {
+                return Err(format!(
+                    "invalid schema: table {}: name {} contains the control character U+{:04X}",
+                    Value::from(t.name.as_str()),
+                    Value::from(name),
+                    u32::from(c)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One table lens, as far as the server checks it.

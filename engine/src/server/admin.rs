@@ -1,6 +1,6 @@
 //! The admin routes under `/apps/<appId>/` (cli-and-server.md §3.3). Each handler checks the
-//! app id, then admin auth (§3.2), then the body; catalogue work runs on the blocking pool
-//! because commits fsync.
+//! app id, then admin auth (§3.2), then the body; checking bodies and catalogue work run on the
+//! blocking pool, because large bodies take CPU time and commits fsync.
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -18,7 +18,7 @@ use super::http::{
     ApiError, check_admin, check_content_type, has_admin_header, json_response, read_body,
 };
 use super::session;
-use crate::catalogue::request::{self, parse_hash, permissions_for_answer};
+use crate::catalogue::request::{self, SchemaRefusal, parse_hash, permissions_for_answer};
 use crate::catalogue::{BundleEntry, CatalogueError, SharedCatalogue};
 
 type Answer = Result<Response, ApiError>;
@@ -47,14 +47,29 @@ fn admin(s: &AppState, app: &str, headers: &HeaderMap) -> Result<(), ApiError> {
     check_admin(s.config.admin_secret.as_deref(), headers)
 }
 
-async fn body_json(
+/// Reads a JSON request body and checks it with `check` on the blocking pool: parsing, hashing
+/// and compiling a large body take CPU time that must not stall the executor (and with it
+/// `/health` and every other request).
+async fn checked_body<R: Send + 'static>(
     s: &AppState,
     headers: &HeaderMap,
     body: Body,
-) -> Result<json::JsonValue, ApiError> {
+    check: impl FnOnce(&json::JsonValue) -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
     check_content_type(headers)?;
-    let bytes = read_body(headers, body, s.config.max_body_bytes).await?;
-    request::parse_body(&bytes).map_err(ApiError::bad_request)
+    let bytes = read_body(
+        headers,
+        body,
+        s.config.max_body_bytes,
+        s.config.body_timeout,
+    )
+    .await?;
+    let joined = tokio::task::spawn_blocking(move || {
+        let v = request::parse_body(&bytes).map_err(ApiError::bad_request)?;
+        check(&v)
+    })
+    .await;
+    joined.unwrap_or_else(|_| Err(ApiError::internal("internal error")))
 }
 
 fn ok(status: StatusCode, v: Value) -> Answer {
@@ -171,8 +186,15 @@ pub async fn publish_schema(
     if !by_session {
         check_admin(s.config.admin_secret.as_deref(), &headers)?;
     }
-    let v = body_json(&s, &headers, body).await?;
-    let p = request::schema_publish(&v).map_err(ApiError::bad_request)?;
+    let p = checked_body(&s, &headers, body, |v| {
+        request::schema_publish(v).map_err(|e| match e {
+            SchemaRefusal::Invalid(m) => ApiError::bad_request(m),
+            SchemaRefusal::TooLarge(m) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "bad_request", m)
+            }
+        })
+    })
+    .await?;
     let now = now_ms();
     let e = blocking(&s, move |c| c.publish_schema(p, now)).await?;
     created(ordered(&[
@@ -246,8 +268,10 @@ pub async fn publish_permissions(
     body: Body,
 ) -> Answer {
     admin(&s, &app, &headers)?;
-    let v = body_json(&s, &headers, body).await?;
-    let p = request::permissions_publish(&v).map_err(ApiError::bad_request)?;
+    let p = checked_body(&s, &headers, body, |v| {
+        request::permissions_publish(v).map_err(ApiError::bad_request)
+    })
+    .await?;
     let now = now_ms();
     let b = blocking(&s, move |c| c.publish_permissions(p, now)).await?;
     created(ordered(&[("head", head_json(&b))]))
@@ -260,8 +284,10 @@ pub async fn publish_migration(
     body: Body,
 ) -> Answer {
     admin(&s, &app, &headers)?;
-    let v = body_json(&s, &headers, body).await?;
-    let p = request::lens_publish(&v).map_err(ApiError::bad_request)?;
+    let p = checked_body(&s, &headers, body, |v| {
+        request::lens_publish(v).map_err(ApiError::bad_request)
+    })
+    .await?;
     let (lens, replaced) = blocking(&s, move |c| c.publish_lens(p)).await?;
     if replaced {
         eprintln!(

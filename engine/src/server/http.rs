@@ -6,6 +6,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -52,7 +53,13 @@ impl IntoResponse for ApiError {
             serde_json::Value::from(self.message),
             serde_json::Value::from(self.code)
         );
-        json_response(self.status, body)
+        let mut r = json_response(self.status, body);
+        if self.status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body may still be arriving: do not wait for it.
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        r
     }
 }
 
@@ -98,9 +105,15 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-/// Reads a body of at most `limit` bytes: `Content-Length` first, then the streamed bytes are
-/// counted, so no more than the limit is ever buffered (§5.2).
-pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
+/// Reads a body of at most `limit` bytes within `timeout`: `Content-Length` first, then the
+/// streamed bytes are counted, so no more than the limit is ever buffered (§5.2). A body still
+/// incomplete at `timeout` gets 408 (and the connection is closed).
+pub async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, ApiError> {
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -109,9 +122,17 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
     {
         return Err(too_large(limit));
     }
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large(limit))
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(read) => read.map_err(|_| too_large(limit)),
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "bad_request",
+            format!(
+                "request body not received within {} s",
+                timeout.as_secs_f64()
+            ),
+        )),
+    }
 }
 
 /// Equality in time independent of content and length: the digests of both values are

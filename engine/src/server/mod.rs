@@ -21,7 +21,7 @@ mod throttle;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -37,6 +37,10 @@ use http::{ApiError, CatchPanic, json_response};
 
 /// Default body limit (§5.2): 8 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// Default time to receive a whole request body once its handler reads it (§5.2).
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default drain deadline after SIGINT/SIGTERM (`--shutdown-timeout-secs`, §5.7).
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -48,6 +52,14 @@ pub struct ServerConfig {
     pub admin_secret: Option<String>,
     pub backend_secret: Option<String>,
     pub max_body_bytes: usize,
+    /// Time to receive a whole request body; a slower body gets 408 (§5.2).
+    pub body_timeout: Duration,
+    /// How long a failed authentication waits for its answer once its peer has failed too
+    /// often (§5.3). Requests that authenticate, and `/health`, never wait.
+    pub auth_failure_delay: Duration,
+    /// How long in-flight requests may finish after shutdown starts; then the remaining
+    /// connections are closed (§5.7).
+    pub shutdown_timeout: Duration,
     /// Structural schema pushes with a user session need no admin secret (§3.2).
     pub development_mode: bool,
     /// Local-first tokens are accepted (§3.5.3).
@@ -72,6 +84,9 @@ impl ServerConfig {
             admin_secret: None,
             backend_secret: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            auth_failure_delay: throttle::DEFAULT_DELAY,
             development_mode: false,
             allow_local_first_auth: true,
             log_requests: false,
@@ -231,12 +246,17 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let lifecycle = self.state.lifecycle.clone();
+        let drain = self.state.config.shutdown_timeout;
         let router = self.router();
         drop(self);
         let draining = lifecycle.clone();
-        listen::accept_loop(listener, router, shutdown, move || {
-            draining.set(Phase::DrainingConnections);
-        })
+        listen::accept_loop(
+            listener,
+            router,
+            shutdown,
+            move || draining.set(Phase::DrainingConnections),
+            drain,
+        )
         .await;
         lifecycle.set(Phase::FlushingRuntime);
         lifecycle.set(Phase::ClosingStorage);
@@ -272,11 +292,6 @@ async fn method_not_allowed() -> ApiError {
 async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let peer = listen::peer(&req).map(|a| a.ip());
-    if let Some(ip) = peer
-        && s.throttle.should_delay(ip)
-    {
-        tokio::time::sleep(throttle::DELAY).await;
-    }
     let method = req.method().clone();
     let route = req
         .extensions()
@@ -348,10 +363,28 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
             }
         }
     };
+    // Only failed authentications are slowed down (§5.3); see `throttle.rs`.
     if let Some(ip) = peer
         && response.status() == StatusCode::UNAUTHORIZED
     {
-        s.throttle.failed(ip);
+        match s.throttle.failed(ip) {
+            throttle::Verdict::Answer => {}
+            throttle::Verdict::Delay(slot) => {
+                tokio::time::sleep(s.config.auth_failure_delay).await;
+                drop(slot);
+            }
+            throttle::Verdict::Refuse => {
+                response = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "unauthorized",
+                    "too many failed authentication attempts from this address; retry later",
+                )
+                .into_response();
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from_static("1"));
+            }
+        }
     }
     // CORS is permissive, as upstream's (§3.1).
     response

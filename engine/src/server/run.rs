@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 use super::{Server, ServerConfig};
 use crate::catalogue::SharedCatalogue;
-use crate::storage::Store;
+use crate::storage::{StorageError, Store, quietly_catch};
 
 /// Where the catalogue lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,8 @@ pub enum Ended {
     TimedOut,
 }
 
-/// Opens the store for `opts` and loads the catalogue (`Err` is the `Server error:` detail).
+/// Opens the store for `opts` and loads the catalogue (`Err` is the `Server error:` detail). A
+/// store that cannot be read, or whose reading panics, is reported as corrupt.
 pub fn open_catalogue(opts: &RunOptions) -> Result<SharedCatalogue, String> {
     let app = opts.config.app_id.to_string();
     let store = match &opts.storage {
@@ -49,7 +50,22 @@ pub fn open_catalogue(opts: &RunOptions) -> Result<SharedCatalogue, String> {
         StorageMode::Dir(dir) => Store::open_dir(dir, &app),
     }
     .map_err(|e| e.to_string())?;
-    SharedCatalogue::open(store, opts.config.app_id).map_err(|e| e.to_string())
+    let dir = store.dir().map(std::path::Path::to_path_buf);
+    let app_id = opts.config.app_id;
+    let corrupt = |detail: String| match &dir {
+        Some(d) => StorageError::Corrupt {
+            dir: d.clone(),
+            detail,
+        }
+        .to_string(),
+        None => detail,
+    };
+    match quietly_catch(move || SharedCatalogue::open(store, app_id)) {
+        Some(Ok(c)) => Ok(c),
+        Some(Err(StorageError::Io(detail))) => Err(corrupt(detail)),
+        Some(Err(e)) => Err(e.to_string()),
+        None => Err(corrupt("reading the store panicked".into())),
+    }
 }
 
 /// Runs until a signal. `on_listening` gets the bound address once the catalogue is loaded
@@ -83,6 +99,7 @@ pub fn run_blocking_until(
     on_listening(bound);
     let mut config = opts.config;
     config.bind_hosts(bound);
+    config.shutdown_timeout = opts.shutdown_timeout;
     let server = Server::new(config, catalogue);
     let budget = opts.shutdown_timeout * 2 + Duration::from_secs(5);
     let ended = runtime.block_on(async move {

@@ -40,6 +40,15 @@ pub fn config(secret: Option<&str>) -> ServerConfig {
 }
 
 pub fn start(config: ServerConfig, data_dir: Option<&Path>) -> TestServer {
+    start_with_workers(config, data_dir, 2)
+}
+
+/// [`start`] on a runtime with `workers` executor threads.
+pub fn start_with_workers(
+    config: ServerConfig,
+    data_dir: Option<&Path>,
+    workers: usize,
+) -> TestServer {
     let app = config.app_id.to_string();
     let store = match data_dir {
         Some(d) => Store::open_dir(d, &app),
@@ -49,7 +58,7 @@ pub fn start(config: ServerConfig, data_dir: Option<&Path>) -> TestServer {
     let catalogue = SharedCatalogue::open(store, config.app_id).expect("catalogue");
     let server = Server::new(config, catalogue);
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(workers)
         .enable_all()
         .build()
         .expect("runtime");

@@ -75,6 +75,49 @@ pub fn insert_ordered<T>(members: &mut Vec<(String, T)>, key: String, value: T) 
     }
 }
 
+/// The members of an object literal given as `(key, value)` pairs in source order, in property
+/// order: the same result as [`insert_ordered`] of each pair in turn, in linear time (objects of
+/// 100,000 members are normal in large schemas).
+pub fn ordered_members<T>(pairs: Vec<(String, T)>) -> Vec<(String, T)> {
+    if pairs.len() <= 16 {
+        let mut members = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            insert_ordered(&mut members, k, v);
+        }
+        return members;
+    }
+    // A duplicate key keeps its first position and takes the last value.
+    let mut first: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(pairs.len());
+    let mut slots: Vec<Option<(String, T)>> = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        match first.get(&k) {
+            Some(&at) => {
+                if let Some(slot) = slots.get_mut(at) {
+                    *slot = Some((k, v));
+                }
+            }
+            None => {
+                first.insert(k.clone(), slots.len());
+                slots.push(Some((k, v)));
+            }
+        }
+    }
+    // Array-index keys first, ascending; then the others in creation order.
+    let mut index_keys = Vec::new();
+    let mut others = Vec::with_capacity(slots.len());
+    for (k, v) in slots.into_iter().flatten() {
+        match is_array_index_key(&k) {
+            Some(n) => index_keys.push((n, (k, v))),
+            None => others.push((k, v)),
+        }
+    }
+    index_keys.sort_by_key(|(n, _)| *n);
+    let mut members: Vec<(String, T)> = index_keys.into_iter().map(|(_, m)| m).collect();
+    members.extend(others);
+    members
+}
+
 /// ECMA-262 `Number::toString(x)`: `NaN`, `Infinity`, `-0` → `"0"`, `1e21` → `"1e+21"`,
 /// `1e-7` → `"1e-7"`, `0.000001` → `"0.000001"`.
 pub fn number_to_js_string(x: f64) -> String {
@@ -304,6 +347,29 @@ mod tests {
             got,
             [("0", 4), ("1", 2), ("2", 7), ("10", 6), ("b", 5), ("a", 3)]
         );
+    }
+
+    #[test]
+    fn ordered_members_matches_insert_ordered() {
+        for n in [0usize, 5, 16, 17, 300] {
+            // Mixed index and other keys, with duplicates of both kinds.
+            let pairs: Vec<(String, usize)> = (0..n)
+                .map(|i| {
+                    let k = match i % 5 {
+                        0 => format!("{}", (i * 7) % 23),
+                        1 => format!("k{}", (i * 3) % 41),
+                        2 => format!("0{i}"),
+                        _ => format!("t{i}"),
+                    };
+                    (k, i)
+                })
+                .collect();
+            let mut expected = Vec::new();
+            for (k, v) in pairs.clone() {
+                insert_ordered(&mut expected, k, v);
+            }
+            assert_eq!(ordered_members(pairs), expected, "n = {n}");
+        }
     }
 
     #[test]

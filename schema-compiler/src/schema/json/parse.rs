@@ -6,7 +6,7 @@
 //! escape is an error (a Rust `String` cannot hold it, and serde_json rejects it too), and
 //! nesting deeper than [`MAX_DEPTH`] is an error (the parser recurses and the core is fuzzed).
 
-use super::{JsonError, JsonValue, insert_ordered};
+use super::{JsonError, JsonValue, ordered_members};
 
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 512;
@@ -111,6 +111,7 @@ impl Parser<'_> {
             self.pos += 1;
             return Ok(JsonValue::Object(members));
         }
+        // Collected in source order; put in property order once, in linear time.
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
@@ -124,13 +125,13 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws();
             let v = self.value(depth)?;
-            insert_ordered(&mut members, key, v);
+            members.push((key, v));
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(JsonValue::Object(members));
+                    return Ok(JsonValue::Object(ordered_members(members)));
                 }
                 _ => return Err(self.error("expected ',' or '}'")),
             }
