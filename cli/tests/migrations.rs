@@ -534,3 +534,26 @@ fn create_from_a_server_hash_names_the_snapshot_after_published_at() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("\"title\""), "{}", r.stdout);
 }
+
+#[test]
+fn a_fresh_stub_of_an_indexed_table_has_no_witness_warnings() {
+    let v1 = "import { schema as s } from \"jazz-tools\";\nconst schema = { todos: s.table({ title: s.string(), done: s.boolean() }).indexOnly([\"done\"]) };\nexport const app = s.defineApp(schema);\n";
+    let tmp = project(&[("schema.ts", v1)]);
+    let dir = tmp.path();
+    assert_eq!(run(jazz(dir).args(["migrations", "create"])).code, 0);
+    next_second();
+    fs::write(
+        dir.join("schema.ts"),
+        v1.replace("done: s.boolean() }", "done: s.boolean(), rank: s.int() }"),
+    )
+    .expect("write");
+    let r = run(jazz(dir).args(["migrations", "create"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jazz(dir).args(["migrations", "check"]));
+    assert!(
+        r.stderr.contains("JZ3505"),
+        "the TODO is reported: {}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("JZ3501"), "{}", r.stderr);
+}
