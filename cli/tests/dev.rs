@@ -401,7 +401,8 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
     let h1 = local_hash(dir);
     server.wait_live(&dev, &h1, 1);
 
-    // A required column needs a row transform: published anyway (lenient), with a hint.
+    // A required column needs a row transform: published anyway (lenient), with two lines that
+    // name the edge and a command that works when pasted (stdin is not a terminal here).
     edit(
         &dir.join("schema.ts"),
         "done: s.boolean(),",
@@ -412,11 +413,23 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
     server.wait_live(&dev, &h2, 2);
     dev.wait_lines(
         &format!(
-            "[jazz] hint: run jazz migrations create --fromHash {} --toHash {}",
-            &h1[..12],
-            &h2[..12]
+            "[jazz] schema {} is live without a migration from {}",
+            &h2[..12],
+            &h1[..12]
         ),
         1,
+    );
+    let command = dev
+        .err()
+        .lines()
+        .find_map(|l| l.strip_prefix("[jazz] to create its stub, run: "))
+        .and_then(|l| l.split_once("; jazz dev pushes it"))
+        .map(|(c, _)| c.to_owned())
+        .unwrap_or_else(|| panic!("no command line in\n{}", dev.err()));
+    assert!(
+        !dev.err().contains("re-run this command") && !dev.err().contains("hint:"),
+        "{}",
+        dev.err()
     );
     let connected = |s: &Server| {
         s.get(&format!(
@@ -426,15 +439,31 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
     };
     assert_eq!(connected(&server), false);
 
-    // The stub still has a TODO: it is never pushed.
+    // The command, pasted into a shell in the project (no env file, no variables), writes the
+    // stub; with its TODO still in, it is never pushed.
     std::thread::sleep(Duration::from_millis(1100));
-    create();
+    let args: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(args.first(), Some(&"jazz"), "{command}");
+    let pasted = support::jazz(dir)
+        .arg("--no-env-file")
+        .args(&args[1..])
+        .output()
+        .expect("the pasted command runs");
+    assert!(
+        pasted.status.success(),
+        "{command}\n{}",
+        String::from_utf8_lossy(&pasted.stderr)
+    );
     let stub = std::fs::read_dir(dir.join("migrations"))
         .expect("migrations")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "ts"))
-        .expect("a stub");
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(&format!("-{}-{}.ts", &h1[..12], &h2[..12])))
+        })
+        .expect("the stub of that edge");
     dev.wait_lines(
         &format!("[jazz] migration {} -> {} not pushed", &h1[..12], &h2[..12]),
         1,

@@ -198,14 +198,34 @@ fn a_change_that_needs_a_migration_gets_its_stub_and_goes_live_once_filled() {
     let h1 = local_hash(dir);
     server.wait_live(&dev, &h1, 1);
 
+    // A first try (a required `rank`) gets a stub; changed again before it was touched, that
+    // stub and its snapshot are removed and the stub of the new edge is written.
     edit(
         &dir.join("schema.ts"),
         "    done: s.boolean(),\n",
-        "    done: s.boolean(),\n    priority: s.int(),\n",
+        "    done: s.boolean(),\n    rank: s.int(),\n",
+        false,
+    );
+    let first = local_hash(dir);
+    dev.wait_lines("[jazz] created migrations/", 1);
+    edit(
+        &dir.join("schema.ts"),
+        "    rank: s.int(),\n",
+        "    priority: s.int(),\n",
         false,
     );
     let h2 = local_hash(dir);
-    dev.wait_lines("[jazz] created migrations/", 1);
+    dev.wait_lines("[jazz] created migrations/", 2);
+    dev.wait_lines("[jazz] removed migrations/", 1);
+    let names: Vec<String> = std::fs::read_dir(dir.join("migrations"))
+        .expect("migrations")
+        .chain(std::fs::read_dir(dir.join("migrations/snapshots")).expect("snapshots"))
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains(&first[..12])),
+        "the obsolete stub and snapshot are gone: {names:?}"
+    );
     let err = dev.err();
     assert!(
         err.contains(&format!(

@@ -69,6 +69,13 @@ pub struct DevState {
     env_files: Vec<PathBuf>,
     /// The last cycle ended in an error (compile or push): the next clean one says so.
     failing: bool,
+    /// The last push went ahead (or stopped) for want of a migration on this edge
+    /// `(from, to)`, full hashes: what `m` + Enter writes a stub for.
+    pub pending_edge: Option<(String, String)>,
+    /// `m` + Enter is read (a terminal): say so instead of printing a command.
+    pub interactive: bool,
+    /// Stubs this session wrote (see [`super::stub::Written`]).
+    written: Vec<super::stub::Written>,
 }
 
 impl DevState {
@@ -82,6 +89,9 @@ impl DevState {
             last_graph: BTreeSet::new(),
             contents: Contents::default(),
             failing: false,
+            pending_edge: None,
+            interactive: false,
+            written: Vec::new(),
         }
     }
 
@@ -190,6 +200,10 @@ impl DevState {
                 let first = self.live.is_none();
                 self.failing = false;
                 self.report_pushed(rep, &pushed, first, &trigger_json, &analysis, started);
+                self.pending_edge = pushed.missing.clone();
+                if let Some((from, to)) = &pushed.missing {
+                    self.live_without_migration(ctx, rep, target, from, to);
+                }
                 self.live = Some(Live {
                     schema_h12: pushed.schema_h12.clone(),
                     permissions_version: pushed.permissions_version,
@@ -199,6 +213,7 @@ impl DevState {
             }
             Err(failure) => {
                 self.failing = true;
+                self.pending_edge = failure.missing.clone();
                 if let Some((from, to)) = &failure.missing {
                     self.missing_migration(ctx, rep, target, &analysis, from, to);
                 } else if failure.unreachable {
@@ -224,10 +239,130 @@ impl DevState {
         }
     }
 
+    /// The lenient embedded server took a schema change no migration connects: say so in two
+    /// lines, with the remedy that works here (`m` + Enter on a terminal, else a command that
+    /// works when pasted), and an event carrying the edge.
+    fn live_without_migration(
+        &self,
+        ctx: &Context,
+        rep: Reporter,
+        target: &Target,
+        from: &str,
+        to: &str,
+    ) {
+        let (f12, t12) = (short(from), short(to));
+        rep.problem(&format!(
+            "[jazz] schema {t12} is live without a migration from {f12}: rows written under {f12} are not translated to it."
+        ));
+        let remedy = if self.interactive {
+            format!(
+                "[jazz] press m + Enter to create the migration stub for {f12} -> {t12}; jazz dev pushes it when you save it complete."
+            )
+        } else {
+            let mut cmd = format!(
+                "{} migrations create {} --fromHash {f12} --toHash {t12} --server-url {}",
+                ctx.cli, target.options.app_id, target.url
+            );
+            if target.secret_generated {
+                cmd.push_str(&format!(" --admin-secret {}", target.admin_secret));
+            }
+            if self.root != ctx.cwd {
+                cmd.push_str(&format!(
+                    " --schema-dir {}",
+                    paths::relative(&self.root, &ctx.cwd)
+                ));
+            }
+            if self.migrations_dir != ctx.cwd.join("migrations") {
+                cmd.push_str(&format!(
+                    " --migrations-dir {}",
+                    paths::relative(&self.migrations_dir, &ctx.cwd)
+                ));
+            }
+            format!(
+                "[jazz] to create its stub, run: {cmd}; jazz dev pushes it when you save it complete."
+            )
+        };
+        rep.problem(&remedy);
+        rep.event(
+            "migration-missing",
+            json!({ "from_hash": from, "to_hash": to, "pushed": true }),
+        );
+    }
+
+    /// Writes the stub of `from -> schema`, first removing the untouched stubs this session
+    /// wrote for the same `from` (an edit since made them obsolete).
+    fn write_stub(
+        &mut self,
+        ctx: &mut Context,
+        rep: Reporter,
+        target: &Target,
+        from: &str,
+        schema: &jazz_schema_compiler::schema::WasmSchema,
+    ) -> super::stub::Stub {
+        let to = jazz_schema_compiler::schema::schema_hash(schema);
+        let suffix = format!("-{}.ts", to.short());
+        let mut removed = Vec::new();
+        self.written.retain(|w| {
+            let obsolete = w.from == from
+                && !w
+                    .path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(&suffix));
+            let gone = obsolete && w.remove_if_untouched();
+            if gone {
+                removed.push(w.path.clone());
+            }
+            !gone
+        });
+        for p in removed {
+            rep.info(&format!(
+                "[jazz] removed {} (untouched, and the schema has changed since)",
+                self.shown(&p)
+            ));
+        }
+        let out = super::stub::ensure(ctx, target, from, schema);
+        if let super::stub::Stub::Created { path, to_snapshot } = &out {
+            self.written
+                .push(super::stub::Written::new(from, path, to_snapshot.clone()));
+        }
+        out
+    }
+
+    /// `m` + Enter: writes the stub for the pending edge.
+    pub fn create_pending_stub(&mut self, ctx: &mut Context, rep: Reporter, target: &Target) {
+        let Some((from, to)) = self.pending_edge.clone() else {
+            rep.info("[jazz] no migration is missing.");
+            return;
+        };
+        let analysis = analyze_env(ctx, &self.root);
+        let Some(schema) = analysis.valid_schema() else {
+            rep.problem("[jazz] cannot create the stub while the project has errors.");
+            return;
+        };
+        if jazz_schema_compiler::schema::schema_hash(schema).to_hex() != to {
+            rep.problem(&format!(
+                "[jazz] schema.ts changed since {} was published; save it again first.",
+                short(&to)
+            ));
+            return;
+        }
+        let line = match self.write_stub(ctx, rep, target, &from, schema) {
+            super::stub::Stub::Created { path: p, .. } => format!(
+                "[jazz] created {}: fill in the TODOs and save it; jazz dev pushes it then.",
+                self.shown(&p)
+            ),
+            super::stub::Stub::Exists(p) => format!("[jazz] {} already exists.", self.shown(&p)),
+            super::stub::Stub::NotNeeded => "[jazz] this change needs no migration.".to_owned(),
+            super::stub::Stub::Failed(m) => format!("[jazz] cannot write the stub: {m}"),
+        };
+        rep.info(&line);
+    }
+
     /// The server refused the change for want of a migration: say so in two lines, and write
     /// the stub for exactly that edge (pushed by a later cycle once it is saved complete).
     fn missing_migration(
-        &self,
+        &mut self,
         ctx: &mut Context,
         rep: Reporter,
         target: &Target,
@@ -248,11 +383,15 @@ impl DevState {
         rep.problem(&format!(
             "[jazz] not pushed: schema {t12} needs a migration from {f12} (the schema the permissions run on); {keeps}."
         ));
+        rep.event(
+            "migration-missing",
+            json!({ "from_hash": from, "to_hash": to, "pushed": false }),
+        );
         let Some(schema) = analysis.valid_schema() else {
             return;
         };
-        let next = match super::stub::ensure(ctx, target, from, schema) {
-            super::stub::Stub::Created(p) => format!(
+        let next = match self.write_stub(ctx, rep, target, from, schema) {
+            super::stub::Stub::Created { path: p, .. } => format!(
                 "[jazz] created {}: fill in the TODOs and save it; jazz dev pushes it then.",
                 self.shown(&p)
             ),

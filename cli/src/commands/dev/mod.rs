@@ -177,6 +177,7 @@ fn target(
         },
         managed,
         admin_secret: s.admin_secret.value.clone(),
+        secret_generated: s.admin_secret.source.is_none(),
         root: s.root.clone(),
     })
 }

@@ -26,6 +26,8 @@ pub struct Target {
     pub managed: bool,
     /// The admin secret (a missing migration's stub may need the server's copy of a schema).
     pub admin_secret: String,
+    /// jazz dev generated the secret (it is printed in the banner, so commands may show it).
+    pub secret_generated: bool,
     /// `<root>`, for the paths in diagnostics.
     pub root: std::path::PathBuf,
 }
@@ -40,6 +42,9 @@ pub struct Pushed {
     pub permissions: String,
     pub permissions_version: Option<u64>,
     pub json: Value,
+    /// `(head schema, current schema)` (full hashes) when the push went ahead without a
+    /// migration connecting them (the embedded server's lenient mode).
+    pub missing: Option<(String, String)>,
 }
 
 /// A failed push: the message, and whether the server could not be reached at all.
@@ -68,8 +73,17 @@ pub fn push(
     if !out.diagnostics.is_empty() && !rep.json {
         ctx.out.diagnostics(&out.diagnostics, &out.db, &target.root);
     }
+    // A missing migration is said in jazz dev's own words by the cycle (the edge is in
+    // `Pushed::missing`), not with deploy's text, which asks to re-run a command.
+    let missing = out
+        .migration
+        .as_ref()
+        .filter(|m| m.status == MigrationStatus::Missing)
+        .and_then(|m| Some((m.from_hash.clone()?, m.to_hash.clone()?)));
     for line in &out.lines {
         match line {
+            Line::Warning(w)
+                if missing.is_some() && w.starts_with("The new permissions schema") => {}
             Line::Warning(w) => {
                 rep.problem(&format!("Warning: {w}"));
                 rep.event("warning", serde_json::json!({ "message": w }));
@@ -78,30 +92,7 @@ pub fn push(
             Line::Info(_) | Line::Result(_) => {}
         }
     }
-    if let Some(m) = out
-        .migration
-        .as_ref()
-        .filter(|m| m.status == MigrationStatus::Missing && out.failure.is_none())
-    {
-        let h12 = |h: &Option<String>| {
-            h.as_deref()
-                .and_then(|h| h.get(..12))
-                .unwrap_or("")
-                .to_owned()
-        };
-        rep.problem(&format!(
-            "[jazz] hint: run {} migrations create --fromHash {} --toHash {}; jazz dev pushes the file when you save it.",
-            ctx.cli,
-            h12(&m.from_hash),
-            h12(&m.to_hash)
-        ));
-    }
     if let Some(f) = &out.failure {
-        let missing = out
-            .migration
-            .as_ref()
-            .filter(|m| m.status == MigrationStatus::Missing)
-            .and_then(|m| Some((m.from_hash.clone()?, m.to_hash.clone()?)));
         return Err(PushFailure {
             message: f.message.clone(),
             unreachable: f.message.contains("could not connect to"),
@@ -155,5 +146,6 @@ pub fn push(
         permissions,
         permissions_version,
         json: out.to_json(),
+        missing,
     })
 }

@@ -31,6 +31,8 @@ pub struct Controls {
     pub restart: Option<Arc<AtomicBool>>,
     /// The engine's inspector link, printed once beside the env lines.
     pub inspector: Option<String>,
+    /// Set by `m` + Enter: write the stub of the missing migration.
+    pub make_stub: Arc<AtomicBool>,
 }
 
 /// Runs the session until `stop` is set. `stopper` ends it from inside (the child exited);
@@ -93,13 +95,23 @@ pub fn run(
     if let Some(w) = watcher.as_mut() {
         w.sync(&state.watch_set());
     }
+    state.interactive = watcher.is_some() && interactive(rep);
     guarded_cycle(ctx, rep, target, &mut state, &BTreeSet::new());
     let child = start_child(rep, s, target, stopper, backend_secret);
-    if watcher.is_some() {
+    if state.interactive {
         keyboard(rep, stopper, &controls);
     }
     if let Some(mut watcher) = watcher {
-        watch(ctx, rep, s, target, stop, &mut state, &mut watcher);
+        watch(
+            ctx,
+            rep,
+            s,
+            target,
+            stop,
+            &mut state,
+            &mut watcher,
+            &controls,
+        );
     } else {
         while !stop.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(100));
@@ -110,18 +122,22 @@ pub fn run(
     }
 }
 
-/// On a TTY, `r` + Enter forces a cycle (restarting the engine first, when jazz dev runs
+/// Keys are read: text output on a terminal.
+fn interactive(rep: Reporter) -> bool {
+    use std::io::IsTerminal;
+    !rep.json && std::io::stdin().is_terminal()
+}
+
+/// On a TTY, `m` + Enter writes the stub of a missing migration, `r` + Enter forces a cycle (restarting the engine first, when jazz dev runs
 /// upstream's) and `q` + Enter quits (§2.6). The reader thread is left blocked on stdin when
 /// jazz dev exits.
 fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, controls: &Controls) {
-    use std::io::{BufRead, IsTerminal};
-    if rep.json || !std::io::stdin().is_terminal() {
-        return;
-    }
-    let (stopper, force, restart) = (
+    use std::io::BufRead;
+    let (stopper, force, restart, make_stub) = (
         stopper.clone(),
         controls.force.clone(),
         controls.restart.clone(),
+        controls.make_stub.clone(),
     );
     let what = if restart.is_some() {
         "restart the engine and push again"
@@ -136,6 +152,11 @@ fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, controls: &Controls) {
                     Some(r) => r.store(true, Ordering::SeqCst),
                     None => force.store(true, Ordering::SeqCst),
                 },
+                // Wakes the watch loop, which sees `make_stub` and writes the stub.
+                "m" => {
+                    make_stub.store(true, Ordering::SeqCst);
+                    force.store(true, Ordering::SeqCst);
+                }
                 "q" => {
                     stopper.stop_with(0);
                     return;
@@ -145,7 +166,7 @@ fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, controls: &Controls) {
         }
     });
     rep.info(&format!(
-        "[jazz] press r + Enter to {what}, q + Enter to quit"
+        "[jazz] press r + Enter to {what}, m + Enter to create a missing migration, q + Enter to quit"
     ));
 }
 
@@ -190,6 +211,10 @@ fn start_child(
 }
 
 /// The watch loop: one cycle per debounced batch of real changes, until `stop`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the session's context, one value each"
+)]
 fn watch(
     ctx: &mut Context,
     rep: Reporter,
@@ -198,6 +223,7 @@ fn watch(
     stop: &AtomicBool,
     state: &mut DevState,
     watcher: &mut Watcher,
+    controls: &Controls,
 ) {
     let mut set = state.watch_set();
     watcher.sync(&set);
@@ -209,6 +235,16 @@ fn watch(
     }
     while let Some(batch) = watcher.next_batch(&set, stop) {
         let changed = if batch.is_empty() {
+            if controls.make_stub.swap(false, Ordering::SeqCst) {
+                if let Err(m) = catch(|| state.create_pending_stub(ctx, rep, target)) {
+                    rep.problem(&format!(
+                        "[jazz] internal error while writing the stub: {m}"
+                    ));
+                }
+                set = state.watch_set();
+                watcher.sync(&set);
+                continue;
+            }
             state.force();
             batch
         } else {

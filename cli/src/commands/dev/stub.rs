@@ -19,14 +19,51 @@ use crate::commands::migrations::{self, Store, migration_file_names, now_ms};
 /// What happened to the stub of a missing edge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stub {
-    /// Written now (and the snapshots it needs).
-    Created(PathBuf),
+    /// Written now, with the snapshot of its `to` schema when that was written too.
+    Created {
+        path: PathBuf,
+        to_snapshot: Option<PathBuf>,
+    },
     /// A file for the edge exists already (being filled in).
     Exists(PathBuf),
     /// Not needed after all (the change needs no row transform).
     NotNeeded,
     /// Could not be written; the message says why.
     Failed(String),
+}
+
+/// A stub jazz dev wrote in this session, with the content it had, so that a stub made
+/// obsolete by a later edit (same `from`, another `to`) can be removed while still untouched.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub from: String,
+    pub path: PathBuf,
+    pub content: Option<blake3::Hash>,
+    pub to_snapshot: Option<PathBuf>,
+}
+
+impl Written {
+    pub fn new(from: &str, path: &std::path::Path, to_snapshot: Option<PathBuf>) -> Self {
+        Self {
+            from: from.to_owned(),
+            path: path.to_path_buf(),
+            content: std::fs::read(path).ok().map(|b| blake3::hash(&b)),
+            to_snapshot,
+        }
+    }
+
+    /// Removes the stub (and its `to` snapshot) when nobody edited it; true when removed.
+    pub fn remove_if_untouched(&self) -> bool {
+        let now = std::fs::read(&self.path).ok().map(|b| blake3::hash(&b));
+        if now.is_none() || now != self.content {
+            return false;
+        }
+        let _ = std::fs::remove_file(&self.path);
+        if let Some(s) = &self.to_snapshot {
+            let _ = std::fs::remove_file(s);
+        }
+        true
+    }
 }
 
 /// Writes the stub for `from_hex -> current` unless a file for that edge exists.
@@ -85,12 +122,14 @@ pub fn ensure(ctx: &mut Context, target: &Target, from_hex: &str, current: &Wasm
             if let Err(e) = std::fs::write(&path, &stub.text) {
                 return Stub::Failed(format!("cannot write {}: {e}", path.display()));
             }
-            if let Some(s) = &snapshot
-                && let Err(e) = store.write_planned(s, false)
-            {
-                return Stub::Failed(format!("{e:#}"));
+            let mut to_snapshot = None;
+            if let Some(s) = &snapshot {
+                match store.write_planned(s, false) {
+                    Ok(p) => to_snapshot = Some(p),
+                    Err(e) => return Stub::Failed(format!("{e:#}")),
+                }
             }
-            Stub::Created(path)
+            Stub::Created { path, to_snapshot }
         }
         CreatePlan::Failed(d) => Stub::Failed(d.message),
         CreatePlan::Initial { .. }
