@@ -184,7 +184,7 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
@@ -260,7 +260,7 @@ pub struct SchemaExportArgs {
     #[arg(long = "schema-hash", value_name = "HASH")]
     pub schema_hash: Option<String>,
 
-    /// Migrations directory [default: <schema-dir>/migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 

@@ -12,7 +12,6 @@ use super::migrations::Settings;
 use super::migrations::args::{ServerArgs, parse_bool};
 use super::{Context, Outcome, no_schema, report, shown};
 use crate::args::ProjectArgs;
-use crate::paths;
 use crate::publish::{Line, Options, publish};
 
 #[derive(Args, Debug)]
@@ -24,7 +23,7 @@ pub struct DeployArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
@@ -93,10 +92,7 @@ pub fn run(ctx: &mut Context, a: &DeployArgs) -> anyhow::Result<Outcome> {
     }
 
     let opts = Options {
-        migrations_dir: a.migrations_dir.as_ref().map_or_else(
-            || ctx.cwd.join("migrations"),
-            |d| paths::resolve(&ctx.cwd, d),
-        ),
+        migrations_dir: ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project),
         dry_run: a.dry_run,
         no_verify: a.no_verify,
         cli: ctx.cli.clone(),

@@ -50,7 +50,7 @@ pub struct MigrationsCreateArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
@@ -80,7 +80,7 @@ pub struct MigrationsPushArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
@@ -93,7 +93,7 @@ pub struct MigrationsCheckArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 }
@@ -111,7 +111,7 @@ pub struct SchemaDiffArgs {
     #[arg(long = "toHash", visible_alias = "to-hash", value_name = "HASH")]
     pub to_hash: Option<String>,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
