@@ -30,6 +30,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
 
     let early_color = color::enabled(usage::raw_color(&args), stderr_tty, real_var);
     let mut cmd = Cli::command().color(clap_color(early_color));
+    let args = crate::args::explicit_switch_values(&cmd, args);
     let parsed = cmd
         .try_get_matches_from_mut(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -52,8 +53,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     }
     let Some(command) = cli.command else {
-        let _ = cmd.print_help();
-        return 0;
+        // No command is a usage error (exit 2): help goes to stderr, stdout stays empty.
+        eprint!("{}", cmd.render_help());
+        return 2;
     };
     if let Command::Lsp(a) = &command {
         // stdout carries protocol frames only: no envelope, no env-file warnings.
