@@ -271,9 +271,12 @@ pub struct RemovedArgs {
 /// Boolean switches are shown and parsed as plain `--flag` (one style for every command), and
 /// `--flag=true|false|1|0` (§1.2) is still accepted: this rewrites such an argument to `--flag`
 /// or drops it before clap sees the line. Only names that are a switch wherever they appear
-/// are rewritten (`--bytecode` takes a file in `permissions test`), nothing after `--`, and an
-/// unknown value is left for clap to reject.
-pub fn explicit_switch_values(cmd: &clap::Command, args: Vec<OsString>) -> Vec<OsString> {
+/// are rewritten (`--bytecode` takes a file in `permissions test`), and nothing after `--`.
+/// `Err` names a switch given another value.
+pub fn explicit_switch_values(
+    cmd: &clap::Command,
+    args: Vec<OsString>,
+) -> Result<Vec<OsString>, String> {
     let mut switches: BTreeMap<String, bool> = BTreeMap::new();
     collect_switches(cmd, &mut switches);
     let mut out = Vec::with_capacity(args.len());
@@ -297,7 +300,12 @@ pub fn explicit_switch_values(cmd: &clap::Command, args: Vec<OsString>) -> Vec<O
                                 out.push(OsString::from(t[..t.len() - value.len() - 1].to_owned()))
                             }
                             Ok(false) => {}
-                            Err(_) => out.push(arg),
+                            Err(e) => {
+                                let dashes = if t.starts_with("--") { "--" } else { "-" };
+                                return Err(format!(
+                                    "invalid value '{value}' for '{dashes}{name}': {e}"
+                                ));
+                            }
                         }
                     }
                     _ => out.push(arg),
@@ -306,7 +314,7 @@ pub fn explicit_switch_values(cmd: &clap::Command, args: Vec<OsString>) -> Vec<O
             _ => out.push(arg),
         }
     }
-    out
+    Ok(out)
 }
 
 /// Long and short names of every argument in the tree: `true` when it is a switch everywhere.
@@ -367,42 +375,29 @@ mod tests {
                 "--quiet=1",
                 "validate",
                 "--deny-warnings=false",
-                "--quiet=maybe",
                 "--schema-dir=x",
             ]),
         );
         assert_eq!(
             out,
-            argv(&[
-                "jazz",
-                "--quiet",
-                "validate",
-                "--quiet=maybe",
-                "--schema-dir=x"
-            ])
-        );
-        // A value that is a file name elsewhere, and anything after `--`, are left alone.
-        let out = explicit_switch_values(
-            &Cli::command(),
-            argv(&[
-                "jazz",
-                "permissions",
-                "test",
-                "--bytecode=true",
-                "--",
-                "--quiet=false",
-            ]),
+            Ok(argv(&["jazz", "--quiet", "validate", "--schema-dir=x"]))
         );
         assert_eq!(
-            out,
-            argv(&[
-                "jazz",
-                "permissions",
-                "test",
-                "--bytecode=true",
-                "--",
-                "--quiet=false"
-            ])
+            explicit_switch_values(&Cli::command(), argv(&["jazz", "-q=maybe"])),
+            Err("invalid value 'maybe' for '-q': expected true, false, 1 or 0, got 'maybe'".into())
+        );
+        // A value that is a file name elsewhere, and anything after `--`, are left alone.
+        let kept = argv(&[
+            "jazz",
+            "permissions",
+            "test",
+            "--bytecode=true",
+            "--",
+            "--quiet=no",
+        ]);
+        assert_eq!(
+            explicit_switch_values(&Cli::command(), kept.clone()),
+            Ok(kept)
         );
     }
 

@@ -228,6 +228,15 @@ fn boolean_flags_accept_explicit_values() {
         let r = run(jazz(dir.path()).args([flag, "create", "app"]));
         assert_eq!(r.code == 0, ok, "{flag}: {}", r.stderr);
     }
+    let r = run(jazz(dir.path()).args(["migrations", "create", "--check=nope"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(
+            "error: invalid value 'nope' for '--check': expected true, false, 1 or 0, got 'nope'\n\nUsage: jazz migrations create [OPTIONS]"
+        ),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
