@@ -2,6 +2,7 @@
 //! command in §1.9). Only shapes and value parsing live here: what a flag *means* is decided by
 //! the command that reads it.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -36,18 +37,7 @@ pub struct GlobalArgs {
     pub env_files: Vec<PathBuf>,
 
     /// Load no env file at all
-    #[arg(
-        long = "no-env-file",
-        global = true,
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        default_value = "false",
-        hide_default_value = true,
-        value_parser = parse_bool
-    )]
+    #[arg(long = "no-env-file", global = true, action = ArgAction::SetTrue)]
     pub no_env_file: bool,
 
     /// Value for `process.env.NAME` reads in the project (repeatable)
@@ -63,35 +53,11 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 
     /// Suppress informational stdout lines (results, warnings and errors are still printed)
-    #[arg(
-        short,
-        long,
-        global = true,
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        default_value = "false",
-        hide_default_value = true,
-        value_parser = parse_bool
-    )]
+    #[arg(short, long, global = true, action = ArgAction::SetTrue)]
     pub quiet: bool,
 
     /// Log every HTTP request to stderr
-    #[arg(
-        short,
-        long,
-        global = true,
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        default_value = "false",
-        hide_default_value = true,
-        value_parser = parse_bool
-    )]
+    #[arg(short, long, global = true, action = ArgAction::SetTrue)]
     pub verbose: bool,
 
     /// Timeout for each HTTP request, in seconds [env: JAZZ_HTTP_TIMEOUT_SECS] [default: 60]
@@ -124,6 +90,11 @@ pub enum ColorChoice {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Compile and check schema.ts, permissions.ts, the files they import and the migrations
+    #[command(after_help = "Examples:
+  jazz validate                              check the project found from the current folder up
+  jazz validate --schema-dir examples/todo   check another project
+  jazz validate --deny-warnings              exit 1 on warnings too (for CI)
+  jazz validate --format json                one JSON document with every diagnostic")]
     Validate(ValidateArgs),
     /// Inspect the structural schema
     #[command(subcommand)]
@@ -135,6 +106,10 @@ pub enum Command {
     #[command(subcommand)]
     Permissions(PermissionsCommand),
     /// Publish the schema, the migration it needs and the permissions to a server
+    #[command(after_help = "Examples:
+  jazz deploy my-app --server-url https://sync.example.com --admin-secret \"$SECRET\"
+  jazz deploy --dry-run          show what would be published (app id, URL, secret from the env)
+  jazz deploy --deny-warnings    refuse to publish a project with warnings")]
     Deploy(crate::commands::deploy::DeployArgs),
     /// Print the documentation of a diagnostic code
     Explain(ExplainArgs),
@@ -152,6 +127,11 @@ pub enum Command {
     /// Run a Jazz server for one app
     Server(crate::commands::server::ServerArgs),
     /// Watch the project, recompile on save and push to an embedded (or --server) dev server
+    #[command(after_help = "Examples:
+  jazz dev                                   watch the project found from the current folder up
+  jazz dev --schema-dir examples/todo        watch another project
+  jazz dev -- npm run dev                    also run the app, with the app id and URL in its env
+  jazz dev --server http://localhost:4000    push to a running server instead")]
     Dev(crate::commands::dev::args::DevArgs),
 }
 
@@ -174,7 +154,7 @@ pub struct LspArgs {
 /// Where the project is (§0.2, §1.5).
 #[derive(Args, Debug, Clone, Default)]
 pub struct ProjectArgs {
-    /// Project root: the directory that holds schema.ts, src/schema.ts or src/lib/schema.ts
+    /// Project root: the directory that holds schema.ts, src/schema.ts or src/lib/schema.ts [default: the nearest one from the current directory up]
     #[arg(long = "schema-dir", value_name = "PATH")]
     pub schema_dir: Option<PathBuf>,
 }
@@ -184,36 +164,16 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
     /// Do not check the migration files
-    #[arg(
-        long = "no-migrations",
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        default_value = "false",
-        hide_default_value = true,
-        value_parser = parse_bool
-    )]
+    #[arg(long = "no-migrations", action = ArgAction::SetTrue)]
     pub no_migrations: bool,
 
     /// Exit 1 when there are warnings
-    #[arg(
-        long = "deny-warnings",
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        default_value = "false",
-        hide_default_value = true,
-        value_parser = parse_bool
-    )]
+    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
     pub deny_warnings: bool,
 }
 
@@ -233,17 +193,7 @@ pub struct SchemaHashArgs {
     pub project: ProjectArgs,
 
     /// Print the full 64-character hash
-    #[arg(
-        long,
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        default_value = "false",
-        hide_default_value = true,
-        value_parser = parse_bool
-    )]
+    #[arg(long, action = ArgAction::SetTrue)]
     pub full: bool,
 }
 
@@ -260,7 +210,7 @@ pub struct SchemaExportArgs {
     #[arg(long = "schema-hash", value_name = "HASH")]
     pub schema_hash: Option<String>,
 
-    /// Migrations directory [default: <schema-dir>/migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
@@ -318,6 +268,74 @@ pub struct RemovedArgs {
     pub rest: Vec<OsString>,
 }
 
+/// Boolean switches are shown and parsed as plain `--flag` (one style for every command), and
+/// `--flag=true|false|1|0` (§1.2) is still accepted: this rewrites such an argument to `--flag`
+/// or drops it before clap sees the line. Only names that are a switch wherever they appear
+/// are rewritten (`--bytecode` takes a file in `permissions test`), and nothing after `--`.
+/// `Err` names a switch given another value.
+pub fn explicit_switch_values(
+    cmd: &clap::Command,
+    args: Vec<OsString>,
+) -> Result<Vec<OsString>, String> {
+    let mut switches: BTreeMap<String, bool> = BTreeMap::new();
+    collect_switches(cmd, &mut switches);
+    let mut out = Vec::with_capacity(args.len());
+    let mut rest = false;
+    for (i, arg) in args.into_iter().enumerate() {
+        let text = arg.to_str().map(str::to_owned);
+        match text {
+            Some(t) if !rest && i > 0 && t == "--" => {
+                rest = true;
+                out.push(arg);
+            }
+            Some(t) if !rest && i > 0 => {
+                let split = t
+                    .strip_prefix("--")
+                    .or_else(|| t.strip_prefix('-').filter(|s| s.len() > 2))
+                    .and_then(|s| s.split_once('='));
+                match split {
+                    Some((name, value)) if switches.get(name) == Some(&true) => {
+                        match parse_bool(value) {
+                            Ok(true) => {
+                                out.push(OsString::from(t[..t.len() - value.len() - 1].to_owned()))
+                            }
+                            Ok(false) => {}
+                            Err(e) => {
+                                let dashes = if t.starts_with("--") { "--" } else { "-" };
+                                return Err(format!(
+                                    "invalid value '{value}' for '{dashes}{name}': {e}"
+                                ));
+                            }
+                        }
+                    }
+                    _ => out.push(arg),
+                }
+            }
+            _ => out.push(arg),
+        }
+    }
+    Ok(out)
+}
+
+/// Long and short names of every argument in the tree: `true` when it is a switch everywhere.
+fn collect_switches(cmd: &clap::Command, into: &mut BTreeMap<String, bool>) {
+    for arg in cmd.get_arguments() {
+        let switch = matches!(arg.get_action(), ArgAction::SetTrue);
+        let names = arg
+            .get_long()
+            .map(str::to_owned)
+            .into_iter()
+            .chain(arg.get_short().map(String::from));
+        for name in names {
+            let entry = into.entry(name).or_insert(switch);
+            *entry = *entry && switch;
+        }
+    }
+    for sub in cmd.get_subcommands() {
+        collect_switches(sub, into);
+    }
+}
+
 /// `true`, `false`, `1` or `0` (§1.2).
 fn parse_bool(s: &str) -> Result<bool, String> {
     match s {
@@ -345,6 +363,42 @@ mod tests {
     #[test]
     fn command_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn explicit_switch_values_become_plain_switches() {
+        let argv = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        let out = explicit_switch_values(
+            &Cli::command(),
+            argv(&[
+                "jazz",
+                "--quiet=1",
+                "validate",
+                "--deny-warnings=false",
+                "--schema-dir=x",
+            ]),
+        );
+        assert_eq!(
+            out,
+            Ok(argv(&["jazz", "--quiet", "validate", "--schema-dir=x"]))
+        );
+        assert_eq!(
+            explicit_switch_values(&Cli::command(), argv(&["jazz", "-q=maybe"])),
+            Err("invalid value 'maybe' for '-q': expected true, false, 1 or 0, got 'maybe'".into())
+        );
+        // A value that is a file name elsewhere, and anything after `--`, are left alone.
+        let kept = argv(&[
+            "jazz",
+            "permissions",
+            "test",
+            "--bytecode=true",
+            "--",
+            "--quiet=no",
+        ]);
+        assert_eq!(
+            explicit_switch_values(&Cli::command(), kept.clone()),
+            Ok(kept)
+        );
     }
 
     #[test]

@@ -28,6 +28,10 @@ impl SourceLoader for DiskLoader {
         path.is_file()
     }
 
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+
     fn list_dir(&self, path: &Path) -> io::Result<Vec<String>> {
         let entries = match fs::read_dir(path) {
             Ok(entries) => entries,

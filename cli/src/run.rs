@@ -30,6 +30,26 @@ pub fn run(args: Vec<OsString>) -> u8 {
 
     let early_color = color::enabled(usage::raw_color(&args), stderr_tty, real_var);
     let mut cmd = Cli::command().color(clap_color(early_color));
+    let args = match crate::args::explicit_switch_values(&cmd, args.clone()) {
+        Ok(args) => args,
+        Err(message) => {
+            // The subcommand words given, for the usage line.
+            let mut path: Vec<String> = Vec::new();
+            let mut at = cmd.clone();
+            for word in args.iter().skip(1).filter_map(|a| a.to_str()) {
+                if word.starts_with('-') {
+                    continue;
+                }
+                // Other words are a flag's value or a positional of a leaf command.
+                if let Some(sub) = at.find_subcommand(word) {
+                    path.push(word.to_owned());
+                    at = sub.clone();
+                }
+            }
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            return usage::report(&path, &message, &args, early_color);
+        }
+    };
     let parsed = cmd
         .try_get_matches_from_mut(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -52,8 +72,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     }
     let Some(command) = cli.command else {
-        let _ = cmd.print_help();
-        return 0;
+        // No command is a usage error (exit 2): help goes to stderr, stdout stays empty.
+        eprint!("{}", cmd.render_help());
+        return 2;
     };
     if let Command::Lsp(a) = &command {
         // stdout carries protocol frames only: no envelope, no env-file warnings.

@@ -10,9 +10,9 @@ fn tmp() -> tempfile::TempDir {
 }
 
 #[test]
-fn no_arguments_help_and_dash_h_print_help_and_exit_0() {
+fn help_and_dash_h_print_help_and_exit_0() {
     let dir = tmp();
-    for args in [&[][..], &["help"], &["-h"], &["--help"]] {
+    for args in [&["help"][..], &["-h"], &["--help"]] {
         let r = run(jazz(dir.path()).args(args));
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
         assert!(
@@ -27,6 +27,65 @@ fn no_arguments_help_and_dash_h_print_help_and_exit_0() {
             );
         }
         assert!(r.stderr.is_empty(), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn no_arguments_prints_help_on_stderr_and_exits_2() {
+    let dir = tmp();
+    let r = run(&mut jazz(dir.path()));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("Usage: jazz [OPTIONS] [COMMAND]"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("  validate "), "{}", r.stderr);
+}
+
+#[test]
+fn boolean_flags_are_plain_switches_in_every_help() {
+    let dir = tmp();
+    for args in [
+        &["--help"][..],
+        &["validate", "--help"],
+        &["deploy", "--help"],
+        &["schema", "diff", "--help"],
+        &["schema", "hash", "--help"],
+        &["migrations", "create", "--help"],
+        &["permissions", "compile", "--help"],
+        &["permissions", "status", "--help"],
+    ] {
+        let r = run(jazz(dir.path()).args(args));
+        assert_eq!(r.code, 0, "{args:?}");
+        assert!(!r.stdout.contains("[=<BOOL>]"), "{args:?}:\n{}", r.stdout);
+    }
+    let r = run(jazz(dir.path()).args(["validate", "--help"]));
+    assert!(r.stdout.contains("  -q, --quiet  "), "{}", r.stdout);
+    assert!(r.stdout.contains("      --deny-warnings  "), "{}", r.stdout);
+}
+
+#[test]
+fn the_main_commands_show_examples_in_their_help() {
+    let dir = tmp();
+    for args in [
+        &["validate"][..],
+        &["dev"],
+        &["deploy"],
+        &["migrations", "create"],
+        &["migrations", "check"],
+        &["permissions", "test"],
+    ] {
+        let r = run(jazz(dir.path()).args(args).arg("--help"));
+        assert_eq!(r.code, 0, "{args:?}");
+        let examples = r
+            .stdout
+            .split_once("\nExamples:\n")
+            .map(|(_, e)| e)
+            .unwrap_or_else(|| panic!("{args:?} has no Examples section:\n{}", r.stdout));
+        let first = format!("  jazz {} ", args.join(" "));
+        assert!(examples.starts_with(&first), "{args:?}: {examples}");
     }
 }
 
@@ -162,11 +221,22 @@ fn boolean_flags_accept_explicit_values() {
         ("--quiet=true", true),
         ("--quiet=0", true),
         ("-q", true),
+        ("--quiet=false", true),
+        ("-q=1", true),
         ("--quiet=yes", false),
     ] {
         let r = run(jazz(dir.path()).args([flag, "create", "app"]));
         assert_eq!(r.code == 0, ok, "{flag}: {}", r.stderr);
     }
+    let r = run(jazz(dir.path()).args(["migrations", "create", "--check=nope"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(
+            "error: invalid value 'nope' for '--check': expected true, false, 1 or 0, got 'nope'\n\nUsage: jazz migrations create [OPTIONS]"
+        ),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod support;
 
 use std::fs;
+use std::path::Path;
 
 use support::{APPS, copy_app, expected, jazz, project, run};
 
@@ -140,6 +141,87 @@ fn malformed_test_files_are_jz25xx() {
     let r = run(jazz(tmp.path()).args(["permissions", "test"]));
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("JZ2502"), "{}", r.stderr);
+}
+
+#[test]
+fn no_test_files_is_jz2500_with_what_to_create_and_exit_1() {
+    let tmp = copy_app("todo-minimal");
+    let _ = fs::remove_file(tmp.path().join("permissions.test.toml"));
+    let _ = fs::remove_dir_all(tmp.path().join("permissions.tests"));
+    let r = run(jazz(tmp.path()).args(["permissions", "test", "--color=never"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // Nothing ran: no result line that could pass for a test run.
+    assert!(!r.stdout.contains("passed"), "{}", r.stdout);
+    let stderr = support::redact(&r.stderr, tmp.path());
+    assert!(stderr.contains("JZ2500"), "{stderr}");
+    assert!(!stderr.contains("JZ2501"), "{stderr}");
+    assert!(
+        stderr.contains("help: create [ROOT]/permissions.test.toml"),
+        "{stderr}"
+    );
+    let r = run(jazz(tmp.path()).args(["permissions", "test", "--format=json"]));
+    assert_eq!(r.code, 1);
+    let v = support::json(&support::redact(&r.stdout, tmp.path()));
+    assert_eq!(v["diagnostics"][0]["code"], "JZ2500", "{v}");
+    assert_eq!(
+        v["diagnostics"][0]["message"],
+        "no policy tests to run: found neither [ROOT]/permissions.test.toml nor [ROOT]/permissions.tests/*.toml",
+        "{v}"
+    );
+    assert_eq!(v["result"]["passed"], 0, "{v}");
+
+    // `jazz explain` describes exactly this case, and the exit code.
+    let r = run(jazz(tmp.path()).args(["explain", "JZ2500"]));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("no policy test files"), "{}", r.stdout);
+    assert!(r.stdout.contains("exits 1"), "{}", r.stdout);
+}
+
+#[test]
+fn explain_covers_every_code_permissions_test_emits() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands/permissions/testing");
+    let mut codes = std::collections::BTreeSet::new();
+    for entry in fs::read_dir(&src).expect("read dir") {
+        let text = fs::read_to_string(entry.expect("entry").path()).expect("read");
+        for (i, _) in text.match_indices("(25") {
+            if let Some(code) = text
+                .get(i + 1..i + 5)
+                .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+            {
+                codes.insert(code.to_owned());
+            }
+        }
+    }
+    assert!(codes.len() >= 5, "{codes:?}");
+    for code in codes.iter().map(String::as_str).chain(["2500", "2402"]) {
+        let r = run(jazz(Path::new(".")).args(["explain", code]));
+        assert_eq!(r.code, 0, "JZ{code}: {}", r.stderr);
+    }
+    // The old JZ2501 text said nothing about missing files; 2503 covers sessions and the clock.
+    let r = run(jazz(Path::new(".")).args(["explain", "JZ2503"]));
+    assert!(r.stdout.contains("authMode"), "{}", r.stdout);
+}
+
+#[test]
+fn the_todo_examples_policy_tests_pass() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/todo");
+    let cwd = tempfile::tempdir().expect("temp dir");
+    let r = run(jazz(cwd.path())
+        .args(["permissions", "test", "--schema-dir"])
+        .arg(&example));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let ticks = r.stdout.lines().filter(|l| l.starts_with("  ✓ ")).count();
+    assert_eq!(ticks, 6, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("✓ adding a todo to someone else's project is denied")
+    );
+    assert_eq!(
+        r.stdout.lines().last(),
+        Some("6 passed, 0 failed"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

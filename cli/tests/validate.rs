@@ -132,6 +132,8 @@ fn json_result() {
 #[test]
 fn missing_schema_is_jz1001_with_the_upstream_line_first() {
     let tmp = tempfile::tempdir().expect("temp dir");
+    // A repository root: discovery searches no folder above it.
+    std::fs::create_dir(tmp.path().join(".git")).expect("mkdir");
     let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
     assert_eq!(r.code, 1);
     assert!(r.stdout.is_empty(), "{}", r.stdout);

@@ -64,6 +64,10 @@ impl SourceLoader for OverlayLoader {
         self.overlays.contains_key(path) || path.is_file()
     }
 
+    fn exists(&self, path: &Path) -> bool {
+        self.overlays.contains_key(path) || path.exists()
+    }
+
     fn list_dir(&self, path: &Path) -> io::Result<Vec<String>> {
         let mut names = BTreeSet::new();
         match std::fs::read_dir(path) {

@@ -212,10 +212,9 @@ impl Workspace {
     }
 }
 
-/// A project's migrations directory: `<root>/migrations`, where `jazz migrations create` run
-/// in the project root puts it.
+/// A project's migrations directory: the core's one rule, shared with every CLI command.
 pub fn migrations_dir(root: &Path) -> PathBuf {
-    root.join("migrations")
+    jazz_schema_compiler::project::default_migrations_dir(root)
 }
 
 #[cfg(test)]

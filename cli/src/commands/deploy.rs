@@ -9,10 +9,9 @@ use clap::{ArgAction, Args};
 use jazz_schema_compiler::diagnostics::count;
 
 use super::migrations::Settings;
-use super::migrations::args::{ServerArgs, parse_bool};
+use super::migrations::args::ServerArgs;
 use super::{Context, Outcome, no_schema, report, shown};
 use crate::args::ProjectArgs;
-use crate::paths;
 use crate::publish::{Line, Options, publish};
 
 #[derive(Args, Debug)]
@@ -24,7 +23,7 @@ pub struct DeployArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
@@ -32,27 +31,19 @@ pub struct DeployArgs {
     pub server: ServerArgs,
 
     /// Publish permissions even when no migration connects the previous permissions schema
-    #[arg(long = "no-verify", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_missing_value = "true", default_value = "false",
-          hide_default_value = true, value_parser = parse_bool)]
+    #[arg(long = "no-verify", action = ArgAction::SetTrue)]
     pub no_verify: bool,
 
     /// Exit 1 when there are warnings, before publishing anything
-    #[arg(long = "deny-warnings", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_missing_value = "true", default_value = "false",
-          hide_default_value = true, value_parser = parse_bool)]
+    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
     pub deny_warnings: bool,
 
     /// Send only GET requests and print what would be published
-    #[arg(long = "dry-run", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_missing_value = "true", default_value = "false",
-          hide_default_value = true, value_parser = parse_bool)]
+    #[arg(long = "dry-run", action = ArgAction::SetTrue)]
     pub dry_run: bool,
 
     /// Exit 3 when something was (or would be) published, 0 when nothing changed
-    #[arg(long = "exit-code", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_missing_value = "true", default_value = "false",
-          hide_default_value = true, value_parser = parse_bool)]
+    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
     pub exit_code: bool,
 }
 
@@ -93,10 +84,7 @@ pub fn run(ctx: &mut Context, a: &DeployArgs) -> anyhow::Result<Outcome> {
     }
 
     let opts = Options {
-        migrations_dir: a.migrations_dir.as_ref().map_or_else(
-            || ctx.cwd.join("migrations"),
-            |d| paths::resolve(&ctx.cwd, d),
-        ),
+        migrations_dir: ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project),
         dry_run: a.dry_run,
         no_verify: a.no_verify,
         cli: ctx.cli.clone(),

@@ -64,11 +64,22 @@ impl Context {
         }
     }
 
-    /// `<root>`: `--schema-dir` resolved against the cwd, else the cwd.
+    /// `<root>`: `--schema-dir` resolved against the cwd, else the project found by walking up
+    /// from the cwd ([`project::find_root`]), else the cwd (whose analysis then fails with
+    /// JZ1001, listing what was searched).
     pub fn root(&self, project: &ProjectArgs) -> PathBuf {
         match &project.schema_dir {
             Some(dir) => paths::resolve(&self.cwd, dir),
-            None => self.cwd.clone(),
+            None => project::find_root(&DiskLoader, &self.cwd).unwrap_or_else(|_| self.cwd.clone()),
+        }
+    }
+
+    /// The migrations directory: `--migrations-dir` resolved against the cwd, else
+    /// [`project::default_migrations_dir`] of the project root (the one rule for every command).
+    pub fn migrations_dir(&self, flag: Option<&PathBuf>, project: &ProjectArgs) -> PathBuf {
+        match flag {
+            Some(dir) => paths::resolve(&self.cwd, dir),
+            None => project::default_migrations_dir(&self.root(project)),
         }
     }
 }

@@ -18,7 +18,6 @@ use serde_json::json;
 use super::{Context, Outcome, UsageError, analyze, no_schema, report, shown};
 use crate::args::{SchemaExportArgs, SchemaHashArgs};
 use crate::output::Stream;
-use crate::paths;
 
 pub fn hash(ctx: &mut Context, args: &SchemaHashArgs) -> Outcome {
     let root = ctx.root(&args.project);
@@ -60,17 +59,8 @@ pub fn export(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outc
     }
 
     let root = ctx.root(&args.project);
-    let default_dir = root.join("migrations");
-    let migrations_dir = match &args.migrations_dir {
-        Some(dir) => paths::resolve(&ctx.cwd, dir),
-        None => default_dir.clone(),
-    };
+    let migrations_dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
     let snapshots_dir = migrations_dir.join("snapshots");
-    // Other commands default to <cwd>/migrations; tell the user when export writes elsewhere.
-    if args.migrations_dir.is_none() && default_dir != ctx.cwd.join("migrations") {
-        ctx.out
-            .note(&format!("writing snapshots to {}", shown(&snapshots_dir)));
-    }
 
     let analysis = analyze(&root);
     report(ctx, &analysis, &root);
@@ -151,10 +141,7 @@ pub(crate) fn read_snapshot_files(dir: &Path) -> anyhow::Result<Vec<SnapshotFile
 fn export_stored(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outcome> {
     use super::migrations::{Settings, Store, args::ServerArgs, resolve};
     let input = args.schema_hash.as_deref().unwrap_or_default();
-    let dir = match &args.migrations_dir {
-        Some(dir) => paths::resolve(&ctx.cwd, dir),
-        None => ctx.cwd.join("migrations"),
-    };
+    let dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
     let server = ServerArgs {
         server_url: args.server_url.clone(),
         admin_secret: args.admin_secret.clone(),

@@ -14,10 +14,7 @@ pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let mut analysis = super::permissions::analyze_env(ctx, &root);
     let schema_ok = analysis.valid_schema().is_some();
     if !args.no_migrations {
-        let dir = match &args.migrations_dir {
-            Some(d) => crate::paths::resolve(&ctx.cwd, d),
-            None => ctx.cwd.join("migrations"),
-        };
+        let dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
         jazz_schema_compiler::project::check_migrations(
             &mut analysis,
             &crate::loader::DiskLoader,

@@ -73,6 +73,7 @@ pub const DATE_BEFORE_EPOCH: Code = Code(2361);
 pub const UNSUPPORTED: Code = Code(2399);
 pub const BYTECODE_VERSION: Code = Code(2401);
 pub const BYTECODE_INVALID: Code = Code(2402);
+pub const TEST_NO_FILES: Code = Code(2500);
 pub const TEST_FILE: Code = Code(2501);
 pub const TEST_UNKNOWN_NAME: Code = Code(2502);
 pub const TEST_BAD_VALUE: Code = Code(2503);

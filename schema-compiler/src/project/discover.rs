@@ -15,6 +15,52 @@ pub enum Discovery {
     Failed(Box<Diagnostic>),
 }
 
+/// A project's migrations directory when `--migrations-dir` is not given:
+/// `<project root>/migrations`, the project root being the folder discovery started from (the
+/// folder above `src/` for `src/schema.ts` and `src/lib/schema.ts`). Every CLI command, `jazz
+/// dev` and the language server use this one rule.
+pub fn default_migrations_dir(root: &Path) -> PathBuf {
+    root.join("migrations")
+}
+
+/// Where a project's schema may live, relative to its root, in the order they are listed.
+const CANDIDATES: [&str; 3] = ["schema.ts", "src/schema.ts", "src/lib/schema.ts"];
+
+/// The project root for a command run in `start` without `--schema-dir`: the innermost folder,
+/// `start` or above it, holding `schema.ts`, `src/schema.ts` or `src/lib/schema.ts`, widened
+/// to the folder above `src/` (or `src/lib/`) when that finds the same file. The walk stops
+/// after a folder containing `.git` and at the filesystem root. `Err` lists the folders
+/// searched.
+pub fn find_root(loader: &dyn SourceLoader, start: &Path) -> Result<PathBuf, Vec<PathBuf>> {
+    let mut searched = Vec::new();
+    for dir in start.ancestors() {
+        searched.push(dir.to_path_buf());
+        if let Some(schema) = single_candidate(loader, dir) {
+            let mut root = dir.to_path_buf();
+            for up in dir.ancestors().skip(1).take(2) {
+                if single_candidate(loader, up).as_ref() == Some(&schema) {
+                    root = up.to_path_buf();
+                }
+            }
+            return Ok(root);
+        }
+        if loader.exists(&dir.join(".git")) {
+            break;
+        }
+    }
+    Err(searched)
+}
+
+/// The schema file discovery finds at `root`, when it finds exactly one.
+fn single_candidate(loader: &dyn SourceLoader, root: &Path) -> Option<PathBuf> {
+    let mut found = CANDIDATES
+        .iter()
+        .map(|c| root.join(c))
+        .filter(|p| loader.is_file(p));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
 /// Looks for `schema.ts` at `<root>`, `<root>/src` and `<root>/src/lib`; exactly one must exist.
 pub fn discover(loader: &dyn SourceLoader, root: &Path) -> Discovery {
     let candidates = [
@@ -33,9 +79,29 @@ pub fn discover(loader: &dyn SourceLoader, root: &Path) -> Discovery {
             let msg = format!(
                 "Schema file not found. Jazz looks for schema.ts (and, optionally, permissions.ts alongside it) at the project root, ./src/, or ./src/lib/ (SvelteKit). Searched: {searched}. Pass --schema-dir <path> to point at a different root."
             );
-            Discovery::Failed(Box::new(
-                Diagnostic::error(codes::SCHEMA_NOT_FOUND, msg.clone()).upstream(msg),
-            ))
+            let mut d = Diagnostic::error(codes::SCHEMA_NOT_FOUND, "no schema.ts found")
+                .upstream(msg)
+                .help(
+                    "run jazz in your app's folder (the one holding schema.ts, src/schema.ts or src/lib/schema.ts) or in a folder below it, or pass --schema-dir <path>",
+                );
+            let above: Vec<String> = root
+                .ancestors()
+                .skip(1)
+                .scan(loader.exists(&root.join(".git")), |stop, dir| {
+                    if *stop {
+                        return None;
+                    }
+                    *stop = loader.exists(&dir.join(".git"));
+                    Some(dir.display().to_string())
+                })
+                .collect();
+            if !above.is_empty() {
+                d = d.note(format!(
+                    "also searched the folders above, up to the repository or filesystem root: {}",
+                    above.join(", ")
+                ));
+            }
+            Discovery::Failed(Box::new(d))
         }
         [one] => {
             let dir = one.parent().unwrap_or(root);
@@ -104,9 +170,40 @@ mod tests {
             panic!()
         };
         assert_eq!(d.code, codes::SCHEMA_NOT_FOUND);
-        assert!(
-            d.message
-                .contains("Searched: /p/schema.ts or /p/src/schema.ts or /p/src/lib/schema.ts.")
+        assert!(d.upstream_message.as_deref().is_some_and(|m| {
+            m.contains("Searched: /p/schema.ts or /p/src/schema.ts or /p/src/lib/schema.ts.")
+        }));
+        assert!(d.help.is_some());
+        assert_eq!(
+            d.notes,
+            vec!["also searched the folders above, up to the repository or filesystem root: /"]
+        );
+    }
+
+    #[test]
+    fn find_root_walks_up_to_the_folder_above_src() {
+        let l = MemoryLoader::new()
+            .with("/r/.git", "")
+            .with("/r/app/src/lib/schema.ts", "");
+        assert_eq!(
+            find_root(&l, Path::new("/r/app/src/lib/ui")),
+            Ok(PathBuf::from("/r/app"))
+        );
+        let l = MemoryLoader::new().with("/r/app/schema.ts", "");
+        assert_eq!(
+            find_root(&l, Path::new("/r/app/src/components")),
+            Ok(PathBuf::from("/r/app"))
+        );
+        let l = MemoryLoader::new()
+            .with("/schema.ts", "")
+            .with("/r/.git", "");
+        assert_eq!(
+            find_root(&l, Path::new("/r/a")),
+            Err(vec![PathBuf::from("/r/a"), PathBuf::from("/r")])
+        );
+        assert_eq!(
+            default_migrations_dir(Path::new("/r/app")),
+            PathBuf::from("/r/app/migrations")
         );
     }
 }

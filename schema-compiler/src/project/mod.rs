@@ -6,7 +6,7 @@ mod discover;
 mod migration_plan;
 pub mod query;
 
-pub use discover::{Discovery, discover};
+pub use discover::{Discovery, default_migrations_dir, discover, find_root};
 
 use std::path::{Path, PathBuf};
 

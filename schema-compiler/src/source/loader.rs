@@ -15,6 +15,12 @@ pub trait SourceLoader {
     /// Whether a file exists (used by discovery and import resolution).
     fn is_file(&self, path: &Path) -> bool;
 
+    /// Whether a file or folder exists (discovery stops at a folder holding `.git`, which is a
+    /// folder in a clone and a file in a worktree).
+    fn exists(&self, path: &Path) -> bool {
+        self.is_file(path)
+    }
+
     /// File names in a directory, sorted; empty when it does not exist.
     fn list_dir(&self, path: &Path) -> io::Result<Vec<String>> {
         let _ = path;

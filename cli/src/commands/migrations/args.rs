@@ -10,10 +10,17 @@ use crate::args::ProjectArgs;
 #[derive(Subcommand, Debug)]
 pub enum MigrationsCommand {
     /// Write a snapshot or a migration stub for the latest schema change
+    #[command(after_help = "Examples:
+  jazz migrations create                     snapshot the schema, or write a stub for the change
+  jazz migrations create --name add-due-date name the stub
+  jazz migrations create --check             write nothing; exit 1 if something is pending")]
     Create(MigrationsCreateArgs),
     /// Publish one reviewed migration (lens) to a server
     Push(MigrationsPushArgs),
     /// Check that snapshots and migration files cover the current schema (writes nothing)
+    #[command(after_help = "Examples:
+  jazz migrations check                            check the project found from the current folder up
+  jazz migrations check --schema-dir examples/todo uses examples/todo/migrations")]
     Check(MigrationsCheckArgs),
 }
 
@@ -50,7 +57,7 @@ pub struct MigrationsCreateArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
@@ -58,15 +65,11 @@ pub struct MigrationsCreateArgs {
     pub server: ServerArgs,
 
     /// Write nothing; report what would be written and exit 1 if anything is pending
-    #[arg(long, value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1, require_equals = true,
-          default_missing_value = "true", default_value = "false", hide_default_value = true,
-          value_parser = parse_bool)]
+    #[arg(long, action = ArgAction::SetTrue)]
     pub check: bool,
 
     /// Exit 3 when something was (or would be) written, 0 when nothing changed
-    #[arg(long = "exit-code", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_missing_value = "true", default_value = "false",
-          hide_default_value = true, value_parser = parse_bool)]
+    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
     pub exit_code: bool,
 }
 
@@ -80,7 +83,7 @@ pub struct MigrationsPushArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
@@ -93,7 +96,7 @@ pub struct MigrationsCheckArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 }
@@ -111,27 +114,15 @@ pub struct SchemaDiffArgs {
     #[arg(long = "toHash", visible_alias = "to-hash", value_name = "HASH")]
     pub to_hash: Option<String>,
 
-    /// Migrations directory [default: ./migrations]
+    /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
 
     /// Also print a unified diff of the two WasmSchema JSON documents
-    #[arg(long, value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1, require_equals = true,
-          default_missing_value = "true", default_value = "false", hide_default_value = true,
-          value_parser = parse_bool)]
+    #[arg(long, action = ArgAction::SetTrue)]
     pub unified: bool,
 
     /// Exit 3 when the schemas differ, 0 when they do not
-    #[arg(long = "exit-code", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_missing_value = "true", default_value = "false",
-          hide_default_value = true, value_parser = parse_bool)]
+    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
     pub exit_code: bool,
-}
-
-pub(crate) fn parse_bool(s: &str) -> Result<bool, String> {
-    match s {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err(format!("expected true, false, 1 or 0, got '{s}'")),
-    }
 }

@@ -15,13 +15,9 @@ use super::args::MigrationsCheckArgs;
 use super::{Store, migration_file_names};
 use crate::commands::{Context, Outcome, analyze, no_schema, report, shown};
 use crate::loader::DiskLoader;
-use crate::paths;
 
 pub fn run(ctx: &mut Context, a: &MigrationsCheckArgs) -> anyhow::Result<Outcome> {
-    let migrations_dir = a.migrations_dir.as_ref().map_or_else(
-        || ctx.cwd.join("migrations"),
-        |d| paths::resolve(&ctx.cwd, d),
-    );
+    let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
     let root = ctx.root(&a.project);
     let analysis = analyze(&root);
     report(ctx, &analysis, &root);

@@ -19,7 +19,6 @@ use serde_json::json;
 use super::args::MigrationsCreateArgs;
 use super::{Settings, Store, Version, migration_file_names, now_ms, resolve};
 use crate::commands::{Context, Outcome, analyze, no_schema, report, shown};
-use crate::paths;
 
 struct Run {
     dry: bool,
@@ -59,10 +58,7 @@ fn coded(ctx: &mut Context, d: Diagnostic) -> Outcome {
 }
 
 pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcome> {
-    let migrations_dir = a.migrations_dir.as_ref().map_or_else(
-        || ctx.cwd.join("migrations"),
-        |d| paths::resolve(&ctx.cwd, d),
-    );
+    let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
     if !a.check {
         fs::create_dir_all(&migrations_dir)
             .with_context(|| format!("cannot create {}", shown(&migrations_dir)))?;

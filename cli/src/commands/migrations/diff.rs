@@ -15,7 +15,6 @@ use similar::{ChangeTag, TextDiff};
 use super::Store;
 use super::args::SchemaDiffArgs;
 use crate::commands::{Context, Outcome, analyze, no_schema, report};
-use crate::paths;
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
     ctx.out.error(message);
@@ -23,10 +22,7 @@ fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
 }
 
 pub fn run(ctx: &mut Context, a: &SchemaDiffArgs) -> anyhow::Result<Outcome> {
-    let migrations_dir = a.migrations_dir.as_ref().map_or_else(
-        || ctx.cwd.join("migrations"),
-        |d| paths::resolve(&ctx.cwd, d),
-    );
+    let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
     let store = Store::load(ctx, &migrations_dir)?;
     let local = |label: &str, h: &str| {
         resolve_prefix(&store.snapshots, h, label)

@@ -10,7 +10,6 @@ use serde_json::json;
 use super::args::MigrationsPushArgs;
 use super::{Settings, Store, Version, resolve};
 use crate::commands::{Context, Outcome, UsageError, shown};
-use crate::paths;
 use crate::publish::edge::{EdgeResult, push_edge};
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
@@ -54,10 +53,7 @@ pub fn run(ctx: &mut Context, a: &MigrationsPushArgs) -> anyhow::Result<Outcome>
             .into());
         }
     };
-    let migrations_dir = a.migrations_dir.as_ref().map_or_else(
-        || ctx.cwd.join("migrations"),
-        |d| paths::resolve(&ctx.cwd, d),
-    );
+    let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
     let settings = Settings::resolve(ctx, app, &a.server);
     let admin = match settings.admin(ctx) {
         Ok(x) => x,

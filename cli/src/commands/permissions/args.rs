@@ -14,6 +14,12 @@ pub enum PermissionsCommand {
     /// Show which rules decide an operation on a table, and optionally trace one evaluation
     Explain(PermissionsExplainArgs),
     /// Run the TOML policy tests against the policy VM
+    #[command(after_help = "Examples:
+  jazz permissions test                      run permissions.test.toml and permissions.tests/*.toml
+  jazz permissions test other.test.toml      run these files instead
+  jazz permissions test --filter owner       only expectations whose name contains \"owner\"
+
+Exit codes: 0 all passed; 1 a failure, a test file problem (JZ2501-JZ2506) or no test file (JZ2500).")]
     Test(PermissionsTestArgs),
     /// Show the server's permissions head against the local project
     Status(PermissionsStatusArgs),
@@ -32,10 +38,7 @@ pub struct PermissionsStatusArgs {
     pub server: crate::commands::migrations::args::ServerArgs,
 
     /// Exit 3 when the head is missing, targets another schema, or differs from the local one
-    #[arg(long = "exit-code", value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_missing_value = "true", default_value = "false",
-          hide_default_value = true,
-          value_parser = crate::commands::migrations::args::parse_bool)]
+    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
     pub exit_code: bool,
 }
 

@@ -428,10 +428,16 @@ pub static CODES: &[CodeInfo] = &[
         "The policy bytecode is malformed (offset and reason given); a bundle that fails verification denies everything.",
     ),
     e(
+        2500,
+        E,
+        "no policy test files",
+        "`jazz permissions test` was run without test files, and neither `permissions.test.toml` nor any `*.toml` file in `permissions.tests/` exists beside permissions.ts (or schema.ts when there is no permissions.ts). Nothing is run and the command exits 1. Create `permissions.test.toml` there (`version = 1`, `[sessions.<name>]`, `[[seed.<table>]]` rows and `[[expect]]` entries; the README's \"Testing permissions\" section shows the format) or pass the files to run as arguments.",
+    ),
+    e(
         2501,
         E,
         "policy test file unreadable",
-        "A policy test file could not be read, is not TOML, or has an unsupported `version`.",
+        "A policy test file could not be read (missing, or no permission to read it), is not valid TOML, or lacks `version = 1` or has another version. The message names the file and the reason.",
     ),
     e(
         2502,
@@ -443,24 +449,24 @@ pub static CODES: &[CodeInfo] = &[
         2503,
         E,
         "policy test value does not fit",
-        "A value does not fit the column's type, or a required column is missing.",
+        "A value does not fit the column's type, a required column is missing, or a `[clock]` or `[sessions]` entry is malformed: `now` not a TOML datetime, a session without `user_id`, an unknown `authMode`, both `claims` and `claims_json`, or `claims_json` that is not JSON.",
     ),
     e(
         2504,
         E,
         "unknown session or symbolic id",
-        "An expectation names a session that is not declared, or a `@sym` id no seed row defines.",
+        "An expectation names a session that is not declared, a `@sym` id no seed row defines, a row id that is neither a UUID nor a `@sym`, or a row no seed row has.",
     ),
     e(
         2505,
         E,
         "duplicate symbolic id",
-        "Two seed rows use the same symbolic id or row id.",
+        "Two seed rows have the same row id (the same `@sym` or UUID).",
     ),
     e(
         2506,
         E,
         "malformed expectation",
-        "An expectation needs `as`, exactly one operation and its assertion (`allowed`, or `rows`/`includes`/`excludes` for reads).",
+        "An expectation needs `as`, exactly one operation with its table (and `row` where the operation needs one), and its assertion (`allowed`, or `rows`/`includes`/`excludes` for reads); list fields must be arrays of row ids. A `[[seed.<table>]]` or `[[expect]]` entry that is not a table is malformed too.",
     ),
 ];

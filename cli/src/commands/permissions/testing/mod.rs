@@ -1,6 +1,7 @@
 //! `jazz permissions test` (permissions.md §6.2): runs every expectation of the TOML test files
 //! against the policy VM in Enforcing mode over an in-memory store; one line per expectation,
-//! then `N passed, N failed`. Exit 0 iff nothing failed and no JZ25xx error occurred.
+//! then `N passed, N failed`. Exit 0 iff nothing failed and no JZ25xx error occurred; exit 1
+//! otherwise, including when there is no test file at all (JZ2500).
 //!
 //! - `file.rs`: the file format; `values.rs`: TOML values by column type.
 
@@ -11,11 +12,13 @@ mod values;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use jazz_schema_compiler::diagnostics::Diagnostic;
 use jazz_schema_compiler::policy::ir::Slot;
 use jazz_schema_compiler::policy::vm::{
     self, Decision, MemoryData, Options, Program, Reason, Request, Row, Session, Val, format_uuid,
 };
 use jazz_schema_compiler::schema::WasmSchema;
+use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 use toml::Value as T;
 
@@ -67,12 +70,11 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
     let Some(schema) = c.analysis.schema.as_ref() else {
         return Ok(Outcome::failed(serde_json::Value::Null));
     };
+    if files.is_empty() {
+        return Ok(no_test_files(ctx, &c, &root));
+    }
     let (mut passed, mut failed, mut problems) = (0usize, 0usize, 0usize);
     let mut results = Vec::new();
-    if files.is_empty() {
-        ctx.out.error("error[JZ2501]: no policy test files found (permissions.test.toml or permissions.tests/*.toml beside permissions.ts)");
-        problems += 1;
-    }
     for f in &files {
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
@@ -149,15 +151,41 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
     }
 }
 
-fn default_files(c: &Compiled) -> Vec<PathBuf> {
-    let dir = c
-        .analysis
+/// The folder the default test files live in: beside permissions.ts (else schema.ts).
+fn tests_dir(c: &Compiled) -> PathBuf {
+    c.analysis
         .permissions_file
         .as_deref()
         .or(c.analysis.schema_file.as_deref())
         .and_then(Path::parent)
         .map(Path::to_path_buf)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// No test file given and none at the default places: JZ2500, exit 1, and nothing run (no
+/// `0 passed, 0 failed` line that could pass for a result).
+fn no_test_files(ctx: &mut Context, c: &Compiled, root: &Path) -> Outcome {
+    let dir = tests_dir(c);
+    let main = dir.join("permissions.test.toml");
+    let more = dir.join("permissions.tests");
+    let d = Diagnostic::error(
+        jazz_schema_compiler::policy::codes::TEST_NO_FILES,
+        format!(
+            "no policy tests to run: found neither {} nor {}/*.toml",
+            main.display(),
+            more.display()
+        ),
+    )
+    .help(format!(
+        "create {} (`version = 1`, then [sessions.<name>], [[seed.<table>]] and [[expect]] entries; see \"Testing permissions\" in the README), or pass test files as arguments",
+        main.display()
+    ));
+    ctx.out.diagnostics(&[d], &SourceDb::new(), root);
+    Outcome::failed(json!({"passed": 0, "failed": 0, "results": []}))
+}
+
+fn default_files(c: &Compiled) -> Vec<PathBuf> {
+    let dir = tests_dir(c);
     let mut out = Vec::new();
     let main = dir.join("permissions.test.toml");
     if main.is_file() {
