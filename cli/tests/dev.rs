@@ -685,3 +685,22 @@ fn a_save_that_breaks_the_renderer_does_not_stop_later_pushes() {
     server.wait_live(&dev, &h2, 2);
     assert_eq!(dev.stop(), Some(0));
 }
+
+#[test]
+fn jazz_dev_from_a_subfolder_works_on_the_project_above() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    std::fs::create_dir(dir.join(".git")).expect(".git");
+    let sub = dir.join("src").join("components");
+    std::fs::create_dir_all(&sub).expect("subfolder");
+    let dev = Dev::start(&sub, &["--in-memory"]);
+    let server = Server::of(&dev);
+    server.wait_live(&dev, &local_hash(dir), 1);
+    let env = std::fs::read_to_string(dir.join(".env")).expect("the app's own .env");
+    assert!(
+        env.contains(&format!("JAZZ_APP_ID={}", server.app)),
+        "{env}"
+    );
+    assert!(!sub.join(".env").exists());
+    assert_eq!(dev.stop(), Some(0));
+}

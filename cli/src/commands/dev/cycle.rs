@@ -272,7 +272,9 @@ impl DevState {
                     paths::relative(&self.root, &ctx.cwd)
                 ));
             }
-            if self.migrations_dir != ctx.cwd.join("migrations") {
+            if self.migrations_dir
+                != jazz_schema_compiler::project::default_migrations_dir(&self.root)
+            {
                 cmd.push_str(&format!(
                     " --migrations-dir {}",
                     paths::relative(&self.migrations_dir, &ctx.cwd)

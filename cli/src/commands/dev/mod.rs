@@ -86,11 +86,14 @@ impl Stopper {
     }
 }
 
-/// The directory whose `.env` is the default env file of `jazz dev` (§1.4.3): `<root>`.
+/// The directory whose `.env` is the default env file of `jazz dev` (§1.4.3): `<root>`, the
+/// project root as every command finds it (walking up from the cwd when `--schema-dir` is not
+/// given), so `jazz dev` from a subfolder reads and writes the app's own `.env`.
 pub fn env_dir(cwd: &std::path::Path, args: &DevArgs) -> PathBuf {
     match &args.project.schema_dir {
         Some(d) => crate::paths::resolve(cwd, d),
-        None => cwd.to_path_buf(),
+        None => jazz_schema_compiler::project::find_root(&DiskLoader, cwd)
+            .unwrap_or_else(|_| cwd.to_path_buf()),
     }
 }
 

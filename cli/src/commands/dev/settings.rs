@@ -158,10 +158,7 @@ pub fn resolve(
     }
 
     let root = ctx.root(&args.project);
-    let migrations_dir = match &args.migrations_dir {
-        Some(d) => paths::resolve(&ctx.cwd, d),
-        None => ctx.cwd.join("migrations"),
-    };
+    let migrations_dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
     let (framework, detected) = framework::choose(args.framework, &root);
 
     // App id (§2.3), then the server URL, then the admin secret (§1.4.1 order).

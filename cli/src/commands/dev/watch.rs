@@ -276,7 +276,7 @@ mod tests {
         std::fs::write(&target, "a").expect("write");
         let set = WatchSet {
             files: [target.clone()].into(),
-            migrations_dir: root.join("migrations"),
+            migrations_dir: jazz_schema_compiler::project::default_migrations_dir(&root),
         };
         let mut w = Watcher::new(Duration::from_millis(50), Default::default()).expect("watcher");
         assert!(w.sync(&set) >= 1);
