@@ -75,3 +75,27 @@ fn schema_error_past_column_65535_renders_a_clipped_line() {
         "{d}"
     );
 }
+
+#[test]
+fn megabyte_ref_name_gives_bounded_output() {
+    let name = "r".repeat(1_000_000);
+    let schema = format!(
+        "{HEAD}export const app = s.defineApp({{\n  t: s.table({{ a: s.ref(\"{name}\") }}),\n}});\n"
+    );
+    let tmp = project(&[("schema.ts", &schema)]);
+    let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 1, "{}", &r.stderr[..r.stderr.len().min(2_000)]);
+    assert!(r.stderr.len() < MAX_STDERR, "{} bytes", r.stderr.len());
+    // The message quotes 80 characters of the name (miette wraps the rest of the sentence).
+    let quoted = format!("`s.ref(\"{}…\")`", "r".repeat(79));
+    assert!(
+        r.stderr.contains("JZ1016"),
+        "{}",
+        &r.stderr[..r.stderr.len().min(2_000)]
+    );
+    assert!(
+        r.stderr.contains(&quoted),
+        "{}",
+        &r.stderr[..r.stderr.len().min(2_000)]
+    );
+}

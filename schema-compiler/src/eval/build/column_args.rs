@@ -90,7 +90,10 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                     ev.push(
                         Diagnostic::error(
                             codes::ENUM_DUPLICATE,
-                            format!("duplicate enum variant \"{}\"", x.text),
+                            format!(
+                                "duplicate enum variant \"{}\"",
+                                crate::diagnostics::quoted_name(&x.text)
+                            ),
                         )
                         .upstream(msg)
                         .at(*s)
