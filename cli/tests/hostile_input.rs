@@ -99,3 +99,20 @@ fn megabyte_ref_name_gives_bounded_output() {
         &r.stderr[..r.stderr.len().min(2_000)]
     );
 }
+
+#[test]
+fn control_character_in_a_name_is_an_error() {
+    let schema = format!(
+        "{HEAD}export const app = s.defineApp({{\n  \"a\\u0000b\": s.table({{ title: s.string() }}),\n}});\n"
+    );
+    let tmp = project(&[("schema.ts", &schema)]);
+    let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("JZ1085"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("table name \"a\\0b\" contains the control character U+0000"),
+        "{}",
+        r.stderr
+    );
+}

@@ -5,6 +5,7 @@
 
 mod column_args;
 mod indexes;
+mod names;
 
 use std::rc::Rc;
 
@@ -20,6 +21,7 @@ use super::value::{AppValue, Object, Value};
 pub use column_args::{enum_variants, json_schema_arg};
 use indexes::check_index_name;
 pub use indexes::index_only;
+use names::name_checks;
 
 /// Builds a WasmSchema from a definition object now (defineApp, or at the end of evaluation).
 pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Option<WasmSchema> {
@@ -214,16 +216,6 @@ fn record_column(ev: &mut Evaluator<'_>, table: &str, name: &str, key: Span, b: 
             span,
             column: (table.to_owned(), name.to_owned()),
         });
-    }
-}
-
-fn name_checks(ev: &mut Evaluator<'_>, name: &str, span: Span, what: &str) {
-    if name.is_empty() || name.contains('\0') {
-        ev.push(
-            Diagnostic::warning(codes::EMPTY_NAME, format!("{what} name is empty or contains NUL; the schema hash cannot tell such names apart"))
-                .at(span)
-                .help("use a non-empty name without NUL"),
-        );
     }
 }
 
