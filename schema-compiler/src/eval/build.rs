@@ -7,6 +7,7 @@ mod column_args;
 mod indexes;
 mod names;
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, codes, did_you_mean, name_list, quoted_name};
@@ -222,6 +223,7 @@ fn record_column(ev: &mut Evaluator<'_>, table: &str, name: &str, key: Span, b: 
 /// JZ1016: `s.ref("t")` to a table the schema does not define.
 fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
     let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    let known: HashSet<&str> = names.iter().copied().collect();
     for (_, t) in &def.props {
         let cols = match t {
             Value::Table(t) => t.columns.clone(),
@@ -236,7 +238,7 @@ fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
             let Some((target, span)) = b.kind.references() else {
                 continue;
             };
-            if names.contains(&target) {
+            if known.contains(target) {
                 continue;
             }
             let target = target.to_owned();
