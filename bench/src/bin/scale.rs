@@ -5,12 +5,14 @@
 //!
 //! With `--check`, exits 1 when the cost per table at the largest size is more than
 //! [`MAX_GROWTH`] times that at the smallest: a quadratic pass shows up as a factor of ten
-//! between 10,000 and 100,000 tables, machine noise does not.
+//! between the default 10,000 and 100,000 tables (sizes closer together tell less). Times are
+//! wall clock: on a busy machine take the best of more `--runs`.
 //!
 //! ```sh
 //! cargo build --release -p jazz-cli
 //! cargo run --release -p jazz-bench --bin scale                  # 10000 40000 100000
-//! cargo run --release -p jazz-bench --bin scale -- 5000 20000 --runs 1 --check
+//! cargo run --release -p jazz-bench --bin scale -- --check       # exit 1 if superlinear
+//! cargo run --release -p jazz-bench --bin scale -- 5000 20000 --runs 1
 //! ```
 //!
 //! The binary is `$JAZZ_BIN`, else `jazz` next to this program (the same target dir).
