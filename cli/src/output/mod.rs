@@ -4,6 +4,7 @@
 //!
 //! Commands talk to [`Output`] and never print themselves, so the two formats cannot drift.
 
+mod clip;
 pub mod color;
 pub mod json;
 pub mod text;

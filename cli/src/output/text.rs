@@ -5,7 +5,9 @@
 //!
 //! Labels may point into several files. miette draws one source per report, so [`ProjectSource`]
 //! lays every file of the [`SourceDb`] end to end in one offset space and answers each span from
-//! the file it falls in, with that file's name and line numbers.
+//! the file it falls in, with that file's name and line numbers. Each file is drawn through a
+//! [`ClippedText`], so an over-long line shows only windows around the labels (and miette never
+//! sees a column it cannot pad), while the header still names the true line and column.
 
 use std::fmt;
 use std::path::Path;
@@ -17,6 +19,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+use super::clip::ClippedText;
 use crate::paths;
 
 /// Fixed width, so output (and snapshots of it) do not depend on the terminal.
@@ -24,7 +27,8 @@ pub const WIDTH: usize = 100;
 
 /// Renders one diagnostic for the terminal. With `color` off the text holds no ANSI escapes.
 pub fn render(d: &Diagnostic, db: &SourceDb, root: &Path, color: bool) -> String {
-    let source = ProjectSource::new(db, root);
+    let spans: Vec<Span> = d.primary.iter().chain(&d.labels).map(|l| l.span).collect();
+    let source = ProjectSource::new(db, root, &spans);
     let mut out = String::new();
     let mut message = d.message.clone();
     if let Some(upstream) = &d.upstream_message {
@@ -147,22 +151,40 @@ struct ProjectSource<'a> {
 #[derive(Debug)]
 struct SourceEntry<'a> {
     name: String,
-    text: &'a str,
+    /// The file as written, for true columns.
+    original: &'a str,
+    /// The file as drawn.
+    text: ClippedText<'a>,
     base: usize,
 }
 
 impl<'a> ProjectSource<'a> {
-    fn new(db: &'a SourceDb, root: &Path) -> Self {
+    /// The files of `db`, each clipped around the ends of those `spans` that fall in it.
+    fn new(db: &'a SourceDb, root: &Path, spans: &[Span]) -> Self {
         let mut base = 0;
         let files = db
             .iter()
-            .map(|(_, f)| {
+            .enumerate()
+            .map(|(i, (_, f))| {
+                let points: Vec<usize> = spans
+                    .iter()
+                    .filter(|s| s.file.0 as usize == i)
+                    .flat_map(|s| [s.range.start as usize, s.range.end as usize])
+                    .collect();
+                // A file no label points into is never drawn: no need to clip it.
+                let text = if points.is_empty() {
+                    ClippedText::new("", &[])
+                } else {
+                    ClippedText::new(&f.text, &points)
+                };
+                let len = text.text().len();
                 let entry = SourceEntry {
                     name: paths::relative(&f.path, root),
-                    text: &f.text,
+                    original: &f.text,
+                    text,
                     base,
                 };
-                base += f.text.len() + 1;
+                base += len + 1;
                 entry
             })
             .collect();
@@ -172,9 +194,10 @@ impl<'a> ProjectSource<'a> {
     /// The global span of a file span (clamped to the file), `None` for an unknown file.
     fn span(&self, span: Span) -> Option<SourceSpan> {
         let entry = self.files.get(span.file.0 as usize)?;
-        let len = entry.text.len();
+        let len = entry.original.len();
         let start = (span.range.start as usize).min(len);
         let end = (span.range.end as usize).clamp(start, len);
+        let (start, end) = (entry.text.to_drawn(start), entry.text.to_drawn(end));
         Some(SourceSpan::new((entry.base + start).into(), end - start))
     }
 }
@@ -191,22 +214,32 @@ impl SourceCode for ProjectSource<'_> {
             .iter()
             .rev()
             .find(|e| e.base <= span.offset())
-            .filter(|e| span.offset() + span.len() <= e.base + e.text.len())
+            .filter(|e| span.offset() + span.len() <= e.base + e.text.text().len())
             .ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::new((span.offset() - entry.base).into(), span.len());
-        let inner = entry
-            .text
-            .read_span(&local, context_lines_before, context_lines_after)?;
+        let inner =
+            entry
+                .text
+                .text()
+                .read_span(&local, context_lines_before, context_lines_after)?;
         let global = SourceSpan::new(
             (inner.span().offset() + entry.base).into(),
             inner.span().len(),
         );
+        // The column miette prints in the header: counted in the file as written.
+        let column = if context_lines_before == 0 {
+            let orig = entry.text.to_orig(local.offset());
+            let before = entry.original.get(..orig).unwrap_or_default();
+            orig - before.rfind(['\n', '\r']).map_or(0, |i| i + 1)
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             entry.name.clone(),
             inner.data(),
             global,
             inner.line(),
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }

@@ -212,18 +212,69 @@ pub fn count(diags: &[Diagnostic]) -> (usize, usize) {
     (errors, warnings)
 }
 
+/// The most characters of a user-written name that a message quotes.
+pub const MAX_QUOTED_NAME: usize = 80;
+
+/// A user-written name (table, column, ref target, suggestion…) as a message quotes it: whole
+/// when it has at most [`MAX_QUOTED_NAME`] characters, else its first characters and `…`, so a
+/// megabyte-long name cannot make a megabyte-long message. Fixes keep the full text.
+pub fn quoted_name(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(MAX_QUOTED_NAME) {
+        None => std::borrow::Cow::Borrowed(name),
+        Some((cut, _)) => {
+            let keep = name
+                .char_indices()
+                .nth(MAX_QUOTED_NAME - 1)
+                .map_or(cut, |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &name[..keep]))
+        }
+    }
+}
+
+/// The most names a message lists before it says how many more there are.
+pub const MAX_LISTED_NAMES: usize = 20;
+
+/// `a, b, c` for a message listing names, each quoted with [`quoted_name`], the list cut after
+/// [`MAX_LISTED_NAMES`] with `… and N more`.
+pub fn name_list(names: &[&str]) -> String {
+    let mut out: Vec<String> = names
+        .iter()
+        .take(MAX_LISTED_NAMES)
+        .map(|n| quoted_name(n).into_owned())
+        .collect();
+    if names.len() > MAX_LISTED_NAMES {
+        out.push(format!("… and {} more", names.len() - MAX_LISTED_NAMES));
+    }
+    out.join(", ")
+}
+
 /// The closest candidate to `name` by edit distance, for "did you mean" help.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Edit distance costs the product of the lengths; nobody misspells a name this long.
+    const MAX_LEN: usize = 1_000;
+    if name.len() > MAX_LEN {
+        return None;
+    }
     let mut best: Option<(f64, &str)> = None;
+    let lower = name.to_lowercase();
+    let lower_len = lower.chars().count();
+    let len = name.chars().count();
     for c in candidates {
-        if c == name {
+        if c == name || c.len() > MAX_LEN {
             continue;
         }
-        let d = strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase());
-        let longest = name.chars().count().max(c.chars().count()).max(1);
+        let c_lower = c.to_lowercase();
+        let longest = len.max(c.chars().count()).max(1);
+        // The distance is at least the difference in length: skip candidates that cannot be
+        // accepted below without computing it (which costs the product of the lengths).
+        let floor = lower_len.abs_diff(c_lower.chars().count());
+        if floor > 2 && floor as f64 / longest as f64 > 0.34 {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&lower, &c_lower);
         let score = d as f64 / longest as f64;
         // Accept small edits relative to the length (a third of it, and at least one edit).
         if (d <= 2 || score <= 0.34) && best.is_none_or(|(s, _)| score < s) {
@@ -297,6 +348,7 @@ pub mod codes {
     pub const HASH_AMBIGUOUS: Code = Code(1082);
     pub const HASH_INVALID: Code = Code(1083);
     pub const HASH_NOT_FOUND: Code = Code(1084);
+    pub const CONTROL_IN_NAME: Code = Code(1085);
     pub const INTERNAL: Code = Code(9001);
 }
 
@@ -324,6 +376,27 @@ mod tests {
         );
         assert_eq!(did_you_mean("dne", ["title", "done"]), Some("done"));
         assert_eq!(did_you_mean("zzzzzz", ["title", "done"]), None);
+    }
+
+    #[test]
+    fn quoted_names_are_cut_at_80_characters() {
+        assert_eq!(quoted_name("todos"), "todos");
+        let exact = "é".repeat(MAX_QUOTED_NAME);
+        assert_eq!(quoted_name(&exact), exact.as_str());
+        let long = "é".repeat(1_000_000);
+        let q = quoted_name(&long);
+        assert_eq!(q.chars().count(), MAX_QUOTED_NAME);
+        assert!(q.ends_with("é…"), "{q}");
+    }
+
+    #[test]
+    fn name_lists_stop_after_20_names() {
+        assert_eq!(name_list(&["a", "b"]), "a, b");
+        let many: Vec<String> = (0..25).map(|i| format!("t{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let list = name_list(&many);
+        assert!(list.starts_with("t0, t1,"), "{list}");
+        assert!(list.ends_with("t19, … and 5 more"), "{list}");
     }
 
     #[test]

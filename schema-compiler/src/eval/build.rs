@@ -5,10 +5,12 @@
 
 mod column_args;
 mod indexes;
+mod names;
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, codes, did_you_mean};
+use crate::diagnostics::{Diagnostic, codes, did_you_mean, name_list, quoted_name};
 use crate::schema::{Column, MergeStrategy, Table, WasmSchema};
 use crate::source::Span;
 
@@ -20,6 +22,7 @@ use super::value::{AppValue, Object, Value};
 pub use column_args::{enum_variants, json_schema_arg};
 use indexes::check_index_name;
 pub use indexes::index_only;
+use names::name_checks;
 
 /// Builds a WasmSchema from a definition object now (defineApp, or at the end of evaluation).
 pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Option<WasmSchema> {
@@ -74,8 +77,15 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
             }
             other => {
                 ev.push(
-                    Diagnostic::error(codes::NOT_STATIC, format!("table `{name}` must be `s.table({{…}})` or an object of columns, not {}", other.describe()))
-                        .at(key_span),
+                    Diagnostic::error(
+                        codes::NOT_STATIC,
+                        format!(
+                            "table `{}` must be `s.table({{…}})` or an object of columns, not {}",
+                            quoted_name(name),
+                            other.describe()
+                        ),
+                    )
+                    .at(key_span),
                 );
                 continue;
             }
@@ -104,15 +114,17 @@ pub(super) fn build_table(
         let cspan = cols.key_span(cname).unwrap_or(span);
         if cname.starts_with('$') {
             let msg = format!(
-                "Column name \"{cname}\" is reserved for magic columns. Names starting with \"$\" are reserved for system fields."
+                "Column name \"{}\" is reserved for magic columns. Names starting with \"$\" are reserved for system fields.",
+                quoted_name(cname)
             );
             let suggestion = cname.trim_start_matches('$');
             let mut d = Diagnostic::error(codes::DOLLAR_COLUMN, msg.clone())
                 .upstream(msg)
                 .at(cspan);
-            if !suggestion.is_empty() && !cols.props.iter().any(|(k, _)| k == suggestion) {
-                d = d.help(format!("rename it, e.g. to `{suggestion}`")).fix(
-                    format!("Rename to `{suggestion}`"),
+            if !suggestion.is_empty() && cols.get(suggestion).is_none() {
+                let q = quoted_name(suggestion);
+                d = d.help(format!("rename it, e.g. to `{q}`")).fix(
+                    format!("Rename to `{q}`"),
                     cspan,
                     suggestion.to_owned(),
                 );
@@ -156,7 +168,8 @@ pub(super) fn build_table(
                 let mut d = Diagnostic::error(
                     codes::NOT_STATIC,
                     format!(
-                        "column `{cname}` must be a column builder such as `s.string()`, not {}",
+                        "column `{}` must be a column builder such as `s.string()`, not {}",
+                        quoted_name(cname),
                         other.describe()
                     ),
                 )
@@ -170,8 +183,11 @@ pub(super) fn build_table(
     }
     if columns.is_empty() && cols.props.is_empty() {
         ev.push(
-            Diagnostic::warning(codes::EMPTY_TABLE, format!("table `{name}` has no columns"))
-                .at(span),
+            Diagnostic::warning(
+                codes::EMPTY_TABLE,
+                format!("table `{}` has no columns", quoted_name(name)),
+            )
+            .at(span),
         );
     }
     let indexed_columns = indexed.map(|list| {
@@ -204,19 +220,10 @@ fn record_column(ev: &mut Evaluator<'_>, table: &str, name: &str, key: Span, b: 
     }
 }
 
-fn name_checks(ev: &mut Evaluator<'_>, name: &str, span: Span, what: &str) {
-    if name.is_empty() || name.contains('\0') {
-        ev.push(
-            Diagnostic::warning(codes::EMPTY_NAME, format!("{what} name is empty or contains NUL; the schema hash cannot tell such names apart"))
-                .at(span)
-                .help("use a non-empty name without NUL"),
-        );
-    }
-}
-
 /// JZ1016: `s.ref("t")` to a table the schema does not define.
 fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
     let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    let known: HashSet<&str> = names.iter().copied().collect();
     for (_, t) in &def.props {
         let cols = match t {
             Value::Table(t) => t.columns.clone(),
@@ -231,23 +238,27 @@ fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
             let Some((target, span)) = b.kind.references() else {
                 continue;
             };
-            if names.contains(&target) {
+            if known.contains(target) {
                 continue;
             }
             let target = target.to_owned();
             let mut d = Diagnostic::error(
                 codes::UNKNOWN_REF,
-                format!("`s.ref(\"{target}\")` references a table that does not exist"),
+                format!(
+                    "`s.ref(\"{}\")` references a table that does not exist",
+                    quoted_name(&target)
+                ),
             )
             .at(span);
             if let Some(s) = did_you_mean(&target, names.iter().copied()) {
-                d = d.help(format!("did you mean \"{s}\"?")).fix(
-                    format!("Replace with \"{s}\""),
+                let q = quoted_name(s);
+                d = d.help(format!("did you mean \"{q}\"?")).fix(
+                    format!("Replace with \"{q}\""),
                     span,
                     format!("\"{s}\""),
                 );
             } else {
-                d = d.help(format!("the tables are: {}", names.join(", ")));
+                d = d.help(format!("the tables are: {}", name_list(&names)));
             }
             ev.push(d);
         }
@@ -273,13 +284,17 @@ pub fn slice(
         if let Value::Str(t) = a
             && !app.table_names.iter().any(|n| **n == *t.text)
         {
-            let msg = format!("slice(...) references unknown table \"{}\".", t.text);
+            let msg = format!(
+                "slice(...) references unknown table \"{}\".",
+                quoted_name(&t.text)
+            );
             let mut d = Diagnostic::error(codes::SLICE_UNKNOWN, msg.clone())
                 .upstream(msg)
                 .at(*s);
             if let Some(sugg) = did_you_mean(&t.text, app.table_names.iter().map(String::as_str)) {
-                d = d.help(format!("did you mean \"{sugg}\"?")).fix(
-                    format!("Replace with \"{sugg}\""),
+                let q = quoted_name(sugg);
+                d = d.help(format!("did you mean \"{q}\"?")).fix(
+                    format!("Replace with \"{q}\""),
                     *s,
                     format!("\"{sugg}\""),
                 );

@@ -236,7 +236,8 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
                     o => to_js_string(o).unwrap_or_default(),
                 };
                 let msg = format!(
-                    "Invalid enum value \"{shown}\". Expected one of: {}",
+                    "Invalid enum value \"{}\". Expected one of: {}",
+                    crate::diagnostics::quoted_name(&shown),
                     variants.join(", ")
                 );
                 let mut d = Diagnostic::error(codes::DEFAULT_ENUM, msg.clone())
@@ -245,8 +246,9 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
                 if let Some(sugg) =
                     crate::diagnostics::did_you_mean(&shown, variants.iter().map(String::as_str))
                 {
-                    d = d.help(format!("did you mean \"{sugg}\"?")).fix(
-                        format!("Replace with \"{sugg}\""),
+                    let q = crate::diagnostics::quoted_name(sugg);
+                    d = d.help(format!("did you mean \"{q}\"?")).fix(
+                        format!("Replace with \"{q}\""),
                         span,
                         format!("\"{sugg}\""),
                     );

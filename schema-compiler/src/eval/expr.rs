@@ -307,12 +307,12 @@ impl Evaluator<'_> {
                         }
                     };
                     let v = self.eval_expr(value);
-                    o.key_spans.push((k.clone(), key.span()));
+                    o.set_key_span(k.clone(), key.span());
                     o.set(k, v);
                 }
                 Prop::Shorthand(i) => {
                     let v = self.lookup(&i.name, i.span);
-                    o.key_spans.push((i.name.to_string(), i.span));
+                    o.set_key_span(i.name.to_string(), i.span);
                     o.set(i.name.to_string(), v);
                 }
                 Prop::Spread { span, expr } => {
@@ -321,7 +321,7 @@ impl Evaluator<'_> {
                         Value::Object(src) => {
                             for (k, v) in &src.props {
                                 let ks = src.key_span(k).unwrap_or(*span);
-                                o.key_spans.push((k.clone(), ks));
+                                o.set_key_span(k.clone(), ks);
                                 o.set(k.clone(), v.clone());
                             }
                         }

@@ -1,10 +1,11 @@
 //! Values of the static evaluator (schema.md §3.2): JS primitives, ordered objects, arrays,
 //! `Date`, `Uint8Array`, DSL values and `Opaque`, the stand-in for anything we cannot evaluate.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::diagnostics::Code;
-use crate::schema::json::insert_ordered;
+use crate::schema::json::{insert_ordered, is_array_index_key};
 use crate::source::Span;
 use crate::syntax::ast::{Function, JsStr};
 
@@ -71,29 +72,99 @@ pub struct Opaque {
 }
 
 /// An ordered JS object (schema.md §3.4).
+///
+/// A definition object may hold 100,000 tables, and a linear search per property made building
+/// it quadratic; so once an object has [`INDEXED_FROM`] keys, lookups go through hash maps beside
+/// the ordered lists. Small objects (every table's columns) stay plain lists.
 #[derive(Debug, Clone, Default)]
 pub struct Object {
+    /// The properties in JS order. Read it freely; change it only through [`Object::set`], which
+    /// keeps the index in step.
     pub props: Vec<(String, Value)>,
-    /// Span of each key, parallel to `props` where known.
-    pub key_spans: Vec<(String, Span)>,
+    /// Position of each key in `props`, from [`INDEXED_FROM`] keys on.
+    index: Option<HashMap<String, usize>>,
+    /// Span of each key's last definition, where known, one entry per key.
+    key_spans: Vec<(String, Span)>,
+    /// Position of each key in `key_spans`, from [`INDEXED_FROM`] keys on.
+    key_span_index: Option<HashMap<String, usize>>,
 }
+
+/// Objects with this many keys get hash indexes.
+const INDEXED_FROM: usize = 16;
 
 impl Object {
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.props.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        let i = position(&self.props, self.index.as_ref(), key)?;
+        self.props.get(i).map(|(_, v)| v)
     }
 
+    /// Sets a property with JS semantics: an existing key keeps its place; a new array-index key
+    /// goes before the string keys (in numeric order), any other new key last.
     pub fn set(&mut self, key: String, value: Value) {
-        insert_ordered(&mut self.props, key, value);
+        if let Some(i) = position(&self.props, self.index.as_ref(), &key)
+            && let Some(slot) = self.props.get_mut(i)
+        {
+            slot.1 = value;
+            return;
+        }
+        if is_array_index_key(&key).is_some() {
+            insert_ordered(&mut self.props, key, value);
+            // Keys after the insertion point moved; array-index keys are rare in a schema.
+            self.index = None;
+        } else {
+            if let Some(index) = &mut self.index {
+                index.insert(key.clone(), self.props.len());
+            }
+            self.props.push((key, value));
+        }
+        if self.index.is_none() {
+            self.index = build_index(&self.props);
+        }
+    }
+
+    /// Records where `key` was written (the last record wins).
+    pub fn set_key_span(&mut self, key: String, span: Span) {
+        if let Some(i) = position(&self.key_spans, self.key_span_index.as_ref(), &key)
+            && let Some(slot) = self.key_spans.get_mut(i)
+        {
+            slot.1 = span;
+            return;
+        }
+        if let Some(index) = &mut self.key_span_index {
+            index.insert(key.clone(), self.key_spans.len());
+        }
+        self.key_spans.push((key, span));
+        if self.key_span_index.is_none() {
+            self.key_span_index = build_index(&self.key_spans);
+        }
     }
 
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.key_spans
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, s)| *s)
+        let i = position(&self.key_spans, self.key_span_index.as_ref(), key)?;
+        self.key_spans.get(i).map(|(_, s)| *s)
     }
+}
+
+/// Where `key` is in `list`: through `index` when there is one, else by a scan.
+fn position<T>(
+    list: &[(String, T)],
+    index: Option<&HashMap<String, usize>>,
+    key: &str,
+) -> Option<usize> {
+    match index {
+        Some(index) => index.get(key).copied(),
+        None => list.iter().position(|(k, _)| k == key),
+    }
+}
+
+/// An index of `list`'s keys once it is long enough to need one.
+fn build_index<T>(list: &[(String, T)]) -> Option<HashMap<String, usize>> {
+    (list.len() >= INDEXED_FROM).then(|| {
+        list.iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), i))
+            .collect()
+    })
 }
 
 /// `s.table({...})` or `.indexOnly([...])`: shares its columns object with the table it came from.
@@ -191,5 +262,45 @@ impl Value {
             Value::Permissions(_) => "a definePermissions result",
             Value::Opaque(_) => "a value that cannot be evaluated statically",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FileId;
+
+    fn keys(o: &Object) -> Vec<&str> {
+        o.props.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    #[test]
+    fn large_objects_keep_js_property_order() {
+        let mut o = Object::default();
+        for i in 0..40 {
+            o.set(format!("k{i}"), Value::Num(f64::from(i)));
+        }
+        o.set("k3".into(), Value::Null);
+        o.set("7".into(), Value::Bool(true));
+        o.set("2".into(), Value::Bool(false));
+        o.set("k40".into(), Value::Undefined);
+        let k = keys(&o);
+        assert_eq!(k.len(), 43);
+        assert_eq!(&k[..4], ["2", "7", "k0", "k1"]);
+        assert_eq!(k.last(), Some(&"k40"));
+        assert!(matches!(o.get("k3"), Some(Value::Null)));
+        assert!(matches!(o.get("k39"), Some(Value::Num(n)) if *n == 39.0));
+        assert!(matches!(o.get("7"), Some(Value::Bool(true))));
+        assert!(o.get("k41").is_none());
+    }
+
+    #[test]
+    fn the_last_key_span_wins() {
+        let mut o = Object::default();
+        for i in 0..40u32 {
+            o.set_key_span(format!("k{}", i % 20), Span::new(FileId(0), i, i + 1));
+        }
+        assert_eq!(o.key_span("k5"), Some(Span::new(FileId(0), 25, 26)));
+        assert_eq!(o.key_span("nope"), None);
     }
 }

@@ -150,7 +150,7 @@ pub static CODES: &[CodeInfo] = &[
         1013,
         W,
         "empty name or NUL in name",
-        "Names are NUL-terminated in the schema hash preimage, so an empty name or one containing U+0000 can make two different schemas hash alike. Use a non-empty name without NUL.",
+        "Names are NUL-terminated in the schema hash preimage, so an empty name can make two different schemas hash alike. Use a non-empty name. (A NUL or other control character in a table or column name is the error JZ1085.)",
     ),
     e(
         1014,
@@ -373,6 +373,12 @@ pub static CODES: &[CodeInfo] = &[
         E,
         "no stored schema for the hash",
         "No snapshot (and no server schema, where one was asked) has a hash with that prefix.",
+    ),
+    e(
+        1085,
+        E,
+        "control character in a table or column name",
+        "Table and column names end in NUL in the schema hash preimage and are written raw into the WasmSchema JSON, so a name holding U+0000 or another control character (U+0001–U+001F, U+007F–U+009F) lets two different schemas hash alike (`{\"a\": …, \"b\": …}` and `{\"a\\u0000b\": …}`), and nobody can see or type the name. Rename it without control characters.",
     ),
     e(
         9001,

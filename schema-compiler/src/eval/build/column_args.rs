@@ -75,6 +75,8 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
         return Vec::new();
     }
     let mut variants = Vec::with_capacity(args.len());
+    let mut seen: std::collections::HashSet<std::rc::Rc<str>> =
+        std::collections::HashSet::with_capacity(args.len());
     for (v, s) in args {
         match v {
             Value::Str(x) => {
@@ -85,12 +87,15 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                             .upstream(msg)
                             .at(*s),
                     );
-                } else if variants.contains(&x.text.to_string()) {
+                } else if seen.contains(&*x.text) {
                     let msg = "Enum variants must be unique.";
                     ev.push(
                         Diagnostic::error(
                             codes::ENUM_DUPLICATE,
-                            format!("duplicate enum variant \"{}\"", x.text),
+                            format!(
+                                "duplicate enum variant \"{}\"",
+                                crate::diagnostics::quoted_name(&x.text)
+                            ),
                         )
                         .upstream(msg)
                         .at(*s)
@@ -103,6 +108,7 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                             .help("use a complete character"),
                     );
                 } else {
+                    seen.insert(x.text.clone());
                     variants.push(x.text.to_string());
                 }
             }

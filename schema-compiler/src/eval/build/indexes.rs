@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, codes, did_you_mean};
+use crate::diagnostics::{Diagnostic, codes, did_you_mean, quoted_name};
 use crate::source::Span;
 
 use crate::eval::module::Evaluator;
@@ -25,7 +25,7 @@ pub fn index_only(
                     Value::Str(s) => {
                         let name = s.text.to_string();
                         if seen.contains(&name) {
-                            ev.push(Diagnostic::warning(codes::INDEX_DUPLICATE, format!("\"{name}\" is listed twice in `indexOnly`; duplicates are kept and change the schema hash")).at(*lspan));
+                            ev.push(Diagnostic::warning(codes::INDEX_DUPLICATE, format!("\"{}\" is listed twice in `indexOnly`; duplicates are kept and change the schema hash", quoted_name(&name))).at(*lspan));
                         }
                         seen.push(name.clone());
                         out.push((name, string_span(ev, *lspan, &s.text)));
@@ -121,7 +121,8 @@ pub(super) fn check_index_name(ev: &mut Evaluator<'_>, c: &str, s: Span, cols: &
             Diagnostic::error(
                 codes::INDEX_PROTO,
                 format!(
-                    "`indexOnly` names \"{c}\", which is an Object.prototype member, not a column"
+                    "`indexOnly` names \"{}\", which is an Object.prototype member, not a column",
+                    quoted_name(c)
                 ),
             )
             .at(s)
@@ -129,13 +130,17 @@ pub(super) fn check_index_name(ev: &mut Evaluator<'_>, c: &str, s: Span, cols: &
         );
         return;
     }
-    let msg = format!("table.indexOnly(...) references unknown column \"{c}\".");
+    let msg = format!(
+        "table.indexOnly(...) references unknown column \"{}\".",
+        quoted_name(c)
+    );
     let mut d = Diagnostic::error(codes::INDEX_UNKNOWN, msg.clone())
         .upstream(msg)
         .at(s);
     if let Some(sugg) = did_you_mean(c, cols.props.iter().map(|(k, _)| k.as_str())) {
-        d = d.help(format!("did you mean \"{sugg}\"?")).fix(
-            format!("Replace with \"{sugg}\""),
+        let q = quoted_name(sugg);
+        d = d.help(format!("did you mean \"{q}\"?")).fix(
+            format!("Replace with \"{q}\""),
             s,
             format!("\"{sugg}\""),
         );

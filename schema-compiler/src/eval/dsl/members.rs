@@ -173,7 +173,10 @@ fn unknown_member(key: &str, span: Span, what: &str, known: &[&str]) -> Value {
     Value::Opaque(Rc::new(Opaque {
         span,
         code: codes::NON_DSL_CALL,
-        message: format!("`{key}` is not part of the DSL for {what}"),
+        message: format!(
+            "`{}` is not part of the DSL for {what}",
+            crate::diagnostics::quoted_name(key)
+        ),
         help: Some(help),
         labels: Vec::new(),
         silent: false,
@@ -213,7 +216,10 @@ fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
                 Value::Opaque(Rc::new(Opaque {
                     span,
                     code: codes::NON_DSL_CALL,
-                    message: format!("`{ns}.{key}` is not part of the jazz-tools schema DSL"),
+                    message: format!(
+                        "`{ns}.{}` is not part of the jazz-tools schema DSL",
+                        crate::diagnostics::quoted_name(key)
+                    ),
                     help: Some(help),
                     labels: Vec::new(),
                     silent: false,

@@ -74,7 +74,7 @@ pub(super) fn modifier(
                 }
             }
             Some((Value::Str(m), ms)) => {
-                let mut d = Diagnostic::error(codes::MERGE_UNKNOWN, format!("unknown merge strategy \"{}\"", m.text))
+                let mut d = Diagnostic::error(codes::MERGE_UNKNOWN, format!("unknown merge strategy \"{}\"", crate::diagnostics::quoted_name(&m.text)))
                     .at(*ms)
                     .note("upstream alpha.50 silently treats every strategy other than \"lww\" as counter");
                 d = if &*m.text == "g-set" {

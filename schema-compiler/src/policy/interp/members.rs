@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, did_you_mean, name_list, quoted_name};
 use crate::eval::symbols::{NameUse, Named};
 use crate::source::Span;
 
@@ -71,15 +71,22 @@ impl Interp<'_> {
         }
         let mut d = Diagnostic::error(
             codes::UNKNOWN_COLUMN,
-            format!("unknown column `{col}` on table `{table}`"),
+            format!(
+                "unknown column `{}` on table `{}`",
+                quoted_name(col),
+                quoted_name(table)
+            ),
         )
         .at(span)
         .note("upstream compiles this and the condition is always false at runtime");
         if let Some(s) = did_you_mean(col, cands.iter().copied()) {
-            d = d.help(format!("did you mean `{s}`?"));
+            d = d.help(format!("did you mean `{}`?", quoted_name(s)));
         } else {
-            let list: Vec<&str> = cands.to_vec();
-            d = d.help(format!("columns of `{table}`: {}", list.join(", ")));
+            d = d.help(format!(
+                "columns of `{}`: {}",
+                quoted_name(table),
+                name_list(&cands)
+            ));
         }
         self.diags.push(d);
     }
@@ -89,14 +96,17 @@ impl Interp<'_> {
         let tables: Vec<&str> = self.schema.tables.iter().map(|t| t.name.as_str()).collect();
         let mut d = Diagnostic::error(
             codes::UNKNOWN_TABLE,
-            format!("unknown table `{name}`: the schema has no such table"),
+            format!(
+                "unknown table `{}`: the schema has no such table",
+                quoted_name(name)
+            ),
         )
         .at(span)
         .note("upstream fails here with a JavaScript TypeError");
         if let Some(s) = did_you_mean(name, tables.iter().copied()) {
-            d = d.help(format!("did you mean `{s}`?"));
+            d = d.help(format!("did you mean `{}`?", quoted_name(s)));
         } else {
-            d = d.help(format!("tables in the schema: {}", tables.join(", ")));
+            d = d.help(format!("tables in the schema: {}", name_list(&tables)));
         }
         self.diags.push(d);
     }

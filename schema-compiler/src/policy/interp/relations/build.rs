@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, did_you_mean, name_list, quoted_name};
 use crate::source::Span;
 
 use super::super::super::codes;
@@ -280,17 +280,26 @@ impl Interp<'_> {
         if let Some(r) = rels.iter().find(|r| r.name == name) {
             return Some(r.clone());
         }
-        let msg = format!("Unknown relation \"{name}\" on table \"{table}\".");
+        let msg = format!(
+            "Unknown relation \"{}\" on table \"{}\".",
+            quoted_name(name),
+            quoted_name(table)
+        );
         let mut d = Diagnostic::error(codes::UNKNOWN_RELATION, msg.clone())
             .at(span)
             .upstream(msg);
         let names: Vec<&str> = rels.iter().map(|r| r.name.as_str()).collect();
         d = match did_you_mean(name, names.iter().copied()) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
+            Some(s) => d.help(format!("did you mean `{}`?", quoted_name(s))),
             None if names.is_empty() => d.help(format!(
-                "table `{table}` has no relations: declare a reference with `s.ref(...)` in schema.ts"
+                "table `{}` has no relations: declare a reference with `s.ref(...)` in schema.ts",
+                quoted_name(table)
             )),
-            None => d.help(format!("relations of `{table}`: {}", names.join(", "))),
+            None => d.help(format!(
+                "relations of `{}`: {}",
+                quoted_name(table),
+                name_list(&names)
+            )),
         };
         self.diags.push(d);
         None
