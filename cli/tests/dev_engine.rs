@@ -432,3 +432,91 @@ fn two_todo_servers_sync_through_jazz_dev() {
     println!("todo synced between two todo-servers in {took:?}");
     assert_eq!(dev.stop(), Some(0));
 }
+
+/// An executable shell script standing in for an engine (`jazz server` speaks the engine's
+/// command line, so a script can run it and misbehave around it).
+#[cfg(unix)]
+fn script_engine(dir: &Path, body: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("fake-engine.sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn an_engine_that_fails_to_start_is_shown_with_its_last_lines() {
+    let tmp = support::project(&[("schema.ts", SCHEMA), ("permissions.ts", PERMISSIONS)]);
+    let engine = script_engine(
+        tmp.path(),
+        "echo 'starting up' >&2\necho 'fatal: cannot open the store' >&2\nexit 3",
+    );
+    let r = support::run(support::jazz(tmp.path()).args([
+        "--no-env-file",
+        "dev",
+        "--in-memory",
+        "--engine",
+        &engine.display().to_string(),
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the engine exited during startup (exit code 3)")
+            && r.stderr.contains("[engine] fatal: cannot open the store")
+            && r.stderr.contains("--engine embedded"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_engine_that_keeps_crashing_is_given_up_after_five_restarts() {
+    let tmp = support::project(&[("schema.ts", SCHEMA), ("permissions.ts", PERMISSIONS)]);
+    let jazz = assert_cmd::cargo::cargo_bin("jazz");
+    // Serves for half a second, then dies as a crash would.
+    let engine = script_engine(
+        tmp.path(),
+        &format!(
+            "'{}' --no-env-file \"$@\" >/dev/null 2>&1 &\npid=$!\nsleep 0.5\nkill -9 $pid\necho 'engine crashed' >&2\nexit 1",
+            jazz.display()
+        ),
+    );
+    let started = Instant::now();
+    let mut dev = Dev::start(
+        tmp.path(),
+        &["--in-memory", "--engine", &engine.display().to_string()],
+    );
+    // Five restarts with backoff (0 + 0.5 + 1 + 2 + 4 s) and six short runs.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let code = loop {
+        if let Some(status) = dev.child.try_wait().expect("wait") {
+            break status.code();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "jazz dev did not give up\n{}\n{}",
+            dev.out(),
+            dev.err()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Let the output readers catch the last lines.
+    std::thread::sleep(Duration::from_millis(200));
+    let code = code.unwrap_or(-1);
+    assert_eq!(code, 1, "{}", dev.err());
+    let err = dev.err();
+    assert_eq!(
+        dev.out().matches("[jazz] engine restarted on ").count(),
+        5,
+        "{}\n{err}",
+        dev.out()
+    );
+    assert!(
+        err.contains("the engine could not be kept running (5 restarts within 60 s")
+            && err.contains("[engine] engine crashed"),
+        "{err}"
+    );
+    println!("gave up after {:?}", started.elapsed());
+}
