@@ -12,6 +12,7 @@
 //! - `export.rs`: choosing the export that is the schema (schema.md §1.4);
 //! - `migration.rs`: the witness schemas of a migration file (migrations.md §4.1).
 
+pub mod budget;
 mod build;
 mod builder;
 mod convert;

@@ -57,6 +57,8 @@ pub struct Evaluator<'a> {
     pub file: FileId,
     /// Definition sites seen while building schemas (for editor queries).
     pub symbols: super::symbols::SchemaSymbols,
+    /// Steps and bytes spent so far (JZ0111).
+    pub budget: super::budget::Budget,
 }
 
 impl<'a> Evaluator<'a> {
@@ -73,6 +75,26 @@ impl<'a> Evaluator<'a> {
             reassigned: HashMap::new(),
             file: FileId(0),
             symbols: Default::default(),
+            budget: Default::default(),
+        }
+    }
+
+    /// Applies a budget check made at `span`: on the first crossing, reports JZ0111 there (`what`
+    /// names the value being built); from then on, every check fails with a silent value.
+    pub fn spend(
+        &mut self,
+        check: Result<(), super::budget::Limit>,
+        span: Span,
+        what: &str,
+    ) -> Result<(), Value> {
+        match check {
+            Ok(()) => Ok(()),
+            Err(limit) => {
+                if !self.diags.iter().any(|d| d.code == codes::EVAL_BUDGET) {
+                    self.push(super::budget::diagnostic(limit, span, what));
+                }
+                Err(silent(span))
+            }
         }
     }
 

@@ -87,6 +87,12 @@ pub static CODES: &[CodeInfo] = &[
         "A string contains a lone UTF-16 surrogate (from a `\\uD800`-style escape). JSON would carry it as an escape that the Rust side rejects. Use a complete character.",
     ),
     e(
+        111,
+        E,
+        "evaluation budget exceeded",
+        "jazz evaluates schema.ts and the permissions callback with a budget so that a runaway file cannot exhaust memory or hang `jazz validate`, `jazz dev` or the editor: at most 2,000,000 evaluation steps, strings of at most 1 MiB, arrays and objects of at most 100,000 elements, and 64 MiB of strings and arrays in total. The error points at the expression that crossed a limit and names it; evaluation stops there. Real schemas stay far below these limits: a value this large usually comes from a chain that doubles a string or an array (`const b = a + a`, `[...a, ...a]`). Write the value out as a literal, or generate schema.ts with a script and commit the result.",
+    ),
+    e(
         1001,
         E,
         "schema file not found",

@@ -63,6 +63,8 @@ pub struct Interp<'s> {
     fuel: u32,
     depth: u32,
     out_of_fuel: bool,
+    /// Strings and arrays built so far (JZ0111); steps are counted by `fuel`.
+    budget: crate::eval::budget::Budget,
     pub env_used: BTreeSet<String>,
     /// The table of the where-object being compiled (for type checks).
     pub(super) scope_table: Option<Rc<str>>,
@@ -94,6 +96,7 @@ impl<'s> Interp<'s> {
             fuel: FUEL,
             depth: 0,
             out_of_fuel: false,
+            budget: Default::default(),
             env_used: BTreeSet::new(),
             env_fallback: 0,
             callee_span: None,
@@ -249,6 +252,30 @@ impl<'s> Interp<'s> {
         }
         self.fuel -= 1;
         true
+    }
+
+    /// Applies a budget check made at `span`: the first crossing reports JZ0111 there (`what`
+    /// names the value being built); `false` from then on.
+    fn spend(
+        &mut self,
+        check: Result<(), crate::eval::budget::Limit>,
+        span: Span,
+        what: &str,
+    ) -> bool {
+        match check {
+            Ok(()) => true,
+            Err(limit) => {
+                if !self
+                    .diags
+                    .iter()
+                    .any(|d| d.code == crate::diagnostics::codes::EVAL_BUDGET)
+                {
+                    self.diags
+                        .push(crate::eval::budget::diagnostic(limit, span, what));
+                }
+                false
+            }
+        }
     }
 
     fn error(&mut self, code: crate::diagnostics::Code, span: Span, msg: impl Into<String>) {
