@@ -52,6 +52,7 @@ pub fn evaluate_schema(
     db: &mut SourceDb,
 ) -> SchemaOutput {
     let mut ev = module::Evaluator::new(loader, db);
+    ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
     let symbols = std::mem::take(&mut ev.symbols);
     let mut diagnostics = ev.finish();
@@ -82,6 +83,7 @@ pub fn evaluate_project(
     db: &mut SourceDb,
 ) -> (SchemaOutput, PermissionsExport) {
     let mut ev = module::Evaluator::new(loader, db);
+    ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
     let symbols = std::mem::take(&mut ev.symbols);
     let mut perms = PermissionsExport::default();
