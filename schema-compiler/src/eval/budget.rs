@@ -14,6 +14,10 @@ use crate::source::Span;
 /// Expressions evaluated per project. The largest corpus app (500 tables) needs about 1% of it;
 /// only generated files of several MiB get near it.
 pub const MAX_STEPS: u64 = 2_000_000;
+/// Key comparisons spent building objects (each new property is compared with the existing
+/// ones): a 5,000-table schema object needs about 12.5 million; spreading a 65,000-element
+/// array into an object would need two billion.
+pub const MAX_KEY_COMPARISONS: u64 = 200_000_000;
 /// Bytes in one string value: far beyond any name, default or description, small enough that a
 /// few of them cannot exhaust memory.
 pub const MAX_STRING_BYTES: usize = 1024 * 1024;
@@ -36,7 +40,9 @@ pub enum Limit {
 impl Limit {
     fn describe(self) -> String {
         match self {
-            Limit::Steps => format!("{MAX_STEPS} evaluation steps"),
+            Limit::Steps => format!(
+                "{MAX_STEPS} evaluation steps ({MAX_KEY_COMPARISONS} key comparisons while building objects)"
+            ),
             Limit::StringLength => format!("{} MiB per string", MAX_STRING_BYTES >> 20),
             Limit::ArrayLength => format!("{MAX_ARRAY_LEN} elements per array or object"),
             Limit::TotalBytes => format!(
@@ -51,6 +57,7 @@ impl Limit {
 #[derive(Debug, Default)]
 pub struct Budget {
     steps: u64,
+    comparisons: u64,
     bytes: u64,
     exhausted: Option<Limit>,
 }
@@ -66,6 +73,19 @@ impl Budget {
         self.check()?;
         self.steps += 1;
         if self.steps > MAX_STEPS {
+            return self.fail(Limit::Steps);
+        }
+        Ok(())
+    }
+
+    /// Charges the key comparisons of adding `added` properties to an object of `len`.
+    pub fn object_inserts(&mut self, len: usize, added: usize) -> Result<(), Limit> {
+        self.check()?;
+        let work = (len as u64)
+            .saturating_add(added as u64)
+            .saturating_mul(added as u64);
+        self.comparisons = self.comparisons.saturating_add(work);
+        if self.comparisons > MAX_KEY_COMPARISONS {
             return self.fail(Limit::Steps);
         }
         Ok(())
@@ -145,6 +165,13 @@ mod tests {
             assert_eq!(b.string(MAX_STRING_BYTES), Ok(()));
         }
         assert_eq!(b.string(1), Err(Limit::TotalBytes));
+    }
+
+    #[test]
+    fn building_big_objects_is_bounded_work() {
+        let mut b = Budget::default();
+        assert_eq!(b.object_inserts(5_000, 1), Ok(()));
+        assert_eq!(b.object_inserts(0, 65_000), Err(Limit::Steps));
     }
 
     #[test]

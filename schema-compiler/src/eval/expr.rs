@@ -325,6 +325,10 @@ impl Evaluator<'_> {
                         }
                     };
                     let v = self.eval_expr(value);
+                    let check = self.budget.object_inserts(o.props.len(), 1);
+                    if let Err(v) = self.spend(check, key.span(), "this object") {
+                        return v;
+                    }
                     o.key_spans.push((k.clone(), key.span()));
                     o.set(k, v);
                 }
@@ -340,7 +344,10 @@ impl Evaluator<'_> {
                         Value::Array(items) => items.len(),
                         _ => 0,
                     };
-                    let check = self.budget.array(o.props.len().saturating_add(added));
+                    let mut check = self.budget.array(o.props.len().saturating_add(added));
+                    if check.is_ok() {
+                        check = self.budget.object_inserts(o.props.len(), added);
+                    }
                     if let Err(v) = self.spend(check, *span, "this object") {
                         return v;
                     }

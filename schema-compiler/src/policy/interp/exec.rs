@@ -482,7 +482,10 @@ impl Interp<'_> {
                 }
                 Prop::Spread { expr, span } => {
                     if let Pv::Obj(o) = self.eval(env, expr) {
-                        let check = self.budget.array(o.len());
+                        let mut check = self.budget.array(o.len());
+                        if check.is_ok() {
+                            check = self.budget.object_inserts(o.len(), o.len());
+                        }
                         if !self.spend(check, *span, "this object") {
                             return Pv::Bad;
                         }
