@@ -96,3 +96,28 @@ fn shared_nested_module_arrays_do_not_expand_without_limit() {
         "{msg}"
     );
 }
+
+#[test]
+fn helpers_that_call_each_other_twice_stop_at_the_step_limit() {
+    // 2^40 calls: each helper calls the previous one twice.
+    let mut body = String::from("  const f0 = () => ({ title: \"x\" });\n");
+    for i in 1..=40 {
+        body.push_str(&format!(
+            "  const f{i} = () => anyOf([f{p}(), f{p}()]);\n",
+            p = i - 1
+        ));
+    }
+    body.push_str("  policy.docs.allowRead.where(f40());\n");
+    let perms = format!(
+        "import {{ schema as s }} from \"jazz-tools\";\nimport {{ app }} from \"./schema\";\nexport default s.definePermissions(app, ({{ policy, anyOf }}) => {{\n{body}\n}});\n"
+    );
+    let loader = MemoryLoader::new()
+        .with("/app/schema.ts", SCHEMA)
+        .with("/app/permissions.ts", perms.clone());
+    let a = analyze(&loader, Path::new("/app"));
+    let (msg, _) = budget_error(&a.diagnostics, &perms);
+    assert!(
+        msg.contains("the permissions callback goes past the limit of 200000 steps"),
+        "{msg}"
+    );
+}

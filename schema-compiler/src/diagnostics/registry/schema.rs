@@ -90,7 +90,7 @@ pub static CODES: &[CodeInfo] = &[
         111,
         E,
         "evaluation budget exceeded",
-        "jazz evaluates schema.ts and the permissions callback with a budget so that a runaway file cannot exhaust memory or hang `jazz validate`, `jazz dev` or the editor: at most 2,000,000 evaluation steps, strings of at most 1 MiB, arrays and objects of at most 100,000 elements, and 64 MiB of strings and arrays in total. The error points at the expression that crossed a limit and names it; evaluation stops there. Real schemas stay far below these limits: a value this large usually comes from a chain that doubles a string or an array (`const b = a + a`, `[...a, ...a]`). Write the value out as a literal, or generate schema.ts with a script and commit the result.",
+        "jazz evaluates schema.ts and the permissions callback with a budget so that a runaway file cannot exhaust memory or hang `jazz validate`, `jazz dev` or the editor: at most 2,000,000 evaluation steps (200,000 in the permissions callback, and 200 million key comparisons while building objects), strings of at most 1 MiB, arrays and objects of at most 100,000 elements, and 64 MiB of strings and arrays in total. The error points at the expression that crossed a limit and names it; evaluation stops there. Real schemas stay far below these limits: a value this large usually comes from a chain that doubles a string or an array (`const b = a + a`, `[...a, ...a]`). Write the value out as a literal, or generate schema.ts with a script and commit the result.",
     ),
     e(
         112,

@@ -241,11 +241,14 @@ impl<'s> Interp<'s> {
                 self.out_of_fuel = true;
                 self.diags.push(
                     Diagnostic::error(
-                        super::codes::NOT_STATIC,
-                        "cannot evaluate definePermissions(...) statically: evaluation budget exhausted",
+                        crate::diagnostics::codes::EVAL_BUDGET,
+                        format!(
+                            "evaluation budget exceeded: the permissions callback goes past the limit of {FUEL} steps"
+                        ),
                     )
                     .at(span)
-                    .help("simplify the permissions callback (loops or recursion too deep)"),
+                    .note("jazz stops evaluating here so that a runaway file cannot exhaust memory or time")
+                    .help("simplify the permissions callback: a helper that calls another helper several times grows exponentially"),
                 );
             }
             return false;
