@@ -60,12 +60,20 @@ pub struct Budget {
     comparisons: u64,
     bytes: u64,
     exhausted: Option<Limit>,
+    reported: bool,
 }
 
 impl Budget {
     /// Whether a limit was crossed; evaluation should stop.
     pub fn exhausted(&self) -> bool {
         self.exhausted.is_some()
+    }
+
+    /// True the first time it is asked after a limit was crossed: the one time to report it.
+    pub fn report_once(&mut self) -> bool {
+        let first = self.exhausted.is_some() && !self.reported;
+        self.reported |= first;
+        first
     }
 
     /// Spends one step.

@@ -16,6 +16,9 @@ pub use super::ops::{string_to_number, to_number};
 
 impl Evaluator<'_> {
     pub fn eval_expr(&mut self, e: &Expr) -> Value {
+        if self.budget.exhausted() {
+            return super::module::silent(e.span());
+        }
         let step = self.budget.step();
         if let Err(v) = self.spend(step, e.span(), "this expression") {
             return v;

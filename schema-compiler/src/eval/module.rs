@@ -101,7 +101,7 @@ impl<'a> Evaluator<'a> {
         match check {
             Ok(()) => Ok(()),
             Err(limit) => {
-                if !self.diags.iter().any(|d| d.code == codes::EVAL_BUDGET) {
+                if self.budget.report_once() {
                     self.push(super::budget::diagnostic(limit, span, what));
                 }
                 Err(silent(span))

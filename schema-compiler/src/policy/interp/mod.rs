@@ -268,11 +268,7 @@ impl<'s> Interp<'s> {
         match check {
             Ok(()) => true,
             Err(limit) => {
-                if !self
-                    .diags
-                    .iter()
-                    .any(|d| d.code == crate::diagnostics::codes::EVAL_BUDGET)
-                {
+                if self.budget.report_once() {
                     self.diags
                         .push(crate::eval::budget::diagnostic(limit, span, what));
                 }
