@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jazz_schema_compiler::source::SourceLoader;
@@ -46,6 +46,10 @@ impl SourceLoader for DiskLoader {
         }
         names.sort();
         Ok(names)
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        fs::canonicalize(path)
     }
 }
 

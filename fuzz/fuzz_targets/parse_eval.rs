@@ -5,13 +5,21 @@
 #![no_main]
 
 use std::path::Path;
+use std::sync::Once;
 
 use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::schema::{schema_hash, wasm_json};
 use jazz_schema_compiler::source::MemoryLoader;
 use libfuzzer_sys::fuzz_target;
 
+/// libfuzzer-sys aborts on every panic, even one the compiler catches on purpose: `syntax::parse`
+/// turns SWC's internal assertions into a diagnostic (JZ9xxx) with `catch_unwind`. Restoring
+/// the default hook keeps those caught panics from ending the campaign; a panic that escapes
+/// the compiler still unwinds into libfuzzer-sys's `catch_unwind` and is reported as a crash.
+static DEFAULT_PANIC_HOOK: Once = Once::new();
+
 fuzz_target!(|data: &[u8]| {
+    DEFAULT_PANIC_HOOK.call_once(|| drop(std::panic::take_hook()));
     let text = String::from_utf8_lossy(data);
     let loader = MemoryLoader::new().with("/app/schema.ts", text.as_ref());
     let analysis = analyze(&loader, Path::new("/app"));

@@ -90,6 +90,20 @@ impl SourceLoader for OverlayLoader {
         }
         Ok(names.into_iter().collect())
     }
+
+    /// Like the CLI's disk loader, so imports are confined to the project the same way; an
+    /// unsaved buffer that is not on disk yet is resolved through its folder.
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        match std::fs::canonicalize(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && self.overlays.contains_key(path) => {
+                let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+                    return Err(e);
+                };
+                Ok(std::fs::canonicalize(dir)?.join(name))
+            }
+            other => other,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -113,6 +127,22 @@ mod tests {
         l.remove(&file);
         assert_eq!(l.read(&file).ok().flatten().as_deref(), Some("disk"));
         assert_eq!(l.read(&dir.join("missing.ts")).ok().flatten(), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn unsaved_buffers_canonicalize_through_their_folder() {
+        let dir = std::env::temp_dir().join(format!("jazz-lsp-canon-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let real = std::fs::canonicalize(&dir).unwrap_or_default();
+        let mut l = OverlayLoader::default();
+        let unsaved = dir.join("sub/../new.ts");
+        assert!(l.canonicalize(&unsaved).is_err(), "not on disk, not open");
+        l.set(dir.join("new.ts"), Arc::from("x"));
+        assert_eq!(
+            l.canonicalize(&dir.join("new.ts")).ok(),
+            Some(real.join("new.ts"))
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

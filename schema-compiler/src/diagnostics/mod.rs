@@ -300,6 +300,8 @@ pub mod codes {
     pub const MUTATION: Code = Code(108);
     pub const UNEVALUATED_CALL: Code = Code(109);
     pub const LONE_SURROGATE: Code = Code(110);
+    pub const EVAL_BUDGET: Code = Code(111);
+    pub const IMPORT_OUTSIDE_PROJECT: Code = Code(112);
     pub const SCHEMA_NOT_FOUND: Code = Code(1001);
     pub const SCHEMA_AMBIGUOUS: Code = Code(1002);
     pub const NO_SCHEMA_EXPORT: Code = Code(1003);

@@ -6,7 +6,7 @@ use crate::schema::json::number_to_js_string;
 use crate::source::Span;
 
 use super::builder::ColKind;
-use super::expr::{string_to_number, to_js_string};
+use super::expr::string_to_number;
 use super::module::Evaluator;
 use super::tojson::{report, stringify_default};
 use super::value::Value;
@@ -65,7 +65,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
         ColKind::Text => match v {
             Value::Str(s) => Some(IrValue::Text(s.text.to_string())),
             Value::Num(_) | Value::Bool(_) => {
-                let t = to_js_string(v).unwrap_or_default();
+                let t = super::ops::to_js_string_bounded(v).unwrap_or_default();
                 coerced(ev, span, "string", &format!("\"{t}\""));
                 Some(IrValue::Text(t))
             }
@@ -233,7 +233,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
             other => {
                 let shown = match other {
                     Value::Str(s) => s.text.to_string(),
-                    o => to_js_string(o).unwrap_or_default(),
+                    o => super::ops::to_js_string_bounded(o).unwrap_or_default(),
                 };
                 let msg = format!(
                     "Invalid enum value \"{}\". Expected one of: {}",
@@ -259,6 +259,9 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
         },
         ColKind::Array { element } => match v {
             Value::Array(items) => {
+                // Each nesting level may repeat a shared array: charge every expansion.
+                let check = ev.budget.array(items.len());
+                ev.spend(check, span, "this default").ok()?;
                 let mut out = Vec::with_capacity(items.len());
                 for i in items.iter() {
                     if let Value::Null = i {

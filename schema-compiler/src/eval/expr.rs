@@ -12,10 +12,17 @@ use super::module::{Evaluator, opaque};
 use super::value::{Object, Value};
 
 pub use super::mutation::collect_reassigned;
-pub use super::ops::{string_to_number, to_js_string, to_number};
+pub use super::ops::{string_to_number, to_number};
 
 impl Evaluator<'_> {
     pub fn eval_expr(&mut self, e: &Expr) -> Value {
+        if self.budget.exhausted() {
+            return super::module::silent(e.span());
+        }
+        let step = self.budget.step();
+        if let Err(v) = self.spend(step, e.span(), "this expression") {
+            return v;
+        }
         stacker::maybe_grow(
             crate::syntax::STACK_RED_ZONE,
             crate::syntax::STACK_GROW,
@@ -191,7 +198,14 @@ impl Evaluator<'_> {
             let span = a.expr.span();
             if a.spread {
                 match v {
-                    Value::Array(items) => out.extend(items.iter().map(|x| (x.clone(), span))),
+                    Value::Array(items) => {
+                        let check = self.budget.array(out.len().saturating_add(items.len()));
+                        if let Err(v) = self.spend(check, span, "spreading this array") {
+                            out.push((v, span));
+                            return out;
+                        }
+                        out.extend(items.iter().map(|x| (x.clone(), span)))
+                    }
                     Value::Opaque(_) => out.push((v, span)),
                     _ => out.push((
                         opaque(
@@ -235,9 +249,10 @@ impl Evaluator<'_> {
             }
             if let Some(e) = exprs.get(i) {
                 let v = self.eval_expr(e);
-                match to_js_string(&v) {
-                    Some(t) => s.push_str(&t),
-                    None => {
+                match self.js_string(&v, s.len(), span, "this template literal") {
+                    Ok(Some(t)) => s.push_str(&t),
+                    Err(v) => return v,
+                    Ok(None) => {
                         return propagate(
                             v,
                             e.span(),
@@ -267,7 +282,13 @@ impl Evaluator<'_> {
             let v = self.eval_expr(&a.expr);
             if a.spread {
                 match v {
-                    Value::Array(items) => out.extend(items.iter().cloned()),
+                    Value::Array(items) => {
+                        let check = self.budget.array(out.len().saturating_add(items.len()));
+                        if let Err(v) = self.spend(check, span, "this array") {
+                            return v;
+                        }
+                        out.extend(items.iter().cloned())
+                    }
                     Value::Opaque(_) => return v,
                     _ => {
                         return opaque(
@@ -307,6 +328,10 @@ impl Evaluator<'_> {
                         }
                     };
                     let v = self.eval_expr(value);
+                    let check = self.budget.object_inserts(o.props.len(), 1);
+                    if let Err(v) = self.spend(check, key.span(), "this object") {
+                        return v;
+                    }
                     o.set_key_span(k.clone(), key.span());
                     o.set(k, v);
                 }
@@ -317,6 +342,18 @@ impl Evaluator<'_> {
                 }
                 Prop::Spread { span, expr } => {
                     let v = self.eval_expr(expr);
+                    let added = match &v {
+                        Value::Object(src) => src.props.len(),
+                        Value::Array(items) => items.len(),
+                        _ => 0,
+                    };
+                    let mut check = self.budget.array(o.props.len().saturating_add(added));
+                    if check.is_ok() {
+                        check = self.budget.object_inserts(o.props.len(), added);
+                    }
+                    if let Err(v) = self.spend(check, *span, "this object") {
+                        return v;
+                    }
                     match v {
                         Value::Object(src) => {
                             for (k, v) in &src.props {

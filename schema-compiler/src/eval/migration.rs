@@ -29,6 +29,10 @@ pub struct Witnesses {
 /// Evaluates `path` and builds the `from` / `to` witnesses of its exported config.
 pub fn evaluate_witnesses(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb) -> Witnesses {
     let mut ev = Evaluator::new(loader, db);
+    // `<project>/migrations/<file>.ts`: the project is the migrations folder's parent.
+    if let Some(project) = path.parent().and_then(Path::parent) {
+        ev.confine_to(project);
+    }
     let exports = ev.load_module(path, None);
     let mut out = Witnesses::default();
     if let Some(exports) = exports {

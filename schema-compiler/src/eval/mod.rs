@@ -12,6 +12,7 @@
 //! - `export.rs`: choosing the export that is the schema (schema.md §1.4);
 //! - `migration.rs`: the witness schemas of a migration file (migrations.md §4.1).
 
+pub mod budget;
 mod build;
 mod builder;
 mod convert;
@@ -51,6 +52,7 @@ pub fn evaluate_schema(
     db: &mut SourceDb,
 ) -> SchemaOutput {
     let mut ev = module::Evaluator::new(loader, db);
+    ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
     let symbols = std::mem::take(&mut ev.symbols);
     let mut diagnostics = ev.finish();
@@ -81,6 +83,7 @@ pub fn evaluate_project(
     db: &mut SourceDb,
 ) -> (SchemaOutput, PermissionsExport) {
     let mut ev = module::Evaluator::new(loader, db);
+    ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
     let symbols = std::mem::take(&mut ev.symbols);
     let mut perms = PermissionsExport::default();

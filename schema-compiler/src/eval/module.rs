@@ -7,7 +7,9 @@ use std::rc::Rc;
 
 use crate::diagnostics::{Code, Diagnostic, codes};
 use crate::schema::WasmSchema;
-use crate::source::{FileId, ImportTarget, SourceDb, SourceLoader, Span, resolve_relative};
+use crate::source::{
+    FileId, ImportTarget, ProjectRoot, SourceDb, SourceLoader, Span, resolve_relative,
+};
 use crate::syntax::ast::{self, Item, Pat, Stmt};
 
 use super::builder::BuilderState;
@@ -57,6 +59,11 @@ pub struct Evaluator<'a> {
     pub file: FileId,
     /// Definition sites seen while building schemas (for editor queries).
     pub symbols: super::symbols::SchemaSymbols,
+    /// Steps and bytes spent so far (JZ0111).
+    pub budget: super::budget::Budget,
+    /// The folder imports may not leave (JZ0112); found from the first module loaded unless
+    /// set with [`Evaluator::confine_to`].
+    root: Option<ProjectRoot>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -73,6 +80,32 @@ impl<'a> Evaluator<'a> {
             reassigned: HashMap::new(),
             file: FileId(0),
             symbols: Default::default(),
+            budget: Default::default(),
+            root: None,
+        }
+    }
+
+    /// Confines imports to the project whose entry files sit in `dir` (schema.md §1.3).
+    pub fn confine_to(&mut self, dir: &Path) {
+        self.root = Some(ProjectRoot::find(self.loader, dir));
+    }
+
+    /// Applies a budget check made at `span`: on the first crossing, reports JZ0111 there (`what`
+    /// names the value being built); from then on, every check fails with a silent value.
+    pub fn spend(
+        &mut self,
+        check: Result<(), super::budget::Limit>,
+        span: Span,
+        what: &str,
+    ) -> Result<(), Value> {
+        match check {
+            Ok(()) => Ok(()),
+            Err(limit) => {
+                if self.budget.report_once() {
+                    self.push(super::budget::diagnostic(limit, span, what));
+                }
+                Err(silent(span))
+            }
         }
     }
 
@@ -129,6 +162,9 @@ impl<'a> Evaluator<'a> {
                 return None;
             }
             None => {}
+        }
+        if self.root.is_none() {
+            self.confine_to(path.parent().unwrap_or(Path::new("")));
         }
         let text = match self.loader.read(path) {
             Ok(Some(t)) => t,
@@ -307,6 +343,34 @@ impl<'a> Evaluator<'a> {
             ImportTarget::JazzTools => Imported::Lib(LibRef::JazzTools),
             ImportTarget::JazzPermissions => Imported::Lib(LibRef::Permissions),
             ImportTarget::Zod => Imported::Lib(LibRef::Zod { path: Rc::from("") }),
+            ImportTarget::File(p) if !self.inside_root(&p) => {
+                let root = self
+                    .root
+                    .as_ref()
+                    .map(|r| r.path.clone())
+                    .unwrap_or_default();
+                self.push(
+                    Diagnostic::error(
+                        codes::IMPORT_OUTSIDE_PROJECT,
+                        format!(
+                            "import of `{spec}` leaves the project: `{}` is outside `{}`",
+                            p.display(),
+                            root.display()
+                        ),
+                    )
+                    .at(span)
+                    .note("jazz reads only files inside the project root (the nearest folder with package.json or .git), and does not follow symlinks out of it")
+                    .help("move the module into the project, or copy the values it exports"),
+                );
+                Imported::Unresolved(Rc::new(Opaque {
+                    span,
+                    code: codes::IMPORT_OUTSIDE_PROJECT,
+                    message: String::new(),
+                    help: None,
+                    labels: Vec::new(),
+                    silent: true,
+                }))
+            }
             ImportTarget::File(p) => match self.load_module(&p, Some(span)) {
                 Some(e) => Imported::Module(e),
                 None => Imported::Unresolved(Rc::new(Opaque {
@@ -341,6 +405,13 @@ impl<'a> Evaluator<'a> {
                 silent: false,
             })),
         }
+    }
+
+    /// Whether a resolved import stays inside the project root (symlinks resolved).
+    fn inside_root(&self, file: &Path) -> bool {
+        self.root
+            .as_ref()
+            .is_none_or(|r| r.contains(self.loader, file))
     }
 
     /// Looks a name up in module scope, then among the globals.

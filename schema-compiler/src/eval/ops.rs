@@ -103,7 +103,20 @@ impl Evaluator<'_> {
                     )
                 };
                 if is_str(&l) || is_str(&r) {
-                    match (to_js_string(&l), to_js_string(&r)) {
+                    let a = match self.js_string(&l, 0, span, "this concatenation") {
+                        Ok(a) => a,
+                        Err(v) => return v,
+                    };
+                    let b = match self.js_string(
+                        &r,
+                        a.as_ref().map_or(0, String::len),
+                        span,
+                        "this concatenation",
+                    ) {
+                        Ok(b) => b,
+                        Err(v) => return v,
+                    };
+                    match (a, b) {
                         (Some(a), Some(b)) => {
                             let lone = matches!(&l, Value::Str(s) if s.lone_surrogate)
                                 || matches!(&r, Value::Str(s) if s.lone_surrogate);
@@ -219,7 +232,74 @@ pub fn string_to_number(s: &str) -> f64 {
     t.parse::<f64>().unwrap_or(f64::NAN)
 }
 
+impl Evaluator<'_> {
+    /// [`to_js_string`] of a value about to be appended to `prefix` bytes, within the budget:
+    /// the string is charged before it is built, and an array is joined only up to the limit
+    /// (nested shared arrays would otherwise expand exponentially). `Ok(None)` when the value
+    /// cannot be stringified statically; `Err` (JZ0111 reported at `span`) past a limit.
+    pub(super) fn js_string(
+        &mut self,
+        v: &Value,
+        prefix: usize,
+        span: Span,
+        what: &str,
+    ) -> Result<Option<String>, Value> {
+        let cap = super::budget::MAX_STRING_BYTES.saturating_sub(prefix);
+        let mut out = String::new();
+        let check = match write_js_string_capped(v, &mut out, cap) {
+            Ok(true) => self.budget.string(prefix.saturating_add(out.len())),
+            Ok(false) => return Ok(None),
+            Err(TooLong) => self.budget.string(super::budget::MAX_STRING_BYTES + 1),
+        };
+        self.spend(check, span, what)?;
+        Ok(Some(out))
+    }
+}
+
+/// [`to_js_string`] up to the budget's string length; `None` past it too.
+pub fn to_js_string_bounded(v: &Value) -> Option<String> {
+    let mut out = String::new();
+    match write_js_string_capped(v, &mut out, super::budget::MAX_STRING_BYTES) {
+        Ok(true) => Some(out),
+        _ => None,
+    }
+}
+
+/// Stringifying stopped: the result would pass the cap.
+struct TooLong;
+
+/// Appends JS ToString of `v` to `out`, failing once `out` would pass `cap` bytes; `Ok(false)`
+/// for values we cannot stringify statically.
+fn write_js_string_capped(v: &Value, out: &mut String, cap: usize) -> Result<bool, TooLong> {
+    let push = |out: &mut String, s: &str| {
+        if out.len().saturating_add(s.len()) > cap {
+            return Err(TooLong);
+        }
+        out.push_str(s);
+        Ok(())
+    };
+    match v {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    push(out, ",")?;
+                }
+                if !item.is_nullish() && !write_js_string_capped(item, out, cap)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Value::Str(s) => push(out, &s.text).map(|()| true),
+        other => match to_js_string(other) {
+            Some(s) => push(out, &s).map(|()| true),
+            None => Ok(false),
+        },
+    }
+}
+
 /// JS ToString for the values we model; `None` for values we cannot stringify statically.
+/// Unbounded: evaluation goes through `Evaluator::js_string`, which keeps to the budget.
 pub fn to_js_string(v: &Value) -> Option<String> {
     Some(match v {
         Value::Undefined => "undefined".into(),

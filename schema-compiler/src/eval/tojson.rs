@@ -15,6 +15,9 @@ use super::value::Value;
 struct Changes {
     dropped_undefined: bool,
     non_finite: bool,
+    /// Array elements and object members written so far: shared nested values expand
+    /// exponentially, so this is bounded by the evaluation budget (JZ0111).
+    slots: usize,
 }
 
 /// `JSON.parse(JSON.stringify(v))` as a JSON value, for JSON schemas: reports JZ1031 when the
@@ -58,6 +61,8 @@ pub enum JsonProblem {
     NotSerializable(&'static str),
     Opaque(std::rc::Rc<super::value::Opaque>),
     LoneSurrogate,
+    /// The value expands to more than [`super::budget::MAX_ARRAY_LEN`] elements.
+    TooLarge,
 }
 
 pub fn report(ev: &mut Evaluator<'_>, e: JsonProblem, span: Span) {
@@ -74,6 +79,12 @@ pub fn report(ev: &mut Evaluator<'_>, e: JsonProblem, span: Span) {
                 .at(span),
             );
         }
+        JsonProblem::TooLarge => {
+            let check = ev
+                .budget
+                .array(super::budget::MAX_ARRAY_LEN.saturating_add(1));
+            let _ = ev.spend(check, span, "this value as JSON");
+        }
         JsonProblem::LoneSurrogate => {
             ev.push(
                 Diagnostic::error(
@@ -83,6 +94,16 @@ pub fn report(ev: &mut Evaluator<'_>, e: JsonProblem, span: Span) {
                 .at(span),
             );
         }
+    }
+}
+
+impl Changes {
+    fn grow(&mut self, n: usize) -> Result<(), JsonProblem> {
+        self.slots = self.slots.saturating_add(n);
+        if self.slots > super::budget::MAX_ARRAY_LEN {
+            return Err(JsonProblem::TooLarge);
+        }
+        Ok(())
     }
 }
 
@@ -130,6 +151,7 @@ fn convert_inner(v: &Value, ch: &mut Changes) -> Result<Option<JsonValue>, JsonP
                 .collect(),
         ),
         Value::Array(items) => {
+            ch.grow(items.len())?;
             let mut out = Vec::with_capacity(items.len());
             for i in items.iter() {
                 out.push(convert(i, ch)?.unwrap_or(JsonValue::Null));
@@ -137,6 +159,7 @@ fn convert_inner(v: &Value, ch: &mut Changes) -> Result<Option<JsonValue>, JsonP
             JsonValue::Array(out)
         }
         Value::Object(o) => {
+            ch.grow(o.props.len())?;
             let mut members = Vec::with_capacity(o.props.len());
             for (k, v) in &o.props {
                 match convert(v, ch)? {

@@ -26,6 +26,13 @@ pub trait SourceLoader {
         let _ = path;
         Ok(Vec::new())
     }
+
+    /// The absolute path with `.`, `..` and symlinks resolved, so the core can keep imports
+    /// inside the project (`source::confine`). The default suits loaders without links: the
+    /// lexical normalisation of `path`.
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        Ok(super::resolve::normalize(path))
+    }
 }
 
 /// An in-memory loader: a map from path to text. Used by tests, fuzzing and benchmarks.

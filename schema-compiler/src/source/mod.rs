@@ -4,10 +4,12 @@
 //! Lines, columns and UTF-16 positions are computed only at the edges, via [`LineIndex`].
 //! This module knows nothing of SWC.
 
+mod confine;
 mod line_index;
 mod loader;
 mod resolve;
 
+pub use confine::ProjectRoot;
 pub use line_index::{LineCol, LineIndex};
 pub use loader::{MemoryLoader, SourceLoader};
 pub use resolve::{ImportTarget, resolve_relative};

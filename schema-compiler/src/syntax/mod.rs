@@ -200,4 +200,28 @@ mod fuzz_regressions {
             assert!(codes.contains(&codes::SYNTAX));
         }
     }
+    /// Found by `fuzz/run.sh` (parse_eval, minimized): `=======` then a line starting with `/`
+    /// trips a `debug_assert_eq!` in SWC's regexp lexer. The whole pipeline must still answer.
+    #[test]
+    fn swc_regexp_assertion_becomes_a_diagnostic() {
+        let bytes = include_bytes!("../../tests/fixtures/fuzz/swc-regexp-assert.bin");
+        let text = String::from_utf8_lossy(bytes);
+        assert_eq!(text, "=======\n/");
+        let p = parse(FileId(0), &text, false);
+        let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code).collect();
+        if cfg!(debug_assertions) {
+            assert_eq!(codes, [codes::INTERNAL]);
+        } else {
+            assert!(codes.contains(&codes::SYNTAX), "{codes:?}");
+        }
+        assert!(p.diagnostics.iter().all(|d| d.span().is_some()));
+        let loader = crate::source::MemoryLoader::new().with("/app/schema.ts", text.as_ref());
+        let analysis = crate::project::analyze(&loader, std::path::Path::new("/app"));
+        assert!(analysis.schema.is_none());
+        assert!(
+            analysis.diagnostics.iter().any(|d| d.code == codes[0]),
+            "{:?}",
+            analysis.diagnostics
+        );
+    }
 }

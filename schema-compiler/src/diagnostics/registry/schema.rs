@@ -87,6 +87,18 @@ pub static CODES: &[CodeInfo] = &[
         "A string contains a lone UTF-16 surrogate (from a `\\uD800`-style escape). JSON would carry it as an escape that the Rust side rejects. Use a complete character.",
     ),
     e(
+        111,
+        E,
+        "evaluation budget exceeded",
+        "jazz evaluates schema.ts and the permissions callback with a budget so that a runaway file cannot exhaust memory or hang `jazz validate`, `jazz dev` or the editor: at most 2,000,000 evaluation steps (200,000 in the permissions callback, and 200 million key comparisons while building objects), strings of at most 1 MiB, arrays and objects of at most 100,000 elements, and 64 MiB of strings and arrays in total. The error points at the expression that crossed a limit and names it; evaluation stops there. Real schemas stay far below these limits: a value this large usually comes from a chain that doubles a string or an array (`const b = a + a`, `[...a, ...a]`). Write the value out as a literal, or generate schema.ts with a script and commit the result.",
+    ),
+    e(
+        112,
+        E,
+        "import outside the project",
+        "schema.ts, permissions.ts and migrations may import only files inside the project root: the nearest folder at or above schema.ts that holds `package.json` or `.git`, or else schema.ts's folder. Paths are checked after resolving symlinks, so a link to a folder outside does not count as inside. jazz does not read such a file at all, so none of its content can appear in a diagnostic. Move the module into the project, or copy the values it exports.",
+    ),
+    e(
         1001,
         E,
         "schema file not found",

@@ -9,7 +9,7 @@ use crate::syntax::ast::{Arg, BinOp, Expr, FnBody, MemberProp, Pat, Prop, PropKe
 
 use super::super::codes;
 use super::Interp;
-use super::value::{Closure, Env, Pv, from_static};
+use super::value::{Closure, Env, Pv, from_static_within};
 
 impl Interp<'_> {
     /// Calls a function value with arguments.
@@ -202,6 +202,11 @@ impl Interp<'_> {
             let v = self.eval(env, &a.expr);
             if a.spread {
                 if let Pv::Arr(items) = &v {
+                    let check = self.budget.array(out.len().saturating_add(items.len()));
+                    if !self.spend(check, a.expr.span(), "spreading this array") {
+                        out.push((Pv::Bad, a.expr.span()));
+                        return out;
+                    }
                     out.extend(items.iter().map(|x| (x.clone(), a.expr.span())));
                 }
             } else {
@@ -216,7 +221,14 @@ impl Interp<'_> {
             return v;
         }
         if let Some(v) = self.module.get(name) {
-            return from_static(v, span);
+            let check = from_static_within(v, span, &mut self.budget);
+            return match check {
+                Ok(v) => v,
+                Err(limit) => {
+                    self.spend(Err(limit), span, "this value");
+                    Pv::Bad
+                }
+            };
         }
         match name {
             "undefined" => Pv::Undef,
@@ -287,7 +299,7 @@ impl Interp<'_> {
     }
 
     pub(super) fn eval(&mut self, env: &Env, e: &Expr) -> Pv {
-        if !self.tick(e.span()) {
+        if self.budget.exhausted() || !self.tick(e.span()) {
             return Pv::Bad;
         }
         match e {
@@ -295,7 +307,11 @@ impl Interp<'_> {
             Expr::Str { value, .. } => Pv::Str(value.text.clone()),
             Expr::Bool { value, .. } => Pv::Bool(*value),
             Expr::Null { .. } => Pv::Null,
-            Expr::Template { quasis, exprs, .. } => {
+            Expr::Template {
+                quasis,
+                exprs,
+                span,
+            } => {
                 let mut out = String::new();
                 for (i, q) in quasis.iter().enumerate() {
                     if let Some(q) = q {
@@ -303,7 +319,13 @@ impl Interp<'_> {
                     }
                     if let Some(x) = exprs.get(i) {
                         match self.eval(env, x) {
-                            Pv::Str(s) => out.push_str(&s),
+                            Pv::Str(s) => {
+                                let check = self.budget.string(out.len().saturating_add(s.len()));
+                                if !self.spend(check, *span, "this template literal") {
+                                    return Pv::Bad;
+                                }
+                                out.push_str(&s)
+                            }
                             Pv::Num(n) => {
                                 out.push_str(&crate::schema::json::number_to_js_string(n))
                             }
@@ -322,12 +344,18 @@ impl Interp<'_> {
                 Pv::Str(Rc::from(out.as_str()))
             }
             Expr::Ident(i) => self.lookup(env, &i.name, i.span),
-            Expr::Array { elems, .. } => {
+            Expr::Array { elems, span } => {
                 let mut out = Vec::new();
                 for a in elems.iter().flatten() {
                     let v = self.eval(env, &a.expr);
                     match (a.spread, v) {
-                        (true, Pv::Arr(items)) => out.extend(items.iter().cloned()),
+                        (true, Pv::Arr(items)) => {
+                            let check = self.budget.array(out.len().saturating_add(items.len()));
+                            if !self.spend(check, *span, "this array") {
+                                return Pv::Bad;
+                            }
+                            out.extend(items.iter().cloned())
+                        }
                         (_, v) => out.push(v),
                     }
                 }
@@ -452,8 +480,15 @@ impl Interp<'_> {
                     let v = self.lookup(env, &i.name, i.span);
                     put(i.name.to_string(), v, i.span);
                 }
-                Prop::Spread { expr, .. } => {
+                Prop::Spread { expr, span } => {
                     if let Pv::Obj(o) = self.eval(env, expr) {
+                        let mut check = self.budget.array(o.len());
+                        if check.is_ok() {
+                            check = self.budget.object_inserts(o.len(), o.len());
+                        }
+                        if !self.spend(check, *span, "this object") {
+                            return Pv::Bad;
+                        }
                         for (k, v, s) in o.iter() {
                             put(k.clone(), v.clone(), *s);
                         }
@@ -506,7 +541,13 @@ impl Interp<'_> {
         }
         let rv = self.eval(env, r);
         match (op, &lv, &rv) {
-            (BinOp::Add, Pv::Str(a), Pv::Str(b)) => Pv::Str(Rc::from(format!("{a}{b}").as_str())),
+            (BinOp::Add, Pv::Str(a), Pv::Str(b)) => {
+                let check = self.budget.string(a.len().saturating_add(b.len()));
+                if !self.spend(check, span, "this concatenation") {
+                    return Pv::Bad;
+                }
+                Pv::Str(Rc::from(format!("{a}{b}").as_str()))
+            }
             (BinOp::Add, Pv::Num(a), Pv::Num(b)) => Pv::Num(a + b),
             (BinOp::Sub, Pv::Num(a), Pv::Num(b)) => Pv::Num(a - b),
             (BinOp::Mul, Pv::Num(a), Pv::Num(b)) => Pv::Num(a * b),

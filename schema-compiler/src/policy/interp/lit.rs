@@ -140,6 +140,10 @@ impl Interp<'_> {
                 Some(Lit::Bytea(b.to_vec()))
             }
             Pv::Arr(items) => {
+                let check = self.budget.array(items.len());
+                if !self.spend(check, span, "this literal") {
+                    return None;
+                }
                 let mut out = Vec::new();
                 for i in items.iter() {
                     out.push(self.literal(i, span)?);

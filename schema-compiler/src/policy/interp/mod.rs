@@ -63,6 +63,8 @@ pub struct Interp<'s> {
     fuel: u32,
     depth: u32,
     out_of_fuel: bool,
+    /// Strings and arrays built so far (JZ0111); steps are counted by `fuel`.
+    budget: crate::eval::budget::Budget,
     pub env_used: BTreeSet<String>,
     /// The table of the where-object being compiled (for type checks).
     pub(super) scope_table: Option<Rc<str>>,
@@ -94,6 +96,7 @@ impl<'s> Interp<'s> {
             fuel: FUEL,
             depth: 0,
             out_of_fuel: false,
+            budget: Default::default(),
             env_used: BTreeSet::new(),
             env_fallback: 0,
             callee_span: None,
@@ -238,17 +241,40 @@ impl<'s> Interp<'s> {
                 self.out_of_fuel = true;
                 self.diags.push(
                     Diagnostic::error(
-                        super::codes::NOT_STATIC,
-                        "cannot evaluate definePermissions(...) statically: evaluation budget exhausted",
+                        crate::diagnostics::codes::EVAL_BUDGET,
+                        format!(
+                            "evaluation budget exceeded: the permissions callback goes past the limit of {FUEL} steps"
+                        ),
                     )
                     .at(span)
-                    .help("simplify the permissions callback (loops or recursion too deep)"),
+                    .note("jazz stops evaluating here so that a runaway file cannot exhaust memory or time")
+                    .help("simplify the permissions callback: a helper that calls another helper several times grows exponentially"),
                 );
             }
             return false;
         }
         self.fuel -= 1;
         true
+    }
+
+    /// Applies a budget check made at `span`: the first crossing reports JZ0111 there (`what`
+    /// names the value being built); `false` from then on.
+    fn spend(
+        &mut self,
+        check: Result<(), crate::eval::budget::Limit>,
+        span: Span,
+        what: &str,
+    ) -> bool {
+        match check {
+            Ok(()) => true,
+            Err(limit) => {
+                if self.budget.report_once() {
+                    self.diags
+                        .push(crate::eval::budget::diagnostic(limit, span, what));
+                }
+                false
+            }
+        }
     }
 
     fn error(&mut self, code: crate::diagnostics::Code, span: Span, msg: impl Into<String>) {

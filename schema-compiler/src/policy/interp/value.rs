@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::eval::budget::{Budget, Limit};
 use crate::eval::value::Value;
 use crate::source::Span;
 use crate::syntax::ast::Function;
@@ -184,24 +185,40 @@ impl Pv {
     }
 }
 
-/// Converts a module-scope evaluator value.
+/// Converts a module-scope evaluator value ([`Pv::Bad`] past the evaluation budget).
 pub fn from_static(v: &Value, span: Span) -> Pv {
-    match v {
+    from_static_within(v, span, &mut Budget::default()).unwrap_or(Pv::Bad)
+}
+
+/// Converts a module-scope evaluator value, charging every array element and object member to
+/// `budget`: the evaluator shares nested values, which expand here (`b = [a, a]` repeated).
+pub fn from_static_within(v: &Value, span: Span, budget: &mut Budget) -> Result<Pv, Limit> {
+    Ok(match v {
         Value::Undefined => Pv::Undef,
         Value::Null => Pv::Null,
         Value::Bool(b) => Pv::Bool(*b),
         Value::Num(n) => Pv::Num(*n),
         Value::Str(s) => Pv::Str(s.text.clone()),
-        Value::Array(a) => Pv::Arr(Rc::new(a.iter().map(|x| from_static(x, span)).collect())),
-        Value::Object(o) => Pv::Obj(Rc::new(
-            o.props
-                .iter()
-                .map(|(k, x)| {
-                    let ks = o.key_span(k).unwrap_or(span);
-                    (k.clone(), from_static(x, span), ks)
-                })
-                .collect(),
-        )),
+        Value::Array(a) => {
+            budget.array(a.len())?;
+            Pv::Arr(Rc::new(
+                a.iter()
+                    .map(|x| from_static_within(x, span, budget))
+                    .collect::<Result<_, _>>()?,
+            ))
+        }
+        Value::Object(o) => {
+            budget.array(o.props.len())?;
+            Pv::Obj(Rc::new(
+                o.props
+                    .iter()
+                    .map(|(k, x)| {
+                        let ks = o.key_span(k).unwrap_or(span);
+                        Ok((k.clone(), from_static_within(x, span, budget)?, ks))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ))
+        }
         Value::Date(ms) => Pv::Date(*ms),
         Value::Bytes(b) => Pv::Bytes(b.clone()),
         Value::Function(f) => Pv::Closure(Rc::new(Closure {
@@ -218,5 +235,5 @@ pub fn from_static(v: &Value, span: Span) -> Pv {
             _ => Pv::Static(v.clone()),
         },
         other => Pv::Static(other.clone()),
-    }
+    })
 }
