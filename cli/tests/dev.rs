@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::dev::{Dev, PATIENCE, Server, collect, edit, local_hash, wait_for};
+use support::dev::{Dev, PATIENCE, Server, collect, edit, live_app, local_hash, wait_for};
 #[test]
 fn valid_edits_go_live_and_a_broken_one_never_does() {
     let app = support::copy_app("todo-minimal");
@@ -628,12 +628,8 @@ fn an_env_file_change_reaches_process_env_reads() {
 
 #[test]
 fn back_to_the_published_state_after_an_error_says_so() {
-    let app = support::copy_app("todo-minimal");
+    let (app, dev, server, h1) = live_app("todo-minimal");
     let dir = app.path();
-    let dev = Dev::start(dir, &["--in-memory"]);
-    let server = Server::of(&dev);
-    let h1 = local_hash(dir);
-    server.wait_live(&dev, &h1, 1);
     let schema = dir.join("schema.ts");
     let good = std::fs::read_to_string(&schema).expect("schema");
     edit(&schema, "done: s.boolean(),", "done: s.boolen(),", false);
@@ -655,12 +651,8 @@ fn back_to_the_published_state_after_an_error_says_so() {
 fn a_save_that_breaks_the_renderer_does_not_stop_later_pushes() {
     // A syntax error past column 65,535 once panicked the diagnostic renderer, which killed
     // the watch loop: later saves were never pushed and Ctrl-C exited 101.
-    let app = support::copy_app("todo-minimal");
+    let (app, dev, server, h1) = live_app("todo-minimal");
     let dir = app.path();
-    let dev = Dev::start(dir, &["--in-memory"]);
-    let server = Server::of(&dev);
-    let h1 = local_hash(dir);
-    server.wait_live(&dev, &h1, 1);
     let schema = dir.join("schema.ts");
     let good = std::fs::read_to_string(&schema).expect("schema");
     std::fs::write(

@@ -290,3 +290,14 @@ pub fn edit(file: &Path, from: &str, to: &str, atomically: bool) {
         std::fs::write(file, new).expect("write");
     }
 }
+
+/// A temp copy of a fixture app with `jazz dev --in-memory` running on it and its first push
+/// live: the app, the process, its server and the pushed schema hash.
+pub fn live_app(name: &str) -> (tempfile::TempDir, Dev, Server, String) {
+    let app = super::copy_app(name);
+    let dev = Dev::start(app.path(), &["--in-memory"]);
+    let server = Server::of(&dev);
+    let hash = local_hash(app.path());
+    server.wait_live(&dev, &hash, 1);
+    (app, dev, server, hash)
+}
