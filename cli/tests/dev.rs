@@ -651,7 +651,7 @@ fn back_to_the_published_state_after_an_error_says_so() {
 fn a_save_that_breaks_the_renderer_does_not_stop_later_pushes() {
     // A syntax error past column 65,535 once panicked the diagnostic renderer, which killed
     // the watch loop: later saves were never pushed and Ctrl-C exited 101.
-    let (app, dev, server, h1) = live_app("todo-minimal");
+    let (app, dev, server, _) = live_app("todo-minimal");
     let dir = app.path();
     let schema = dir.join("schema.ts");
     let good = std::fs::read_to_string(&schema).expect("schema");
