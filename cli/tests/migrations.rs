@@ -557,3 +557,78 @@ fn a_fresh_stub_of_an_indexed_table_has_no_witness_warnings() {
     );
     assert!(!r.stderr.contains("JZ3501"), "{}", r.stderr);
 }
+
+/// JZ3006 (two files for one edge) is a warning for `validate`, which upstream runs without
+/// reading migrations, and an error where a push would have to choose between the files.
+#[test]
+fn two_files_for_one_edge_warn_in_validate_and_fail_push_and_check() {
+    let tmp = project(&[("schema.ts", V1)]);
+    let dir = tmp.path();
+    let (engine, stub) = stored_edge(dir);
+    let text = fs::read_to_string(&stub).expect("stub");
+    let filled = text.replace(
+        "      // TODO: Added required column \"priority\" needs an explicit default.\n",
+        "      priority: s.add.int({ default: 7 }),\n",
+    );
+    fs::write(&stub, &filled).expect("write");
+    let (f12, t12) = edge(&stub);
+    let copy = dir
+        .join("migrations")
+        .join(format!("20990101T000000-copy-{f12}-{t12}.ts"));
+    fs::write(&copy, &filled).expect("write copy");
+
+    let r = run(jazz(dir).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("JZ3006") && r.stderr.contains("Multiple migration files found"),
+        "{}",
+        r.stderr
+    );
+    let r = run(jazz(dir).args(["validate", "--format", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let found = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|d| d["code"] == "JZ3006")
+        .unwrap_or_else(|| panic!("no JZ3006 in {}", r.stdout));
+    assert_eq!(found["severity"], "warning", "{found}");
+
+    let r = run(jazz(dir).args(["migrations", "check"]));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("Multiple migration files found"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(jazz(dir).args([
+        "migrations",
+        "push",
+        APP,
+        &f12,
+        &t12,
+        "--server-url",
+        &engine.url,
+        "--admin-secret",
+        SECRET,
+    ]));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("Multiple migration files found"),
+        "{}",
+        r.stderr
+    );
+    let hashes = engine.hashes();
+    assert!(
+        !engine.connected(&hashes[0], &hashes[1]),
+        "nothing may be pushed"
+    );
+
+    // With one file left, validate is clean and push goes through.
+    fs::remove_file(&copy).expect("remove");
+    let r = run(jazz(dir).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("JZ3006"), "{}", r.stderr);
+}

@@ -1,6 +1,9 @@
 //! Checking a whole migrations directory (migrations.md §4.6), as `jazz validate` and the
 //! editor do: every `*.ts` file directly in the directory is read statically, its name is
-//! checked against the edge pattern (JZ3005), and two files for one edge are JZ3006.
+//! checked against the edge pattern (JZ3005), and two files for one edge are JZ3006. JZ3006 is
+//! a warning here: upstream's `validate` does not read migrations, and only a push has to
+//! choose between the files (`migrations push`, `migrations check`, `deploy` and `jazz dev`
+//! refuse the edge themselves, see `cli/src/publish/edge.rs`).
 
 use std::path::Path;
 
@@ -87,7 +90,7 @@ pub fn check_dir_names(
                     );
                 }
                 if let Some((_, first)) = edges.iter().find(|(e, _)| *e == edge) {
-                    let mut d = Diagnostic::error(
+                    let mut d = Diagnostic::warning(
                         codes::MULTIPLE_FILES,
                         format!(
                             "Multiple migration files found for {} -> {}: {first}, {name}",
@@ -97,7 +100,9 @@ pub fn check_dir_names(
                     if let Some(s) = at {
                         d = d.at(s);
                     }
-                    m.diagnostics.push(d.help("keep exactly one file per edge"));
+                    m.diagnostics.push(d.help("keep exactly one file per edge").note(
+                        "`migrations push`, `deploy` and `jazz dev` refuse this edge until one file remains",
+                    ));
                 } else {
                     edges.push((edge, name.clone()));
                 }

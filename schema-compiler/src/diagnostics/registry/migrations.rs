@@ -40,9 +40,9 @@ pub static CODES: &[CodeInfo] = &[
     ),
     e(
         3006,
-        E,
+        W,
         "several migration files for one edge",
-        "Exactly one migration file may exist for an edge; `migrations push` refuses to choose. Delete or merge the extra files.",
+        "Exactly one migration file may exist for an edge. `validate` and the editor report the extra files as a warning (upstream's `validate` does not read migrations); `migrations push`, `migrations check`, `deploy` and `jazz dev` refuse to choose and fail with \"Multiple migration files found\". Delete or merge the extra files.",
     ),
     e(
         3007,
