@@ -173,3 +173,44 @@ fn err_fixtures_report_coded_diagnostics() {
         });
     }
 }
+
+/// An export that cannot be evaluated after the one that qualifies changes nothing: the same
+/// WasmSchema bytes and hash as the app without it, and no error (schema.md §1.4).
+#[test]
+fn a_later_unevaluable_export_is_not_looked_at() {
+    use jazz_schema_compiler::diagnostics::Severity;
+    use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_compact_json};
+
+    let with = run(&dir("err").join("export-later-unevaluable.ts"));
+    let only = "import { schema as s } from \"jazz-tools\";\nexport const schema = { todos: s.table({ title: s.string(), done: s.boolean() }) };\n";
+    let only = analyze(
+        &MemoryLoader::new().with("/app/schema.ts", only),
+        Path::new("/app"),
+    );
+    let (a, b) = (
+        with.valid_schema().expect("a schema despite `app`"),
+        only.valid_schema().expect("a schema"),
+    );
+    assert_eq!(to_compact_json(a), to_compact_json(b));
+    assert_eq!(schema_hash(a), schema_hash(b));
+    let severities: Vec<(String, Severity)> = with
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.to_string(), d.severity))
+        .collect();
+    assert_eq!(severities, vec![("JZ1008".to_owned(), Severity::Hint)]);
+
+    // Before the chosen export, an unevaluable candidate still stops the choice (rule 3).
+    let first = "import { schema as s } from \"jazz-tools\";\nfunction f<T>(x: T): T { return x; }\nexport const schema = f({ todos: s.table({ title: s.string() }) });\nexport const app = s.defineApp({ todos: s.table({ title: s.string() }) });\n";
+    let first = analyze(
+        &MemoryLoader::new().with("/app/schema.ts", first),
+        Path::new("/app"),
+    );
+    assert!(first.valid_schema().is_none());
+    assert!(
+        first
+            .diagnostics
+            .iter()
+            .any(|d| d.code.to_string() == "JZ0103" && d.is_error())
+    );
+}

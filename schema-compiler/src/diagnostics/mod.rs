@@ -309,6 +309,7 @@ pub mod codes {
     pub const LEGACY_TABLE_PERMISSIONS: Code = Code(1005);
     pub const LEGACY_TABLE: Code = Code(1006);
     pub const EXPORT_SKIPPED: Code = Code(1007);
+    pub const LATER_EXPORT_IGNORED: Code = Code(1008);
     pub const DOLLAR_COLUMN: Code = Code(1010);
     pub const PROTO_TABLE: Code = Code(1011);
     pub const ID_COLUMN: Code = Code(1012);

@@ -1,6 +1,7 @@
 //! Which export is the schema (schema.md §1.4): `schema`, `schemaDef`, `default`, `app`, in
 //! that order; app-like values, then definition-like objects built at the end of module
-//! evaluation; then the legacy `table()` calls; else JZ1003.
+//! evaluation; then the legacy `table()` calls; else JZ1003. The first candidate that qualifies
+//! wins and later ones are never looked at, as upstream.
 
 use std::rc::Rc;
 
@@ -21,25 +22,19 @@ enum Candidate {
 
 impl Evaluator<'_> {
     pub fn select_schema(&mut self, exports: &Exports, file: FileId) -> Option<WasmSchema> {
+        // Candidates in priority order, up to the first one that cannot be evaluated: upstream
+        // never looks past the candidate that qualifies, so an unevaluable export after it is
+        // not an error (JZ1008 hint), while one before it stops the choice (§1.4 rule 3).
         let mut found: Vec<(&str, Candidate, Span)> = Vec::new();
+        let mut stopped_at: Option<(&str, &Value, Span)> = None;
         for name in CANDIDATES {
             let Some((_, v, span)) = exports.get(name) else {
                 continue;
             };
             match v {
-                Value::Opaque(o) if o.silent => return None,
-                Value::Opaque(o) => {
-                    let mut d = Diagnostic::error(o.code, o.message.clone())
-                        .at(o.span)
-                        .label(*span, format!("export `{name}` needs this value"));
-                    for (s, m) in &o.labels {
-                        d = d.label(*s, m.clone());
-                    }
-                    if let Some(h) = &o.help {
-                        d = d.help(h.clone());
-                    }
-                    self.push(d);
-                    return None;
+                Value::Opaque(_) => {
+                    stopped_at = Some((name, v, *span));
+                    break;
                 }
                 Value::App(app) => found.push((name, Candidate::App(app.schema.clone()), *span)),
                 Value::Object(o) => {
@@ -52,11 +47,11 @@ impl Evaluator<'_> {
                 _ => {}
             }
         }
-        let count = found.len();
+        let count = found.len() + usize::from(stopped_at.is_some());
         for (i, (name, cand, span)) in found.into_iter().enumerate() {
-            match cand {
-                Candidate::App(schema) => return Some(schema),
-                Candidate::WasmLiteral(v, s) => return self.wasm_literal(&v, s),
+            let chosen = match cand {
+                Candidate::App(schema) => Some(schema),
+                Candidate::WasmLiteral(v, s) => self.wasm_literal(&v, s),
                 Candidate::Definition(v, s) => {
                     let before = self.diags.iter().filter(|d| d.is_error()).count();
                     let schema = super::build::build_definition(self, &v, s);
@@ -69,9 +64,39 @@ impl Evaluator<'_> {
                         );
                         continue;
                     }
-                    return schema;
+                    schema
                 }
+            };
+            if let Some((later, Value::Opaque(o), later_span)) = stopped_at
+                && !o.silent
+            {
+                self.push(
+                    Diagnostic::new(
+                        codes::LATER_EXPORT_IGNORED,
+                        format!("export `{later}` is not evaluated; the schema is export `{name}`"),
+                    )
+                    .at(later_span)
+                    .label(span, format!("export `{name}` comes first and is the schema"))
+                    .note("upstream takes the first export that qualifies, in the order `schema`, `schemaDef`, `default`, `app`, and never looks at the others"),
+                );
             }
+            return chosen;
+        }
+        if let Some((name, Value::Opaque(o), span)) = stopped_at {
+            if o.silent {
+                return None;
+            }
+            let mut d = Diagnostic::error(o.code, o.message.clone())
+                .at(o.span)
+                .label(span, format!("export `{name}` needs this value"));
+            for (s, m) in &o.labels {
+                d = d.label(*s, m.clone());
+            }
+            if let Some(h) = &o.help {
+                d = d.help(h.clone());
+            }
+            self.push(d);
+            return None;
         }
         if !self.legacy_tables.is_empty() {
             let mut def = Object::default();

@@ -4,7 +4,7 @@
 use super::{CodeInfo, e};
 use crate::diagnostics::Severity;
 
-use Severity::{Error as E, Warning as W};
+use Severity::{Error as E, Hint as H, Warning as W};
 
 /// Sorted by number.
 pub static CODES: &[CodeInfo] = &[
@@ -139,6 +139,12 @@ pub static CODES: &[CodeInfo] = &[
         W,
         "export skipped: not a schema",
         "An export that upstream checks first is not a schema (converting it failed), so upstream silently moves on to the next candidate. jazz follows the same choice for artefacts and tells you.",
+    ),
+    e(
+        1008,
+        H,
+        "later schema export not evaluated",
+        "The schema exports are checked in the order `schema`, `schemaDef`, `default`, `app`, and the first one that qualifies is the schema; upstream never looks at the others. A later export that jazz cannot evaluate statically (e.g. `export const app = applyPermissions(base)`) is therefore not an error. This hint names the export that was chosen.",
     ),
     e(
         1010,
