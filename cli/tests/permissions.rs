@@ -288,3 +288,105 @@ fn process_env_comes_from_define_env_and_env_files() {
         r.stdout
     );
 }
+
+/// Compiles permissions.ts in `dir` with `args`; returns the exit code, the policy JSON (empty
+/// when none was written) and the codes of the diagnostics.
+fn compile_policy(dir: &Path, args: &[&str]) -> (i32, String, Vec<String>) {
+    let _ = fs::remove_file(dir.join("p.json"));
+    let mut cmd = jazz(dir);
+    cmd.args([
+        "permissions",
+        "compile",
+        "--json",
+        "p.json",
+        "--format",
+        "json",
+    ])
+    .args(args);
+    for v in ["ENV_CHAT_ID", "ENV_PREFIX", "ENV_KIND"] {
+        cmd.env_remove(v);
+    }
+    let r = run(&mut cmd);
+    let json = fs::read_to_string(dir.join("p.json")).unwrap_or_default();
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
+    let mut codes: Vec<String> = out["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str().map(str::to_owned))
+        .collect();
+    codes.sort();
+    (r.code, json, codes)
+}
+
+/// A module-level constant bound to a `process.env` read (`!`, `??`, `as string`, a template
+/// over such constants) compiles exactly like the read written inline (permissions.md §1.13).
+#[test]
+fn module_constants_reading_process_env_resolve_like_inline_reads() {
+    let schema = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ chats: s.table({ chat_id: s.string(), kind: s.string(), tag: s.string() }) });\n";
+    let body = |read: &str, insert: &str, update: &str| {
+        format!(
+            "  policy.chats.allowRead.where({{ chat_id: {read} }});\n  policy.chats.allowInsert.where({{ kind: {insert} }});\n  policy.chats.allowUpdate.where({{ tag: {update} }});\n  policy.chats.allowDelete.never();\n"
+        )
+    };
+    let head = "import { definePermissions } from \"jazz-tools/permissions\";\nimport { app } from \"./schema\";\n";
+    let constants = format!(
+        "{head}\nconst ANNOUNCEMENTS_CHAT_ID = process.env.ENV_CHAT_ID!;\nconst PREFIX = process.env.ENV_PREFIX ?? \"x\";\nconst KIND = process.env.ENV_KIND as string;\nconst TAG = `${{PREFIX}}-${{KIND}}`;\n\nexport default definePermissions(app, ({{ policy }}) => {{\n{}}});\n",
+        body("ANNOUNCEMENTS_CHAT_ID", "KIND", "TAG")
+    );
+    let inline = format!(
+        "{head}\nexport default definePermissions(app, ({{ policy }}) => {{\n{}}});\n",
+        body(
+            "process.env.ENV_CHAT_ID!",
+            "process.env.ENV_KIND as string",
+            "`${process.env.ENV_PREFIX ?? \"x\"}-${process.env.ENV_KIND as string}`"
+        )
+    );
+    let a = project(&[("schema.ts", schema), ("permissions.ts", &constants)]);
+    let b = project(&[("schema.ts", schema), ("permissions.ts", &inline)]);
+
+    // Through --define.
+    let defines = [
+        "--define",
+        "ENV_CHAT_ID=announcements",
+        "--define",
+        "ENV_KIND=news",
+    ];
+    let (ca, ja, _) = compile_policy(a.path(), &defines);
+    let (cb, jb, _) = compile_policy(b.path(), &defines);
+    assert_eq!((ca, cb), (0, 0), "{ja}\n{jb}");
+    assert!(
+        ja.contains("\"announcements\"") && ja.contains("\"x-news\""),
+        "{ja}"
+    );
+    assert_eq!(ja, jb);
+
+    // Through an env file.
+    for dir in [a.path(), b.path()] {
+        fs::write(
+            dir.join(".env"),
+            "ENV_CHAT_ID=from-file\nENV_KIND=k\nENV_PREFIX=p\n",
+        )
+        .expect("env file");
+    }
+    let (ca, ja, _) = compile_policy(a.path(), &[]);
+    let (cb, jb, _) = compile_policy(b.path(), &[]);
+    assert_eq!((ca, cb), (0, 0), "{ja}\n{jb}");
+    assert!(
+        ja.contains("\"from-file\"") && ja.contains("\"p-k\""),
+        "{ja}"
+    );
+    assert_eq!(ja, jb);
+
+    // Unset: the same diagnostics as inline, and no artefact.
+    let (ca, ja, codes_a) = compile_policy(a.path(), &["--no-env-file"]);
+    let (cb, _, mut codes_b) = compile_policy(b.path(), &["--no-env-file"]);
+    assert_eq!((ca, cb), (1, 1));
+    assert!(ja.is_empty(), "{ja}");
+    assert!(codes_a.contains(&"JZ2350".to_owned()), "{codes_a:?}");
+    // Inline, `ENV_KIND` is read twice (insert and update); the constant reads it once.
+    codes_b.dedup();
+    let mut deduped = codes_a.clone();
+    deduped.dedup();
+    assert_eq!(deduped, codes_b);
+}

@@ -64,6 +64,10 @@ pub struct Evaluator<'a> {
     /// The folder imports may not leave (JZ0112); found from the first module loaded unless
     /// set with [`Evaluator::confine_to`].
     root: Option<ProjectRoot>,
+    /// Module-scope declarations of the current module whose initialiser reads `process.env`
+    /// (directly or through another such name): the permissions phase evaluates them like an
+    /// inline read (permissions.md §1.13).
+    pub env_inits: HashMap<Rc<str>, Rc<ast::Expr>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -82,6 +86,7 @@ impl<'a> Evaluator<'a> {
             symbols: Default::default(),
             budget: Default::default(),
             root: None,
+            env_inits: HashMap::new(),
         }
     }
 
@@ -189,11 +194,13 @@ impl<'a> Evaluator<'a> {
             .insert(path.to_path_buf(), ModuleState::Loading);
         let saved_scope = std::mem::take(&mut self.scope);
         let saved_reassigned = std::mem::take(&mut self.reassigned);
+        let saved_env_inits = std::mem::take(&mut self.env_inits);
         let saved_file = self.file;
         self.file = file;
         let exports = Rc::new(self.eval_module(path, &parsed.module));
         self.scope = saved_scope;
         self.reassigned = saved_reassigned;
+        self.env_inits = saved_env_inits;
         self.file = saved_file;
         self.modules
             .insert(path.to_path_buf(), ModuleState::Done(exports.clone()));
@@ -448,6 +455,24 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Whether an initialiser reads `process.env`, directly or through a name bound to such a
+    /// read earlier in the module. Decided on the source text: a false positive only lets the
+    /// permissions phase evaluate an initialiser that is opaque here anyway.
+    fn reads_env(&self, e: &ast::Expr) -> bool {
+        let range = e.span().range;
+        let Some(text) = self
+            .db
+            .get(self.file)
+            .and_then(|f| f.text.get(range.start as usize..range.end as usize))
+        else {
+            return false;
+        };
+        text.contains("process")
+            || text
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .any(|w| !w.is_empty() && self.env_inits.contains_key(w))
+    }
+
     fn eval_stmt(&mut self, stmt: &Stmt) {
         match stmt {
             Stmt::Var { decls, .. } => {
@@ -456,6 +481,16 @@ impl<'a> Evaluator<'a> {
                         Some(e) => self.eval_expr(e),
                         None => Value::Undefined,
                     };
+                    if let Pat::Ident(i) = &d.pat {
+                        match &d.init {
+                            Some(e) if self.reads_env(e) => {
+                                self.env_inits.insert(i.name.clone(), Rc::new(e.clone()));
+                            }
+                            _ => {
+                                self.env_inits.remove(&i.name);
+                            }
+                        }
+                    }
                     self.bind_pattern(&d.pat, v);
                 }
             }

@@ -57,6 +57,9 @@ pub struct PermissionsDef {
     pub factory_span: Span,
     pub span: Span,
     pub scope: Vec<(Rc<str>, Value)>,
+    /// Module-scope names bound to a `process.env` read, with their initialisers: the
+    /// permissions phase evaluates these like the same read written inline (§1.13).
+    pub env_inits: Vec<(Rc<str>, Rc<crate::syntax::ast::Expr>)>,
 }
 
 /// Something we cannot evaluate, with the reason and where it came from.

@@ -113,7 +113,8 @@ pub fn compile(
     let _ = schema;
     let module: HashMap<Rc<str>, Value> = def.scope.iter().cloned().collect();
     let factory = interp::value::from_static(&def.factory, def.factory_span);
-    let it = interp::Interp::new(&app_schema, module, env);
+    let mut it = interp::Interp::new(&app_schema, module, env);
+    it.env_inits = def.env_inits.iter().cloned().collect();
     let (policy, diags, uses) = it.run(&factory, def.factory_span);
     out.diagnostics = diags;
     out.uses = uses;

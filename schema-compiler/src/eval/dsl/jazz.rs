@@ -222,6 +222,13 @@ fn define_permissions(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Sp
         })
         .collect();
     scope.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut env_inits: Vec<(Rc<str>, Rc<crate::syntax::ast::Expr>)> = ev
+        .env_inits
+        .iter()
+        .filter(|(k, _)| matches!(ev.scope.get(*k), Some(Binding::Value(_))))
+        .map(|(k, e)| (k.clone(), e.clone()))
+        .collect();
+    env_inits.sort_by(|a, b| a.0.cmp(&b.0));
     Value::Permissions(Rc::new(PermissionsDef {
         app,
         app_span,
@@ -229,6 +236,7 @@ fn define_permissions(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Sp
         factory_span,
         span,
         scope,
+        env_inits,
     }))
 }
 

@@ -221,6 +221,15 @@ impl Interp<'_> {
             return v;
         }
         if let Some(v) = self.module.get(name) {
+            if matches!(v, crate::eval::value::Value::Opaque(_))
+                && let Some((key, init)) = self
+                    .env_inits
+                    .get_key_value(name)
+                    .map(|(k, e)| (k.clone(), e.clone()))
+                && !self.env_resolving.contains(&key)
+            {
+                return self.env_const(key, &init);
+            }
             let check = from_static_within(v, span, &mut self.budget);
             return match check {
                 Ok(v) => v,
@@ -245,6 +254,27 @@ impl Interp<'_> {
                 Pv::Bad
             }
         }
+    }
+
+    /// A module-scope constant bound to a `process.env` read: its initialiser is evaluated
+    /// here, at the use, exactly like the read written inline (a `??` fallback around the use
+    /// counts). A diagnostic repeated at the initialiser by a second use is dropped.
+    fn env_const(&mut self, name: Rc<str>, init: &Expr) -> Pv {
+        let before = self.diags.len();
+        self.env_resolving.push(name);
+        let v = self.eval(&Env::default().push_frame(), init);
+        self.env_resolving.pop();
+        let new = self.diags.split_off(before);
+        for d in new {
+            let seen = self
+                .diags
+                .iter()
+                .any(|o| o.code == d.code && o.span() == d.span() && o.message == d.message);
+            if !seen {
+                self.diags.push(d);
+            }
+        }
+        v
     }
 
     /// `process.env.NAME` / `process.env["NAME"]` (§1.13).

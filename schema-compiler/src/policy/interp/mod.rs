@@ -57,6 +57,11 @@ enum Registered {
 pub struct Interp<'s> {
     pub schema: &'s WasmSchema,
     pub module: HashMap<Rc<str>, crate::eval::value::Value>,
+    /// Module-scope names bound to a `process.env` read, with their initialisers; looked up
+    /// like the read written inline (§1.13).
+    pub env_inits: HashMap<Rc<str>, Rc<crate::syntax::ast::Expr>>,
+    /// The names of `env_inits` being evaluated (a cycle falls back to the module value).
+    env_resolving: Vec<Rc<str>>,
     pub env_vars: &'s dyn Fn(&str) -> Option<String>,
     pub diags: Vec<Diagnostic>,
     rules: Vec<Registered>,
@@ -90,6 +95,8 @@ impl<'s> Interp<'s> {
         Self {
             schema,
             module,
+            env_inits: HashMap::new(),
+            env_resolving: Vec::new(),
             env_vars,
             diags: Vec::new(),
             rules: Vec::new(),
