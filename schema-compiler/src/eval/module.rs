@@ -483,7 +483,9 @@ impl<'a> Evaluator<'a> {
                     };
                     if let Pat::Ident(i) = &d.pat {
                         match &d.init {
-                            Some(e) if self.reads_env(e) => {
+                            Some(e)
+                                if !self.reassigned.contains_key(&i.name) && self.reads_env(e) =>
+                            {
                                 self.env_inits.insert(i.name.clone(), Rc::new(e.clone()));
                             }
                             _ => {
