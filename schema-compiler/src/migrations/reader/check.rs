@@ -67,7 +67,8 @@ pub fn check(c: &Config, from: &WasmSchema, to: &WasmSchema) -> (Vec<TableLens>,
     for (ft, tt, is_rename) in pairs {
         let entry = c.migrate.iter().find(|m| m.table == tt.name);
         let ops: &[ColumnOp] = entry.map(|m| m.ops.as_slice()).unwrap_or_default();
-        let span = entry.map(|m| m.span).unwrap_or(c.root);
+        // The table's own entry, else the `migrate` key, never the whole call.
+        let span = entry.map(|m| m.span).or(c.migrate_key).unwrap_or(c.root);
         let before = d.iter().filter(|x| x.is_error()).count();
         check_columns(ft, tt, ops, span, &mut d);
         if is_rename

@@ -139,14 +139,23 @@ pub(super) fn check_columns(
                     "Added columns must use col.add.*(...) or col.renameFrom(...)",
                     span,
                 )
-                .label(span, format!("`{t}.{}` has no op", a.name)),
+                .label(span, format!("`{t}.{}` has no op", a.name))
+                .help(format!(
+                    "add `{}` under `migrate.{t}` (with the value old rows get), or `{}: s.renameFrom(\"<old column>\")`",
+                    op_line(a, "add", "default"),
+                    a.name
+                )),
             );
         }
     }
     for r in src.columns.iter().filter(|x| tgt.column(&x.name).is_none()) {
         if !covered_removed.contains(&r.name.as_str()) {
             d.push(up(codes::REMOVED_COLUMN, "Removed columns must use col.drop.*(...) or be referenced by col.renameFrom(...)", span)
-                .label(span, format!("`{}.{}` has no op", src.name, r.name)));
+                .label(span, format!("`{}.{}` has no op", src.name, r.name))
+                .help(format!(
+                    "add `{}` under `migrate.{t}` (the value a row written by the new schema shows to old clients)",
+                    op_line(r, "drop", "backwardsDefault")
+                )));
         }
     }
     for sc in &src.columns {
@@ -158,6 +167,25 @@ pub(super) fn check_columns(
         }
     }
     possible_renames(src, tgt, ops, d);
+}
+
+/// The line that covers column `c` in `migrate`: `c: s.<verb>.<type>({ <key>: <value> }),`
+/// with a value of the column's type to edit (`null` for an optional column).
+fn op_line(c: &Column, verb: &str, key: &str) -> String {
+    let (ty, value) = match c.column_type.tag() {
+        "Text" => ("string", "\"\""),
+        "Integer" => ("int", "0"),
+        "Double" => ("float", "0"),
+        "Boolean" => ("boolean", "false"),
+        "Timestamp" => ("timestamp", "new Date(0)"),
+        "Uuid" => ("ref", "null"),
+        "Bytea" => ("bytes", "new Uint8Array([])"),
+        "Json" => ("json", "null"),
+        "Enum" => ("enum", "\"<variant>\""),
+        _ => ("array", "[]"),
+    };
+    let value = if c.nullable { "null" } else { value };
+    format!("{}: s.{verb}.{ty}({{ {key}: {value} }}),", c.name)
 }
 
 fn shared_column(c: &str, span: Span) -> Diagnostic {

@@ -75,6 +75,8 @@ pub struct Config {
     pub create_tables: Vec<Marker>,
     pub drop_tables: Vec<Marker>,
     pub migrate: Vec<MigrateTable>,
+    /// The `migrate` key, where a table with no entry is reported.
+    pub migrate_key: Option<Span>,
 }
 
 pub struct ConfigResult {
@@ -178,6 +180,7 @@ pub fn read_config(module: &Module, file: FileId, path: &str) -> ConfigResult {
         create_tables: Vec::new(),
         drop_tables: Vec::new(),
         migrate: Vec::new(),
+        migrate_key: None,
     };
     let mut diags = Vec::new();
     let has = |k: &str| entries.iter().any(|e| e.key == k);
@@ -224,7 +227,10 @@ pub fn read_config(module: &Module, file: FileId, path: &str) -> ConfigResult {
                 }
             }
             "renameTables" => cfg.rename_tables = renames(&mut scope, en),
-            "migrate" => cfg.migrate = migrate(&mut scope, en),
+            "migrate" => {
+                cfg.migrate_key = Some(en.key_span);
+                cfg.migrate = migrate(&mut scope, en);
+            }
             other => diags.push(
                 Diagnostic::warning(
                     codes::UNKNOWN_KEY,

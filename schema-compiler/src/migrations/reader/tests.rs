@@ -216,3 +216,41 @@ fn truncated_files_never_panic() {
         cut += 5;
     }
 }
+
+#[test]
+fn an_uncovered_column_points_at_migrate_and_shows_the_line_to_add() {
+    // `b` dropped, and `migrate` has no entry for `t`: the error sits on the `migrate` key
+    // (not the whole call) and its help is the line to add.
+    let src = file("migrate: {},", T2, T1);
+    let m = read(&src);
+    let d = m
+        .diagnostics
+        .iter()
+        .find(|d| d.code == codes::REMOVED_COLUMN)
+        .unwrap_or_else(|| panic!("{:?}", m.diagnostics));
+    let span = d.primary.as_ref().expect("a span").span;
+    let key = src.find("migrate").expect("migrate key");
+    assert_eq!(
+        (span.range.start as usize, span.range.end as usize),
+        (key, key + "migrate".len())
+    );
+    let help = d.help.clone().unwrap_or_default();
+    assert!(
+        help.contains("b: s.drop.int({ backwardsDefault: 0 }),") && help.contains("migrate.t"),
+        "{help}"
+    );
+    // An added column gets the `s.add` line.
+    let m = read(&file("migrate: {},", T1, T2));
+    let d = m
+        .diagnostics
+        .iter()
+        .find(|d| d.code == codes::ADDED_COLUMN)
+        .unwrap_or_else(|| panic!("{:?}", m.diagnostics));
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("b: s.add.int({ default: 0 }),")),
+        "{:?}",
+        d.help
+    );
+}
