@@ -5,7 +5,7 @@
 //!
 //! Plain data: no syntax, no LSP types.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::source::Span;
 
@@ -58,19 +58,49 @@ struct Seen {
     columns: HashSet<ColumnSymbol>,
     refs: HashSet<RefSite>,
     apps: HashSet<Span>,
+    /// Table name → position of its first symbol in `tables`.
+    table_at: HashMap<String, usize>,
+    /// (table, column) → position of its first symbol in `columns`.
+    column_at: HashMap<(String, String), usize>,
 }
 
 impl SchemaSymbols {
     pub fn add_table(&mut self, t: TableSymbol) {
         if self.seen.tables.insert(t.clone()) {
+            self.seen
+                .table_at
+                .entry(t.name.clone())
+                .or_insert(self.tables.len());
             self.tables.push(t);
         }
     }
 
     pub fn add_column(&mut self, c: ColumnSymbol) {
         if self.seen.columns.insert(c.clone()) {
+            self.seen
+                .column_at
+                .entry((c.table.clone(), c.name.clone()))
+                .or_insert(self.columns.len());
             self.columns.push(c);
         }
+    }
+
+    /// The first definition recorded of table `name` (an index lookup, as
+    /// `tables.iter().find(..)` would find it).
+    pub fn table(&self, name: &str) -> Option<&TableSymbol> {
+        let i = *self.seen.table_at.get(name)?;
+        self.tables.get(i).filter(|t| t.name == name)
+    }
+
+    /// The first definition recorded of column `table.column`.
+    pub fn column(&self, table: &str, column: &str) -> Option<&ColumnSymbol> {
+        let i = *self
+            .seen
+            .column_at
+            .get(&(table.to_owned(), column.to_owned()))?;
+        self.columns
+            .get(i)
+            .filter(|c| c.table == table && c.name == column)
     }
 
     pub fn add_ref(&mut self, r: RefSite) {
