@@ -66,7 +66,10 @@ struct Seen {
 /// its first symbol in `columns`: built on demand (the schema phase records every table and
 /// column; only findings look them up), dropped when a symbol is added. Not part of the value.
 #[derive(Clone, Debug, Default)]
-struct Lookup(std::sync::OnceLock<(HashMap<String, usize>, HashMap<(String, String), usize>)>);
+struct Lookup(std::sync::OnceLock<Indexes>);
+
+/// Table name → position in `tables`; (table, column) → position in `columns`.
+type Indexes = (HashMap<String, usize>, HashMap<(String, String), usize>);
 
 impl PartialEq for Lookup {
     fn eq(&self, _: &Self) -> bool {
@@ -92,7 +95,7 @@ impl SchemaSymbols {
     }
 
     /// The index of `tables` and `columns`, built at the first call after a change.
-    fn lookup(&self) -> &(HashMap<String, usize>, HashMap<(String, String), usize>) {
+    fn lookup(&self) -> &Indexes {
         self.seen.lookup.0.get_or_init(|| {
             let mut tables = HashMap::with_capacity(self.tables.len());
             for (i, t) in self.tables.iter().enumerate() {
