@@ -15,6 +15,14 @@
 //! cargo run --release -p jazz-bench --bin scale -- 5000 20000 --runs 1
 //! ```
 //!
+//! With `--permissions`, each project also gets a `permissions.ts` with read, insert, update
+//! and delete rules on every table (`jazz_bench::generate_chain_permissions`), so the
+//! permissions phase (interpreter, merge, static checks) is timed as well.
+//!
+//! ```sh
+//! cargo run --release -p jazz-bench --bin scale -- --permissions 1000 4000 20000 100000
+//! ```
+//!
 //! The binary is `$JAZZ_BIN`, else `jazz` next to this program (the same target dir).
 
 use std::path::PathBuf;
@@ -40,10 +48,13 @@ fn run() -> Result<(), String> {
     let mut sizes = Vec::new();
     let mut runs = 3;
     let mut check = false;
+    let mut permissions = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--check" {
             check = true;
+        } else if a == "--permissions" {
+            permissions = true;
         } else if a == "--runs" {
             runs = args
                 .next()
@@ -52,7 +63,7 @@ fn run() -> Result<(), String> {
                 .ok_or("--runs takes a positive number")?;
         } else {
             sizes.push(a.parse::<usize>().map_err(|_| {
-                format!("usage: scale [tables...] [--runs N] (not a table count: {a})")
+                format!("usage: scale [tables...] [--runs N] [--check] [--permissions] (not a table count: {a})")
             })?);
         }
     }
@@ -70,6 +81,13 @@ fn run() -> Result<(), String> {
         let text = jazz_bench::generate_chain(tables);
         std::fs::write(dir.path().join("schema.ts"), &text)
             .map_err(|e| format!("cannot write schema.ts: {e}"))?;
+        let mut bytes = text.len();
+        if permissions {
+            let rules = jazz_bench::generate_chain_permissions(tables);
+            std::fs::write(dir.path().join("permissions.ts"), &rules)
+                .map_err(|e| format!("cannot write permissions.ts: {e}"))?;
+            bytes += rules.len();
+        }
         let mut best = Duration::MAX;
         for _ in 0..runs {
             let start = Instant::now();
@@ -90,8 +108,7 @@ fn run() -> Result<(), String> {
         }
         let micros = best.as_secs_f64() * 1e6 / tables.max(1) as f64;
         println!(
-            "{tables:>8} {:>10} {:>9.2}s {micros:>10.1}",
-            text.len(),
+            "{tables:>8} {bytes:>10} {:>9.2}s {micros:>10.1}",
             best.as_secs_f64(),
         );
         per_table.push(micros);

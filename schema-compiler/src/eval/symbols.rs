@@ -5,7 +5,7 @@
 //!
 //! Plain data: no syntax, no LSP types.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::source::Span;
 
@@ -58,19 +58,75 @@ struct Seen {
     columns: HashSet<ColumnSymbol>,
     refs: HashSet<RefSite>,
     apps: HashSet<Span>,
+    /// The name index of `tables` and `columns`, built at the first lookup.
+    lookup: Lookup,
 }
+
+/// Table name → position of its first symbol in `tables`, and (table, column) → position of
+/// its first symbol in `columns`: built on demand (the schema phase records every table and
+/// column; only findings look them up), dropped when a symbol is added. Not part of the value.
+#[derive(Clone, Debug, Default)]
+struct Lookup(std::sync::OnceLock<Indexes>);
+
+/// Table name → position in `tables`; (table, column) → position in `columns`.
+type Indexes = (HashMap<String, usize>, HashMap<(String, String), usize>);
+
+impl PartialEq for Lookup {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Lookup {}
 
 impl SchemaSymbols {
     pub fn add_table(&mut self, t: TableSymbol) {
         if self.seen.tables.insert(t.clone()) {
+            self.seen.lookup = Lookup::default();
             self.tables.push(t);
         }
     }
 
     pub fn add_column(&mut self, c: ColumnSymbol) {
         if self.seen.columns.insert(c.clone()) {
+            self.seen.lookup = Lookup::default();
             self.columns.push(c);
         }
+    }
+
+    /// The index of `tables` and `columns`, built at the first call after a change.
+    fn lookup(&self) -> &Indexes {
+        self.seen.lookup.0.get_or_init(|| {
+            let mut tables = HashMap::with_capacity(self.tables.len());
+            for (i, t) in self.tables.iter().enumerate() {
+                tables.entry(t.name.clone()).or_insert(i);
+            }
+            let mut columns = HashMap::with_capacity(self.columns.len());
+            for (i, c) in self.columns.iter().enumerate() {
+                columns
+                    .entry((c.table.clone(), c.name.clone()))
+                    .or_insert(i);
+            }
+            (tables, columns)
+        })
+    }
+
+    /// The first definition recorded of table `name`, as `tables.iter().find(..)` finds it,
+    /// through an index (findings label tables per table).
+    pub fn table(&self, name: &str) -> Option<&TableSymbol> {
+        let i = *self.lookup().0.get(name)?;
+        self.tables.get(i).filter(|t| t.name == name)
+    }
+
+    /// The first definition recorded of column `table.column`, through the index.
+    pub fn column(&self, table: &str, column: &str) -> Option<&ColumnSymbol> {
+        let i = *self
+            .lookup()
+            .1
+            .get(&(table.to_owned(), column.to_owned()))?;
+        self.columns
+            .get(i)
+            .filter(|c| c.table == table && c.name == column)
     }
 
     pub fn add_ref(&mut self, r: RefSite) {
@@ -178,5 +234,44 @@ mod tests {
         assert_eq!(NameUse::part(span(10, 23), key, 0, 5), Some(span(11, 16)));
         assert_eq!(NameUse::part(span(10, 23), key, 6, 5), Some(span(17, 22)));
         assert_eq!(NameUse::part(span(10, 23), key, 8, 5), None);
+    }
+
+    /// The name lookups find the first symbol recorded, as a scan of `tables` / `columns` does.
+    #[test]
+    fn lookups_agree_with_a_scan() {
+        let mut sy = SchemaSymbols::default();
+        for i in 0..120u32 {
+            let name = format!("t{}", i % 40);
+            sy.add_table(TableSymbol {
+                name: name.clone(),
+                key: span(i, i + 1),
+                body: None,
+            });
+            sy.add_column(ColumnSymbol {
+                table: name,
+                name: format!("c{}", i % 3),
+                key: span(i, i + 2),
+                builder: span(i, i + 3),
+            });
+        }
+        assert_eq!(sy.tables.len(), 120);
+        // A lookup builds the index; a later addition is still found.
+        assert!(sy.table("late").is_none());
+        sy.add_table(TableSymbol {
+            name: "late".into(),
+            key: span(500, 504),
+            body: None,
+        });
+        assert_eq!(sy.table("late").map(|t| t.key), Some(span(500, 504)));
+        for t in 0..45 {
+            let name = format!("t{t}");
+            let scan = sy.tables.iter().find(|x| x.name == name);
+            assert_eq!(sy.table(&name), scan, "{name}");
+            for c in 0..4 {
+                let col = format!("c{c}");
+                let scan = sy.columns.iter().find(|x| x.table == name && x.name == col);
+                assert_eq!(sy.column(&name, &col), scan, "{name}.{col}");
+            }
+        }
     }
 }

@@ -329,26 +329,110 @@ impl TablePolicy {
 }
 
 /// All tables with at least one rule, in first-rule order.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// `index` maps each table name to its position in `tables`, so [`Policy::table`],
+/// [`Policy::merge`] and [`Policy::record_rule`] are constant time whatever the table count
+/// (a list search made a policy on every table quadratic). It is not part of the value:
+/// equality, `Debug` and the serialized forms read `tables` alone, in its order. `tables` may
+/// still be built directly (`Policy { tables, ..Policy::default() }`): a lookup checks every
+/// hit and falls back to a scan while the index does not cover `tables`, and the mutating
+/// methods rebuild it first.
+#[derive(Clone, Default)]
 pub struct Policy {
     pub tables: Vec<TablePolicy>,
     /// Environment variable names consumed (§1.13), sorted.
     pub env: Vec<String>,
     /// Source pieces of the conditions, in evaluation order (empty for parsed JSON).
     pub fragments: Vec<Fragment>,
+    /// Table name → position in `tables` (see the type's docs); kept by the methods.
+    #[doc(hidden)]
+    pub index: TableIndex,
+}
+
+impl PartialEq for Policy {
+    fn eq(&self, other: &Self) -> bool {
+        self.tables == other.tables && self.env == other.env && self.fragments == other.fragments
+    }
+}
+
+impl std::fmt::Debug for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Policy")
+            .field("tables", &self.tables)
+            .field("env", &self.env)
+            .field("fragments", &self.fragments)
+            .finish()
+    }
+}
+
+/// The name index of [`Policy::tables`]: name → position of the first table of that name.
+#[derive(Clone, Debug, Default)]
+pub struct TableIndex {
+    at: std::collections::HashMap<String, usize>,
+    /// How many entries of `tables` the index covers (a prefix, in order).
+    covered: usize,
+}
+
+impl TableIndex {
+    /// Indexes the entries of `tables` not covered yet (all of them when `tables` shrank).
+    fn sync(&mut self, tables: &[TablePolicy]) {
+        if self.covered > tables.len() {
+            *self = TableIndex::default();
+        }
+        for (i, t) in tables.iter().enumerate().skip(self.covered) {
+            self.at.entry(t.name.clone()).or_insert(i);
+        }
+        self.covered = tables.len();
+    }
+
+    /// The position of `name` in `tables`: `Some` when known, `None` when known to be absent,
+    /// and the outer `None` when the index cannot tell (it does not cover `tables`, or `tables`
+    /// changed under it).
+    fn find(&self, tables: &[TablePolicy], name: &str) -> Option<Option<usize>> {
+        match self.at.get(name) {
+            Some(&i) if tables.get(i).is_some_and(|t| t.name == name) => Some(Some(i)),
+            Some(_) => None,
+            None if self.covered == tables.len() => Some(None),
+            None => None,
+        }
+    }
 }
 
 impl Policy {
     pub fn table(&self, name: &str) -> Option<&TablePolicy> {
-        self.tables.iter().find(|t| t.name == name)
+        match self.index.find(&self.tables, name) {
+            Some(i) => i.and_then(|i| self.tables.get(i)),
+            None => self.tables.iter().find(|t| t.name == name),
+        }
+    }
+
+    /// The position of `name` in `tables`, through the index (rebuilt when stale).
+    fn position(&mut self, name: &str) -> Option<usize> {
+        self.index.sync(&self.tables);
+        match self.index.find(&self.tables, name) {
+            Some(i) => i,
+            None => {
+                // `tables` was edited in place: index it afresh.
+                self.index = TableIndex::default();
+                self.index.sync(&self.tables);
+                self.index.find(&self.tables, name).flatten()
+            }
+        }
+    }
+
+    /// Appends a table entry (its name not already present), keeping the index.
+    pub fn push_table(&mut self, t: TablePolicy) {
+        self.index.sync(&self.tables);
+        self.tables.push(t);
+        self.index.sync(&self.tables);
     }
 
     /// Merges `e` into `slot` of `table` (§1.4), creating the table entry at its first rule.
     pub fn merge(&mut self, table: &str, slot: Slot, e: Expr) {
-        let idx = match self.tables.iter().position(|t| t.name == table) {
+        let idx = match self.position(table) {
             Some(i) => i,
             None => {
-                self.tables.push(TablePolicy {
+                self.push_table(TablePolicy {
                     name: table.to_owned(),
                     ..TablePolicy::default()
                 });
@@ -379,8 +463,76 @@ impl Policy {
 
     /// Records a rule's origin on its table (the table entry must exist).
     pub fn record_rule(&mut self, table: &str, origin: RuleOrigin) {
-        if let Some(t) = self.tables.iter_mut().find(|t| t.name == table) {
+        if let Some(i) = self.position(table)
+            && let Some(t) = self.tables.get_mut(i)
+        {
             t.rules.push(origin);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmp(column: &str, v: i32) -> Expr {
+        Expr::Cmp {
+            column: column.to_owned(),
+            op: CmpOp::Eq,
+            value: PValue::Literal(Lit::Integer(v)),
+        }
+    }
+
+    fn origin() -> RuleOrigin {
+        let span = Span::new(crate::source::FileId(0), 0, 0);
+        RuleOrigin::new(span, vec![Slot::SelectUsing], &Expr::True)
+    }
+
+    /// The index keeps first-rule order and agrees with a linear scan, including on tables
+    /// built or edited directly.
+    #[test]
+    fn table_index_keeps_order_and_agrees_with_a_scan() {
+        let mut p = Policy::default();
+        let names: Vec<String> = (0..200).map(|i| format!("t{}", (i * 37) % 101)).collect();
+        for (i, n) in names.iter().enumerate() {
+            let slot = Slot::ALL[i % 5];
+            p.merge(n, slot, cmp("a", i as i32));
+            p.record_rule(n, origin());
+        }
+        let mut first = Vec::new();
+        for n in &names {
+            if !first.contains(n) {
+                first.push(n.clone());
+            }
+        }
+        let order: Vec<&str> = p.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(order, first.iter().map(String::as_str).collect::<Vec<_>>());
+        let scan = |p: &Policy, n: &str| p.tables.iter().find(|t| t.name == n).cloned();
+        for n in names.iter().map(String::as_str).chain(["t999", "", "t1x"]) {
+            assert_eq!(p.table(n).cloned(), scan(&p, n), "{n}");
+        }
+        // Each name's rules all landed on its one entry.
+        let rules: usize = p.tables.iter().map(|t| t.rules.len()).sum();
+        assert_eq!(rules, names.len());
+
+        // Built directly, then edited in place: lookups and merges still agree with a scan.
+        let mut q = Policy {
+            tables: p.tables.clone(),
+            ..Policy::default()
+        };
+        assert_eq!(q, p);
+        assert_eq!(q.table("t36").cloned(), scan(&p, "t36"));
+        q.merge("t36", Slot::DeleteUsing, Expr::False);
+        q.tables.swap(0, 5);
+        q.tables.truncate(50);
+        for n in names.iter().map(String::as_str).chain(["t999"]) {
+            assert_eq!(q.table(n).cloned(), scan(&q, n), "{n}");
+        }
+        q.tables[3].name = "renamed".to_owned();
+        q.merge("renamed", Slot::InsertCheck, Expr::True);
+        assert_eq!(q.tables.len(), 50);
+        assert_eq!(q.table("renamed").cloned(), scan(&q, "renamed"));
+        q.merge("fresh", Slot::InsertCheck, Expr::True);
+        assert_eq!(q.tables.last().map(|t| t.name.as_str()), Some("fresh"));
     }
 }

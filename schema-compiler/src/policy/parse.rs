@@ -253,7 +253,7 @@ pub fn policy(v: &JsonValue) -> Result<Policy, String> {
                 *cell = slot(opname, key)?;
             }
         }
-        p.tables.push(t);
+        p.push_table(t);
     }
     Ok(p)
 }

@@ -1,5 +1,7 @@
 //! Schema IR: the WasmSchema as upstream's Rust side deserializes it (schema.md §4.1).
 
+use std::collections::HashMap;
+
 use super::JsonValue;
 
 /// A whole schema: tables in declaration (property) order. Names are unique.
@@ -9,8 +11,49 @@ pub struct WasmSchema {
 }
 
 impl WasmSchema {
+    /// The table named `name` (a scan: a pass that looks tables up per table or per rule goes
+    /// through an [`IndexedSchema`]).
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// A schema with a name index over its tables, built once for a pass that looks tables up
+/// by name many times (the permissions interpreter and checks): [`IndexedSchema::table`] is
+/// constant time and returns what [`WasmSchema::table`] returns (the first table of that
+/// name). Everything else reads through to the schema (`Deref`); the schema itself, its JSON
+/// and its hash are untouched.
+#[derive(Clone, Debug)]
+pub struct IndexedSchema<'a> {
+    schema: &'a WasmSchema,
+    at: HashMap<&'a str, usize>,
+}
+
+impl<'a> IndexedSchema<'a> {
+    pub fn new(schema: &'a WasmSchema) -> Self {
+        let mut at = HashMap::with_capacity(schema.tables.len());
+        for (i, t) in schema.tables.iter().enumerate() {
+            at.entry(t.name.as_str()).or_insert(i);
+        }
+        Self { schema, at }
+    }
+
+    /// The table named `name`, as [`WasmSchema::table`] finds it.
+    pub fn table(&self, name: &str) -> Option<&'a Table> {
+        self.at.get(name).and_then(|&i| self.schema.tables.get(i))
+    }
+
+    /// The schema indexed.
+    pub fn schema(&self) -> &'a WasmSchema {
+        self.schema
+    }
+}
+
+impl std::ops::Deref for IndexedSchema<'_> {
+    type Target = WasmSchema;
+
+    fn deref(&self) -> &WasmSchema {
+        self.schema
     }
 }
 
@@ -167,5 +210,53 @@ impl Value {
             Value::Bytea(_) => "Bytea",
             Value::BatchId(_) => "BatchId",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str, columns: usize) -> Table {
+        Table {
+            name: name.to_owned(),
+            columns: (0..columns)
+                .map(|i| Column {
+                    name: format!("c{i}"),
+                    column_type: ColumnType::Text,
+                    nullable: false,
+                    default: None,
+                    references: None,
+                    merge_strategy: None,
+                })
+                .collect(),
+            indexed_columns: None,
+        }
+    }
+
+    /// The index finds what the scan finds (the first of duplicate names too) and leaves the
+    /// schema's order alone.
+    #[test]
+    fn indexed_schema_agrees_with_a_scan() {
+        let mut schema = WasmSchema::default();
+        for i in 0..300 {
+            schema
+                .tables
+                .push(table(&format!("t{}", (i * 7) % 250), i % 4));
+        }
+        let before = schema.clone();
+        let ix = IndexedSchema::new(&schema);
+        for i in 0..260 {
+            let n = format!("t{i}");
+            let (a, b) = (ix.table(&n), schema.table(&n));
+            assert_eq!(
+                a.map(|t| t as *const Table),
+                b.map(|t| t as *const Table),
+                "{n}"
+            );
+        }
+        assert!(ix.table("").is_none());
+        assert_eq!(ix.tables.len(), 300);
+        assert_eq!(*ix.schema(), before);
     }
 }

@@ -1,7 +1,7 @@
 //! IR → bytecode. Deterministic: tables by byte-wise name, slots in §0 order, strings,
 //! constants and paths by first use in that traversal; floats as IEEE-754 bits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::schema::{ColumnType, WasmSchema, schema_hash};
 use crate::source::Span;
@@ -130,16 +130,14 @@ fn type_tag(t: &ColumnType) -> u8 {
 struct Enc<'a> {
     pools: Pools,
     tabs: &'a [Tab],
+    /// Table name → index in `tabs`.
+    tab_ix: &'a HashMap<&'a str, u32>,
     code: Vec<u8>,
 }
 
 impl Enc<'_> {
     fn table_ix(&self, name: &str) -> u32 {
-        self.tabs
-            .iter()
-            .position(|t| t.name == name)
-            .map(|i| i as u32)
-            .unwrap_or(NONE)
+        self.tab_ix.get(name).copied().unwrap_or(NONE)
     }
 
     fn col_ref(&mut self, table: u32, name: &str) {
@@ -390,8 +388,9 @@ pub fn encode_with_debug(
                 .collect(),
         })
         .collect();
+    let mut known: HashSet<String> = tabs.iter().map(|t| t.name.clone()).collect();
     for t in &policy.tables {
-        if !tabs.iter().any(|x| x.name == t.name) {
+        if known.insert(t.name.clone()) {
             tabs.push(Tab {
                 name: t.name.clone(),
                 cols: Vec::new(),
@@ -399,9 +398,15 @@ pub fn encode_with_debug(
         }
     }
     tabs.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    // Table name → index in `tabs` (the first of a name, as a scan finds it).
+    let mut tab_ix: HashMap<&str, u32> = HashMap::with_capacity(tabs.len());
+    for (i, t) in tabs.iter().enumerate() {
+        tab_ix.entry(t.name.as_str()).or_insert(i as u32);
+    }
     let mut enc = Enc {
         pools: Pools::default(),
         tabs: &tabs,
+        tab_ix: &tab_ix,
         code: Vec::new(),
     };
     for t in &tabs {
@@ -468,8 +473,7 @@ pub fn encode_with_debug(
             out.push(u8::from(*nullable));
             let r = refs
                 .as_deref()
-                .and_then(|r| tabs.iter().position(|x| x.name == r))
-                .map(|i| i as u32)
+                .and_then(|r| tab_ix.get(r).copied())
                 .unwrap_or(NONE);
             out.extend(r.to_le_bytes());
         }

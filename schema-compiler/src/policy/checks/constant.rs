@@ -13,15 +13,27 @@
 //! conditions (§5.1, no cascades).
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::schema::WasmSchema;
+use crate::schema::IndexedSchema;
 use crate::source::Span;
 
 use super::super::codes;
 use super::super::ir::{CmpOp, Expr, Lit, PValue, Policy, RuleForm, RuleOrigin, Slot};
 use super::{Site, column_type};
 
-pub fn check(policy: &Policy, schema: &WasmSchema, site: Option<&Site>, out: &mut Vec<Diagnostic>) {
+pub fn check(
+    policy: &Policy,
+    schema: &IndexedSchema<'_>,
+    site: Option<&Site>,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut found = Vec::new();
+    // The JZ2320 findings (`undefined` keys dropped), found once rather than per rule.
+    let dropped: Vec<usize> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.code == codes::UNDEFINED_DROPPED)
+        .map(|(i, _)| i)
+        .collect();
     for t in &policy.tables {
         for r in &t.rules {
             if r.tainted || r.form == RuleForm::ManagedByCreator {
@@ -34,11 +46,11 @@ pub fn check(policy: &Policy, schema: &WasmSchema, site: Option<&Site>, out: &mu
             let Some(e) = r.expr(slot) else { continue };
             let truth = value(schema, &t.name, e);
             if truth == Some(true) && r.form != RuleForm::Always {
-                if *e == Expr::True && escalate_dropped(r, &t.name, slot, out) {
+                if *e == Expr::True && escalate_dropped(r, &t.name, slot, out, &dropped) {
                     continue;
                 }
                 if slot != Slot::InsertCheck {
-                    found.push(always_true(r, &t.name, slot, e, site, out));
+                    found.push(always_true(r, &t.name, slot, e, site, out, &dropped));
                 }
             }
             let never = r
@@ -68,7 +80,7 @@ pub fn check(policy: &Policy, schema: &WasmSchema, site: Option<&Site>, out: &mu
 
 /// The smallest recorded piece of `r`'s condition that is false on its own (`in: []`, a NULL
 /// test on a required column), else the condition argument, else the rule.
-fn culprit(policy: &Policy, schema: &WasmSchema, table: &str, r: &RuleOrigin) -> Span {
+fn culprit(policy: &Policy, schema: &IndexedSchema<'_>, table: &str, r: &RuleOrigin) -> Span {
     let at = r.arg.unwrap_or(r.span);
     policy
         .fragments
@@ -86,15 +98,25 @@ fn culprit(policy: &Policy, schema: &WasmSchema, table: &str, r: &RuleOrigin) ->
 
 /// JZ2320 is an error when dropping the `undefined` keys made the rule `True` (§5.4): upgrades
 /// the warnings inside the rule's condition; false when there are none.
-fn escalate_dropped(r: &RuleOrigin, table: &str, slot: Slot, out: &mut [Diagnostic]) -> bool {
+/// `dropped` holds the positions of the JZ2320 findings in `out`.
+fn escalate_dropped(
+    r: &RuleOrigin,
+    table: &str,
+    slot: Slot,
+    out: &mut [Diagnostic],
+    dropped: &[usize],
+) -> bool {
     let at = r.arg.unwrap_or(r.span);
     let mut any = false;
-    for d in out.iter_mut().filter(|d| {
-        d.code == codes::UNDEFINED_DROPPED
+    for &i in dropped {
+        let Some(d) = out.get_mut(i) else { continue };
+        if !(d.code == codes::UNDEFINED_DROPPED
             && d.span().is_some_and(|s| {
                 s.file == at.file && at.range.start <= s.range.start && s.range.end <= at.range.end
-            })
-    }) {
+            }))
+        {
+            continue;
+        }
         any = true;
         if !d.is_error() {
             d.severity = Severity::Error;
@@ -115,9 +137,10 @@ fn always_true(
     e: &Expr,
     site: Option<&Site>,
     prior: &[Diagnostic],
+    dropped: &[usize],
 ) -> Option<Diagnostic> {
     let at = r.arg.unwrap_or(r.span);
-    let dropped = prior.iter().any(|d| {
+    let dropped = dropped.iter().filter_map(|&i| prior.get(i)).any(|d| {
         d.code == codes::UNDEFINED_DROPPED
             && d.span().is_some_and(|s| {
                 s.file == at.file && at.range.start <= s.range.start && s.range.end <= at.range.end
@@ -155,7 +178,7 @@ fn always_true(
 }
 
 /// The constant value of `e` on `table`, when it has one.
-pub(crate) fn value(schema: &WasmSchema, table: &str, e: &Expr) -> Option<bool> {
+pub(crate) fn value(schema: &IndexedSchema<'_>, table: &str, e: &Expr) -> Option<bool> {
     match e {
         Expr::True => Some(true),
         Expr::False => Some(false),

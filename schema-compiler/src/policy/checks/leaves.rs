@@ -11,7 +11,7 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::eval::symbols::SchemaSymbols;
-use crate::schema::{ColumnType, WasmSchema};
+use crate::schema::{ColumnType, IndexedSchema};
 use crate::source::Span;
 
 use super::super::codes;
@@ -23,7 +23,7 @@ pub(crate) const QUERY_ONLY: &[&str] = &["$canRead", "$canEdit", "$canDelete"];
 
 pub fn check(
     policy: &Policy,
-    schema: &WasmSchema,
+    schema: &IndexedSchema<'_>,
     defs: &SchemaSymbols,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -40,7 +40,7 @@ pub fn check(
 }
 
 struct Cx<'a> {
-    schema: &'a WasmSchema,
+    schema: &'a IndexedSchema<'a>,
     defs: &'a SchemaSymbols,
     span: Span,
 }
@@ -250,7 +250,7 @@ fn claim_literal(path: &[String], values: &[Lit]) -> Option<Diagnostic> {
 }
 
 /// Describes a leaf under `Not` whose value can be Absent, if there is one.
-fn absent_leaf(schema: &WasmSchema, e: &Expr, table: Option<&str>) -> Option<String> {
+fn absent_leaf(schema: &IndexedSchema<'_>, e: &Expr, table: Option<&str>) -> Option<String> {
     let col = |c: &str| {
         let known = table.is_some_and(|t| column_type(schema, t, c).is_some());
         (!known).then(|| format!("the unknown column `{c}`"))

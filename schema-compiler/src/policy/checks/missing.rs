@@ -4,7 +4,7 @@
 
 use crate::diagnostics::{Diagnostic, Fix};
 use crate::eval::symbols::SchemaSymbols;
-use crate::schema::WasmSchema;
+use crate::schema::IndexedSchema;
 use crate::source::Span;
 
 use super::super::codes;
@@ -15,7 +15,7 @@ use super::Site;
 /// permissions file `call` is `None` and the warnings are project-level.
 pub fn missing_policies(
     policy: &Policy,
-    schema: &WasmSchema,
+    schema: &IndexedSchema<'_>,
     defs: &SchemaSymbols,
     call: Option<Span>,
     site: Option<&Site>,

@@ -22,7 +22,7 @@ mod updates;
 
 use crate::diagnostics::Diagnostic;
 use crate::eval::symbols::SchemaSymbols;
-use crate::schema::{ColumnType, WasmSchema};
+use crate::schema::{ColumnType, IndexedSchema, WasmSchema};
 use crate::source::Span;
 
 use super::ir::{Expr, Policy, RuleOrigin, Slot};
@@ -40,6 +40,8 @@ pub fn run(
     site: Option<&Site>,
     out: &mut Vec<Diagnostic>,
 ) {
+    // Every check looks tables up by name, per table or per rule: index them once.
+    let schema = &IndexedSchema::new(schema);
     missing::missing_policies(policy, schema, defs, Some(call), site, out);
     nullable_fk::check(policy, schema, call, out);
     cycles::check(policy, schema, call, out);
@@ -56,7 +58,7 @@ pub(crate) fn label_table(
     table: &str,
     msg: &str,
 ) -> Diagnostic {
-    match defs.tables.iter().find(|t| t.name == table) {
+    match defs.table(table) {
         Some(t) => d.label(t.key, msg),
         None => d,
     }
@@ -70,11 +72,7 @@ pub(crate) fn label_column(
     column: &str,
     msg: &str,
 ) -> Diagnostic {
-    match defs
-        .columns
-        .iter()
-        .find(|c| c.table == table && c.name == column)
-    {
+    match defs.column(table, column) {
         Some(c) => d.label(c.key, msg),
         None => d,
     }
@@ -139,7 +137,7 @@ pub(crate) fn contains(hay: &Expr, needle: &Expr) -> bool {
 /// The runtime type of a readable column (§3.3: magic columns, schema columns, then `id`), and
 /// whether it can be NULL.
 pub(crate) fn column_type(
-    schema: &WasmSchema,
+    schema: &IndexedSchema<'_>,
     table: &str,
     col: &str,
 ) -> Option<(ColumnType, bool)> {

@@ -2,13 +2,13 @@
 //! (a NULL FK passes `Inherits`, upstream defect D3).
 
 use crate::diagnostics::Diagnostic;
-use crate::schema::WasmSchema;
+use crate::schema::IndexedSchema;
 use crate::source::Span;
 
 use super::super::codes;
 use super::super::ir::{Expr, Policy, Slot};
 
-pub fn check(policy: &Policy, schema: &WasmSchema, call: Span, out: &mut Vec<Diagnostic>) {
+pub fn check(policy: &Policy, schema: &IndexedSchema<'_>, call: Span, out: &mut Vec<Diagnostic>) {
     for t in &policy.tables {
         let Some(st) = schema.table(&t.name) else {
             continue;

@@ -11,7 +11,7 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::eval::symbols::SchemaSymbols;
-use crate::schema::WasmSchema;
+use crate::schema::IndexedSchema;
 use crate::source::Span;
 
 use super::super::codes;
@@ -20,7 +20,7 @@ use super::relation;
 
 pub fn check(
     policy: &Policy,
-    schema: &WasmSchema,
+    schema: &IndexedSchema<'_>,
     defs: &SchemaSymbols,
     call: Span,
     out: &mut Vec<Diagnostic>,
@@ -81,7 +81,7 @@ pub fn check(
 
 struct Cx<'a> {
     policy: &'a Policy,
-    schema: &'a WasmSchema,
+    schema: &'a IndexedSchema<'a>,
     defs: &'a SchemaSymbols,
     slot: Slot,
     /// The table whose clause is being walked (spans are looked up on its rules).

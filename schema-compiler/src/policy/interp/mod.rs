@@ -27,14 +27,18 @@ use std::rc::Rc;
 
 use crate::diagnostics::Diagnostic;
 use crate::eval::symbols::NameUse;
-use crate::schema::WasmSchema;
+use crate::schema::{IndexedSchema, WasmSchema};
 use crate::source::Span;
 
 use super::ir::{Expr, Fragment, Policy, RuleForm, RuleOrigin, Slot};
 use value::{Pv, UpdateBuilder};
 
-/// Upper bound on interpreter steps (calls and expressions).
+/// Upper bound on interpreter steps (calls and expressions), plus [`FUEL_PER_BYTE`] per byte
+/// of the factory: straight-line code spends about one step per few bytes, so a file that
+/// writes out rules for 100,000 tables runs to its end while a loop or recursion in a small
+/// file still stops early.
 const FUEL: u32 = 200_000;
+const FUEL_PER_BYTE: u32 = 4;
 /// Upper bound on nested calls.
 const MAX_CALL_DEPTH: u32 = 64;
 
@@ -55,7 +59,8 @@ enum Registered {
 
 /// The interpreter state for one `definePermissions` call.
 pub struct Interp<'s> {
-    pub schema: &'s WasmSchema,
+    /// The app's schema, indexed by table name (rules look their table up).
+    pub schema: IndexedSchema<'s>,
     pub module: HashMap<Rc<str>, crate::eval::value::Value>,
     /// Module-scope names bound to a `process.env` read, with their initialisers; looked up
     /// like the read written inline (§1.13).
@@ -84,6 +89,8 @@ pub struct Interp<'s> {
     /// The block statement being run, and the error count when it started (a rule registered
     /// by it is tainted when errors were reported since).
     stmt: Option<(Option<Span>, usize)>,
+    /// `errors()`'s memo: how many diagnostics it has counted, and the errors among them.
+    error_count: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'s> Interp<'s> {
@@ -93,7 +100,7 @@ impl<'s> Interp<'s> {
         env_vars: &'s dyn Fn(&str) -> Option<String>,
     ) -> Self {
         Self {
-            schema,
+            schema: IndexedSchema::new(schema),
             module,
             env_inits: HashMap::new(),
             env_resolving: Vec::new(),
@@ -111,12 +118,15 @@ impl<'s> Interp<'s> {
             uses: Vec::new(),
             fragments: Vec::new(),
             stmt: None,
+            error_count: std::cell::Cell::new((0, 0)),
         }
     }
 
     /// Runs the factory with the context object and returns the merged policy, the
     /// diagnostics and the names used.
     pub fn run(mut self, factory: &Pv, span: Span) -> (Policy, Vec<Diagnostic>, Vec<NameUse>) {
+        let bytes = span.range.end.saturating_sub(span.range.start);
+        self.fuel = FUEL.saturating_add(bytes.saturating_mul(FUEL_PER_BYTE));
         let _ = self.call_value(factory, vec![(Pv::Ctx, span)], span);
         let mut policy = Policy::default();
         let rules = std::mem::take(&mut self.rules);
@@ -206,9 +216,25 @@ impl<'s> Interp<'s> {
         });
     }
 
-    /// Errors reported so far.
+    /// Errors reported so far. Called per rule and statement, so it counts only what was
+    /// reported since the last call (all but the last diagnostic are final; the last may still
+    /// be edited through `last_mut`).
     fn errors(&self) -> usize {
-        self.diags.iter().filter(|d| d.is_error()).count()
+        let (mut seen, mut count) = self.error_count.get();
+        let settled = self.diags.len().saturating_sub(1);
+        if seen > settled {
+            (seen, count) = (0, 0);
+        }
+        count += self
+            .diags
+            .get(seen..settled)
+            .map_or(0, |ds| ds.iter().filter(|d| d.is_error()).count());
+        self.error_count.set((settled, count));
+        count
+            + self
+                .diags
+                .get(settled..)
+                .map_or(0, |ds| ds.iter().filter(|d| d.is_error()).count())
     }
 
     /// Whether errors were reported since the current block statement started.

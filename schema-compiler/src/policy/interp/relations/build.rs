@@ -276,7 +276,7 @@ impl Interp<'_> {
         name: &str,
         span: Span,
     ) -> Option<Relation> {
-        let rels = relations_of(self.schema, table);
+        let rels = relations_of(&self.schema, table);
         if let Some(r) = rels.iter().find(|r| r.name == name) {
             return Some(r.clone());
         }

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use regex::{Captures, Regex};
 
-use crate::schema::{ColumnType, WasmSchema};
+use crate::schema::{ColumnType, IndexedSchema};
 
 /// Which way a relation goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct Relation {
 /// The relations of `table`, in upstream's order (schema table order, then column order).
 /// Columns whose reference is not a UUID/UUID[] or names an unknown table are skipped (the
 /// schema phase reports them).
-pub fn relations_of(schema: &WasmSchema, table: &str) -> Vec<Relation> {
+pub fn relations_of(schema: &IndexedSchema<'_>, table: &str) -> Vec<Relation> {
     let mut out = Vec::new();
     for t in &schema.tables {
         for c in &t.columns {
@@ -395,7 +395,7 @@ mod tests {
             c.references = Some(target.into());
             c
         };
-        let schema = WasmSchema {
+        let schema = crate::schema::WasmSchema {
             tables: vec![
                 table("categories", vec![]),
                 table("people", vec![]),
@@ -414,7 +414,7 @@ mod tests {
             ],
         };
         let names = |t: &str| -> Vec<String> {
-            relations_of(&schema, t)
+            relations_of(&IndexedSchema::new(&schema), t)
                 .into_iter()
                 .map(|r| r.name)
                 .collect()

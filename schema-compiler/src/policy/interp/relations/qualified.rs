@@ -47,7 +47,7 @@ impl Interp<'_> {
             self.unknown_table(qt, span);
             return None;
         }
-        let cands: Vec<_> = relations_of(self.schema, from)
+        let cands: Vec<_> = relations_of(&self.schema, from)
             .into_iter()
             .filter(|r| r.to_table == qt)
             .collect();
