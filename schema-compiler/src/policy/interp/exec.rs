@@ -1,6 +1,9 @@
 //! JS statements and expressions inside permissions callbacks: bindings, closures with default
 //! parameters and destructuring, object/array literals with spreads, templates, `?:`, `&&`,
-//! `||`, `??`, `===`, `process.env` (§1.13) and `new Date`/`new Uint8Array`.
+//! `||`, `??`, `===`, `process.env` (§1.13) and `new Date`/`new Uint8Array`; and statements
+//! whose control flow is known statically: `if`, `switch` on constants, `for...of` over static
+//! arrays or `Object.keys/values/entries` of static objects, `for (let i = 0; i < n; i++)`
+//! with constant bounds, unlabelled `break`/`continue`. Each loop iteration spends a step.
 
 use std::rc::Rc;
 
