@@ -78,7 +78,23 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            Stmt::Function { .. } | Stmt::Class { .. } | Stmt::TsEnum { .. } | Stmt::Nothing => {}
+            Stmt::Switch { disc, cases, .. } => {
+                self.scan_mutations_expr(disc);
+                for c in cases {
+                    if let Some(t) = &c.test {
+                        self.scan_mutations_expr(t);
+                    }
+                    for s in &c.cons {
+                        self.scan_mutations_stmt(s);
+                    }
+                }
+            }
+            Stmt::Function { .. }
+            | Stmt::Class { .. }
+            | Stmt::TsEnum { .. }
+            | Stmt::Break { .. }
+            | Stmt::Continue { .. }
+            | Stmt::Nothing => {}
         }
     }
 
@@ -241,6 +257,17 @@ pub fn collect_reassigned(module: &ast::Module, out: &mut HashMap<Rc<str>, Span>
                         expr(e, out);
                     }
                     stmt(body, out);
+                }
+                Stmt::Switch { disc, cases, .. } => {
+                    expr(disc, out);
+                    for c in cases {
+                        if let Some(t) = &c.test {
+                            expr(t, out);
+                        }
+                        for s in &c.cons {
+                            stmt(s, out);
+                        }
+                    }
                 }
                 Stmt::Function { func, .. } => match &func.body {
                     FnBody::Expr(e) => expr(e, out),

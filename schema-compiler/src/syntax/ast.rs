@@ -144,12 +144,29 @@ pub enum Stmt {
         span: Span,
         head: Vec<Expr>,
         body: Box<Stmt>,
+        /// The loop's shape, for the permissions interpreter's static loops.
+        form: Rc<LoopForm>,
+    },
+    /// `break` / `continue`; `labelled` when they name a label (not evaluated).
+    Break {
+        span: Span,
+        labelled: bool,
+    },
+    Continue {
+        span: Span,
+        labelled: bool,
+    },
+    /// `switch (disc) { case t: ... default: ... }`.
+    Switch {
+        span: Span,
+        disc: Expr,
+        cases: Vec<SwitchCase>,
     },
     Throw {
         span: Span,
         arg: Expr,
     },
-    /// Anything else (switch, try, labels...). Nested statements are kept for mutation scans.
+    /// Anything else (try, labels...). Nested statements are kept for mutation scans.
     Other {
         span: Span,
         what: &'static str,
@@ -157,6 +174,44 @@ pub enum Stmt {
     },
     /// Types, interfaces, declares, empty statements: nothing at run time.
     Nothing,
+}
+
+/// One `case` (or `default`, with no test) of a `switch`.
+#[derive(Clone, Debug)]
+pub struct SwitchCase {
+    pub test: Option<Expr>,
+    pub cons: Vec<Stmt>,
+}
+
+/// The shape of a loop (the body is the `Stmt::Loop`'s own, except for `For`).
+#[derive(Clone, Debug)]
+pub enum LoopForm {
+    /// `for (init; test; update) body`.
+    For {
+        init: Option<Box<Stmt>>,
+        test: Option<Expr>,
+        update: Option<ForUpdate>,
+        body: Box<Stmt>,
+    },
+    /// `for (const <pat> of right)`; `pat` is `None` when the head is not a declaration.
+    ForOf { pat: Option<Pat>, right: Expr },
+    /// `for...in`, `while`, `do...while`.
+    Other { what: &'static str },
+}
+
+/// The update clause of a `for`: `i++`, `i--`, `i += k`, `i -= k`, or something else.
+#[derive(Clone, Debug)]
+pub enum ForUpdate {
+    Step {
+        name: Ident,
+        /// `None` for `++`/`--` (one).
+        by: Option<Expr>,
+        down: bool,
+        span: Span,
+    },
+    Unsupported {
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -29,7 +29,7 @@ pub static CODES: &[CodeInfo] = &[
         2006,
         E,
         "definePermissions cannot be evaluated statically",
-        "The app or the factory of `definePermissions(...)` cannot be resolved without running JavaScript: the app must be the `s.defineApp(...)` value imported from ./schema, and the factory an arrow or function.",
+        "The app or the factory of `definePermissions(...)` cannot be resolved without running JavaScript: the app must be the `s.defineApp(...)` value imported from ./schema, and the factory an arrow or function. Inside the factory, a loop must run over something known statically (a literal array, `Object.keys/values/entries` of a static object, constant `for` bounds), and a `switch` must be on a constant.",
     ),
     e(
         2101,
@@ -413,7 +413,7 @@ pub static CODES: &[CodeInfo] = &[
         2399,
         E,
         "permissions form not supported by this version",
-        "This form of the permissions DSL (loops, classes and other statements outside the supported subset) is not evaluated by this version of jazz yet.",
+        "This form of the permissions DSL (`while`, `do...while` and `for...in` loops, labelled `break`/`continue`, classes, `try` and other statements outside the supported subset) is not evaluated by this version of jazz yet. Static loops are: `for (const x of [...])`, `for (const [k, v] of Object.entries(obj))` over a static object, and `for (let i = 0; i < n; i++)` with constant bounds.",
     ),
     e(
         2401,

@@ -201,6 +201,9 @@ fn stmt_start(s: &crate::syntax::ast::Stmt) -> Option<u32> {
         | Stmt::If { span, .. }
         | Stmt::Block { span, .. }
         | Stmt::Loop { span, .. }
+        | Stmt::Switch { span, .. }
+        | Stmt::Break { span, .. }
+        | Stmt::Continue { span, .. }
         | Stmt::Other { span, .. } => Some(span.range.start),
         _ => None,
     }

@@ -1,11 +1,17 @@
 //! JS statements and expressions inside permissions callbacks: bindings, closures with default
 //! parameters and destructuring, object/array literals with spreads, templates, `?:`, `&&`,
-//! `||`, `??`, `===`, `process.env` (§1.13) and `new Date`/`new Uint8Array`.
+//! `||`, `??`, `===`, `process.env` (§1.13) and `new Date`/`new Uint8Array`; and statements
+//! whose control flow is known statically: `if`, `switch` on constants, `for...of` over static
+//! arrays or `Object.keys/values/entries` of static objects, `for (let i = 0; i < n; i++)`
+//! with constant bounds, unlabelled `break`/`continue`. Each loop iteration spends a step.
 
 use std::rc::Rc;
 
 use crate::source::Span;
-use crate::syntax::ast::{Arg, BinOp, Expr, FnBody, MemberProp, Pat, Prop, PropKey, Stmt, UnaryOp};
+use crate::syntax::ast::{
+    Arg, BinOp, Expr, FnBody, ForUpdate, LoopForm, MemberProp, Pat, Prop, PropKey, Stmt,
+    SwitchCase, UnaryOp,
+};
 
 use super::super::codes;
 use super::Interp;
@@ -57,7 +63,10 @@ impl Interp<'_> {
         }
         let out = match &c.func.body {
             FnBody::Expr(e) => self.eval(&env, e),
-            FnBody::Block(stmts) => self.exec_block(&env, stmts).unwrap_or(Pv::Undef),
+            FnBody::Block(stmts) => match self.exec_block(&env, stmts) {
+                Flow::Return(v) => v,
+                _ => Pv::Undef,
+            },
         };
         self.depth -= 1;
         out
@@ -110,9 +119,15 @@ impl Interp<'_> {
         }
     }
 
-    /// Runs statements in a new block scope; `Some` on `return`.
-    fn exec_block(&mut self, env: &Env, stmts: &[Stmt]) -> Option<Pv> {
+    /// Runs statements in a new block scope; stops at `return`, `break` or `continue`.
+    fn exec_block(&mut self, env: &Env, stmts: &[Stmt]) -> Flow {
         let env = env.push_frame();
+        self.exec_stmts(&env, stmts)
+    }
+
+    /// Runs statements in `env` (hoisting function declarations first).
+    fn exec_stmts(&mut self, env: &Env, stmts: &[Stmt]) -> Flow {
+        let env = env.clone();
         for s in stmts {
             if let Stmt::Function { name, func, .. } = s {
                 let c = Closure {
@@ -130,14 +145,14 @@ impl Interp<'_> {
             let outer = self.stmt.replace((at, self.errors()));
             let r = self.exec(&env, s);
             self.stmt = outer;
-            if r.is_some() {
+            if !matches!(r, Flow::Normal) {
                 return r;
             }
         }
-        None
+        Flow::Normal
     }
 
-    fn exec(&mut self, env: &Env, s: &Stmt) -> Option<Pv> {
+    fn exec(&mut self, env: &Env, s: &Stmt) -> Flow {
         match s {
             Stmt::Var { decls, .. } => {
                 for d in decls {
@@ -147,13 +162,13 @@ impl Interp<'_> {
                     };
                     self.bind(env, &d.pat, v);
                 }
-                None
+                Flow::Normal
             }
             Stmt::Expr { expr, .. } => {
                 self.eval(env, expr);
-                None
+                Flow::Normal
             }
-            Stmt::Return { arg, .. } => Some(match arg {
+            Stmt::Return { arg, .. } => Flow::Return(match arg {
                 Some(e) => self.eval(env, e),
                 None => Pv::Undef,
             }),
@@ -165,21 +180,33 @@ impl Interp<'_> {
                 } else if let Some(a) = alt {
                     self.exec(env, a)
                 } else {
-                    None
+                    Flow::Normal
                 }
             }
             Stmt::Block { stmts, .. } => self.exec_block(env, stmts),
-            Stmt::Function { .. } | Stmt::Nothing => None,
-            Stmt::Loop { span, .. } => {
+            Stmt::Function { .. } | Stmt::Nothing => Flow::Normal,
+            Stmt::Break {
+                labelled: false, ..
+            } => Flow::Break,
+            Stmt::Continue {
+                labelled: false, ..
+            } => Flow::Continue,
+            Stmt::Switch {
+                disc, cases, span, ..
+            } => self.exec_switch(env, disc, cases, *span),
+            Stmt::Loop {
+                span, form, body, ..
+            } => self.exec_loop(env, form, body, *span),
+            Stmt::Break { span, .. } | Stmt::Continue { span, .. } => {
                 self.error(
                     codes::UNSUPPORTED,
                     *span,
-                    "loops are not evaluated in permissions callbacks",
+                    "labelled `break` and `continue` are not evaluated in permissions callbacks",
                 );
                 if let Some(d) = self.diags.last_mut() {
-                    d.help = Some("use `[...].forEach((t) => ...)` over a constant array".into());
+                    d.help = Some("use an unlabelled `break` or `continue`".into());
                 }
-                None
+                Flow::Normal
             }
             Stmt::Class { span, .. }
             | Stmt::TsEnum { span, .. }
@@ -190,9 +217,342 @@ impl Interp<'_> {
                     *span,
                     "this statement is not evaluated in permissions callbacks",
                 );
+                Flow::Normal
+            }
+        }
+    }
+
+    /// Whether a value deciding control flow is known statically (a DSL value such as a
+    /// condition or a row reference is not: JZ2006 at `span`). `Pv::Bad` was reported already.
+    fn static_test(&mut self, v: &Pv, span: Span, what: &str) -> bool {
+        match v {
+            Pv::Bad => false,
+            Pv::Undef
+            | Pv::Null
+            | Pv::Bool(_)
+            | Pv::Num(_)
+            | Pv::Str(_)
+            | Pv::Arr(_)
+            | Pv::Obj(_)
+            | Pv::Date(_)
+            | Pv::Bytes(_)
+            | Pv::Table(_)
+            | Pv::Closure(_) => true,
+            other => {
+                let d = other.describe();
+                self.error(
+                    codes::NOT_STATIC,
+                    span,
+                    format!(
+                        "cannot evaluate definePermissions(...) statically: this {what} is {d}, which is only known when the policy runs"
+                    ),
+                );
+                if let Some(d) = self.diags.last_mut() {
+                    d.help = Some(
+                        "branch on constants only; to combine conditions use `anyOf([...])` / `allOf([...])`"
+                            .into(),
+                    );
+                }
+                false
+            }
+        }
+    }
+
+    /// `switch` on a static value: strict equality, fall-through, `break` ends it.
+    fn exec_switch(&mut self, env: &Env, disc: &Expr, cases: &[SwitchCase], _span: Span) -> Flow {
+        let d = self.eval(env, disc);
+        if !self.static_test(&d, disc.span(), "`switch` value") {
+            return Flow::Normal;
+        }
+        let mut start = None;
+        for (i, c) in cases.iter().enumerate() {
+            if let Some(t) = &c.test {
+                let tv = self.eval(env, t);
+                if !self.static_test(&tv, t.span(), "`case` value") {
+                    return Flow::Normal;
+                }
+                if prim_eq(&d, &tv) {
+                    start = Some(i);
+                    break;
+                }
+            }
+        }
+        let start = start.or_else(|| cases.iter().position(|c| c.test.is_none()));
+        let Some(start) = start else {
+            return Flow::Normal;
+        };
+        let scope = env.push_frame();
+        for c in &cases[start..] {
+            match self.exec_stmts(&scope, &c.cons) {
+                Flow::Normal => {}
+                Flow::Break => return Flow::Normal,
+                other => return other,
+            }
+        }
+        Flow::Normal
+    }
+
+    /// A loop whose iterations are known statically: `for...of` over a static array (or
+    /// `Object.keys/values/entries` of a static object) and `for (let i = 0; i < n; i++)`.
+    /// Every iteration spends a step, so a loop that never ends stops at the budget (JZ0111).
+    fn exec_loop(&mut self, env: &Env, form: &LoopForm, body: &Stmt, span: Span) -> Flow {
+        match form {
+            LoopForm::ForOf {
+                pat: Some(pat),
+                right,
+            } => {
+                let Some(items) = self.iterable(env, right) else {
+                    return Flow::Normal;
+                };
+                for item in items.iter() {
+                    if !self.tick(span) {
+                        return Flow::Normal;
+                    }
+                    let scope = env.push_frame();
+                    self.bind(&scope, pat, item.clone());
+                    match self.exec(&scope, body) {
+                        Flow::Normal | Flow::Continue => {}
+                        Flow::Break => break,
+                        other => return other,
+                    }
+                }
+                Flow::Normal
+            }
+            LoopForm::For {
+                init,
+                test,
+                update,
+                body,
+            } => self.exec_for(
+                env,
+                init.as_deref(),
+                test.as_ref(),
+                update.as_ref(),
+                body,
+                span,
+            ),
+            LoopForm::ForOf { pat: None, .. } => {
+                self.unsupported_loop(
+                    span,
+                    "a `for...of` loop that assigns to an existing variable is not evaluated in permissions callbacks",
+                    "declare the loop variable in the head: `for (const x of [...])`",
+                );
+                Flow::Normal
+            }
+            LoopForm::Other { what } => {
+                self.unsupported_loop(
+                    span,
+                    &format!("{what} loops are not evaluated in permissions callbacks"),
+                    "use `for (const t of [...])` over a literal array (or `Object.keys(obj)` of a static object), or `for (let i = 0; i < n; i++)` with a constant bound",
+                );
+                Flow::Normal
+            }
+        }
+    }
+
+    fn unsupported_loop(&mut self, span: Span, msg: &str, help: &str) {
+        self.error(codes::UNSUPPORTED, span, msg.to_string());
+        if let Some(d) = self.diags.last_mut() {
+            d.help = Some(help.into());
+        }
+    }
+
+    /// The items a `for...of` runs over: a static array, a string's characters, or
+    /// `Object.keys/values/entries(<static object>)`. Otherwise JZ2006 at the expression.
+    fn iterable(&mut self, env: &Env, right: &Expr) -> Option<Rc<Vec<Pv>>> {
+        if let Expr::Call { callee, args, .. } = right
+            && let Expr::Member {
+                obj,
+                prop: MemberProp::Name { name, .. },
+                ..
+            } = &**callee
+            && let Expr::Ident(o) = &**obj
+            && &*o.name == "Object"
+            && env.get("Object").is_none()
+            && matches!(&**name, "keys" | "values" | "entries")
+            && args.len() == 1
+            && !args[0].spread
+        {
+            let v = self.eval(env, &args[0].expr);
+            let Pv::Obj(members) = v else {
+                if !matches!(v, Pv::Bad) {
+                    self.not_iterable(
+                        args[0].expr.span(),
+                        &v,
+                        "`Object.keys/values/entries` needs a static object",
+                    );
+                }
+                return None;
+            };
+            let check = self.budget.array(members.len());
+            if !self.spend(check, right.span(), "this array") {
+                return None;
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            let mut out = Vec::new();
+            // Later duplicates override earlier ones in place (object literal semantics).
+            for (k, _, _) in members.iter() {
+                if !seen.contains(&k.as_str()) {
+                    seen.push(k);
+                }
+            }
+            for k in seen {
+                let val = Pv::Obj(members.clone())
+                    .get(k)
+                    .cloned()
+                    .unwrap_or(Pv::Undef);
+                let key = Pv::Str(Rc::from(k));
+                out.push(match &**name {
+                    "keys" => key,
+                    "values" => val,
+                    _ => Pv::Arr(Rc::new(vec![key, val])),
+                });
+            }
+            return Some(Rc::new(out));
+        }
+        let v = self.eval(env, right);
+        match v {
+            Pv::Arr(items) => Some(items),
+            Pv::Str(s) => Some(Rc::new(
+                s.chars()
+                    .map(|c| Pv::Str(Rc::from(c.to_string().as_str())))
+                    .collect(),
+            )),
+            Pv::Bad => None,
+            other => {
+                self.not_iterable(right.span(), &other, "this is not a static array");
                 None
             }
         }
+    }
+
+    fn not_iterable(&mut self, span: Span, v: &Pv, why: &str) {
+        let d = v.describe();
+        self.error(
+            codes::NOT_STATIC,
+            span,
+            format!("cannot evaluate this loop statically: it iterates over {d} ({why})"),
+        );
+        if let Some(d) = self.diags.last_mut() {
+            d.help = Some(
+                "iterate over a literal array (`for (const t of [policy.a, policy.b])`) or `Object.keys/values/entries` of a static object".into(),
+            );
+        }
+    }
+
+    /// `for (init; test; update)` with per-iteration bindings as in JS.
+    fn exec_for(
+        &mut self,
+        env: &Env,
+        init: Option<&Stmt>,
+        test: Option<&Expr>,
+        update: Option<&ForUpdate>,
+        body: &Stmt,
+        span: Span,
+    ) -> Flow {
+        let head = env.push_frame();
+        let mut names = Vec::new();
+        if let Some(init) = init {
+            if let Stmt::Var { decls, .. } = init {
+                for d in decls {
+                    d.pat.bound_names(&mut names);
+                }
+            }
+            if !matches!(self.exec(&head, init), Flow::Normal) {
+                return Flow::Normal;
+            }
+        }
+        let mut vals: Vec<Pv> = names
+            .iter()
+            .map(|n| head.get(&n.name).unwrap_or(Pv::Undef))
+            .collect();
+        let mut first = true;
+        loop {
+            if !self.tick(span) {
+                return Flow::Normal;
+            }
+            let iter = head.push_frame();
+            for (n, v) in names.iter().zip(&vals) {
+                iter.set(n.name.clone(), v.clone());
+            }
+            if !first {
+                match update {
+                    None => {}
+                    Some(ForUpdate::Step {
+                        name,
+                        by,
+                        down,
+                        span: uspan,
+                    }) => {
+                        let cur = iter.get(&name.name);
+                        let step = match by {
+                            None => Pv::Num(1.0),
+                            Some(e) => self.eval(&iter, e),
+                        };
+                        let local = names.iter().any(|n| n.name == name.name);
+                        match (local, cur, step) {
+                            (true, Some(Pv::Num(c)), Pv::Num(k)) => {
+                                let next = if *down { c - k } else { c + k };
+                                iter.set(name.name.clone(), Pv::Num(next));
+                            }
+                            (_, _, Pv::Bad) => return Flow::Normal,
+                            _ => {
+                                self.error(
+                                    codes::NOT_STATIC,
+                                    *uspan,
+                                    "cannot evaluate this loop statically: the update must step a numeric loop variable declared in the head",
+                                );
+                                if let Some(d) = self.diags.last_mut() {
+                                    d.help = Some("write `for (let i = 0; i < n; i++)` (or `i--`, `i += k`) with constant bounds".into());
+                                }
+                                return Flow::Normal;
+                            }
+                        }
+                    }
+                    Some(ForUpdate::Unsupported { span: uspan }) => {
+                        self.error(
+                            codes::NOT_STATIC,
+                            *uspan,
+                            "cannot evaluate this loop statically: only `i++`, `i--`, `i += k` and `i -= k` are supported as the update",
+                        );
+                        if let Some(d) = self.diags.last_mut() {
+                            d.help = Some("write `for (let i = 0; i < n; i++)` with constant bounds, or iterate with `for (const x of [...])`".into());
+                        }
+                        return Flow::Normal;
+                    }
+                }
+            }
+            first = false;
+            if let Some(t) = test {
+                let before = self.diags.len();
+                let tv = self.eval(&iter, t);
+                if matches!(tv, Pv::Bad) {
+                    for d in &mut self.diags[before..] {
+                        if d.is_error() && d.help.is_none() {
+                            d.help = Some(CONDITION_HELP.into());
+                        }
+                    }
+                    return Flow::Normal;
+                }
+                if !self.static_test(&tv, t.span(), "loop condition") {
+                    return Flow::Normal;
+                }
+                if !tv.truthy() {
+                    break;
+                }
+            }
+            let flow = self.exec(&iter, body);
+            vals = names
+                .iter()
+                .map(|n| iter.get(&n.name).unwrap_or(Pv::Undef))
+                .collect();
+            match flow {
+                Flow::Normal | Flow::Continue => {}
+                Flow::Break => break,
+                other => return other,
+            }
+        }
+        Flow::Normal
     }
 
     /// Evaluates call arguments (with spreads).
@@ -581,6 +941,12 @@ impl Interp<'_> {
             (BinOp::Add, Pv::Num(a), Pv::Num(b)) => Pv::Num(a + b),
             (BinOp::Sub, Pv::Num(a), Pv::Num(b)) => Pv::Num(a - b),
             (BinOp::Mul, Pv::Num(a), Pv::Num(b)) => Pv::Num(a * b),
+            (BinOp::Div, Pv::Num(a), Pv::Num(b)) => Pv::Num(a / b),
+            (BinOp::Mod, Pv::Num(a), Pv::Num(b)) => Pv::Num(a % b),
+            (BinOp::Lt, Pv::Num(a), Pv::Num(b)) => Pv::Bool(a < b),
+            (BinOp::LtEq, Pv::Num(a), Pv::Num(b)) => Pv::Bool(a <= b),
+            (BinOp::Gt, Pv::Num(a), Pv::Num(b)) => Pv::Bool(a > b),
+            (BinOp::GtEq, Pv::Num(a), Pv::Num(b)) => Pv::Bool(a >= b),
             (BinOp::StrictEq | BinOp::EqEq, a, b) => Pv::Bool(prim_eq(a, b)),
             (BinOp::StrictNotEq | BinOp::NotEq, a, b) => Pv::Bool(!prim_eq(a, b)),
             _ => {
@@ -626,6 +992,17 @@ impl Interp<'_> {
             }
         }
     }
+}
+
+/// What to write instead of a `for` condition we cannot evaluate.
+const CONDITION_HELP: &str = "a `for` condition must compare the loop variable with a constant (`i < 3`, `i < items.length` of a static array); or iterate with `for (const x of [...])`";
+
+/// How a statement ended. A loop that cannot be evaluated reports an error and ends `Normal`.
+pub(super) enum Flow {
+    Normal,
+    Return(Pv),
+    Break,
+    Continue,
 }
 
 fn prim_eq(a: &Pv, b: &Pv) -> bool {

@@ -417,40 +417,76 @@ impl Lowerer {
             S::For(f) => {
                 let mut head = Vec::new();
                 let mut body = Vec::new();
+                let mut init = None;
                 match &f.init {
-                    Some(swc::VarDeclOrExpr::VarDecl(v)) => body.push(self.var_decl(v)),
-                    Some(swc::VarDeclOrExpr::Expr(e)) => head.push(self.expr(e)),
+                    Some(swc::VarDeclOrExpr::VarDecl(v)) => {
+                        let d = self.var_decl(v);
+                        init = Some(Box::new(d.clone()));
+                        body.push(d);
+                    }
+                    Some(swc::VarDeclOrExpr::Expr(e)) => {
+                        let x = self.expr(e);
+                        init = Some(Box::new(Stmt::Expr {
+                            span: x.span(),
+                            expr: x.clone(),
+                        }));
+                        head.push(x);
+                    }
                     _ => {}
                 }
-                head.extend(f.test.iter().map(|e| self.expr(e)));
+                let test = f.test.as_ref().map(|e| self.expr(e));
+                head.extend(test.clone());
                 head.extend(f.update.iter().map(|e| self.expr(e)));
-                body.push(self.stmt(&f.body));
+                let update = f.update.as_ref().map(|e| self.for_update(e));
+                let inner = self.stmt(&f.body);
+                body.push(inner.clone());
                 let span = self.span(f.span);
                 Stmt::Loop {
                     span,
                     head,
                     body: Box::new(Stmt::Block { span, stmts: body }),
+                    form: Rc::new(LoopForm::For {
+                        init,
+                        test,
+                        update,
+                        body: Box::new(inner),
+                    }),
                 }
             }
             S::ForIn(f) => Stmt::Loop {
                 span: self.span(f.span),
                 head: vec![self.expr(&f.right)],
                 body: self.boxed_stmt(&f.body),
+                form: Rc::new(LoopForm::Other { what: "`for...in`" }),
             },
-            S::ForOf(f) => Stmt::Loop {
-                span: self.span(f.span),
-                head: vec![self.expr(&f.right)],
-                body: self.boxed_stmt(&f.body),
-            },
+            S::ForOf(f) => {
+                let right = self.expr(&f.right);
+                let pat = match &f.left {
+                    swc::ForHead::VarDecl(v) if v.decls.len() == 1 && !f.is_await => {
+                        Some(self.pat(&v.decls[0].name))
+                    }
+                    _ => None,
+                };
+                Stmt::Loop {
+                    span: self.span(f.span),
+                    head: vec![right.clone()],
+                    body: self.boxed_stmt(&f.body),
+                    form: Rc::new(LoopForm::ForOf { pat, right }),
+                }
+            }
             S::While(w) => Stmt::Loop {
                 span: self.span(w.span),
                 head: vec![self.expr(&w.test)],
                 body: self.boxed_stmt(&w.body),
+                form: Rc::new(LoopForm::Other { what: "`while`" }),
             },
             S::DoWhile(w) => Stmt::Loop {
                 span: self.span(w.span),
                 head: vec![self.expr(&w.test)],
                 body: self.boxed_stmt(&w.body),
+                form: Rc::new(LoopForm::Other {
+                    what: "`do...while`",
+                }),
             },
             S::Throw(t) => Stmt::Throw {
                 span: self.span(t.span),
@@ -476,31 +512,30 @@ impl Lowerer {
                     body,
                 }
             }
-            S::Switch(sw) => {
-                let mut body = Vec::new();
-                for c in &sw.cases {
-                    body.extend(self.stmts(&c.cons));
-                }
-                Stmt::Other {
-                    span: self.span(sw.span),
-                    what: "a `switch` statement",
-                    body,
-                }
-            }
+            S::Switch(sw) => Stmt::Switch {
+                span: self.span(sw.span),
+                disc: self.expr(&sw.discriminant),
+                cases: sw
+                    .cases
+                    .iter()
+                    .map(|c| SwitchCase {
+                        test: c.test.as_ref().map(|t| self.expr(t)),
+                        cons: self.stmts(&c.cons),
+                    })
+                    .collect(),
+            },
             S::With(w) => Stmt::Other {
                 span: self.span(w.span),
                 what: "a `with` statement",
                 body: vec![self.stmt(&w.body)],
             },
-            S::Break(b) => Stmt::Other {
+            S::Break(b) => Stmt::Break {
                 span: self.span(b.span),
-                what: "`break`",
-                body: Vec::new(),
+                labelled: b.label.is_some(),
             },
-            S::Continue(c) => Stmt::Other {
+            S::Continue(c) => Stmt::Continue {
                 span: self.span(c.span),
-                what: "`continue`",
-                body: Vec::new(),
+                labelled: c.label.is_some(),
             },
             #[allow(unreachable_patterns)]
             _ => Stmt::Other {
@@ -508,6 +543,38 @@ impl Lowerer {
                 what: "this statement",
                 body: Vec::new(),
             },
+        }
+    }
+}
+
+impl Lowerer {
+    /// The update clause of a `for`: `i++`, `i--`, `++i`, `i += k`, `i -= k`.
+    fn for_update(&mut self, e: &swc::Expr) -> ForUpdate {
+        let span = self.span(swc_common::Spanned::span(e));
+        match e {
+            swc::Expr::Update(u) => match &*u.arg {
+                swc::Expr::Ident(i) => ForUpdate::Step {
+                    name: self.ident(i),
+                    by: None,
+                    down: u.op == swc::UpdateOp::MinusMinus,
+                    span,
+                },
+                _ => ForUpdate::Unsupported { span },
+            },
+            swc::Expr::Assign(a) => match (&a.left, a.op) {
+                (
+                    swc::AssignTarget::Simple(swc::SimpleAssignTarget::Ident(b)),
+                    swc::AssignOp::AddAssign | swc::AssignOp::SubAssign,
+                ) => ForUpdate::Step {
+                    name: self.ident(&b.id),
+                    by: Some(self.expr(&a.right)),
+                    down: a.op == swc::AssignOp::SubAssign,
+                    span,
+                },
+                _ => ForUpdate::Unsupported { span },
+            },
+            swc::Expr::Paren(p) => self.for_update(&p.expr),
+            _ => ForUpdate::Unsupported { span },
         }
     }
 }
