@@ -17,7 +17,7 @@ use assert_cmd::Command;
 use tempfile::TempDir;
 
 /// Variables that would change what `jazz` prints, removed from every test run.
-const AMBIENT: [&str; 10] = [
+const AMBIENT: [&str; 11] = [
     "NO_COLOR",
     "FORCE_COLOR",
     "CLICOLOR_FORCE",
@@ -28,6 +28,7 @@ const AMBIENT: [&str; 10] = [
     "JAZZ_HTTP_TIMEOUT_SECS",
     "VITE_JAZZ_APP_ID",
     "VITE_JAZZ_SERVER_URL",
+    "JAZZ_ENGINE",
 ];
 
 /// `jazz`, run in `cwd`, with colour variables and jazz settings removed from its environment.
