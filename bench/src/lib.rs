@@ -306,6 +306,26 @@ fn unique(used: &mut BTreeSet<String>, base: &str) -> String {
     name
 }
 
+/// The `jazz` binary the bench binaries drive: `$JAZZ_BIN`, else `jazz` next to the running
+/// program (the same target dir).
+pub fn jazz_bin() -> Result<std::path::PathBuf, String> {
+    if let Some(p) = std::env::var_os("JAZZ_BIN") {
+        return Ok(std::path::PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let bin = exe
+        .with_file_name("jazz")
+        .with_extension(std::env::consts::EXE_EXTENSION);
+    if bin.is_file() {
+        Ok(bin)
+    } else {
+        Err(format!(
+            "{} not found; build it first with `cargo build --release -p jazz-cli` or set JAZZ_BIN",
+            bin.display()
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,24 +48,6 @@ export default s.definePermissions(app, ({ policy, session }) => {
 });
 "#;
 
-fn jazz_bin() -> Result<PathBuf, String> {
-    if let Some(p) = std::env::var_os("JAZZ_BIN") {
-        return Ok(PathBuf::from(p));
-    }
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let bin = exe
-        .with_file_name("jazz")
-        .with_extension(std::env::consts::EXE_EXTENSION);
-    if bin.is_file() {
-        Ok(bin)
-    } else {
-        Err(format!(
-            "{} not found; build it first with `cargo build --release -p jazz-cli` or set JAZZ_BIN",
-            bin.display()
-        ))
-    }
-}
-
 /// Lines of the child's stdout with the instant each was read.
 fn lines(stream: impl std::io::Read + Send + 'static) -> Receiver<(Instant, String)> {
     let (tx, rx) = channel();
@@ -171,7 +153,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let bin = match jazz_bin() {
+    let bin = match jazz_bench::jazz_bin() {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e}");

@@ -25,7 +25,6 @@
 //!
 //! The binary is `$JAZZ_BIN`, else `jazz` next to this program (the same target dir).
 
-use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -70,7 +69,7 @@ fn run() -> Result<(), String> {
     if sizes.is_empty() {
         sizes = DEFAULT_SIZES.to_vec();
     }
-    let jazz = jazz_bin()?;
+    let jazz = jazz_bench::jazz_bin()?;
     let mut per_table = Vec::new();
     println!(
         "{:>8} {:>10} {:>10} {:>10}",
@@ -123,22 +122,4 @@ fn run() -> Result<(), String> {
         println!("cost per table grew {growth:.1}x (at most {MAX_GROWTH}x): linear");
     }
     Ok(())
-}
-
-fn jazz_bin() -> Result<PathBuf, String> {
-    if let Some(p) = std::env::var_os("JAZZ_BIN") {
-        return Ok(PathBuf::from(p));
-    }
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let bin = exe
-        .with_file_name("jazz")
-        .with_extension(std::env::consts::EXE_EXTENSION);
-    if bin.is_file() {
-        Ok(bin)
-    } else {
-        Err(format!(
-            "{} not found; build it first with `cargo build --release -p jazz-cli` or set JAZZ_BIN",
-            bin.display()
-        ))
-    }
 }

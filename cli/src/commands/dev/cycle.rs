@@ -349,16 +349,29 @@ impl DevState {
             ));
             return;
         }
-        let line = match self.write_stub(ctx, rep, target, &from, schema) {
-            super::stub::Stub::Created { path: p, .. } => format!(
-                "[jazz] created {}: fill in the TODOs and save it; jazz dev pushes it then.",
-                self.shown(&p)
-            ),
-            super::stub::Stub::Exists(p) => format!("[jazz] {} already exists.", self.shown(&p)),
-            super::stub::Stub::NotNeeded => "[jazz] this change needs no migration.".to_owned(),
-            super::stub::Stub::Failed(m) => format!("[jazz] cannot write the stub: {m}"),
-        };
+        let stub = self.write_stub(ctx, rep, target, &from, schema);
+        let line = self.stub_line(&stub);
         rep.info(&line);
+    }
+
+    /// What happened to a stub, in one line (never a command to paste: the server may be
+    /// needed for the `from` schema, and only this session knows it).
+    fn stub_line(&self, stub: &super::stub::Stub) -> String {
+        use super::stub::Stub;
+        match stub {
+            Stub::Created { path, .. } => format!(
+                "[jazz] created {}: fill in the TODOs and save it; jazz dev pushes it then.",
+                self.shown(path)
+            ),
+            Stub::Exists(path) => format!(
+                "[jazz] waiting for {}: fill in the TODOs and save it; jazz dev pushes it then.",
+                self.shown(path)
+            ),
+            Stub::NotNeeded => {
+                "[jazz] this change needs no row transform; save again to retry.".to_owned()
+            }
+            Stub::Failed(m) => format!("[jazz] cannot write the migration stub: {m}"),
+        }
     }
 
     /// The server refused the change for want of a migration: say so in two lines, and write
@@ -392,24 +405,8 @@ impl DevState {
         let Some(schema) = analysis.valid_schema() else {
             return;
         };
-        let next = match self.write_stub(ctx, rep, target, from, schema) {
-            super::stub::Stub::Created { path: p, .. } => format!(
-                "[jazz] created {}: fill in the TODOs and save it; jazz dev pushes it then.",
-                self.shown(&p)
-            ),
-            super::stub::Stub::Exists(p) => format!(
-                "[jazz] waiting for {}: fill in the TODOs and save it; jazz dev pushes it then.",
-                self.shown(&p)
-            ),
-            super::stub::Stub::NotNeeded => {
-                "[jazz] this change needs no row transform; save again to retry.".to_owned()
-            }
-            super::stub::Stub::Failed(m) => format!(
-                "[jazz] cannot write the migration stub ({m}); run `{} migrations create --fromHash {f12}` in {}.",
-                ctx.cli,
-                self.root.display()
-            ),
-        };
+        let stub = self.write_stub(ctx, rep, target, from, schema);
+        let next = self.stub_line(&stub);
         rep.problem(&next);
     }
 

@@ -1,6 +1,6 @@
 //! A schema change the server will not take without a reviewed migration (the engine refuses
 //! permissions on a schema that is not connected to the previous head): `jazz dev` writes the
-//! stub for exactly that edge, as `jazz migrations create --fromHash <head> ` would, and the
+//! stub for exactly that edge, as `jazz migrations create --fromHash <head>` would, and the
 //! watch loop pushes it once it is saved complete. The server keeps its last good state
 //! meanwhile.
 

@@ -254,12 +254,17 @@ fn pump(stream: impl Read + Send + 'static, log: Arc<Log>) {
     });
 }
 
-/// `GET <url>/health` answered 200 within `timeout`.
-pub fn healthy(url: &str, timeout: Duration) -> bool {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// An HTTP client for `/health` checks with this overall timeout (built once per use site:
+/// the supervisor asks every second).
+pub fn health_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .build()
-        .into();
+        .into()
+}
+
+/// `GET <url>/health` answered 200.
+pub fn healthy(agent: &ureq::Agent, url: &str) -> bool {
     agent
         .get(&format!("{url}/health"))
         .call()
@@ -288,6 +293,7 @@ pub fn start(spec: &Spec, log: &Arc<Log>) -> Result<Running, StartError> {
     }
     let pid = child.id();
     let started = Instant::now();
+    let agent = health_agent(Duration::from_millis(500));
     let mut port = None;
     loop {
         if let Ok(Some(status)) = child.try_wait() {
@@ -302,7 +308,7 @@ pub fn start(spec: &Spec, log: &Arc<Log>) -> Result<Running, StartError> {
             port = read_port(&spec.port_file);
         }
         if let Some(p) = port
-            && healthy(&url(p), Duration::from_millis(500))
+            && healthy(&agent, &url(p))
         {
             let _ = std::fs::remove_file(&spec.port_file);
             return Ok(Running {

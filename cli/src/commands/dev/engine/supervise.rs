@@ -70,6 +70,7 @@ pub struct Supervisor {
     /// Set from the keyboard (`r` + Enter) to restart the engine.
     pub restart_request: Arc<AtomicBool>,
     backoff: Backoff,
+    health: ureq::Agent,
     last_check: Instant,
     misses: u32,
     pub restarts: u32,
@@ -94,6 +95,7 @@ impl Supervisor {
             force_push,
             restart_request: Arc::new(AtomicBool::new(false)),
             backoff: Backoff::default(),
+            health: process::health_agent(HEALTH_TIMEOUT),
             last_check: Instant::now(),
             misses: 0,
             restarts: 0,
@@ -122,7 +124,7 @@ impl Supervisor {
             return Ok(());
         }
         self.last_check = Instant::now();
-        if process::healthy(&self.url(), HEALTH_TIMEOUT) {
+        if process::healthy(&self.health, &self.url()) {
             self.misses = 0;
             return Ok(());
         }
