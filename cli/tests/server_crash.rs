@@ -270,7 +270,9 @@ fn sigterm_with_slow_clients_drains_answers_health_and_exits_zero() {
             c
         })
         .collect();
-    // The server has the requests once it answers a later one.
+    // A connection opened before the signal whose request is sent only once draining started.
+    let mut early = TcpStream::connect(&addr).expect("connect");
+    // The server has accepted all of these once it answers a later one.
     let (status, _) = call("GET", &format!("{}/health", s.base), None);
     assert_eq!(status, 200);
     let pid = s.child.id().to_string();
@@ -296,6 +298,18 @@ fn sigterm_with_slow_clients_drains_answers_health_and_exits_zero() {
     assert_eq!(
         draining,
         r#"{"status":"shutting_down","phase":"draining_connections"}"#
+    );
+    // The early connection's first request is answered, not dropped, then the connection closes.
+    write!(early, "GET /health HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("write early");
+    early
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut answer = Vec::new();
+    let _ = early.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 503") && answer.contains("draining_connections"),
+        "early connection got: {answer:?}"
     );
 
     // At the drain deadline the slow clients are closed and the server exits 0.

@@ -15,9 +15,8 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tower_service::Service;
 
@@ -29,10 +28,17 @@ pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// Time to receive the headers, at most (§5.2).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a connection accepted just before the drain may take to send its first request.
+/// Hyper's graceful shutdown closes a connection that has not yet started a request, which
+/// would drop a request already on the wire; so such a connection gets this long (bounded by
+/// the drain) to start one, which is then answered.
+const FIRST_REQUEST_GRACE: Duration = Duration::from_secs(1);
+
 /// Serves `router` until `shutdown` resolves; `on_drain` runs when draining starts. Then the
-/// connections open at that moment finish their in-flight requests within `drain`, while the
-/// listener keeps answering new connections one request each (so `/health` reports the phase
-/// instead of refusing connections). At the drain deadline whatever remains is closed.
+/// connections open at that moment finish their in-flight requests (or, if they have not
+/// sent one yet, their first request) within `drain`, while the listener keeps answering new
+/// connections one request each (so `/health` reports the phase instead of refusing
+/// connections). At the drain deadline whatever remains is closed.
 pub async fn accept_loop(
     listener: TcpListener,
     router: Router,
@@ -40,7 +46,8 @@ pub async fn accept_loop(
     on_drain: impl FnOnce(),
     drain: Duration,
 ) {
-    let graceful = GracefulShutdown::new();
+    let (stop, stopping) = watch::channel(false);
+    let grace = FIRST_REQUEST_GRACE.min(drain);
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let mut tasks = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -63,26 +70,28 @@ pub async fn accept_loop(
             },
             () = &mut shutdown => break,
         };
-        let watched = graceful.watch(connection(stream, peer, &router, true));
+        let started = Arc::new(Notify::new());
+        let conn = connection(stream, peer, &router, true, Some(started.clone()));
+        let stopping = stopping.clone();
         tasks.spawn(async move {
-            let _ = watched.await;
+            serve_until_stopped(conn, started, stopping, grace).await;
             drop(permit);
         });
     }
     on_drain();
-    let drained = graceful.shutdown();
+    let _ = stop.send(true);
     let deadline = tokio::time::sleep(drain);
-    tokio::pin!(drained, deadline);
+    tokio::pin!(deadline);
     let mut late = JoinSet::new();
     loop {
         while late.try_join_next().is_some() {}
         tokio::select! {
-            () = &mut drained => break,
+            joined = tasks.join_next() => if joined.is_none() { break },
             () = &mut deadline => break,
             r = listener.accept() => match r {
                 Ok((stream, peer)) => {
                     if let Ok(permit) = permits.clone().try_acquire_owned() {
-                        let served = connection(stream, peer, &router, false);
+                        let served = connection(stream, peer, &router, false, None);
                         late.spawn(async move {
                             let _ = served.await;
                             drop(permit);
@@ -99,16 +108,41 @@ pub async fn accept_loop(
     late.shutdown().await;
 }
 
+/// Serves `conn` until it ends or `stopping` turns true; then lets it finish its in-flight
+/// request, or start and finish its first one within `grace`, and closes it.
+async fn serve_until_stopped(
+    conn: http1::Connection<TokioIo<TcpStream>, PeerService>,
+    started: Arc<Notify>,
+    mut stopping: watch::Receiver<bool>,
+    grace: Duration,
+) {
+    let mut conn = std::pin::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = stopping.wait_for(|stop| *stop) => {}
+    }
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        () = started.notified() => {}
+        () = tokio::time::sleep(grace) => {}
+    }
+    conn.as_mut().graceful_shutdown();
+    let _ = conn.await;
+}
+
 /// One HTTP/1.1 connection serving `router`; `keep_alive` off serves a single request.
+/// `started` is notified as each request starts.
 fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     router: &Router,
     keep_alive: bool,
+    started: Option<Arc<Notify>>,
 ) -> http1::Connection<TokioIo<TcpStream>, PeerService> {
     let service = PeerService {
         router: router.clone(),
         peer,
+        started,
     };
     let mut builder = http1::Builder::new();
     builder
@@ -124,6 +158,7 @@ fn connection(
 struct PeerService {
     router: Router,
     peer: SocketAddr,
+    started: Option<Arc<Notify>>,
 }
 
 impl hyper::service::Service<hyper::Request<Incoming>> for PeerService {
@@ -132,6 +167,11 @@ impl hyper::service::Service<hyper::Request<Incoming>> for PeerService {
     type Future = <Router as Service<hyper::Request<Incoming>>>::Future;
 
     fn call(&self, mut req: hyper::Request<Incoming>) -> Self::Future {
+        if let Some(started) = &self.started {
+            // Stores a permit when nobody waits yet, so a request that started just before
+            // the drain still counts.
+            started.notify_one();
+        }
         req.extensions_mut().insert(ConnectInfo(self.peer));
         self.router.clone().call(req)
     }
