@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod args;
 pub mod commands;
+pub mod dev_state;
 pub mod env;
 pub mod loader;
 pub mod output;

@@ -396,7 +396,8 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
         );
     };
     create(); // the snapshot of the first schema
-    let dev = Dev::start(dir, &["--in-memory"]);
+    // The default data dir: the printed command finds this session's URL and secret itself.
+    let dev = Dev::start(dir, &[]);
     let server = Server::of(&dev);
     let h1 = local_hash(dir);
     server.wait_live(&dev, &h1, 1);
@@ -444,15 +445,25 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
     std::thread::sleep(Duration::from_millis(1100));
     let args: Vec<&str> = command.split_whitespace().collect();
     assert_eq!(args.first(), Some(&"jazz"), "{command}");
+    assert!(
+        !command.contains("--server-url") && !command.contains("--admin-secret"),
+        "{command}"
+    );
     let pasted = support::jazz(dir)
         .arg("--no-env-file")
         .args(&args[1..])
         .output()
         .expect("the pasted command runs");
+    let pasted_err = String::from_utf8_lossy(&pasted.stderr);
+    assert!(pasted.status.success(), "{command}\n{pasted_err}");
     assert!(
-        pasted.status.success(),
-        "{command}\n{}",
-        String::from_utf8_lossy(&pasted.stderr)
+        pasted_err.contains(&format!(
+            "Using the server URL {} of the running jazz dev (pid {}) and the admin secret in node_modules/.cache/jazz-dev-server/{}.admin-secret.",
+            server.url,
+            dev.child.id(),
+            server.app
+        )),
+        "{pasted_err}"
     );
     let stub = std::fs::read_dir(dir.join("migrations"))
         .expect("migrations")
@@ -695,4 +706,93 @@ fn jazz_dev_from_a_subfolder_works_on_the_project_above() {
     );
     assert!(!sub.join(".env").exists());
     assert_eq!(dev.stop(), Some(0));
+}
+
+#[test]
+fn the_generated_admin_secret_persists_and_other_commands_find_the_running_dev() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    // The app id from the .env jazz dev wrote; URL and secret from the running session.
+    let status = || {
+        support::jazz(dir)
+            .args(["permissions", "status"])
+            .output()
+            .expect("jazz permissions status")
+    };
+
+    let dev = Dev::start(dir, &[]);
+    let server = Server::of(&dev);
+    server.wait_live(&dev, &local_hash(dir), 1);
+    let file = dir
+        .join("node_modules/.cache/jazz-dev-server")
+        .join(format!("{}.admin-secret", server.app));
+    assert_eq!(
+        std::fs::read_to_string(&file)
+            .expect("the kept secret")
+            .trim(),
+        server.secret
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+
+    // Another command, with no URL or secret anywhere (the app id is in the .env jazz dev wrote,
+    // which --no-env-file skips, so it is given), finds the running session and says where.
+    let found = support::jazz(dir)
+        .args(["--no-env-file", "permissions", "status", &server.app])
+        .output()
+        .expect("jazz permissions status");
+    let err = String::from_utf8_lossy(&found.stderr);
+    assert!(found.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "Using the server URL {} of the running jazz dev (pid {})",
+            server.url,
+            dev.child.id()
+        )),
+        "{err}"
+    );
+    // A URL for another server never gets this session's secret.
+    let other = support::jazz(dir)
+        .args([
+            "--no-env-file",
+            "permissions",
+            "status",
+            &server.app,
+            "--server-url",
+            "http://127.0.0.1:9",
+        ])
+        .output()
+        .expect("jazz permissions status");
+    let other_err = String::from_utf8_lossy(&other.stderr);
+    assert!(!other.status.success());
+    assert!(other_err.contains("Missing admin secret"), "{other_err}");
+    let first_secret = server.secret.clone();
+    assert_eq!(dev.stop(), Some(0));
+
+    // Stopped: nothing is found, and the message is the usual one.
+    let stopped = support::jazz(dir)
+        .args(["--no-env-file", "permissions", "status", &server.app])
+        .output()
+        .expect("jazz permissions status");
+    assert!(!stopped.status.success());
+    assert!(
+        String::from_utf8_lossy(&stopped.stderr).contains("Missing server URL"),
+        "{}",
+        String::from_utf8_lossy(&stopped.stderr)
+    );
+
+    // Restarted: the same secret (a new port), found again.
+    let dev = Dev::start(dir, &[]);
+    let again = Server::of(&dev);
+    assert_eq!(again.app, server.app);
+    assert_eq!(again.secret, first_secret);
+    again.wait_live(&dev, &local_hash(dir), 1);
+    let out = status();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains(&again.url), "{err}");
 }

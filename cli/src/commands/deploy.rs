@@ -49,7 +49,8 @@ pub struct DeployArgs {
 
 pub fn run(ctx: &mut Context, a: &DeployArgs) -> anyhow::Result<Outcome> {
     // The settings come first, in the order app id, URL, secret (migrations.md §7.2).
-    let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server);
+    let root = ctx.root(&a.project);
+    let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server, &root);
     let admin = match settings.admin(ctx) {
         Ok(x) => x,
         Err(m) => {

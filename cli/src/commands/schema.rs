@@ -146,7 +146,8 @@ fn export_stored(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<O
         server_url: args.server_url.clone(),
         admin_secret: args.admin_secret.clone(),
     };
-    let settings = Settings::resolve(ctx, args.app_id.as_deref(), &server);
+    let root = ctx.root(&args.project);
+    let settings = Settings::resolve(ctx, args.app_id.as_deref(), &server, &root);
     let mut store = Store::load(ctx, &dir)?;
     let failed = Outcome {
         envelope: Stream::Stderr,

@@ -193,7 +193,19 @@ impl Server {
     fn with_banner(dev: &Dev, first_line: &str, hex: usize) -> Server {
         let url = dev.value_of(first_line);
         let app = dev.value_of("App id:");
-        let secret = dev.value_of("Admin secret:");
+        let line = dev.value_of("Admin secret:");
+        // `<secret>`, or `<secret> (kept in <data dir>/<app>.admin-secret)`: a kept secret is
+        // a long one whichever engine serves.
+        let (secret, hex) = match line.split_once(" (kept in ") {
+            Some((secret, file)) => {
+                assert!(
+                    file.ends_with(&format!("{app}.admin-secret)")),
+                    "admin secret line {line}"
+                );
+                (secret.to_owned(), 32)
+            }
+            None => (line, hex),
+        };
         assert!(
             secret.len() == "jazz-dev-".len() + hex
                 && secret.starts_with("jazz-dev-")

@@ -260,11 +260,15 @@ impl DevState {
             )
         } else {
             let mut cmd = format!(
-                "{} migrations create {} --fromHash {f12} --toHash {t12} --server-url {}",
-                ctx.cli, target.options.app_id, target.url
+                "{} migrations create {} --fromHash {f12} --toHash {t12}",
+                ctx.cli, target.options.app_id
             );
-            if target.secret_generated {
-                cmd.push_str(&format!(" --admin-secret {}", target.admin_secret));
+            // Without the URL and secret when the command finds this session on its own.
+            if !target.discoverable {
+                cmd.push_str(&format!(" --server-url {}", target.url));
+                if target.secret_generated {
+                    cmd.push_str(&format!(" --admin-secret {}", target.admin_secret));
+                }
             }
             if self.root != ctx.cwd {
                 cmd.push_str(&format!(

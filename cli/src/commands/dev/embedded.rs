@@ -10,10 +10,8 @@ use jazz_engine::server::run::{RunOptions, StorageMode};
 
 use super::report::Reporter;
 use super::settings::{Secret, Settings, Storage};
+use crate::dev_state::{self, LOCK_FILE};
 use crate::paths;
-
-/// The lock file inside a store dir: `<pid> <url>`.
-const LOCK_FILE: &str = "jazz-dev.lock";
 
 /// How long the embedded server drains on shutdown.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -52,13 +50,9 @@ pub fn options(
     }
 }
 
-/// `(pid, url)` from a store's lock file, when a live process holds it.
+/// `(pid, url)` of the live run holding a store.
 fn holder(store: &Path) -> Option<(u32, String)> {
-    let text = std::fs::read_to_string(store.join(LOCK_FILE)).ok()?;
-    let (pid, url) = text.trim().split_once(' ')?;
-    let pid: u32 = pid.parse().ok()?;
-    let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-    alive.then(|| (pid, url.to_owned()))
+    dev_state::holder(store).map(|r| (r.pid, r.url))
 }
 
 /// The message for a store another run holds.
@@ -199,7 +193,7 @@ pub fn banner(
             ready["engine"] = serde_json::json!({ "kind": "embedded", "path": null, "version": env!("CARGO_PKG_VERSION") });
         }
     }
-    if s.admin_secret.source.is_none() {
+    if s.admin_secret.generated {
         ready["admin_secret"] = s.admin_secret.value.clone().into();
     }
     rep.event("ready", ready);

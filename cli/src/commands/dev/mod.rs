@@ -123,11 +123,10 @@ pub fn run(
         return Ok(Outcome::failed(serde_json::Value::Null));
     }
     let code = match &s.mode {
-        Mode::Embedded {
-            engine: engine::Selected::Upstream(found),
-            ..
-        } => upstream::run(ctx, rep, &s, found),
-        Mode::Embedded { .. } => run_embedded(ctx, rep, &s),
+        Mode::Embedded(m) => match &m.engine {
+            engine::Selected::Upstream(found) => upstream::run(ctx, rep, &s, m, found),
+            engine::Selected::Embedded { .. } => run_embedded(ctx, rep, &s, m),
+        },
         Mode::Remote { url } => run_remote(ctx, rep, &s, url),
     };
     rep.event("shutdown", json!({ "exit_code": code }));
@@ -180,13 +179,23 @@ fn target(
         },
         managed,
         admin_secret: s.admin_secret.value.clone(),
-        secret_generated: s.admin_secret.source.is_none(),
+        secret_generated: s.admin_secret.generated,
+        discoverable: managed
+            && (!s.admin_secret.generated || s.admin_secret.source.is_some())
+            && matches!(
+                &s.mode,
+                Mode::Embedded(m) if matches!(
+                    &m.storage,
+                    settings::Storage::Dir { data_dir, .. }
+                        if *data_dir == crate::dev_state::default_data_dir(&s.root)
+                )
+            ),
         root: s.root.clone(),
     })
 }
 
-fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
-    let Mode::Embedded {
+fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings, m: &settings::Managed) -> u8 {
+    let settings::Managed {
         host,
         port,
         storage,
@@ -196,10 +205,7 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings) -> u8 {
         engine,
         jwks_url,
         jwt_public_key,
-    } = &s.mode
-    else {
-        return 1;
-    };
+    } = m;
     if let engine::Selected::Embedded {
         notice: Some(notice),
     } = engine

@@ -28,6 +28,9 @@ pub struct Target {
     pub admin_secret: String,
     /// jazz dev generated the secret (it is printed in the banner, so commands may show it).
     pub secret_generated: bool,
+    /// Other commands find this server and its secret on their own (`crate::dev_state`): the
+    /// store is in the project's default data dir, and the secret is the user's or kept there.
+    pub discoverable: bool,
     /// `<root>`, for the paths in diagnostics.
     pub root: std::path::PathBuf,
 }

@@ -14,6 +14,7 @@ use super::engine::{self, Choice, Selected};
 use super::framework::{self, Framework};
 use super::report::Reporter;
 use crate::commands::{Context, UsageError};
+use crate::dev_state;
 use crate::env::{Origin, SERVER_URL_NAMES};
 use crate::output::{Stream, write_line};
 use crate::paths;
@@ -26,14 +27,27 @@ pub const DEBOUNCE: Duration = Duration::from_millis(200);
 pub struct Secret {
     pub value: String,
     pub source: Option<String>,
+    /// Made by jazz dev (now, or at an earlier start and kept in a file), not given by the
+    /// user: it may be shown, and it is never redacted from the engine's log.
+    pub generated: bool,
 }
 
 impl Secret {
-    /// The banner form: the value only when generated (§2.8).
+    /// A secret jazz dev made for this start only.
+    fn fresh(value: String) -> Self {
+        Self {
+            value,
+            source: None,
+            generated: true,
+        }
+    }
+
+    /// The banner form: the value only when jazz dev made it (§2.8), with the file keeping it.
     pub fn shown(&self) -> String {
-        match &self.source {
-            Some(s) => format!("(from {s})"),
-            None => self.value.clone(),
+        match (&self.source, self.generated) {
+            (Some(file), true) => format!("{} (kept in {file})", self.value),
+            (Some(s), false) => format!("(from {s})"),
+            (None, _) => self.value.clone(),
         }
     }
 }
@@ -49,23 +63,27 @@ pub enum Storage {
     },
 }
 
+/// A dev server this session starts: upstream's engine or the embedded catalogue server.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    pub host: String,
+    pub port: u16,
+    pub storage: Storage,
+    pub reset: bool,
+    pub backend_secret: Secret,
+    pub local_first: bool,
+    /// Upstream's engine, or our catalogue server (with the notice to print).
+    pub engine: Selected,
+    pub jwks_url: Option<String>,
+    pub jwt_public_key: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Mode {
-    Embedded {
-        host: String,
-        port: u16,
-        storage: Storage,
-        reset: bool,
-        backend_secret: Secret,
-        local_first: bool,
-        /// Upstream's engine, or our catalogue server (with the notice to print).
-        engine: Selected,
-        jwks_url: Option<String>,
-        jwt_public_key: Option<String>,
-    },
-    Remote {
-        url: String,
-    },
+    /// `jazz dev` starts the server.
+    Embedded(Box<Managed>),
+    /// `--server <url>`: pushes to a server someone else runs.
+    Remote { url: String },
 }
 
 /// Everything a dev session runs with.
@@ -202,6 +220,7 @@ pub fn resolve(
             return Some(Secret {
                 value: v.clone(),
                 source: Some(flag_name.to_owned()),
+                generated: false,
             });
         }
         let (found, warnings) = ctx.env.secret(name);
@@ -214,6 +233,7 @@ pub fn resolve(
                 Origin::ProcessEnv => name.to_owned(),
                 Origin::EnvFile => format!("{name} in an env file"),
             }),
+            generated: false,
         })
     };
     let admin = secret(&args.admin_secret, "--admin-secret", "JAZZ_ADMIN_SECRET");
@@ -248,10 +268,7 @@ pub fn resolve(
             } else {
                 let data_dir = match &args.data_dir {
                     Some(d) => paths::resolve(&ctx.cwd, d),
-                    None => root
-                        .join("node_modules")
-                        .join(".cache")
-                        .join("jazz-dev-server"),
+                    None => dev_state::default_data_dir(&root),
                 };
                 let store = data_dir.join(app.id.to_string());
                 Storage::Dir { data_dir, store }
@@ -286,15 +303,13 @@ pub fn resolve(
                     .filter(|p| std::net::TcpListener::bind((host.as_str(), *p)).is_ok())
                     .unwrap_or(0)
             });
-            Mode::Embedded {
+            Mode::Embedded(Box::new(Managed {
                 host,
                 port,
                 storage,
                 reset: args.reset,
-                backend_secret: backend.unwrap_or_else(|| Secret {
-                    value: generated("jazz-dev-backend-", hex),
-                    source: None,
-                }),
+                backend_secret: backend
+                    .unwrap_or_else(|| Secret::fresh(generated("jazz-dev-backend-", hex))),
                 local_first: args.allow_local_first_auth.unwrap_or(true),
                 engine: selected.unwrap_or(Selected::Embedded { notice: None }),
                 jwks_url: args
@@ -305,13 +320,38 @@ pub fn resolve(
                     .jwt_public_key
                     .clone()
                     .or_else(|| ctx.env.lookup(&["JAZZ_JWT_PUBLIC_KEY"]).0.map(|r| r.value)),
-            }
+            }))
         }
     };
-    let admin_secret = admin.unwrap_or_else(|| Secret {
-        value: generated("jazz-dev-", hex),
-        source: None,
-    });
+    // Not given: the one jazz dev keeps for this app in its data dir (made at the first start,
+    // so commands pasted elsewhere keep working across restarts), or one for this start only
+    // with --in-memory or in remote mode.
+    let kept_in = match &mode {
+        Mode::Embedded(m) => match &m.storage {
+            Storage::Dir { data_dir, .. } => Some(data_dir),
+            Storage::InMemory => None,
+        },
+        Mode::Remote { .. } => None,
+    };
+    let admin_secret = match (admin, kept_in) {
+        (Some(given), _) => given,
+        (None, Some(data_dir)) => {
+            let file = dev_state::secret_file(data_dir, &app.id.to_string());
+            // Kept secrets are long whichever engine serves: the next start may expose it.
+            match dev_state::keep_secret(&file, || generated("jazz-dev-", 32)) {
+                Ok((value, _)) => Secret {
+                    value,
+                    source: Some(paths::relative(&file, &root)),
+                    generated: true,
+                },
+                Err(e) => {
+                    rep.warning(&format!("{e}; the admin secret is for this start only"));
+                    Secret::fresh(generated("jazz-dev-", hex))
+                }
+            }
+        }
+        (None, _) => Secret::fresh(generated("jazz-dev-", hex)),
+    };
 
     let persist_to = if args.no_persist_app_id || no_env_file {
         None

@@ -17,7 +17,7 @@ use super::engine::supervise::{Supervisor, TAIL};
 use super::engine::{self, Found};
 use super::report::Reporter;
 use super::session::{self, Controls};
-use super::settings::{Mode, Settings, Storage};
+use super::settings::{Managed, Settings, Storage};
 use super::{Stopper, fail, target};
 use crate::commands::Context;
 
@@ -39,8 +39,8 @@ pub fn inspector_link(raw: &str, secret_generated: bool) -> String {
 }
 
 /// Runs a session on the engine `found`; returns the exit code.
-pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, found: &Found) -> u8 {
-    let Mode::Embedded {
+pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, m: &Managed, found: &Found) -> u8 {
+    let Managed {
         host,
         port,
         storage,
@@ -50,10 +50,7 @@ pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, found: &Found) -> u8 
         jwks_url,
         jwt_public_key,
         ..
-    } = &s.mode
-    else {
-        return 1;
-    };
+    } = m;
     if let Err(m) = embedded::prepare(storage, *reset) {
         let _ = fail(ctx, rep, &m);
         return 1;
@@ -86,7 +83,7 @@ pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, found: &Found) -> u8 
         jwks_url: jwks_url.clone(),
         jwt_public_key: jwt_public_key.clone(),
     };
-    let secret_generated = s.admin_secret.source.is_none();
+    let secret_generated = s.admin_secret.generated;
     let log = Log::new(
         ctx.verbose && !rep.json,
         (!secret_generated).then(|| s.admin_secret.value.clone()),

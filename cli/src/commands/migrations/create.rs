@@ -63,7 +63,8 @@ pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcom
         fs::create_dir_all(&migrations_dir)
             .with_context(|| format!("cannot create {}", shown(&migrations_dir)))?;
     }
-    let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server);
+    let root = ctx.root(&a.project);
+    let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server, &root);
     let app_shown = settings.app_id.clone().unwrap_or_else(|| "<appId>".into());
     let started = now_ms();
     let mut store = Store::load(ctx, &migrations_dir)?;

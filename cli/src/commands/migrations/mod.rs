@@ -58,7 +58,15 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn resolve(ctx: &mut Context, app_id: Option<&str>, server: &ServerArgs) -> Self {
+    /// From the flags, then the environment and env files, then (for a URL or secret still
+    /// missing) the `jazz dev` serving this app from the project at `root`
+    /// ([`crate::dev_state`]), saying where they came from.
+    pub fn resolve(
+        ctx: &mut Context,
+        app_id: Option<&str>,
+        server: &ServerArgs,
+        root: &Path,
+    ) -> Self {
         let mut warnings = Vec::new();
         let mut pick =
             |flag: Option<&str>, found: (Option<crate::env::Resolved>, Vec<String>)| match flag
@@ -70,7 +78,7 @@ impl Settings {
                     found.0.map(|r| r.value)
                 }
             };
-        let s = Settings {
+        let mut s = Settings {
             app_id: pick(app_id, ctx.env.lookup(APP_ID_VARS)),
             server_url: pick(
                 server.server_url.as_deref(),
@@ -84,7 +92,46 @@ impl Settings {
         for w in warnings {
             ctx.out.warning(&w);
         }
+        s.fill_from_dev(ctx, root);
         s
+    }
+
+    /// Fills a missing server URL and admin secret from a running `jazz dev` for this app: the
+    /// URL from its lock file, the secret from the file it keeps (only for that server).
+    fn fill_from_dev(&mut self, ctx: &mut Context, root: &Path) {
+        let Some(app) = &self.app_id else {
+            return;
+        };
+        if self.server_url.is_some() && self.admin_secret.is_some() {
+            return;
+        }
+        let found = crate::dev_state::find(root, app);
+        let Some(running) = found.running else {
+            return;
+        };
+        let same_server =
+            |url: &str| crate::admin::normalize_url(url).is_ok_and(|u| u == running.url);
+        let mut used = Vec::new();
+        if self.server_url.is_none() {
+            self.server_url = Some(running.url.clone());
+            used.push(format!(
+                "the server URL {} of the running jazz dev (pid {})",
+                running.url, running.pid
+            ));
+        }
+        if self.admin_secret.is_none()
+            && self.server_url.as_deref().is_some_and(same_server)
+            && let Some((secret, file)) = found.secret
+        {
+            self.admin_secret = Some(secret);
+            used.push(format!(
+                "the admin secret in {}",
+                crate::paths::relative(&file, &ctx.cwd)
+            ));
+        }
+        if !used.is_empty() {
+            ctx.out.note(&format!("Using {}.", used.join(" and ")));
+        }
     }
 
     /// The admin client; the settings are checked in the order app id, URL, secret.

@@ -40,7 +40,8 @@ pub fn run(ctx: &mut Context, a: &PermissionsStatusArgs) -> anyhow::Result<Outco
         ctx.out
             .info(&format!("Loaded current permissions from {}.", shown(f)));
     }
-    let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server);
+    let root = ctx.root(&a.project);
+    let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server, &root);
     let admin = match settings.admin(ctx) {
         Ok(x) => x,
         Err(m) => return fail(ctx, &m),
