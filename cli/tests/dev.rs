@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::dev::{Dev, PATIENCE, Server, collect, edit, live_app, local_hash, wait_for};
+use support::dev::{Dev, PATIENCE, Server, edit, live_app, local_hash, wait_for};
 #[test]
 fn valid_edits_go_live_and_a_broken_one_never_does() {
     let app = support::copy_app("todo-minimal");
@@ -250,12 +250,7 @@ fn remote_mode_pushes_to_an_existing_server() {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = remote.spawn().expect("spawn jazz dev --server");
-    let remote = Dev {
-        stdout: collect(child.stdout.take().expect("stdout")),
-        stderr: collect(child.stderr.take().expect("stderr")),
-        child,
-    };
+    let remote = Dev::of_child(remote.spawn().expect("spawn jazz dev --server"));
     remote.wait_lines(&format!("[jazz] using server {url}"), 1);
     // Same project: the schema is already stored and the permissions are unchanged.
     remote.wait_lines(&format!("[jazz]   schema {} already stored", &h1[..12]), 1);

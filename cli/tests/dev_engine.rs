@@ -502,8 +502,7 @@ fn an_engine_that_keeps_crashing_is_given_up_after_five_restarts() {
         );
         std::thread::sleep(Duration::from_millis(50));
     };
-    // Let the output readers catch the last lines.
-    std::thread::sleep(Duration::from_millis(200));
+    dev.read_to_end();
     let code = code.unwrap_or(-1);
     assert_eq!(code, 1, "{}", dev.err());
     let err = dev.err();

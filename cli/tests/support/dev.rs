@@ -17,17 +17,22 @@ pub struct Dev {
     pub child: Child,
     pub stdout: Arc<Mutex<Vec<String>>>,
     pub stderr: Arc<Mutex<Vec<String>>>,
+    /// The threads reading stdout and stderr; each ends at its stream's end.
+    readers: Vec<std::thread::JoinHandle<()>>,
 }
 
-pub fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+/// The lines of `stream`, as a background thread reads them, and that thread.
+fn reader(
+    stream: impl std::io::Read + Send + 'static,
+) -> (Arc<Mutex<Vec<String>>>, std::thread::JoinHandle<()>) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let sink = lines.clone();
-    std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
             sink.lock().expect("lines").push(line);
         }
     });
-    lines
+    (lines, handle)
 }
 
 impl Dev {
@@ -48,7 +53,7 @@ impl Dev {
     /// `jazz <args>` with these variables added to its environment.
     #[allow(clippy::zombie_processes)]
     pub fn start_env(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Dev {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("jazz"))
+        let child = Command::new(assert_cmd::cargo::cargo_bin("jazz"))
             .current_dir(dir)
             .args(args)
             .env_remove("JAZZ_ENGINE")
@@ -64,13 +69,28 @@ impl Dev {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn jazz dev");
-        let stdout = collect(child.stdout.take().expect("stdout"));
-        let stderr = collect(child.stderr.take().expect("stderr"));
+        Dev::of_child(child)
+    }
+
+    /// A `jazz` process spawned with piped stdout and stderr.
+    pub fn of_child(mut child: Child) -> Dev {
+        let (stdout, out) = reader(child.stdout.take().expect("stdout"));
+        let (stderr, err) = reader(child.stderr.take().expect("stderr"));
         Dev {
             child,
             stdout,
             stderr,
+            readers: vec![out, err],
         }
+    }
+
+    /// Once the process has exited: waits until its output is read to the end, so every line
+    /// it printed is in `stdout` / `stderr`.
+    pub fn read_to_end(&self) {
+        let done = wait_for("the end of jazz's output", || {
+            self.readers.iter().all(|r| r.is_finished()).then_some(())
+        });
+        assert!(done.is_some(), "jazz's output never ended");
     }
 
     pub fn out(&self) -> String {
