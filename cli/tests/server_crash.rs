@@ -35,7 +35,10 @@ fn start(dir: &Path, app: &str) -> Running {
 }
 
 // The caller owns the child and kills and waits for it.
-#[allow(clippy::zombie_processes)]
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is killed and reaped in Drop or by the test"
+)]
 fn start_with(dir: &Path, app: &str, extra: &[&str]) -> Running {
     let port_file = dir.join(format!("port-{}", std::process::id()));
     let _ = std::fs::remove_file(&port_file);

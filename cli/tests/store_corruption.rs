@@ -56,7 +56,6 @@ enum Start {
 }
 
 // The caller owns a serving child and kills and waits for it.
-#[allow(clippy::zombie_processes)]
 fn start(dir: &Path) -> Start {
     let port_file = dir.join("port");
     let err_file = dir.join("stderr");

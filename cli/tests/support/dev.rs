@@ -37,7 +37,6 @@ fn reader(
 
 impl Dev {
     // The test owns the child and waits for it (`stop`) or kills it (`Drop`).
-    #[allow(clippy::zombie_processes)]
     pub fn start(dir: &Path, extra: &[&str]) -> Dev {
         let mut args = vec!["dev", "--port", "0"];
         args.extend_from_slice(extra);
@@ -45,13 +44,11 @@ impl Dev {
     }
 
     /// `jazz <args>` (the caller names the command and flags).
-    #[allow(clippy::zombie_processes)]
     pub fn start_with(dir: &Path, args: &[&str]) -> Dev {
         Dev::start_env(dir, args, &[])
     }
 
     /// `jazz <args>` with these variables added to its environment.
-    #[allow(clippy::zombie_processes)]
     pub fn start_env(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Dev {
         let child = Command::new(assert_cmd::cargo::cargo_bin("jazz"))
             .current_dir(dir)

@@ -40,7 +40,7 @@ pub enum Value {
     Method(Rc<(Value, Rc<str>, Span)>),
     /// A user function (calls are never evaluated; the body is kept for the permissions
     /// evaluator, which reads callbacks).
-    Function(#[allow(dead_code, reason = "read by later phases")] Rc<Function>),
+    Function(Rc<Function>),
     Opaque(Rc<Opaque>),
     /// `definePermissions(app, factory)`: kept for the permissions phase (`policy/`), which
     /// interprets the factory symbolically.

@@ -211,7 +211,6 @@ impl Reference<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn enter(
         &self,
         table: &str,
@@ -245,7 +244,10 @@ impl Reference<'_> {
     }
 
     /// Evaluates `e` on `row` of `table`.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "mirrors the reference interpreter's recursion state one value each"
+    )]
     pub fn eval(
         &self,
         e: &Expr,

@@ -39,7 +39,10 @@ impl Lowerer {
                             props.push(ObjPatProp { key, value });
                         }
                         swc::ObjectPatProp::Rest(r) => rest = Some(Box::new(self.pat(&r.arg))),
-                        #[allow(unreachable_patterns)]
+                        #[expect(
+                            unreachable_patterns,
+                            reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+                        )]
                         _ => {}
                     }
                 }
@@ -101,7 +104,10 @@ impl Lowerer {
             swc::PropName::BigInt(b) => PropKey::Unsupported {
                 span: self.span(b.span),
             },
-            #[allow(unreachable_patterns)]
+            #[expect(
+                unreachable_patterns,
+                reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+            )]
             _ => PropKey::Unsupported {
                 span: Span::new(self.file, 0, 0),
             },
@@ -290,7 +296,10 @@ impl Lowerer {
                             span: self.span(swc_common::Spanned::span(other)),
                         },
                     },
-                    #[allow(unreachable_patterns)]
+                    #[expect(
+                        unreachable_patterns,
+                        reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+                    )]
                     _ => Pat::Unsupported { span },
                 };
                 Expr::Assign {
@@ -319,7 +328,10 @@ impl Lowerer {
                 let body = match &*a.body {
                     swc::ArrowFunctionBody::FunctionBody(b) => FnBody::Block(self.stmts(&b.stmts)),
                     swc::ArrowFunctionBody::Expr(e) => FnBody::Expr(self.bx(e)),
-                    #[allow(unreachable_patterns)]
+                    #[expect(
+                        unreachable_patterns,
+                        reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+                    )]
                     _ => FnBody::Block(Vec::new()),
                 };
                 Expr::Function {
@@ -369,7 +381,10 @@ impl Lowerer {
                     args: self.args(&c.args),
                     optional: o.optional,
                 },
-                #[allow(unreachable_patterns)]
+                #[expect(
+                    unreachable_patterns,
+                    reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+                )]
                 _ => Expr::Unsupported {
                     span,
                     what: "this optional chain",
@@ -400,7 +415,10 @@ impl Lowerer {
             swc::MemberProp::PrivateName(p) => MemberProp::Private {
                 span: self.span(p.span),
             },
-            #[allow(unreachable_patterns)]
+            #[expect(
+                unreachable_patterns,
+                reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+            )]
             _ => MemberProp::Private {
                 span: Span::new(self.file, 0, 0),
             },
@@ -468,7 +486,10 @@ impl Lowerer {
                         what: "a method",
                     }
                 }
-                #[allow(unreachable_patterns)]
+                #[expect(
+                    unreachable_patterns,
+                    reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+                )]
                 _ => Prop::Method {
                     span: Span::new(self.file, 0, 0),
                     key: PropKey::Unsupported {
@@ -477,7 +498,10 @@ impl Lowerer {
                     what: "this property",
                 },
             },
-            #[allow(unreachable_patterns)]
+            #[expect(
+                unreachable_patterns,
+                reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+            )]
             _ => Prop::Method {
                 span: Span::new(self.file, 0, 0),
                 key: PropKey::Unsupported {

@@ -97,7 +97,10 @@ impl Lowerer {
         match n {
             swc::ModuleExportName::Ident(i) => (Rc::from(i.sym.as_str()), self.span(i.span)),
             swc::ModuleExportName::Str(s) => (Self::jsstr(s).text, self.span(s.span)),
-            #[allow(unreachable_patterns)]
+            #[expect(
+                unreachable_patterns,
+                reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+            )]
             _ => (Rc::from(""), Span::new(self.file, 0, 0)),
         }
     }
@@ -132,7 +135,10 @@ impl Lowerer {
                                 local: self.ident(&n.local),
                             })
                         }
-                        #[allow(unreachable_patterns)]
+                        #[expect(
+                            unreachable_patterns,
+                            reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+                        )]
                         _ => {}
                     }
                 }
@@ -190,7 +196,10 @@ impl Lowerer {
                                 exported: id.name.clone(),
                             });
                         }
-                        #[allow(unreachable_patterns)]
+                        #[expect(
+                            unreachable_patterns,
+                            reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+                        )]
                         _ => {}
                     }
                 }
@@ -537,7 +546,10 @@ impl Lowerer {
                 span: self.span(c.span),
                 labelled: c.label.is_some(),
             },
-            #[allow(unreachable_patterns)]
+            #[expect(
+                unreachable_patterns,
+                reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
+            )]
             _ => Stmt::Other {
                 span: self.span(sp),
                 what: "this statement",
