@@ -1,7 +1,10 @@
 //! Test support: a real server on 127.0.0.1 port 0 (in memory or on a data dir) and a small
 //! blocking HTTP client that never treats a status as an error.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test crate uses a different subset of these helpers"
+)]
 
 use std::path::Path;
 
