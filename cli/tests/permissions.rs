@@ -275,6 +275,21 @@ fn process_env_comes_from_define_env_and_env_files() {
     assert!(r.stderr.contains("JZ2350"), "{}", r.stderr);
     let r = run(jazz(tmp.path()).args(["validate", "--define", "CHAT_NAME=general"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every command analyses with the same values: the migrations commands too (they used to
+    // ignore --define and the env files, and failed on JZ2350 where validate passed).
+    for args in [
+        &["migrations", "create", "--define", "CHAT_NAME=general"][..],
+        &["migrations", "check", "--define", "CHAT_NAME=general"][..],
+    ] {
+        let r = run(jazz(tmp.path()).args(args).env_remove("CHAT_NAME"));
+        assert_eq!(r.code, 0, "{args:?}\n{}", r.stderr);
+        assert!(!r.stderr.contains("JZ2350"), "{args:?}\n{}", r.stderr);
+    }
+    let r = run(jazz(tmp.path())
+        .args(["migrations", "check"])
+        .env_remove("CHAT_NAME"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("JZ2350"), "{}", r.stderr);
     fs::write(tmp.path().join(".env"), "CHAT_NAME=from-file\n").expect("env file");
     let r = run(jazz(tmp.path())
         .args(["permissions", "compile", "--json", "p.json"])

@@ -59,7 +59,7 @@ pub fn run(ctx: &mut Context, a: &DeployArgs) -> anyhow::Result<Outcome> {
         }
     };
     let root = ctx.root(&a.project);
-    let analysis = super::permissions::analyze_env(ctx, &root);
+    let analysis = ctx.analyze(&root);
     let (errors, warnings) = count(&analysis.diagnostics);
     let Some(file) = analysis
         .schema_file

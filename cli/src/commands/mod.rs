@@ -74,6 +74,16 @@ impl Context {
         }
     }
 
+    /// Analyses the project at `root`, with `process.env` reads resolved from `--define`s, the
+    /// environment and the env files (in that order); nothing is printed yet. Every command
+    /// analyses through here, so they all see the same values.
+    pub fn analyze(&self, root: &Path) -> Analysis {
+        let env = &self.env;
+        project::analyze_with_env(&DiskLoader, root, &|name| {
+            env.process_env(name).map(str::to_owned)
+        })
+    }
+
     /// The migrations directory: `--migrations-dir` resolved against the cwd, else
     /// [`project::default_migrations_dir`] of the project root (the one rule for every command).
     pub fn migrations_dir(&self, flag: Option<&PathBuf>, project: &ProjectArgs) -> PathBuf {
@@ -108,11 +118,6 @@ impl Outcome {
             envelope: Stream::Stdout,
         }
     }
-}
-
-/// Analyses the project at `root` (nothing is printed yet).
-pub fn analyze(root: &Path) -> Analysis {
-    project::analyze(&DiskLoader, root)
 }
 
 /// Prints an analysis's diagnostics.

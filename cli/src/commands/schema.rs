@@ -15,13 +15,13 @@ use jazz_schema_compiler::schema::{SchemaHash, schema_hash};
 use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 
-use super::{Context, Outcome, UsageError, analyze, no_schema, report, shown};
+use super::{Context, Outcome, UsageError, no_schema, report, shown};
 use crate::args::{SchemaExportArgs, SchemaHashArgs};
 use crate::output::Stream;
 
 pub fn hash(ctx: &mut Context, args: &SchemaHashArgs) -> Outcome {
     let root = ctx.root(&args.project);
-    let analysis = analyze(&root);
+    let analysis = ctx.analyze(&root);
     if let (Some(_), Some(file)) = (analysis.valid_schema(), &analysis.schema_file) {
         ctx.out
             .info(&format!("Loaded structural schema from {}.", shown(file)));
@@ -62,7 +62,7 @@ pub fn export(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outc
     let migrations_dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
     let snapshots_dir = migrations_dir.join("snapshots");
 
-    let analysis = analyze(&root);
+    let analysis = ctx.analyze(&root);
     report(ctx, &analysis, &root);
     let Some(schema) = analysis.valid_schema() else {
         no_schema(ctx, &analysis);

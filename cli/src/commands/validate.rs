@@ -11,7 +11,7 @@ use jazz_schema_compiler::schema::schema_hash;
 pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let root = ctx.root(&args.project);
     // `process.env` in permissions.ts reads --define › environment › env files (§1.13).
-    let mut analysis = super::permissions::analyze_env(ctx, &root);
+    let mut analysis = ctx.analyze(&root);
     let schema_ok = analysis.valid_schema().is_some();
     if !args.no_migrations {
         let dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);

@@ -18,7 +18,7 @@ use super::push::{self, Pushed, Target};
 use super::reconnect;
 use super::report::Reporter;
 use super::watch::{Contents, WatchSet};
-use crate::commands::{Context, permissions::analyze_env};
+use crate::commands::Context;
 use crate::env::{APP_ID_NAMES, EnvFiles, SERVER_URL_NAMES, load_files};
 use crate::loader::DiskLoader;
 use crate::output::json as json_out;
@@ -134,7 +134,7 @@ impl DevState {
         if let Some(changed) = trigger.iter().find(|p| self.env_files.contains(p)) {
             self.reload_env(ctx, rep, changed);
         }
-        let analysis = analyze_env(ctx, &self.root);
+        let analysis = ctx.analyze(&self.root);
         let blocking = count(&analysis.diagnostics).0;
         // Migration files are checked on their own: an error in one never blocks the schema
         // and permissions (the pipeline refuses to push that file).
@@ -341,7 +341,7 @@ impl DevState {
             rep.info("[jazz] no migration is missing.");
             return;
         };
-        let analysis = analyze_env(ctx, &self.root);
+        let analysis = ctx.analyze(&self.root);
         let Some(schema) = analysis.valid_schema() else {
             rep.problem("[jazz] cannot create the stub while the project has errors.");
             return;

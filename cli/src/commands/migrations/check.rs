@@ -13,13 +13,13 @@ use serde_json::json;
 
 use super::args::MigrationsCheckArgs;
 use super::{Store, migration_file_names};
-use crate::commands::{Context, Outcome, analyze, no_schema, report, shown};
+use crate::commands::{Context, Outcome, no_schema, report, shown};
 use crate::loader::DiskLoader;
 
 pub fn run(ctx: &mut Context, a: &MigrationsCheckArgs) -> anyhow::Result<Outcome> {
     let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
     let root = ctx.root(&a.project);
-    let analysis = analyze(&root);
+    let analysis = ctx.analyze(&root);
     report(ctx, &analysis, &root);
     let Some(current) = analysis.valid_schema() else {
         no_schema(ctx, &analysis);

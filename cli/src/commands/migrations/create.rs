@@ -18,7 +18,7 @@ use serde_json::json;
 
 use super::args::MigrationsCreateArgs;
 use super::{Settings, Store, Version, migration_file_names, now_ms, resolve};
-use crate::commands::{Context, Outcome, analyze, no_schema, report, shown};
+use crate::commands::{Context, Outcome, no_schema, report, shown};
 
 struct Run {
     dry: bool,
@@ -76,7 +76,7 @@ pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcom
 
     let current: Option<WasmSchema> = if a.to_hash.is_none() {
         let root = ctx.root(&a.project);
-        let analysis = analyze(&root);
+        let analysis = ctx.analyze(&root);
         report(ctx, &analysis, &root);
         let Some(schema) = analysis.valid_schema() else {
             no_schema(ctx, &analysis);

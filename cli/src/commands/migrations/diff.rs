@@ -14,7 +14,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::Store;
 use super::args::SchemaDiffArgs;
-use crate::commands::{Context, Outcome, analyze, no_schema, report};
+use crate::commands::{Context, Outcome, no_schema, report};
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
     ctx.out.error(message);
@@ -54,7 +54,7 @@ pub fn run(ctx: &mut Context, a: &SchemaDiffArgs) -> anyhow::Result<Outcome> {
         },
         None => {
             let root = ctx.root(&a.project);
-            let analysis = analyze(&root);
+            let analysis = ctx.analyze(&root);
             report(ctx, &analysis, &root);
             let Some(s) = analysis.valid_schema() else {
                 no_schema(ctx, &analysis);

@@ -15,11 +15,10 @@ use std::path::{Path, PathBuf};
 use jazz_schema_compiler::diagnostics::Diagnostic;
 use jazz_schema_compiler::policy::Policy;
 use jazz_schema_compiler::policy::codes;
-use jazz_schema_compiler::project::{self, Analysis};
+use jazz_schema_compiler::project::Analysis;
 use jazz_schema_compiler::source::Span;
 
 use super::{Context, Outcome, report};
-use crate::loader::DiskLoader;
 use args::PermissionsCommand;
 
 pub fn run(ctx: &mut Context, cmd: &PermissionsCommand) -> anyhow::Result<Outcome> {
@@ -29,14 +28,6 @@ pub fn run(ctx: &mut Context, cmd: &PermissionsCommand) -> anyhow::Result<Outcom
         PermissionsCommand::Test(a) => testing::run(ctx, a),
         PermissionsCommand::Status(a) => status::run(ctx, a),
     }
-}
-
-/// Analyses the project with `process.env` resolved per permissions.md §1.13.
-pub fn analyze_env(ctx: &Context, root: &Path) -> Analysis {
-    let env = &ctx.env;
-    project::analyze_with_env(&DiskLoader, root, &|name| {
-        env.process_env(name).map(str::to_owned)
-    })
 }
 
 /// A compiled project: the analysis, its policy and the bytecode.
@@ -49,7 +40,7 @@ pub struct Compiled {
 /// Analyses and compiles; prints diagnostics. `Err` carries the failed outcome (errors, or
 /// JZ2005 when the project has no permissions).
 pub fn compiled(ctx: &mut Context, root: &Path) -> Result<Compiled, Outcome> {
-    let mut analysis = analyze_env(ctx, root);
+    let mut analysis = ctx.analyze(root);
     let no_file = analysis.permissions_file.is_none()
         && analysis
             .permissions
