@@ -5,7 +5,7 @@
 //! Precedence is flag > real env > env files > default (§1.4.1); flags are the caller's
 //! business, so this module answers the two levels in the middle.
 
-pub mod file;
+pub use jazz_schema_compiler::project::env_file as file;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -3,6 +3,7 @@
 //! never the phases directly.
 
 mod discover;
+pub mod env_file;
 mod migration_plan;
 pub mod query;
 

@@ -1,5 +1,6 @@
-//! The env-file parser (cli-and-server.md §1.4.3): the subset of Node's `process.loadEnvFile`
-//! that apps rely on. It never fails; a line it cannot read is skipped.
+//! The env-file parser: the subset of Node's `process.loadEnvFile` that apps rely on. It never
+//! fails; a line it cannot read is skipped. Shared by the CLI (which decides which files load
+//! and which value wins, `cli/src/env`) and the language server (the project's `.env`).
 //!
 //! It knows nothing of where files come from or which value wins across files.
 
