@@ -34,7 +34,9 @@ case "$platform" in win32-*) exe=jazz.exe ;; esac
 
 if [ -z "$binary" ]; then
   (cd "$repo" && cargo build --release -p jazz-cli)
-  binary="${CARGO_TARGET_DIR:-$repo/target}/release/$exe"
+  target_dir="${CARGO_TARGET_DIR:-target}"
+  case "$target_dir" in /*) ;; *) target_dir="$repo/$target_dir" ;; esac
+  binary="$target_dir/release/$exe"
 fi
 [ -f "$binary" ] || { echo "npm/pack.sh: no binary at $binary" >&2; exit 1; }
 

@@ -81,7 +81,7 @@ test("on Windows the npm shim runs through a shell and the bundled binary is jaz
 });
 
 test("the output channel and status bar name the binary, its origin and its version", () => {
-  assert.equal(parseVersion("jazz 0.1.0\n"), "0.1.0");
+  assert.equal(parseVersion("jazz 0.1.0 (compatible with jazz-tools 2.0.0-alpha.50)\n"), "0.1.0");
   assert.equal(parseVersion("command not found"), undefined);
   const choice = { source: "bundled", command: "/ext/bin/jazz", args: ["lsp"], shell: false };
   const said = describeServer(choice, "0.1.0");

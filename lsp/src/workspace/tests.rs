@@ -184,7 +184,10 @@ fn a_schema_that_does_not_name_jazz_tools_is_published_empty() {
         "tables.ts",
         "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ a: s.table({ $n: s.string() }) });\n",
     );
-    ws.set_text(schema.clone(), Arc::from("export { app } from \"./tables\";\n"));
+    ws.set_text(
+        schema.clone(),
+        Arc::from("export { app } from \"./tables\";\n"),
+    );
     let files = ws.diagnostics(&t.0);
     assert_eq!(codes(&files, &tables), vec!["JZ1010".to_owned()]);
 }

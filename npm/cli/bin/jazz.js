@@ -6,7 +6,6 @@
 
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
-const path = require("node:path");
 
 /** Platform keys (`<os>-<cpu>[-<libc>]`) that have a package, and the package's name. */
 const PLATFORMS = {
@@ -47,12 +46,14 @@ function binaryName(platform = process.platform) {
  * Where the binary is: `{ path }`, or `{ error }` with a message naming the platform and the fix.
  * `resolve` is `require.resolve` (tests pass their own).
  */
-function findBinary({ env = process.env, key = platformKey(), platform = process.platform, resolve = require.resolve } = {}) {
+function findBinary({ env = process.env, key, platform = process.platform, resolve = require.resolve } = {}) {
   const override = env.JAZZ_BINARY;
   if (override) {
     if (fs.existsSync(override)) return { path: override };
     return { error: `jazz: JAZZ_BINARY is set to ${override}, which does not exist.` };
   }
+  // Only now: the process report that tells glibc from musl takes a few milliseconds.
+  key ??= platformKey(platform);
   const pkg = PLATFORMS[key];
   if (!pkg) {
     return {
