@@ -30,7 +30,8 @@ platform="$(node -e 'process.stdout.write(require(process.argv[1]).platformKey()
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mapfile -t tarballs < <("$here/pack.sh" "$work/dist" --binary "$binary")
+tarballs=()
+while IFS= read -r tgz; do tarballs+=("$tgz"); done < <("$here/pack.sh" "$work/dist" --binary "$binary")
 [ "${#tarballs[@]}" -eq 2 ] || fail "pack.sh wrote ${#tarballs[@]} tarballs: ${tarballs[*]}"
 echo "packed: ${tarballs[*]}"
 
