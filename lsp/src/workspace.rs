@@ -5,6 +5,9 @@
 //! a project is cheap). Diagnostics are published per project for every file it read, and a
 //! file published last time that it no longer reads is published empty, so stale ones are
 //! cleared.
+//!
+//! A project none of whose files names the `jazz-tools` package (a Drizzle or Prisma
+//! `schema.ts`, say) is not a Jazz project: it is published empty, so the server stays silent.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -186,6 +189,11 @@ impl Workspace {
                     .push(to_proto::diagnostic(&analysis, d));
             }
         }
+        if !names_jazz_tools(&analysis) {
+            for diagnostics in by_file.values_mut() {
+                diagnostics.clear();
+            }
+        }
         let Some(project) = self.projects.get_mut(root) else {
             return Vec::new();
         };
@@ -210,6 +218,21 @@ impl Workspace {
         out.sort_by(|a, b| a.path.cmp(&b.path));
         out
     }
+}
+
+/// Whether any file the project read names the `jazz-tools` package (or one of its subpaths)
+/// as a quoted module specifier: the sign of a Jazz project. A textual test, so a schema.ts
+/// with a syntax error in it still counts.
+fn names_jazz_tools(analysis: &Analysis) -> bool {
+    analysis.db.iter().any(|(_, f)| {
+        ['"', '\'', '`'].iter().any(|q| {
+            f.text.match_indices(*q).any(|(at, _)| {
+                let rest = &f.text[at + 1..];
+                rest.strip_prefix("jazz-tools")
+                    .is_some_and(|after| after.starts_with(*q) || after.starts_with('/'))
+            })
+        })
+    })
 }
 
 /// A project's migrations directory: the core's one rule, shared with every CLI command.

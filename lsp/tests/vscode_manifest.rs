@@ -19,7 +19,7 @@ fn strings(v: &Value) -> Vec<&str> {
 }
 
 #[test]
-fn activates_on_jazz_files_only() {
+fn activates_on_jazz_files_and_the_root_package_json() {
     let m = manifest();
     assert_eq!(
         strings(&m["activationEvents"]),
@@ -27,6 +27,8 @@ fn activates_on_jazz_files_only() {
             "workspaceContains:**/schema.ts",
             "workspaceContains:**/permissions.ts",
             "workspaceContains:**/migrations/*.ts",
+            // The extension then checks that the project uses jazz-tools before it starts.
+            "workspaceContains:package.json",
         ]
     );
 }
@@ -57,6 +59,7 @@ fn is_packageable_by_vsce() {
             .as_str()
             .is_some_and(|s| s.starts_with("vsce package"))
     );
+    assert_eq!(scripts["vscode:prepublish"], "npm run build");
     assert!(m["devDependencies"]["@vscode/vsce"].is_string());
     assert!(m["dependencies"]["vscode-languageclient"].is_string());
 }
@@ -66,7 +69,8 @@ fn contributes_the_server_path_and_the_commands() {
     let m = manifest();
     let path = &m["contributes"]["configuration"]["properties"]["jazz.serverPath"];
     assert_eq!(path["type"], "string");
-    assert_eq!(path["default"], "jazz");
+    // Empty: node_modules/.bin/jazz, then the bundled binary, then PATH.
+    assert_eq!(path["default"], "");
     let commands: Vec<&str> = m["contributes"]["commands"]
         .as_array()
         .map(|a| a.iter().filter_map(|c| c["command"].as_str()).collect())

@@ -160,3 +160,34 @@ fn typing_a_corpus_schema_char_by_char_never_floods_diagnostics() {
         "up to {most} diagnostics for a half-typed schema.ts"
     );
 }
+
+#[test]
+fn a_schema_that_does_not_name_jazz_tools_is_published_empty() {
+    let t = TempDir::new("drizzle");
+    let drizzle = "import { pgTable, text } from \"drizzle-orm/pg-core\";\nexport const users = pgTable(\"users\", { name: text(\"name\") });\n";
+    let schema = t.write("schema.ts", drizzle);
+    let mut ws = Workspace::new(vec![t.0.clone()]);
+    ws.set_text(schema.clone(), Arc::from(drizzle));
+    let files = ws.diagnostics(&t.0);
+    assert!(files.iter().any(|f| f.path == schema), "{files:?}");
+    assert!(files.iter().all(|f| f.diagnostics.is_empty()), "{files:?}");
+
+    // The same file importing jazz-tools (even as a type-only import) is a Jazz schema again:
+    // its missing app export is reported.
+    let jazz = format!("import type {{ schema }} from 'jazz-tools';\n{drizzle}");
+    ws.set_text(schema.clone(), Arc::from(jazz));
+    let files = ws.diagnostics(&t.0);
+    assert_eq!(codes(&files, &schema), vec!["JZ1003".to_owned()]);
+
+    // A schema.ts that only re-exports a file importing jazz-tools is a Jazz schema too.
+    let tables = t.write(
+        "tables.ts",
+        "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ a: s.table({ $n: s.string() }) });\n",
+    );
+    ws.set_text(
+        schema.clone(),
+        Arc::from("export { app } from \"./tables\";\n"),
+    );
+    let files = ws.diagnostics(&t.0);
+    assert_eq!(codes(&files, &tables), vec!["JZ1010".to_owned()]);
+}
