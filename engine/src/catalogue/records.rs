@@ -1,6 +1,6 @@
 //! The byte form of catalogue entries in [`crate::storage`]: keys are raw hash or UUID bytes,
 //! values small JSON objects. Decoding re-checks what it can (a schema's JSON must hash to its
-//! key), so a damaged store is reported instead of served.
+//! key), so a damaged store is reported instead of served, as a [`RecordError`].
 
 use std::sync::Arc;
 
@@ -13,6 +13,33 @@ use uuid::Uuid;
 use super::{BundleEntry, LensEntry, SchemaEntry};
 
 pub const HEAD_KEY: &[u8] = b"head";
+
+/// Why a stored record could not be decoded. `what` is the record kind (`schema`, `lens`,
+/// `bundle`). The store reports it as the detail of a corrupt data dir.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    /// The value is not a JSON object.
+    #[error("unreadable {what} record")]
+    Unreadable { what: &'static str },
+    /// The key has the wrong length for its kind.
+    #[error("bad {what} key")]
+    BadKey { what: &'static str },
+    /// A required member is absent or of the wrong type.
+    #[error("{what} record without {member}")]
+    Missing {
+        what: &'static str,
+        member: &'static str,
+    },
+    /// The stored schema JSON no longer reads as a schema; the reader's message.
+    #[error("stored schema {hash}: {detail}")]
+    Schema { hash: SchemaHash, detail: String },
+    /// The stored schema reads, but hashes to another key.
+    #[error("stored schema {0} does not hash to its key")]
+    SchemaHash(SchemaHash),
+    /// A bundle record with a missing or malformed member.
+    #[error("bundle {0} record is incomplete")]
+    IncompleteBundle(Uuid),
+}
 
 pub fn schema_value(e: &SchemaEntry) -> Vec<u8> {
     json!({ "json": e.json, "publishedAt": e.published_at })
@@ -43,26 +70,29 @@ pub fn bundle_value(e: &BundleEntry) -> Vec<u8> {
     .into_bytes()
 }
 
-fn object(bytes: &[u8], what: &str) -> Result<Value, String> {
+fn object(bytes: &[u8], what: &'static str) -> Result<Value, RecordError> {
     serde_json::from_slice::<Value>(bytes)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| format!("unreadable {what} record"))
+        .ok_or(RecordError::Unreadable { what })
 }
 
-fn hash_key(key: &[u8], what: &str) -> Result<SchemaHash, String> {
+fn hash_key(key: &[u8], what: &'static str) -> Result<SchemaHash, RecordError> {
     <[u8; 32]>::try_from(key)
         .map(SchemaHash)
-        .map_err(|_| format!("bad {what} key"))
+        .map_err(|_| RecordError::BadKey { what })
 }
 
-pub fn decode_schema(key: &[u8], value: &[u8]) -> Result<SchemaEntry, String> {
+pub fn decode_schema(key: &[u8], value: &[u8]) -> Result<SchemaEntry, RecordError> {
     let hash = hash_key(key, "schema")?;
     let v = object(value, "schema")?;
-    let text = v["json"].as_str().ok_or("schema record without json")?;
-    let schema = from_json_text(text).map_err(|e| format!("stored schema {hash}: {}", e.0))?;
+    let text = v["json"].as_str().ok_or(RecordError::Missing {
+        what: "schema",
+        member: "json",
+    })?;
+    let schema = from_json_text(text).map_err(|e| RecordError::Schema { hash, detail: e.0 })?;
     if schema_hash(&schema) != hash {
-        return Err(format!("stored schema {hash} does not hash to its key"));
+        return Err(RecordError::SchemaHash(hash));
     }
     Ok(SchemaEntry {
         hash,
@@ -72,9 +102,9 @@ pub fn decode_schema(key: &[u8], value: &[u8]) -> Result<SchemaEntry, String> {
     })
 }
 
-pub fn decode_lens(key: &[u8], value: &[u8]) -> Result<LensEntry, String> {
+pub fn decode_lens(key: &[u8], value: &[u8]) -> Result<LensEntry, RecordError> {
     if key.len() != 64 {
-        return Err("bad lens key".into());
+        return Err(RecordError::BadKey { what: "lens" });
     }
     let v = object(value, "lens")?;
     Ok(LensEntry {
@@ -82,16 +112,19 @@ pub fn decode_lens(key: &[u8], value: &[u8]) -> Result<LensEntry, String> {
         to: hash_key(&key[32..], "lens")?,
         forward: v["forward"]
             .as_str()
-            .ok_or("lens record without forward")?
+            .ok_or(RecordError::Missing {
+                what: "lens",
+                member: "forward",
+            })?
             .to_string(),
         draft: v["draft"].as_bool().unwrap_or(false),
     })
 }
 
-pub fn decode_bundle(key: &[u8], value: &[u8]) -> Result<BundleEntry, String> {
-    let id = Uuid::from_slice(key).map_err(|_| "bad bundle key".to_string())?;
+pub fn decode_bundle(key: &[u8], value: &[u8]) -> Result<BundleEntry, RecordError> {
+    let id = Uuid::from_slice(key).map_err(|_| RecordError::BadKey { what: "bundle" })?;
     let v = object(value, "bundle")?;
-    let bad = || format!("bundle {id} record is incomplete");
+    let bad = || RecordError::IncompleteBundle(id);
     let parent = match &v["parent"] {
         Value::Null => None,
         Value::String(s) => Some(Uuid::parse_str(s).map_err(|_| bad())?),
@@ -109,4 +142,49 @@ pub fn decode_bundle(key: &[u8], value: &[u8]) -> Result<BundleEntry, String> {
         bytecode_hash: v["bytecodeHash"].as_str().ok_or_else(bad)?.to_string(),
         published_at: v["publishedAt"].as_u64().unwrap_or(0),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damaged_records_say_what_is_wrong() {
+        let msg = |r: Result<_, RecordError>| r.map(|_: LensEntry| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            msg(decode_lens(&[0; 3], b"{}")),
+            Err("bad lens key".to_string())
+        );
+        assert_eq!(
+            msg(decode_lens(&[0; 64], b"[]")),
+            Err("unreadable lens record".to_string())
+        );
+        assert_eq!(
+            msg(decode_lens(&[0; 64], b"{}")),
+            Err("lens record without forward".to_string())
+        );
+        assert_eq!(
+            decode_schema(&[0; 32], b"{}").err(),
+            Some(RecordError::Missing {
+                what: "schema",
+                member: "json"
+            })
+        );
+        let hash = SchemaHash([7; 32]);
+        assert_eq!(
+            decode_schema(&hash.0, br#"{"json":"{}"}"#).err(),
+            Some(RecordError::SchemaHash(hash))
+        );
+        let id = Uuid::from_bytes([1; 16]);
+        assert_eq!(
+            decode_bundle(id.as_bytes(), b"{}")
+                .err()
+                .map(|e| e.to_string()),
+            Some(format!("bundle {id} record is incomplete"))
+        );
+        assert_eq!(
+            decode_bundle(&[1; 3], b"{}").err(),
+            Some(RecordError::BadKey { what: "bundle" })
+        );
+    }
 }

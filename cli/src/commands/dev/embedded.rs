@@ -6,7 +6,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use jazz_engine::ServerConfig;
-use jazz_engine::server::run::{RunOptions, StorageMode};
+use jazz_engine::server::run::{RunError, RunOptions, StorageMode};
+use jazz_engine::storage::StorageError;
 
 use super::report::Reporter;
 use super::settings::{Secret, Settings, Storage};
@@ -98,9 +99,9 @@ pub fn unlock(storage: &Storage) {
 }
 
 /// The startup failure message: the engine's, or the lock holder's when the store is locked.
-pub fn startup_error(storage: &Storage, engine: &str) -> String {
+pub fn startup_error(storage: &Storage, engine: &RunError) -> String {
     if let Storage::Dir { store, .. } = storage
-        && engine.contains("is locked by another process")
+        && matches!(engine, RunError::Storage(StorageError::Locked(_)))
         && let Some((pid, url)) = holder(store)
     {
         return in_use(store, pid, &url);
