@@ -149,6 +149,54 @@ mod tests {
     use super::*;
 
     #[test]
+    fn records_keep_their_stored_bytes() {
+        let hash = SchemaHash([0xab; 32]);
+        let hex = hash.to_hex();
+        let schema = SchemaEntry {
+            hash,
+            json: r#"{"t":{"columns":[]}}"#.into(),
+            published_at: 1_700_000_000_123,
+            schema: Arc::default(),
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&schema_value(&schema)),
+            r#"{"json":"{\"t\":{\"columns\":[]}}","publishedAt":1700000000123}"#
+        );
+        let lens = LensEntry {
+            from: hash,
+            to: hash,
+            forward: "[]".into(),
+            draft: true,
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&lens_value(&lens)),
+            r#"{"draft":true,"forward":"[]"}"#
+        );
+        let mut bundle = BundleEntry {
+            id: Uuid::from_bytes([1; 16]),
+            schema_hash: hash,
+            version: 3,
+            parent: None,
+            permissions: r#"{"t":{}}"#.into(),
+            bytecode_hash: "b3".into(),
+            published_at: 9,
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&bundle_value(&bundle)),
+            format!(
+                r#"{{"bytecodeHash":"b3","parent":null,"permissions":"{{\"t\":{{}}}}","publishedAt":9,"schemaHash":"{hex}","version":3}}"#
+            )
+        );
+        bundle.parent = Some(Uuid::from_bytes([2; 16]));
+        let stored = bundle_value(&bundle);
+        assert!(
+            String::from_utf8_lossy(&stored)
+                .contains(r#""parent":"02020202-0202-0202-0202-020202020202","#)
+        );
+        assert_eq!(decode_bundle(bundle.id.as_bytes(), &stored), Ok(bundle));
+    }
+
+    #[test]
     fn damaged_records_say_what_is_wrong() {
         let msg = |r: Result<_, RecordError>| r.map(|_: LensEntry| ()).map_err(|e| e.to_string());
         assert_eq!(
