@@ -7,10 +7,12 @@ use std::sync::Arc;
 use jazz_schema_compiler::schema::hash::parse_hex;
 use jazz_schema_compiler::schema::wasm_json::from_json_text;
 use jazz_schema_compiler::schema::{SchemaHash, schema_hash};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{BundleEntry, LensEntry, SchemaEntry};
+use crate::storage::StorageError;
 
 pub const HEAD_KEY: &[u8] = b"head";
 
@@ -41,33 +43,64 @@ pub enum RecordError {
     IncompleteBundle(Uuid),
 }
 
-pub fn schema_value(e: &SchemaEntry) -> Vec<u8> {
-    json!({ "json": e.json, "publishedAt": e.published_at })
-        .to_string()
-        .into_bytes()
+/// A record's JSON. Every record struct below declares its fields in alphabetical key order,
+/// the order records have always been stored in.
+fn encode(record: &impl Serialize) -> Result<Vec<u8>, StorageError> {
+    serde_json::to_vec(record)
+        .map_err(|e| StorageError::Io(format!("storage failure: cannot encode a record: {e}")))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SchemaRecord<'a> {
+    json: &'a str,
+    published_at: u64,
+}
+
+#[derive(Serialize)]
+struct LensRecord<'a> {
+    draft: bool,
+    forward: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BundleRecord<'a> {
+    bytecode_hash: &'a str,
+    parent: Option<String>,
+    permissions: &'a str,
+    published_at: u64,
+    schema_hash: String,
+    version: u64,
+}
+
+pub fn schema_value(e: &SchemaEntry) -> Result<Vec<u8>, StorageError> {
+    encode(&SchemaRecord {
+        json: &e.json,
+        published_at: e.published_at,
+    })
 }
 
 pub fn lens_key(from: &SchemaHash, to: &SchemaHash) -> Vec<u8> {
     [from.0.as_slice(), to.0.as_slice()].concat()
 }
 
-pub fn lens_value(e: &LensEntry) -> Vec<u8> {
-    json!({ "forward": e.forward, "draft": e.draft })
-        .to_string()
-        .into_bytes()
+pub fn lens_value(e: &LensEntry) -> Result<Vec<u8>, StorageError> {
+    encode(&LensRecord {
+        draft: e.draft,
+        forward: &e.forward,
+    })
 }
 
-pub fn bundle_value(e: &BundleEntry) -> Vec<u8> {
-    json!({
-        "schemaHash": e.schema_hash.to_hex(),
-        "version": e.version,
-        "parent": e.parent.map(|p| p.to_string()),
-        "permissions": e.permissions,
-        "bytecodeHash": e.bytecode_hash,
-        "publishedAt": e.published_at,
+pub fn bundle_value(e: &BundleEntry) -> Result<Vec<u8>, StorageError> {
+    encode(&BundleRecord {
+        bytecode_hash: &e.bytecode_hash,
+        parent: e.parent.map(|p| p.to_string()),
+        permissions: &e.permissions,
+        published_at: e.published_at,
+        schema_hash: e.schema_hash.to_hex(),
+        version: e.version,
     })
-    .to_string()
-    .into_bytes()
 }
 
 fn object(bytes: &[u8], what: &'static str) -> Result<Value, RecordError> {
@@ -149,7 +182,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn records_keep_their_stored_bytes() {
+    fn records_keep_their_stored_bytes() -> Result<(), StorageError> {
         let hash = SchemaHash([0xab; 32]);
         let hex = hash.to_hex();
         let schema = SchemaEntry {
@@ -159,7 +192,7 @@ mod tests {
             schema: Arc::default(),
         };
         assert_eq!(
-            String::from_utf8_lossy(&schema_value(&schema)),
+            String::from_utf8_lossy(&schema_value(&schema)?),
             r#"{"json":"{\"t\":{\"columns\":[]}}","publishedAt":1700000000123}"#
         );
         let lens = LensEntry {
@@ -169,7 +202,7 @@ mod tests {
             draft: true,
         };
         assert_eq!(
-            String::from_utf8_lossy(&lens_value(&lens)),
+            String::from_utf8_lossy(&lens_value(&lens)?),
             r#"{"draft":true,"forward":"[]"}"#
         );
         let mut bundle = BundleEntry {
@@ -182,18 +215,19 @@ mod tests {
             published_at: 9,
         };
         assert_eq!(
-            String::from_utf8_lossy(&bundle_value(&bundle)),
+            String::from_utf8_lossy(&bundle_value(&bundle)?),
             format!(
                 r#"{{"bytecodeHash":"b3","parent":null,"permissions":"{{\"t\":{{}}}}","publishedAt":9,"schemaHash":"{hex}","version":3}}"#
             )
         );
         bundle.parent = Some(Uuid::from_bytes([2; 16]));
-        let stored = bundle_value(&bundle);
+        let stored = bundle_value(&bundle)?;
         assert!(
             String::from_utf8_lossy(&stored)
                 .contains(r#""parent":"02020202-0202-0202-0202-020202020202","#)
         );
         assert_eq!(decode_bundle(bundle.id.as_bytes(), &stored), Ok(bundle));
+        Ok(())
     }
 
     #[test]

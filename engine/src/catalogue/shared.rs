@@ -143,7 +143,7 @@ impl SharedCatalogue {
         self.store.commit(&[Put::new(
             Table::Schemas,
             entry.hash.0,
-            records::schema_value(&entry),
+            records::schema_value(&entry)?,
         )])?;
         c.insert_schema(entry.clone());
         Ok(entry)
@@ -176,7 +176,7 @@ impl SharedCatalogue {
         self.store.commit(&[Put::new(
             Table::Lenses,
             records::lens_key(&entry.from, &entry.to),
-            records::lens_value(&entry),
+            records::lens_value(&entry)?,
         )])?;
         c.insert_lens(entry.clone());
         Ok((entry, replaced))
@@ -230,7 +230,7 @@ impl SharedCatalogue {
             Put::new(
                 Table::Bundles,
                 entry.id.as_bytes().to_vec(),
-                records::bundle_value(&entry),
+                records::bundle_value(&entry)?,
             ),
             Put::new(Table::Meta, HEAD_KEY, entry.id.as_bytes().to_vec()),
         ])?;
