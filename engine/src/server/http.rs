@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode, header};
 
-pub use super::error::ApiError;
+use super::error::ApiError;
 
 /// The admin secret header.
 pub const ADMIN_SECRET: &str = "x-jazz-admin-secret";

@@ -5,7 +5,7 @@
 //!
 //! - this file: configuration, shared state, the router, the per-request layer and `serve`;
 //! - `http.rs`: body reading, Content-Type, admin auth, panic catching;
-//! - `error.rs`: [`ApiError`](error::ApiError), and the status and code of each engine error;
+//! - `error.rs`: [`ApiError`], and the status and code of each engine error;
 //! - `wire.rs`: every JSON body the server writes, as serde structs;
 //! - `admin.rs`: the admin route handlers;
 //! - `run.rs`: running as a process (signals, shutdown budget);
