@@ -54,13 +54,13 @@ pub struct SharedCatalogue {
     state: Mutex<Catalogue>,
 }
 
-fn corrupt(store: &Store, detail: String) -> StorageError {
+fn corrupt(store: &Store, detail: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt {
         dir: store
             .dir()
             .map(|d| d.to_path_buf())
             .unwrap_or_else(|| ":memory:".into()),
-        detail,
+        detail: detail.to_string(),
     }
 }
 
@@ -69,21 +69,19 @@ impl SharedCatalogue {
     pub fn open(store: Store, app_id: Uuid) -> Result<Self, StorageError> {
         let mut c = Catalogue::default();
         for (k, v) in store.scan(Table::Schemas)? {
-            let e = records::decode_schema(&k, &v).map_err(|d| corrupt(&store, d.to_string()))?;
+            let e = records::decode_schema(&k, &v).map_err(|d| corrupt(&store, d))?;
             c.insert_schema(e);
         }
         for (k, v) in store.scan(Table::Lenses)? {
-            let e = records::decode_lens(&k, &v).map_err(|d| corrupt(&store, d.to_string()))?;
+            let e = records::decode_lens(&k, &v).map_err(|d| corrupt(&store, d))?;
             c.insert_lens(e);
         }
         let head = match store.get(Table::Meta, HEAD_KEY)? {
-            Some(b) => {
-                Some(Uuid::from_slice(&b).map_err(|_| corrupt(&store, "bad head record".into()))?)
-            }
+            Some(b) => Some(Uuid::from_slice(&b).map_err(|_| corrupt(&store, "bad head record"))?),
             None => None,
         };
         for (k, v) in store.scan(Table::Bundles)? {
-            let e = records::decode_bundle(&k, &v).map_err(|d| corrupt(&store, d.to_string()))?;
+            let e = records::decode_bundle(&k, &v).map_err(|d| corrupt(&store, d))?;
             let schema = c
                 .schema(&e.schema_hash)
                 .map(|s| s.schema.clone())

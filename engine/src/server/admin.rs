@@ -26,6 +26,9 @@ use crate::catalogue::request::{
 use crate::catalogue::{CatalogueError, SharedCatalogue};
 
 type Answer = Result<Response, ApiError>;
+
+/// The 500 message when the head's stored permissions do not read.
+const PERMISSIONS_UNREADABLE: &str = "stored permissions are unreadable";
 type St = State<Arc<AppState>>;
 
 fn now_ms() -> u64 {
@@ -199,13 +202,12 @@ pub async fn permissions(State(s): St, Path(app): Path<String>, headers: HeaderM
             permissions: None,
         });
     };
-    const UNREADABLE: &str = "stored permissions are unreadable";
     let perms = json::parse(&perms)
         .map(|p| stringify(&permissions_for_answer(&p)))
-        .map_err(|_| ApiError::internal(UNREADABLE))?;
+        .map_err(|_| ApiError::internal(PERMISSIONS_UNREADABLE))?;
     ok(&PermissionsAnswer {
         head: Some(head),
-        permissions: Some(wire::raw(perms, UNREADABLE)?),
+        permissions: Some(wire::raw(perms, PERMISSIONS_UNREADABLE)?),
     })
 }
 
