@@ -235,6 +235,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_locked_store_names_its_holder() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let store = dir.path().join("app");
+        std::fs::create_dir_all(&store)?;
+        std::fs::write(
+            store.join(LOCK_FILE),
+            format!("{} http://127.0.0.1:4000", std::process::id()),
+        )?;
+        let storage = Storage::Dir {
+            data_dir: dir.path().to_path_buf(),
+            store: store.clone(),
+        };
+        let locked = RunError::Storage(StorageError::Locked(store.clone()));
+        assert_eq!(
+            startup_error(&storage, &locked),
+            in_use(&store, std::process::id(), "http://127.0.0.1:4000")
+        );
+        let other = RunError::Storage(StorageError::Io("storage failure: disk full".into()));
+        assert_eq!(
+            startup_error(&storage, &other),
+            "Server error: storage failure: disk full"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn loopback_binds_keep_the_loopback_url() {
         assert_eq!(lan_ipv4("127.0.0.1"), None);
         assert_eq!(lan_ipv4("localhost"), None);
