@@ -105,7 +105,8 @@ fn only_failed_logins_are_throttled_and_parallel_guesses_are_bounded() {
         .header("X-Jazz-Admin-Secret", SECRET)
         .call();
     assert_eq!(right.map(|r| r.status().as_u16()).ok(), Some(200));
-    // Parallel guesses: a few wait (and time out here), the rest get 429 at once.
+    // Parallel guesses: a few wait (and time out here: failures over the limit are slowed
+    // down), the rest get 429 at once.
     let guesses: Vec<_> = (0..60)
         .map(|_| {
             let (agent, url) = (impatient.clone(), format!("{}{}", s.base, app("/schemas")));
@@ -126,5 +127,5 @@ fn only_failed_logins_are_throttled_and_parallel_guesses_are_bounded() {
     let refused = answers.iter().filter(|a| **a == Some(429)).count();
     let waiting = answers.iter().filter(|a| a.is_none()).count();
     assert_eq!(refused + waiting, 60, "{answers:?}");
-    assert!(waiting <= 4, "{answers:?}");
+    assert!((1..=4).contains(&waiting), "{answers:?}");
 }

@@ -5,40 +5,45 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use jazz_schema_compiler::schema::SchemaHash;
 use jazz_schema_compiler::schema::json::{self, stringify};
 use uuid::Uuid;
 
 use super::records::{self, HEAD_KEY};
 use super::request::{
-    LensPublish, PermissionsPublish, SchemaPublish, check_lens_tables, compile_permissions,
+    LensPublish, PermissionsPublish, RequestError, SchemaPublish, check_lens_tables,
+    compile_permissions,
 };
 use super::{BundleEntry, Catalogue, LensEntry, SchemaEntry};
 use crate::storage::{Put, StorageError, Store, Table};
 
-/// Why a publish was refused; the server maps each kind to a status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a publish was refused; the server maps each variant to a status (`server/error.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogueError {
-    BadRequest(String),
-    NotFound(String),
-    Conflict(String),
-    Storage(String),
+    /// The request contradicts the catalogue (a lens names a table its schemas lack, a
+    /// permissions map does not compile against its schema).
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// A publish names a schema the catalogue does not have; `role` is `source` or `target`.
+    #[error("{role} schema catalogue not found for hash {hash}")]
+    UnknownSchema {
+        role: &'static str,
+        hash: SchemaHash,
+    },
+    /// The permissions compare-and-swap failed: the head is not the expected parent.
+    #[error("stale permissions parent: expected {}, current {}", show(*.expected), show(*.current))]
+    StaleParent {
+        expected: Option<Uuid>,
+        current: Option<Uuid>,
+    },
+    /// The store failed to commit.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
 }
 
-impl std::fmt::Display for CatalogueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CatalogueError::BadRequest(m)
-            | CatalogueError::NotFound(m)
-            | CatalogueError::Conflict(m)
-            | CatalogueError::Storage(m) => f.write_str(m),
-        }
-    }
-}
-
-impl From<StorageError> for CatalogueError {
-    fn from(e: StorageError) -> Self {
-        CatalogueError::Storage(e.to_string())
-    }
+/// A bundle id, or `none`.
+fn show(id: Option<Uuid>) -> String {
+    id.map_or_else(|| "none".to_string(), |u| u.to_string())
 }
 
 /// The catalogue of one app, persisted.
@@ -49,13 +54,13 @@ pub struct SharedCatalogue {
     state: Mutex<Catalogue>,
 }
 
-fn corrupt(store: &Store, detail: String) -> StorageError {
+fn corrupt(store: &Store, detail: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt {
         dir: store
             .dir()
             .map(|d| d.to_path_buf())
             .unwrap_or_else(|| ":memory:".into()),
-        detail,
+        detail: detail.to_string(),
     }
 }
 
@@ -72,9 +77,7 @@ impl SharedCatalogue {
             c.insert_lens(e);
         }
         let head = match store.get(Table::Meta, HEAD_KEY)? {
-            Some(b) => {
-                Some(Uuid::from_slice(&b).map_err(|_| corrupt(&store, "bad head record".into()))?)
-            }
+            Some(b) => Some(Uuid::from_slice(&b).map_err(|_| corrupt(&store, "bad head record"))?),
             None => None,
         };
         for (k, v) in store.scan(Table::Bundles)? {
@@ -138,7 +141,7 @@ impl SharedCatalogue {
         self.store.commit(&[Put::new(
             Table::Schemas,
             entry.hash.0,
-            records::schema_value(&entry),
+            records::schema_value(&entry)?,
         )])?;
         c.insert_schema(entry.clone());
         Ok(entry)
@@ -148,20 +151,15 @@ impl SharedCatalogue {
     /// existing edge replaces it. Returns the entry and whether an edge was replaced.
     pub fn publish_lens(&self, p: LensPublish) -> Result<(LensEntry, bool), CatalogueError> {
         let mut c = self.lock();
-        let source = c.schema(&p.from).ok_or_else(|| {
-            CatalogueError::NotFound(format!(
-                "source schema catalogue not found for hash {}",
-                p.from
-            ))
+        let source = c.schema(&p.from).ok_or(CatalogueError::UnknownSchema {
+            role: "source",
+            hash: p.from,
         })?;
-        let target = c.schema(&p.to).ok_or_else(|| {
-            CatalogueError::NotFound(format!(
-                "target schema catalogue not found for hash {}",
-                p.to
-            ))
+        let target = c.schema(&p.to).ok_or(CatalogueError::UnknownSchema {
+            role: "target",
+            hash: p.to,
         })?;
-        check_lens_tables(&p.tables, &source.schema, &target.schema)
-            .map_err(CatalogueError::BadRequest)?;
+        check_lens_tables(&p.tables, &source.schema, &target.schema)?;
         let entry = LensEntry {
             from: p.from,
             to: p.to,
@@ -176,7 +174,7 @@ impl SharedCatalogue {
         self.store.commit(&[Put::new(
             Table::Lenses,
             records::lens_key(&entry.from, &entry.to),
-            records::lens_value(&entry),
+            records::lens_value(&entry)?,
         )])?;
         c.insert_lens(entry.clone());
         Ok((entry, replaced))
@@ -189,24 +187,19 @@ impl SharedCatalogue {
         now_ms: u64,
     ) -> Result<BundleEntry, CatalogueError> {
         let mut c = self.lock();
-        let schema = c
-            .schema(&p.schema_hash)
-            .map(|s| s.schema.clone())
-            .ok_or_else(|| {
-                CatalogueError::NotFound(format!(
-                    "target schema catalogue not found for hash {}",
-                    p.schema_hash
-                ))
-            })?;
+        let schema = c.schema(&p.schema_hash).map(|s| s.schema.clone()).ok_or(
+            CatalogueError::UnknownSchema {
+                role: "target",
+                hash: p.schema_hash,
+            },
+        )?;
         let head = c.head().cloned();
         let current = head.as_ref().map(|h| h.id);
         if p.expected_parent != current {
-            let show = |id: Option<Uuid>| id.map_or_else(|| "none".to_string(), |u| u.to_string());
-            return Err(CatalogueError::Conflict(format!(
-                "stale permissions parent: expected {}, current {}",
-                show(p.expected_parent),
-                show(current)
-            )));
+            return Err(CatalogueError::StaleParent {
+                expected: p.expected_parent,
+                current,
+            });
         }
         let permissions = stringify(&p.permissions);
         if let Some(h) = &head
@@ -215,8 +208,7 @@ impl SharedCatalogue {
         {
             return Ok(h.clone());
         }
-        let (bytes, bytecode_hash) =
-            compile_permissions(&p.permissions, &schema).map_err(CatalogueError::BadRequest)?;
+        let (bytes, bytecode_hash) = compile_permissions(&p.permissions, &schema)?;
         let version = head.as_ref().map_or(1, |h| h.version + 1);
         let content = format!(
             "{}\n{}\n{version}\n{permissions}",
@@ -236,7 +228,7 @@ impl SharedCatalogue {
             Put::new(
                 Table::Bundles,
                 entry.id.as_bytes().to_vec(),
-                records::bundle_value(&entry),
+                records::bundle_value(&entry)?,
             ),
             Put::new(Table::Meta, HEAD_KEY, entry.id.as_bytes().to_vec()),
         ])?;

@@ -22,20 +22,40 @@ pub struct Session {
     pub auth_mode: AuthMode,
 }
 
-/// Decodes an `X-Jazz-Session` header value; `Invalid session format` on any failure.
-pub fn decode_impersonation(header: &str) -> Result<Session, String> {
-    let invalid = || "Invalid session format".to_string();
-    let bytes = base64::standard(header.trim()).ok_or_else(invalid)?;
-    let v: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+/// Why an `X-Jazz-Session` header was refused. Every variant reads `Invalid session format`,
+/// as upstream answers; the variant says which part was wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    /// Not standard padded base64.
+    #[error("Invalid session format")]
+    Base64,
+    /// The decoded bytes are not JSON.
+    #[error("Invalid session format")]
+    Json,
+    /// No string `user_id`.
+    #[error("Invalid session format")]
+    UserId,
+    /// `claims` is present but not an object.
+    #[error("Invalid session format")]
+    Claims,
+    /// `authMode` is not `external`, `local-first` or `anonymous`.
+    #[error("Invalid session format")]
+    AuthMode,
+}
+
+/// Decodes an `X-Jazz-Session` header value.
+pub fn decode_impersonation(header: &str) -> Result<Session, SessionError> {
+    let bytes = base64::standard(header.trim()).ok_or(SessionError::Base64)?;
+    let v: Value = serde_json::from_slice(&bytes).map_err(|_| SessionError::Json)?;
     let user_id = v
         .get("user_id")
         .and_then(Value::as_str)
-        .ok_or_else(invalid)?
+        .ok_or(SessionError::UserId)?
         .to_string();
     let claims = match v.get("claims") {
         None | Some(Value::Null) => Value::Object(Default::default()),
         Some(c @ Value::Object(_)) => c.clone(),
-        Some(_) => return Err(invalid()),
+        Some(_) => return Err(SessionError::Claims),
     };
     let mode = v.get("authMode").or_else(|| v.get("auth_mode"));
     let auth_mode = match mode.and_then(Value::as_str) {
@@ -43,7 +63,7 @@ pub fn decode_impersonation(header: &str) -> Result<Session, String> {
         Some("external") => AuthMode::External,
         Some("local-first") => AuthMode::LocalFirst,
         Some("anonymous") => AuthMode::Anonymous,
-        _ => return Err(invalid()),
+        _ => return Err(SessionError::AuthMode),
     };
     Ok(Session {
         user_id,
@@ -66,6 +86,10 @@ mod tests {
             s.map(|s| (s.user_id, s.auth_mode)),
             Ok(("u1".into(), AuthMode::External))
         );
-        assert!(decode_impersonation("!!").is_err());
+        assert_eq!(decode_impersonation("!!"), Err(SessionError::Base64));
+        // {"user_id":"u1","authMode":"admin"}
+        let s = decode_impersonation("eyJ1c2VyX2lkIjoidTEiLCJhdXRoTW9kZSI6ImFkbWluIn0=");
+        assert_eq!(s, Err(SessionError::AuthMode));
+        assert_eq!(SessionError::AuthMode.to_string(), "Invalid session format");
     }
 }

@@ -10,18 +10,25 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use jazz_schema_compiler::schema::json::{self, stringify};
-use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::AppState;
-use super::http::{
-    ApiError, check_admin, check_content_type, has_admin_header, json_response, read_body,
-};
+use super::error::ApiError;
+use super::http::{check_admin, check_content_type, has_admin_header, read_body};
 use super::session;
-use crate::catalogue::request::{self, SchemaRefusal, parse_hash, permissions_for_answer};
-use crate::catalogue::{BundleEntry, CatalogueError, SharedCatalogue};
+use super::wire::{
+    self, Connectivity, Head, HeadAnswer, LensPublished, PermissionsAnswer, SchemaAnswer,
+    SchemaList, SchemaPublished, SchemaSummary, json_response,
+};
+use crate::catalogue::request::{
+    self, RequestError, parse_hash, permissions_for_answer, query_hash,
+};
+use crate::catalogue::{CatalogueError, SharedCatalogue};
 
 type Answer = Result<Response, ApiError>;
+
+/// The 500 message when the head's stored permissions do not read.
+const PERMISSIONS_UNREADABLE: &str = "stored permissions are unreadable";
 type St = State<Arc<AppState>>;
 
 fn now_ms() -> u64 {
@@ -54,7 +61,7 @@ async fn checked_body<R: Send + 'static>(
     s: &AppState,
     headers: &HeaderMap,
     body: Body,
-    check: impl FnOnce(&json::JsonValue) -> Result<R, ApiError> + Send + 'static,
+    check: impl FnOnce(&json::JsonValue) -> Result<R, RequestError> + Send + 'static,
 ) -> Result<R, ApiError> {
     check_content_type(headers)?;
     let bytes = read_body(
@@ -64,16 +71,11 @@ async fn checked_body<R: Send + 'static>(
         s.config.body_timeout,
     )
     .await?;
-    let joined = tokio::task::spawn_blocking(move || {
-        let v = request::parse_body(&bytes).map_err(ApiError::bad_request)?;
-        check(&v)
-    })
-    .await;
-    joined.unwrap_or_else(|_| Err(ApiError::internal("internal error")))
-}
-
-fn ok(status: StatusCode, v: Value) -> Answer {
-    Ok(json_response(status, v.to_string()))
+    let joined = tokio::task::spawn_blocking(move || check(&request::parse_body(&bytes)?)).await;
+    match joined {
+        Ok(checked) => Ok(checked?),
+        Err(_) => Err(ApiError::internal("internal error")),
+    }
 }
 
 /// Runs catalogue work on the blocking pool and maps its errors to statuses.
@@ -85,69 +87,44 @@ async fn blocking<R: Send + 'static>(
     let joined = tokio::task::spawn_blocking(move || f(&cat)).await;
     match joined {
         Ok(Ok(r)) => Ok(r),
-        Ok(Err(CatalogueError::BadRequest(m))) => Err(ApiError::bad_request(m)),
-        Ok(Err(CatalogueError::NotFound(m))) => Err(ApiError::not_found(m)),
-        Ok(Err(CatalogueError::Conflict(m))) => {
-            Err(ApiError::new(StatusCode::CONFLICT, "bad_request", m))
-        }
-        Ok(Err(CatalogueError::Storage(m))) => {
-            eprintln!("storage failure: {m}");
-            Err(ApiError::internal(m))
+        Ok(Err(e)) => {
+            if let CatalogueError::Storage(m) = &e {
+                eprintln!("storage failure: {m}");
+            }
+            Err(e.into())
         }
         Err(_) => Err(ApiError::internal("internal error")),
     }
 }
 
-/// A JSON string literal.
-fn q(text: &str) -> String {
-    Value::from(text).to_string()
+/// 200 with `body`.
+fn ok(body: &impl serde::Serialize) -> Answer {
+    Ok(json_response(StatusCode::OK, body))
 }
 
-/// A JSON object from already-encoded member values, in the given (upstream's) key order.
-fn ordered(members: &[(&str, String)]) -> String {
-    let body: Vec<String> = members
-        .iter()
-        .map(|(k, v)| format!("{}:{v}", q(k)))
-        .collect();
-    format!("{{{}}}", body.join(","))
-}
-
-/// `Head` (§3.3) in upstream's field order.
-fn head_json(b: &BundleEntry) -> String {
-    ordered(&[
-        ("schemaHash", q(&b.schema_hash.to_hex())),
-        ("version", b.version.to_string()),
-        (
-            "parentBundleObjectId",
-            b.parent
-                .map_or_else(|| "null".into(), |p| q(&p.to_string())),
-        ),
-        ("bundleObjectId", q(&b.id.to_string())),
-    ])
-}
-
-fn created(body: String) -> Answer {
+/// 201 with `body`.
+fn created(body: &impl serde::Serialize) -> Answer {
     Ok(json_response(StatusCode::CREATED, body))
 }
 
 pub async fn list_schemas(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
     admin(&s, &app, &headers)?;
-    let (hashes, schemas): (Vec<Value>, Vec<Value>) = s.catalogue.read(|c| {
+    let (hashes, schemas) = s.catalogue.read(|c| {
         c.schemas()
             .into_iter()
             .map(|e| {
-                let h = e.hash.to_hex();
+                let hash = e.hash.to_hex();
                 (
-                    json!(h),
-                    json!({ "hash": h, "publishedAt": e.published_at }),
+                    hash.clone(),
+                    SchemaSummary {
+                        hash,
+                        published_at: e.published_at,
+                    },
                 )
             })
             .unzip()
     });
-    ok(
-        StatusCode::OK,
-        json!({ "hashes": hashes, "schemas": schemas }),
-    )
+    ok(&SchemaList { hashes, schemas })
 }
 
 pub async fn get_schema(
@@ -156,7 +133,7 @@ pub async fn get_schema(
     headers: HeaderMap,
 ) -> Answer {
     admin(&s, &app, &headers)?;
-    let hash = parse_hash(&hash).map_err(ApiError::bad_request)?;
+    let hash = parse_hash(&hash)?;
     let found = s
         .catalogue
         .read(|c| c.schema(&hash).map(|e| (e.json.clone(), e.published_at)));
@@ -165,10 +142,10 @@ pub async fn get_schema(
             "schema catalogue not found for hash {hash}"
         )));
     };
-    Ok(json_response(
-        StatusCode::OK,
-        format!(r#"{{"schema":{schema},"publishedAt":{published_at}}}"#),
-    ))
+    ok(&SchemaAnswer {
+        schema: wire::raw(schema, "stored schema is unreadable")?,
+        published_at,
+    })
 }
 
 pub async fn publish_schema(
@@ -186,37 +163,13 @@ pub async fn publish_schema(
     if !by_session {
         check_admin(s.config.admin_secret.as_deref(), &headers)?;
     }
-    let p = checked_body(&s, &headers, body, |v| {
-        request::schema_publish(v).map_err(|e| match e {
-            SchemaRefusal::Invalid(m) => ApiError::bad_request(m),
-            SchemaRefusal::TooLarge(m) => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "bad_request", m)
-            }
-        })
-    })
-    .await?;
+    let p = checked_body(&s, &headers, body, request::schema_publish).await?;
     let now = now_ms();
     let e = blocking(&s, move |c| c.publish_schema(p, now)).await?;
-    created(ordered(&[
-        ("objectId", q(&e.object_id().to_string())),
-        ("hash", q(&e.hash.to_hex())),
-    ]))
-}
-
-/// `fromHash` / `toHash` from the raw query.
-fn query_hash(
-    query: Option<&str>,
-    name: &str,
-) -> Result<jazz_schema_compiler::schema::SchemaHash, ApiError> {
-    let value = query
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::bad_request(format!("missing query parameter {name}")))?;
-    parse_hash(value).map_err(ApiError::bad_request)
+    created(&SchemaPublished {
+        object_id: e.object_id().to_string(),
+        hash: e.hash.to_hex(),
+    })
 }
 
 pub async fn connectivity(
@@ -229,36 +182,33 @@ pub async fn connectivity(
     let from = query_hash(query.as_deref(), "fromHash")?;
     let to = query_hash(query.as_deref(), "toHash")?;
     let connected = s.catalogue.read(|c| c.connected(&from, &to));
-    ok(StatusCode::OK, json!({ "connected": connected }))
+    ok(&Connectivity { connected })
 }
 
 pub async fn permissions_head(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
     admin(&s, &app, &headers)?;
-    let head = s.catalogue.read(|c| c.head().map(head_json));
-    Ok(json_response(
-        StatusCode::OK,
-        ordered(&[("head", head.unwrap_or_else(|| "null".into()))]),
-    ))
+    let head = s.catalogue.read(|c| c.head().map(Head::from));
+    ok(&HeadAnswer { head })
 }
 
 pub async fn permissions(State(s): St, Path(app): Path<String>, headers: HeaderMap) -> Answer {
     admin(&s, &app, &headers)?;
     let found = s
         .catalogue
-        .read(|c| c.head().map(|b| (head_json(b), b.permissions.clone())));
+        .read(|c| c.head().map(|b| (Head::from(b), b.permissions.clone())));
     let Some((head, perms)) = found else {
-        return Ok(json_response(
-            StatusCode::OK,
-            r#"{"head":null,"permissions":null}"#.into(),
-        ));
+        return ok(&PermissionsAnswer {
+            head: None,
+            permissions: None,
+        });
     };
     let perms = json::parse(&perms)
         .map(|p| stringify(&permissions_for_answer(&p)))
-        .map_err(|_| ApiError::internal("stored permissions are unreadable"))?;
-    Ok(json_response(
-        StatusCode::OK,
-        format!(r#"{{"head":{head},"permissions":{perms}}}"#),
-    ))
+        .map_err(|_| ApiError::internal(PERMISSIONS_UNREADABLE))?;
+    ok(&PermissionsAnswer {
+        head: Some(head),
+        permissions: Some(wire::raw(perms, PERMISSIONS_UNREADABLE)?),
+    })
 }
 
 pub async fn publish_permissions(
@@ -268,13 +218,12 @@ pub async fn publish_permissions(
     body: Body,
 ) -> Answer {
     admin(&s, &app, &headers)?;
-    let p = checked_body(&s, &headers, body, |v| {
-        request::permissions_publish(v).map_err(ApiError::bad_request)
-    })
-    .await?;
+    let p = checked_body(&s, &headers, body, request::permissions_publish).await?;
     let now = now_ms();
     let b = blocking(&s, move |c| c.publish_permissions(p, now)).await?;
-    created(ordered(&[("head", head_json(&b))]))
+    created(&HeadAnswer {
+        head: Some(Head::from(&b)),
+    })
 }
 
 pub async fn publish_migration(
@@ -284,10 +233,7 @@ pub async fn publish_migration(
     body: Body,
 ) -> Answer {
     admin(&s, &app, &headers)?;
-    let p = checked_body(&s, &headers, body, |v| {
-        request::lens_publish(v).map_err(ApiError::bad_request)
-    })
-    .await?;
+    let p = checked_body(&s, &headers, body, request::lens_publish).await?;
     let (lens, replaced) = blocking(&s, move |c| c.publish_lens(p)).await?;
     if replaced {
         eprintln!(
@@ -296,11 +242,11 @@ pub async fn publish_migration(
             lens.to.short()
         );
     }
-    created(ordered(&[
-        ("objectId", q(&lens.object_id().to_string())),
-        ("fromHash", q(&lens.from.to_hex())),
-        ("toHash", q(&lens.to.to_hex())),
-    ]))
+    created(&LensPublished {
+        object_id: lens.object_id().to_string(),
+        from_hash: lens.from.to_hex(),
+        to_hash: lens.to.to_hex(),
+    })
 }
 
 /// This is the catalogue server: the sync protocol is upstream's engine's. 501 before any

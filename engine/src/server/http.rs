@@ -1,6 +1,6 @@
-//! The HTTP plumbing every route shares (cli-and-server.md §3.1, §3.2, §5.1–§5.3): the
-//! `{error, code}` error body, bounded body reading, the Content-Type rule, admin
-//! authentication with a constant-time comparison, and catching handler panics.
+//! The HTTP plumbing every route shares (cli-and-server.md §3.1, §3.2, §5.1–§5.3): bounded
+//! body reading, the Content-Type rule, admin authentication with a constant-time comparison,
+//! and catching handler panics. Error answers are [`ApiError`] (`error.rs`).
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -9,69 +9,12 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+
+use super::error::ApiError;
 
 /// The admin secret header.
 pub const ADMIN_SECRET: &str = "x-jazz-admin-secret";
-
-/// An error answer: status, upstream `code` and a message (§3.1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
-    }
-
-    pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
-    }
-
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        // Key order as upstream writes it: `error`, then `code`.
-        let body = format!(
-            r#"{{"error":{},"code":{}}}"#,
-            serde_json::Value::from(self.message),
-            serde_json::Value::from(self.code)
-        );
-        let mut r = json_response(self.status, body);
-        if self.status == StatusCode::REQUEST_TIMEOUT {
-            // The rest of the body may still be arriving: do not wait for it.
-            r.headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        }
-        r
-    }
-}
-
-/// A response with a JSON text body.
-pub fn json_response(status: StatusCode, body: String) -> Response {
-    let mut r = (status, body).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r
-}
 
 /// Absent, `application/json` (parameters allowed) or any `+json` type (§3.1); else 415.
 pub fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
@@ -199,6 +142,8 @@ impl<F: Future> Future for CatchPanic<F> {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     #[test]

@@ -4,7 +4,9 @@
 //! touches the network. Our data API and WebSocket subscriptions slot in as further routes.
 //!
 //! - this file: configuration, shared state, the router, the per-request layer and `serve`;
-//! - `http.rs`: error bodies, body reading, Content-Type, admin auth, panic catching;
+//! - `http.rs`: body reading, Content-Type, admin auth, panic catching;
+//! - `error.rs`: [`ApiError`], and the status and code of each engine error;
+//! - `wire.rs`: every JSON body the server writes, as serde structs;
 //! - `admin.rs`: the admin route handlers;
 //! - `run.rs`: running as a process (signals, shutdown budget);
 //! - `throttle.rs`: slowing down repeated failed admin authentications;
@@ -12,11 +14,13 @@
 //! - `session.rs`: the user sessions the development-mode schema push accepts.
 
 mod admin;
+pub mod error;
 pub mod http;
 mod listen;
 pub mod run;
 mod session;
 mod throttle;
+mod wire;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -33,7 +37,9 @@ use tokio::net::TcpListener;
 use uuid::Uuid;
 
 use crate::catalogue::SharedCatalogue;
-use http::{ApiError, CatchPanic, json_response};
+use error::ApiError;
+use http::CatchPanic;
+use wire::{Health, LogLine, json_response};
 
 /// Default body limit (§5.2): 8 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -267,10 +273,19 @@ impl Server {
 
 async fn health(State(s): State<Arc<AppState>>) -> Response {
     match s.lifecycle.get() {
-        Phase::Running => json_response(StatusCode::OK, r#"{"status":"healthy"}"#.into()),
+        Phase::Running => json_response(
+            StatusCode::OK,
+            &Health {
+                status: "healthy",
+                phase: None,
+            },
+        ),
         phase => json_response(
             StatusCode::SERVICE_UNAVAILABLE,
-            format!(r#"{{"status":"shutting_down","phase":"{}"}}"#, phase.name()),
+            &Health {
+                status: "shutting_down",
+                phase: Some(phase.name()),
+            },
         ),
     }
 }
@@ -396,14 +411,16 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
     if s.config.log_requests {
         let (status, ms) = (response.status().as_u16(), started.elapsed().as_millis());
         if s.config.log_json {
-            let line = serde_json::json!({
-                "method": method.as_str(),
-                "route": route,
-                "status": status,
-                "ms": u64::try_from(ms).unwrap_or(u64::MAX),
-                "request_id": request_id,
-            });
-            println!("{line}");
+            let line = LogLine {
+                method: method.as_str(),
+                ms: u64::try_from(ms).unwrap_or(u64::MAX),
+                request_id: &request_id,
+                route: &route,
+                status,
+            };
+            if let Ok(line) = wire::to_text(&line) {
+                println!("{line}");
+            }
         } else {
             println!("{method} {route} {status} {ms}ms request_id={request_id}");
         }

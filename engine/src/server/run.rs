@@ -41,29 +41,51 @@ pub enum Ended {
     TimedOut,
 }
 
-/// Opens the store for `opts` and loads the catalogue (`Err` is the `Server error:` detail). A
-/// store that cannot be read, or whose reading panics, is reported as corrupt.
-pub fn open_catalogue(opts: &RunOptions) -> Result<SharedCatalogue, String> {
+/// Why a run could not start or did not end cleanly. `Display` is the detail after
+/// `Server error: ` in the CLI's message.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The store could not be opened or its catalogue not loaded.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The async runtime could not be built.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The listener could not be bound (or its address not read).
+    #[error("failed to bind {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+    /// The serving task panicked or was cancelled.
+    #[error("server task failed: {0}")]
+    Task(tokio::task::JoinError),
+}
+
+/// Opens the store for `opts` and loads the catalogue. A store that cannot be read, or whose
+/// reading panics, is reported as corrupt (an in-memory one by the detail alone).
+pub fn open_catalogue(opts: &RunOptions) -> Result<SharedCatalogue, StorageError> {
     let app = opts.config.app_id.to_string();
     let store = match &opts.storage {
         StorageMode::InMemory => Store::in_memory(&app),
         StorageMode::Dir(dir) => Store::open_dir(dir, &app),
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     let dir = store.dir().map(std::path::Path::to_path_buf);
     let app_id = opts.config.app_id;
     let corrupt = |detail: String| match &dir {
         Some(d) => StorageError::Corrupt {
             dir: d.clone(),
             detail,
-        }
-        .to_string(),
-        None => detail,
+        },
+        None => StorageError::Io(detail),
     };
     match quietly_catch(move || SharedCatalogue::open(store, app_id)) {
         Some(Ok(c)) => Ok(c),
         Some(Err(StorageError::Io(detail))) => Err(corrupt(detail)),
-        Some(Err(e)) => Err(e.to_string()),
+        Some(Err(e)) => Err(e),
         None => Err(corrupt("reading the store panicked".into())),
     }
 }
@@ -73,7 +95,7 @@ pub fn open_catalogue(opts: &RunOptions) -> Result<SharedCatalogue, String> {
 pub fn run_blocking(
     opts: RunOptions,
     on_listening: impl FnOnce(SocketAddr),
-) -> Result<Ended, String> {
+) -> Result<Ended, RunError> {
     run_blocking_until(opts, on_listening, std::future::pending())
 }
 
@@ -83,19 +105,21 @@ pub fn run_blocking_until(
     opts: RunOptions,
     on_listening: impl FnOnce(SocketAddr),
     stop: impl Future<Output = ()> + Send + 'static,
-) -> Result<Ended, String> {
+) -> Result<Ended, RunError> {
     let catalogue = open_catalogue(&opts)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(RunError::Runtime)?;
     let addr = format!("{}:{}", opts.host, opts.port);
+    let bind_failed = |source| RunError::Bind {
+        addr: addr.clone(),
+        source,
+    };
     let listener = runtime
         .block_on(TcpListener::bind(&addr))
-        .map_err(|e| format!("failed to bind {addr}: {e}"))?;
-    let bound = listener
-        .local_addr()
-        .map_err(|e| format!("failed to bind {addr}: {e}"))?;
+        .map_err(bind_failed)?;
+    let bound = listener.local_addr().map_err(bind_failed)?;
     on_listening(bound);
     let mut config = opts.config;
     config.bind_hosts(bound);
@@ -126,11 +150,11 @@ pub fn run_blocking_until(
     ended
 }
 
-fn finished(r: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<Ended, String> {
+fn finished(r: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<Ended, RunError> {
     match r {
         Ok(Ok(())) => Ok(Ended::Graceful),
-        Ok(Err(e)) => Err(format!("server failed: {e}")),
-        Err(e) => Err(format!("server task failed: {e}")),
+        Ok(Err(e)) => Err(RunError::Serve(e)),
+        Err(e) => Err(RunError::Task(e)),
     }
 }
 

@@ -93,9 +93,8 @@ pub fn get(base: &str, path: &str, secret: Option<&str>) -> (u16, String) {
     if let Some(s) = secret {
         r = r.header("X-Jazz-Admin-Secret", s);
     }
-    let mut resp = r.call().expect("request");
-    let status = resp.status().as_u16();
-    (status, resp.body_mut().read_to_string().unwrap_or_default())
+    let (status, _, body) = parts(r.call().expect("request"));
+    (status, body)
 }
 
 pub fn post(base: &str, path: &str, secret: Option<&str>, body: &str) -> (u16, String) {
@@ -116,9 +115,21 @@ pub fn post_with(
             r = r.header(*k, *v);
         }
     }
-    let mut resp = r.send(body).expect("request");
+    let (status, _, body) = parts(r.send(body).expect("request"));
+    (status, body)
+}
+
+/// (status, Content-Type or `-`, body) of an answer.
+pub fn parts(mut resp: ureq::http::Response<ureq::Body>) -> (u16, String, String) {
     let status = resp.status().as_u16();
-    (status, resp.body_mut().read_to_string().unwrap_or_default())
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    (status, content_type, body)
 }
 
 /// A path under this app: `/apps/<APP><path>`.

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use jazz_engine::ServerConfig;
-use jazz_engine::server::run::{RunOptions, StorageMode};
+use jazz_engine::server::run::{RunError, RunOptions, StorageMode};
+use jazz_engine::storage::StorageError;
 
 use super::report::Reporter;
 use super::settings::{Secret, Settings, Storage};
@@ -98,9 +99,9 @@ pub fn unlock(storage: &Storage) {
 }
 
 /// The startup failure message: the engine's, or the lock holder's when the store is locked.
-pub fn startup_error(storage: &Storage, engine: &str) -> String {
+pub fn startup_error(storage: &Storage, engine: &RunError) -> String {
     if let Storage::Dir { store, .. } = storage
-        && engine.contains("is locked by another process")
+        && matches!(engine, RunError::Storage(StorageError::Locked(_)))
         && let Some((pid, url)) = holder(store)
     {
         return in_use(store, pid, &url);
@@ -232,6 +233,32 @@ pub fn lan_ipv4(host: &str) -> Option<std::net::Ipv4Addr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_locked_store_names_its_holder() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let store = dir.path().join("app");
+        std::fs::create_dir_all(&store)?;
+        std::fs::write(
+            store.join(LOCK_FILE),
+            format!("{} http://127.0.0.1:4000", std::process::id()),
+        )?;
+        let storage = Storage::Dir {
+            data_dir: dir.path().to_path_buf(),
+            store: store.clone(),
+        };
+        let locked = RunError::Storage(StorageError::Locked(store.clone()));
+        assert_eq!(
+            startup_error(&storage, &locked),
+            in_use(&store, std::process::id(), "http://127.0.0.1:4000")
+        );
+        let other = RunError::Storage(StorageError::Io("storage failure: disk full".into()));
+        assert_eq!(
+            startup_error(&storage, &other),
+            "Server error: storage failure: disk full"
+        );
+        Ok(())
+    }
 
     #[test]
     fn loopback_binds_keep_the_loopback_url() {
