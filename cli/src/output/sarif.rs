@@ -47,17 +47,21 @@ pub fn log(diagnostics: &[JsonDiagnostic], exit_code: u8) -> Value {
     if !notifications.is_empty() {
         invocation["toolExecutionNotifications"] = Value::Array(notifications);
     }
+    let mut driver = json!({
+        "name": "jazz",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": codes.iter().map(|c| rule(c)).collect::<Vec<_>>(),
+    });
+    // `informationUri` must be a URI: left out of a build whose manifest names no repository.
+    if !env!("CARGO_PKG_REPOSITORY").is_empty() {
+        driver["informationUri"] = json!(env!("CARGO_PKG_REPOSITORY"));
+    }
     json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "jazz",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": codes.iter().map(|c| rule(c)).collect::<Vec<_>>(),
-            }},
+            "tool": { "driver": driver },
             "columnKind": "unicodeCodePoints",
             "invocations": [invocation],
             "results": results,

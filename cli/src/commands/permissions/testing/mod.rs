@@ -146,6 +146,16 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
                     }
                 }
             };
+            if r.ok {
+                passed += 1;
+                ctx.out.result(&format!("  ✓ {}", r.name));
+            } else {
+                failed += 1;
+                ctx.out.result(&format!("  ✗ {}", r.name));
+                for d in &r.detail {
+                    ctx.out.result(&format!("      {d}"));
+                }
+            }
             if !r.ok && ctx.out.is_ci() {
                 let mut d = match problem {
                     Some(p) => {
@@ -167,16 +177,6 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
                     d = d.at(Span::new(file_id, at(range.start), at(range.end)));
                 }
                 ctx.out.diagnostics(&[d], &db, &root);
-            }
-            if r.ok {
-                passed += 1;
-                ctx.out.result(&format!("  ✓ {}", r.name));
-            } else {
-                failed += 1;
-                ctx.out.result(&format!("  ✗ {}", r.name));
-                for d in &r.detail {
-                    ctx.out.result(&format!("      {d}"));
-                }
             }
             results.push(json!({"file": f.display().to_string(), "name": r.name, "ok": r.ok, "detail": r.detail, "trace": r.trace}));
         }
