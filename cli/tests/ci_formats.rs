@@ -51,8 +51,8 @@ fn shown(r: &support::Run, root: &Path) -> String {
     )
 }
 
-/// Checks a SARIF log against the schema and returns it, with the tool version redacted.
-fn sarif(stdout: &str) -> serde_json::Value {
+/// What the SARIF 2.1.0 schema says is wrong with `log`.
+fn schema_errors(log: &serde_json::Value) -> Vec<String> {
     let mut schema: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json"))
             .expect("schema is JSON");
@@ -62,11 +62,16 @@ fn sarif(stdout: &str) -> serde_json::Value {
     let fixed = escape_lone_bracket(&mut schema);
     assert_eq!(fixed, 2, "the schema file changed; revisit this workaround");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let mut log: serde_json::Value = serde_json::from_str(stdout).expect("stdout is one JSON log");
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
+    validator
+        .iter_errors(log)
         .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+        .collect()
+}
+
+/// Checks a SARIF log against the schema and returns it, with the tool version redacted.
+fn sarif(stdout: &str) -> serde_json::Value {
+    let mut log: serde_json::Value = serde_json::from_str(stdout).expect("stdout is one JSON log");
+    let errors = schema_errors(&log);
     assert!(
         errors.is_empty(),
         "invalid SARIF:\n{}\n{stdout}",
@@ -287,6 +292,21 @@ fn passing_runs_exit_0_with_an_empty_sarif_log() {
         "{}",
         gh.stdout
     );
+}
+
+#[test]
+fn the_schema_check_rejects_what_sarif_does_not_allow() {
+    let tmp = app();
+    let r = jazz_run(
+        tmp.path(),
+        &["validate", "--schema-dir", "web", "--format", "sarif"],
+    );
+    let mut log: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(schema_errors(&log), Vec::<String>::new());
+    log["runs"][0]["results"][0]["level"] = "fatal".into();
+    log["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        0.into();
+    assert_eq!(schema_errors(&log).len(), 2, "{:?}", schema_errors(&log));
 }
 
 #[test]
