@@ -44,7 +44,7 @@ pub struct GlobalArgs {
     #[arg(long = "define", value_name = "NAME=VALUE", global = true, action = ArgAction::Append, value_parser = parse_define)]
     pub defines: Vec<(String, String)>,
 
-    /// Output format
+    /// Output format (github and sarif: validate, migrations check and permissions test only)
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -73,16 +73,13 @@ pub struct GlobalArgs {
     pub rust_bin: Option<OsString>,
 }
 
+/// `--format`: text, the JSON envelope, or the CI formats (GitHub workflow commands, SARIF).
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Human-readable text (the default)
     #[value(alias = "human")]
     Text,
-    /// One JSON document (an envelope) on stdout
     Json,
-    /// GitHub Actions workflow commands (`::error file=…::…`), for pull-request annotations
     Github,
-    /// A SARIF 2.1.0 log on stdout, for code-scanning tools
     Sarif,
 }
 
@@ -143,11 +140,11 @@ root, in src/ or in src/lib/), jazz init changes nothing and exits 1.")]
     Init(InitArgs),
     /// Print a shell completion script
     #[command(after_help = "Examples:
-  source <(jazz completions bash)                          bash, this shell only
   jazz completions bash > ~/.local/share/bash-completion/completions/jazz
-  jazz completions zsh > \"${fpath[1]}/_jazz\"              zsh
+  jazz completions zsh > \"${fpath[1]}/_jazz\"
   jazz completions fish > ~/.config/fish/completions/jazz.fish
-  jazz completions powershell >> $PROFILE")]
+  jazz completions powershell >> $PROFILE
+  source <(jazz completions bash)     bash, for the current shell only")]
     Completions(CompletionsArgs),
     /// Create things
     #[command(subcommand)]

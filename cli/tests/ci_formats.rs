@@ -295,6 +295,27 @@ fn passing_runs_exit_0_with_an_empty_sarif_log() {
 }
 
 #[test]
+fn an_unreadable_test_file_is_jz2501_in_both_formats() {
+    let tmp = failing_tests();
+    let args = ["permissions", "test", "--schema-dir", "web", "missing.toml"];
+    let gh = jazz_run(tmp.path(), &[&args[..], &["--format", "github"]].concat());
+    assert_eq!(gh.code, 1);
+    assert!(
+        gh.stdout
+            .lines()
+            .any(|l| l.starts_with("::error title=JZ2501::cannot read ")
+                && l.contains("missing.toml")),
+        "{}",
+        gh.stdout
+    );
+    let s = jazz_run(tmp.path(), &[&args[..], &["--format", "sarif"]].concat());
+    assert_eq!(s.code, 1);
+    let log = sarif(&s.stdout);
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "JZ2501");
+    assert!(log["runs"][0]["results"][0].get("locations").is_none());
+}
+
+#[test]
 fn the_schema_check_rejects_what_sarif_does_not_allow() {
     let tmp = app();
     let r = jazz_run(

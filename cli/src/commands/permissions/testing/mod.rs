@@ -80,8 +80,13 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
             Err(e) => {
-                ctx.out
-                    .error(&format!("error[JZ2501]: cannot read {}: {e}", f.display()));
+                let message = format!("cannot read {}: {e}", f.display());
+                if ctx.out.is_ci() {
+                    let d = Diagnostic::error(codes::TEST_FILE, message);
+                    ctx.out.diagnostics(&[d], &SourceDb::new(), &root);
+                } else {
+                    ctx.out.error(&format!("error[JZ2501]: {message}"));
+                }
                 problems += 1;
                 continue;
             }
