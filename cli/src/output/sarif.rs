@@ -199,6 +199,58 @@ pub fn uri(path: &str) -> String {
 mod tests {
     use super::*;
 
+    use crate::output::json::message;
+    use jazz_schema_compiler::diagnostics::Severity;
+
+    fn coded(code: &str, severity: Severity, file: Option<&str>) -> JsonDiagnostic {
+        let mut d = message(severity, format!("{code} here"));
+        d.code = Some(code.into());
+        d.file = file.map(str::to_owned);
+        d
+    }
+
+    #[test]
+    fn one_rule_per_code_and_uncoded_messages_as_notifications() {
+        let log = log(
+            &[
+                coded("JZ2101", Severity::Warning, Some("p.ts")),
+                coded("JZ1016", Severity::Error, None),
+                coded("JZ2101", Severity::Hint, Some("p.ts")),
+                message(Severity::Error, "cannot read x"),
+            ],
+            1,
+        );
+        let run = &log["runs"][0];
+        let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["id"].as_str())
+            .collect();
+        assert_eq!(rules, ["JZ2101", "JZ1016"]);
+        let indexes: Vec<u64> = run["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["ruleIndex"].as_u64())
+            .collect();
+        assert_eq!(indexes, [0, 1, 0]);
+        assert_eq!(run["results"][2]["level"], "note");
+        // A project-level finding has no location; a file without a range has no region.
+        assert!(run["results"][1].get("locations").is_none());
+        assert_eq!(
+            run["results"][0]["locations"][0]["physicalLocation"],
+            json!({ "artifactLocation": { "uri": "p.ts" } })
+        );
+        let invocation = &run["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false);
+        assert_eq!(invocation["exitCode"], 1);
+        assert_eq!(
+            invocation["toolExecutionNotifications"],
+            json!([{ "level": "error", "message": { "text": "cannot read x" } }])
+        );
+    }
+
     #[test]
     fn uris_are_relative_or_file_uris() {
         assert_eq!(uri("src/schema.ts"), "src/schema.ts");
