@@ -77,6 +77,13 @@ fn other_shells_name_the_subcommands() {
             assert!(r.stdout.contains(word), "{shell} script lacks {word}");
         }
     }
+    let bash = run(jazz(tmp.path()).args(["completions", "bash"]));
+    for hidden in ["--jazz-bin", "--rust-bin", " mcp ", "jazz__mcp"] {
+        assert!(
+            !bash.stdout.contains(hidden),
+            "bash script offers hidden {hidden}"
+        );
+    }
     let zsh = run(jazz(tmp.path()).args(["completions", "zsh"]));
     assert!(zsh.stdout.starts_with("#compdef jazz\n"), "{}", zsh.stdout);
 }
