@@ -44,7 +44,7 @@ pub struct GlobalArgs {
     #[arg(long = "define", value_name = "NAME=VALUE", global = true, action = ArgAction::Append, value_parser = parse_define)]
     pub defines: Vec<(String, String)>,
 
-    /// Output format
+    /// Output format (github and sarif: validate, migrations check and permissions test only)
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -73,11 +73,26 @@ pub struct GlobalArgs {
     pub rust_bin: Option<OsString>,
 }
 
+/// `--format`: text, the JSON envelope, or the CI formats (GitHub workflow commands, SARIF).
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     #[value(alias = "human")]
     Text,
     Json,
+    Github,
+    Sarif,
+}
+
+impl Format {
+    /// The `--format` value as written on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Github => "github",
+            Format::Sarif => "sarif",
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +109,9 @@ pub enum Command {
   jazz validate                              check the project found from the current folder up
   jazz validate --schema-dir examples/todo   check another project
   jazz validate --deny-warnings              exit 1 on warnings too (for CI)
-  jazz validate --format json                one JSON document with every diagnostic")]
+  jazz validate --format json                one JSON document with every diagnostic
+  jazz validate --format github              annotations on the pull request (GitHub Actions)
+  jazz validate --format sarif > jazz.sarif  a SARIF 2.1.0 log for code scanning")]
     Validate(ValidateArgs),
     /// Inspect the structural schema
     #[command(subcommand)]
@@ -113,6 +130,22 @@ pub enum Command {
     Deploy(crate::commands::deploy::DeployArgs),
     /// Print the documentation of a diagnostic code
     Explain(ExplainArgs),
+    /// Add a starter schema.ts, permissions.ts, policy test and migrations/ to a project
+    #[command(after_help = "Examples:
+  jazz init                  set up the current folder (schema.ts goes in src/ when it exists)
+  jazz init --dir apps/web   set up another folder
+
+Existing files are kept, never overwritten; when the folder already has a schema.ts (at its
+root, in src/ or in src/lib/), jazz init changes nothing and exits 1.")]
+    Init(InitArgs),
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  jazz completions bash > ~/.local/share/bash-completion/completions/jazz
+  jazz completions zsh > \"${fpath[1]}/_jazz\"
+  jazz completions fish > ~/.config/fish/completions/jazz.fish
+  jazz completions powershell >> $PROFILE
+  source <(jazz completions bash)     bash, for the current shell only")]
+    Completions(CompletionsArgs),
     /// Create things
     #[command(subcommand)]
     Create(CreateCommand),
@@ -246,6 +279,22 @@ pub struct ExplainArgs {
     /// List every diagnostic code
     #[arg(long)]
     pub list: bool,
+}
+
+/// `jazz init`.
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The project folder to set up (created if missing) [default: the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `jazz completions`.
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Subcommand, Debug)]

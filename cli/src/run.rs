@@ -9,12 +9,15 @@ use std::path::Path;
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::args::{
-    Cli, Command, CreateCommand, MigrationsCommand, PermissionsCommand, SchemaCommand,
+    Cli, Command, CreateCommand, Format, MigrationsCommand, PermissionsCommand, SchemaCommand,
 };
 use crate::commands::{self, Context, Outcome, UsageError};
 use crate::env::{self, Env, EnvFiles};
 use crate::output::{Output, Stream, color};
 use crate::usage;
+
+/// The commands that accept `--format github` and `--format sarif`.
+const CI_FORMAT_COMMANDS: [&str; 3] = ["validate", "migrations check", "permissions test"];
 
 /// Runs `jazz` with these arguments (argv[0] included) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> u8 {
@@ -98,10 +101,22 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Deploy(_) => "deploy",
         Command::Explain(_) => "explain",
         Command::Create(CreateCommand::App(_)) => "create app",
+        Command::Init(_) => "init",
+        Command::Completions(_) => "completions",
         Command::Server(_) => "server",
         Command::Dev(_) => "dev",
     };
-    let envelope_stream = if name == "schema export" {
+    // The CI formats exist where there are findings to annotate (cli-and-server.md §1.6).
+    if matches!(g.format, Format::Github | Format::Sarif) && !CI_FORMAT_COMMANDS.contains(&name) {
+        let path: Vec<&str> = name.split(' ').collect();
+        let message = format!(
+            "--format {} is only supported by {}",
+            g.format.name(),
+            "validate, migrations check and permissions test"
+        );
+        return usage::report(&path, &message, &args, color_on);
+    }
+    let envelope_stream = if name == "schema export" || name == "completions" {
         Stream::Stderr
     } else {
         Stream::Stdout
@@ -131,6 +146,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     for warning in &loaded.warnings {
         out.warning(warning);
     }
+    out.set_cwd(cwd.clone());
     let defines = g.defines.iter().cloned().collect();
     let mut ctx = Context {
         cwd,
@@ -159,6 +175,8 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Deploy(a) => commands::deploy::run(&mut ctx, a),
         Command::Explain(a) => Ok(commands::explain::run(&mut ctx, a)),
         Command::Create(CreateCommand::App(a)) => Ok(commands::create::app(&mut ctx, a)),
+        Command::Init(a) => commands::init::run(&mut ctx, a),
+        Command::Completions(a) => Ok(commands::completions::run(&mut ctx, a)),
         Command::Server(a) => commands::server::run(&mut ctx, a),
         Command::Dev(a) => commands::dev::run(&mut ctx, a, &g.env_files, g.no_env_file, g.quiet),
         Command::Build(_) | Command::Mcp(_) | Command::Lsp(_) => {

@@ -76,6 +76,8 @@ fn the_main_commands_show_examples_in_their_help() {
         &["migrations", "create"],
         &["migrations", "check"],
         &["permissions", "test"],
+        &["init"],
+        &["completions"],
     ] {
         let r = run(jazz(dir.path()).args(args).arg("--help"));
         assert_eq!(r.code, 0, "{args:?}");
@@ -104,6 +106,8 @@ fn help_lists_the_commands_that_exist_and_no_others() {
         "create",
         "lsp",
         "server",
+        "init",
+        "completions",
     ] {
         assert!(
             help.contains(&format!("  {present} ")),

@@ -4,10 +4,12 @@
 //! Commands translate between the core and the outside world; facts about a project come from
 //! `project::Analysis`, never from looking at source here.
 
+pub mod completions;
 pub mod create;
 pub mod deploy;
 pub mod dev;
 pub mod explain;
+pub mod init;
 pub mod lsp;
 pub mod migrations;
 pub mod permissions;

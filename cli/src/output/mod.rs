@@ -2,15 +2,23 @@
 //! stdout, warnings, errors and diagnostics on stderr; in `--format json` mode, one envelope and
 //! nothing else on stdout (or on stderr for artefact commands, whose artefact keeps stdout).
 //!
-//! Commands talk to [`Output`] and never print themselves, so the two formats cannot drift.
+//! The CI formats, accepted by `validate`, `migrations check` and `permissions test` only:
+//! `--format github` prints the text mode's stdout lines plus one workflow command per
+//! diagnostic on stdout (`github.rs`), and `--format sarif` collects everything like JSON mode
+//! and prints one SARIF log on stdout at the end (`sarif.rs`). Both show paths relative to the
+//! working directory, where CI checks the repository out, rather than to the project root.
+//!
+//! Commands talk to [`Output`] and never print themselves, so the formats cannot drift.
 
 mod clip;
 pub mod color;
+pub mod github;
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jazz_schema_compiler::diagnostics::{Diagnostic, Severity};
 use jazz_schema_compiler::source::SourceDb;
@@ -35,6 +43,8 @@ pub struct Output {
     quiet: bool,
     diagnostics: Vec<JsonDiagnostic>,
     summary: Summary,
+    /// What `--format github|sarif` paths are relative to.
+    cwd: PathBuf,
 }
 
 impl Output {
@@ -46,23 +56,45 @@ impl Output {
             quiet,
             diagnostics: Vec::new(),
             summary: Summary::default(),
+            cwd: PathBuf::new(),
         }
+    }
+
+    /// Sets the directory `--format github|sarif` paths are shown relative to.
+    pub fn set_cwd(&mut self, cwd: PathBuf) {
+        self.cwd = cwd;
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     pub fn is_json(&self) -> bool {
         self.format == Format::Json
     }
 
+    /// Whether diagnostics are collected for one document at the end (JSON, SARIF) instead of
+    /// being printed as they come; human lines are then not printed at all.
+    fn collects(&self) -> bool {
+        matches!(self.format, Format::Json | Format::Sarif)
+    }
+
+    /// Whether this run annotates for CI (`--format github|sarif`): commands then also report
+    /// findings they otherwise show only as result lines (failed policy tests) as diagnostics.
+    pub fn is_ci(&self) -> bool {
+        matches!(self.format, Format::Github | Format::Sarif)
+    }
+
     /// An informational stdout line: text mode only, and not with `-q`.
     pub fn info(&self, line: &str) {
-        if !self.is_json() && !self.quiet {
+        if !self.collects() && !self.quiet {
             write_line(Stream::Stdout, line);
         }
     }
 
     /// A result line on stdout (text mode; JSON carries it in `result`).
     pub fn result(&self, line: &str) {
-        if !self.is_json() {
+        if !self.collects() {
             write_line(Stream::Stdout, line);
         }
     }
@@ -101,20 +133,36 @@ impl Output {
     pub fn upstream_warning(&mut self, text: &str) {
         self.count(Severity::Warning);
         let line = format!("Warning: {text}");
-        if self.is_json() {
-            let mut d = json::message(Severity::Warning, text);
-            d.upstream_message = Some(line);
-            self.diagnostics.push(d);
-        } else {
-            write_line(Stream::Stderr, &line);
+        match self.format {
+            Format::Json => {
+                let mut d = json::message(Severity::Warning, text);
+                d.upstream_message = Some(line);
+                self.diagnostics.push(d);
+            }
+            Format::Sarif => self
+                .diagnostics
+                .push(json::message(Severity::Warning, text)),
+            Format::Github => write_line(
+                Stream::Stdout,
+                &github::annotation(&json::message(Severity::Warning, text)),
+            ),
+            Format::Text => write_line(Stream::Stderr, &line),
         }
     }
 
     fn plain(&mut self, severity: Severity, message: &str) {
         self.count(severity);
-        if self.is_json() {
-            self.diagnostics.push(json::message(severity, message));
-            return;
+        match self.format {
+            Format::Json | Format::Sarif => {
+                self.diagnostics.push(json::message(severity, message));
+                return;
+            }
+            Format::Github => {
+                let annotation = github::annotation(&json::message(severity, message));
+                write_line(Stream::Stdout, &annotation);
+                return;
+            }
+            Format::Text => {}
         }
         let (word, style) = match severity {
             Severity::Error => ("error", Style::Error),
@@ -132,22 +180,28 @@ impl Output {
     pub fn diagnostics(&mut self, diags: &[Diagnostic], db: &SourceDb, root: &Path) {
         for d in diags {
             self.count(d.severity);
-            if self.is_json() {
-                self.diagnostics.push(json::diagnostic(d, db, root));
-            } else {
-                // A blank line after each report keeps consecutive reports apart.
-                let rendered = text::render(d, db, root, self.color);
-                write_line(
-                    Stream::Stderr,
-                    &format!("{}\n", rendered.trim_end_matches('\n')),
-                );
+            match self.format {
+                Format::Json => self.diagnostics.push(json::diagnostic(d, db, root)),
+                Format::Sarif => self.diagnostics.push(json::diagnostic(d, db, &self.cwd)),
+                Format::Github => write_line(
+                    Stream::Stdout,
+                    &github::annotation(&json::diagnostic(d, db, &self.cwd)),
+                ),
+                Format::Text => {
+                    // A blank line after each report keeps consecutive reports apart.
+                    let rendered = text::render(d, db, root, self.color);
+                    write_line(
+                        Stream::Stderr,
+                        &format!("{}\n", rendered.trim_end_matches('\n')),
+                    );
+                }
             }
         }
     }
 
     /// A summary line on stderr, text mode only (`Found … error(s) …`).
     pub fn summary_line(&self, line: &str) {
-        if !self.is_json() {
+        if !self.collects() {
             write_line(Stream::Stderr, line);
         }
     }
@@ -160,8 +214,19 @@ impl Output {
         }
     }
 
-    /// Prints the envelope (JSON mode only).
+    /// Prints the envelope (JSON mode) or the SARIF log (SARIF mode, always on stdout).
     pub fn finish(&self, command: &str, exit_code: u8, result: serde_json::Value, stream: Stream) {
+        if self.format == Format::Sarif {
+            let log = sarif::log(&self.diagnostics, exit_code);
+            match serde_json::to_string_pretty(&log) {
+                Ok(text) => write_line(Stream::Stdout, &text),
+                Err(e) => write_line(
+                    Stream::Stderr,
+                    &format!("error: cannot write the SARIF log: {e}"),
+                ),
+            }
+            return;
+        }
         if !self.is_json() {
             return;
         }

@@ -80,3 +80,4 @@ pub const TEST_BAD_VALUE: Code = Code(2503);
 pub const TEST_UNKNOWN_SESSION: Code = Code(2504);
 pub const TEST_DUPLICATE_ID: Code = Code(2505);
 pub const TEST_BAD_EXPECTATION: Code = Code(2506);
+pub const TEST_FAILED: Code = Code(2507);

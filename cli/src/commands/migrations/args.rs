@@ -20,7 +20,8 @@ pub enum MigrationsCommand {
     /// Check that snapshots and migration files cover the current schema (writes nothing)
     #[command(after_help = "Examples:
   jazz migrations check                            check the project found from the current folder up
-  jazz migrations check --schema-dir examples/todo uses examples/todo/migrations")]
+  jazz migrations check --schema-dir examples/todo uses examples/todo/migrations
+  jazz migrations check --format github            problems as GitHub Actions annotations")]
     Check(MigrationsCheckArgs),
 }
 

@@ -18,6 +18,7 @@ pub enum PermissionsCommand {
   jazz permissions test                      run permissions.test.toml and permissions.tests/*.toml
   jazz permissions test other.test.toml      run these files instead
   jazz permissions test --filter owner       only expectations whose name contains \"owner\"
+  jazz permissions test --format github      failures as annotations on the test file (JZ2507)
 
 Exit codes: 0 all passed; 1 a failure, a test file problem (JZ2501-JZ2506) or no test file (JZ2500).")]
     Test(PermissionsTestArgs),

@@ -469,4 +469,10 @@ pub static CODES: &[CodeInfo] = &[
         "malformed expectation",
         "An expectation needs `as`, exactly one operation with its table (and `row` where the operation needs one), and its assertion (`allowed`, or `rows`/`includes`/`excludes` for reads); list fields must be arrays of row ids. A `[[seed.<table>]]` or `[[expect]]` entry that is not a table is malformed too.",
     ),
+    e(
+        2507,
+        E,
+        "policy test failed",
+        "An expectation of a policy test file did not hold: permissions.ts allowed what the test says is denied, denied what it says is allowed, or showed other rows than it lists. The notes give the decision and the policy trace. Either the policy or the expectation is wrong; `jazz permissions explain <table> <operation>` shows the effective rule. In text mode a failure is the `✗` line of `jazz permissions test`; `--format github` and `--format sarif` report it under this code, at the expectation's `name` (or its `[[expect]]` header).",
+    ),
 ];

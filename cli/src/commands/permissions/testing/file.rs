@@ -34,6 +34,25 @@ pub struct TestFile {
     pub symbols: BTreeMap<String, [u8; 16]>,
 }
 
+/// Where each expectation is in `text`, in order: its `name` value when it has one, else the
+/// entry (for `[[expect]]` tables, the header). Empty when the file does not parse.
+pub fn expect_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let Some(DeValue::Array(entries)) = doc.get_ref().get("expect").map(|v| v.get_ref()) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .map(|entry| match entry.get_ref() {
+            DeValue::Table(t) => t.get("name").map_or_else(|| entry.span(), |n| n.span()),
+            _ => entry.span(),
+        })
+        .collect()
+}
+
 /// Reads `text` against `schema`.
 pub fn parse(text: &str, schema: &WasmSchema) -> Result<TestFile, Problem> {
     let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {

@@ -12,13 +12,14 @@ mod values;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use jazz_schema_compiler::diagnostics::Diagnostic;
+use jazz_schema_compiler::diagnostics::{Code, Diagnostic};
+use jazz_schema_compiler::policy::codes;
 use jazz_schema_compiler::policy::ir::Slot;
 use jazz_schema_compiler::policy::vm::{
     self, Decision, MemoryData, Options, Program, Reason, Request, Row, Session, Val, format_uuid,
 };
 use jazz_schema_compiler::schema::WasmSchema;
-use jazz_schema_compiler::source::SourceDb;
+use jazz_schema_compiler::source::{SourceDb, Span};
 use serde_json::json;
 use toml::Value as T;
 
@@ -79,24 +80,42 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
             Err(e) => {
-                ctx.out
-                    .error(&format!("error[JZ2501]: cannot read {}: {e}", f.display()));
+                let message = format!("cannot read {}: {e}", f.display());
+                if ctx.out.is_ci() {
+                    let d = Diagnostic::error(codes::TEST_FILE, message);
+                    ctx.out.diagnostics(&[d], &SourceDb::new(), &root);
+                } else {
+                    ctx.out.error(&format!("error[JZ2501]: {message}"));
+                }
                 problems += 1;
                 continue;
             }
         };
+        let mut db = SourceDb::new();
+        let file_id = db.add(f.clone(), text.as_str().into());
         let tf = match file::parse(&text, schema) {
             Ok(tf) => tf,
             Err(p) => {
-                ctx.out.error(&format!(
-                    "error[JZ{}]: {}: {}",
-                    p.code,
-                    f.display(),
-                    p.message
-                ));
+                if ctx.out.is_ci() {
+                    // An annotation on the file: GitHub and SARIF viewers show it there.
+                    let d = Diagnostic::error(Code(p.code), p.message).at(Span::new(file_id, 0, 0));
+                    ctx.out.diagnostics(&[d], &db, &root);
+                } else {
+                    ctx.out.error(&format!(
+                        "error[JZ{}]: {}: {}",
+                        p.code,
+                        f.display(),
+                        p.message
+                    ));
+                }
                 problems += 1;
                 continue;
             }
+        };
+        let spans = if ctx.out.is_ci() {
+            file::expect_spans(&text)
+        } else {
+            Vec::new()
         };
         ctx.out.result(&format!("{}", f.display()));
         for (i, e) in tf.expects.iter().enumerate() {
@@ -117,14 +136,17 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
                 table: "",
                 session: None,
             };
+            let mut problem = None;
             let r = match expectation(tc, schema, &tf, e, &name) {
                 Ok(r) => r,
                 Err(p) => {
                     problems += 1;
+                    let detail = vec![format!("error[JZ{}]: {}", p.code, p.message)];
+                    problem = Some(p);
                     Ran {
                         name,
                         ok: false,
-                        detail: vec![format!("error[JZ{}]: {}", p.code, p.message)],
+                        detail,
                         trace: Vec::new(),
                     }
                 }
@@ -138,6 +160,28 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
                 for d in &r.detail {
                     ctx.out.result(&format!("      {d}"));
                 }
+            }
+            if !r.ok && ctx.out.is_ci() {
+                let mut d = match problem {
+                    Some(p) => {
+                        Diagnostic::error(Code(p.code), format!("{}: {}", r.name, p.message))
+                    }
+                    None => {
+                        let mut d = Diagnostic::error(
+                            codes::TEST_FAILED,
+                            format!("policy test \"{}\" failed", r.name),
+                        );
+                        for line in &r.detail {
+                            d = d.note(line.trim());
+                        }
+                        d
+                    }
+                };
+                if let Some(range) = spans.get(i) {
+                    let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                    d = d.at(Span::new(file_id, at(range.start), at(range.end)));
+                }
+                ctx.out.diagnostics(&[d], &db, &root);
             }
             results.push(json!({"file": f.display().to_string(), "name": r.name, "ok": r.ok, "detail": r.detail, "trace": r.trace}));
         }
