@@ -1,5 +1,7 @@
 //! The server's state without the transport: open buffers, the projects they belong to, and
-//! one [`Analysis`] per project, recomputed when anything changed since it was made.
+//! one [`Analysis`] per project, recomputed when anything changed since it was made, with the
+//! last analysis each of its files was good in ([`LastGood`], at most one per file, never a
+//! history) for answers while a file has errors.
 //!
 //! Every edit invalidates every project (a buffer may be imported by any of them; analysis of
 //! a project is cheap). Diagnostics are published per project for every file it read, and a

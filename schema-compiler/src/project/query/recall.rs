@@ -151,8 +151,9 @@ impl<'a> Recall<'a> {
         Some((good, at))
     }
 
-    /// Whether the table a symbol belongs to is unchanged since `good`: its `s.table({...})`
-    /// call, or, for a table built otherwise, its key and every column's key and builder.
+    /// Whether the table a symbol belongs to is unchanged since `good`: its key, its
+    /// `s.table({...})` call, and every column's key and builder (a column spread in from
+    /// elsewhere is written outside the call).
     fn section_unchanged(&self, good: &Analysis, symbol: &Symbol) -> bool {
         let table = match symbol {
             Symbol::Table(t) | Symbol::Column { table: t, .. } => t,
@@ -161,18 +162,11 @@ impl<'a> Recall<'a> {
         let Some(t) = good.symbols.table(table) else {
             return false;
         };
-        let mut spans = vec![t.key];
-        match t.body {
-            Some(body) => spans.push(body),
-            None => spans.extend(
-                good.symbols
-                    .columns
-                    .iter()
-                    .filter(|c| c.table == *table)
-                    .flat_map(|c| [c.key, c.builder]),
-            ),
-        }
-        spans.into_iter().all(|s| self.to_now(good, s).is_some())
+        let columns = good.symbols.columns.iter().filter(|c| c.table == *table);
+        std::iter::once(t.key)
+            .chain(t.body)
+            .chain(columns.flat_map(|c| [c.key, c.builder]))
+            .all(|s| self.to_now(good, s).is_some())
     }
 
     /// Whether the file at `path` reads the same now as in `good`.

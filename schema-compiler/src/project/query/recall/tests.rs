@@ -211,3 +211,37 @@ fn a_file_is_good_when_it_and_what_it_depends_on_have_no_errors() {
     assert!(is(&last, "/p/schema.ts", &bad_perms));
     assert!(is(&last, "/p/permissions.ts", &good));
 }
+
+#[test]
+fn a_column_spread_in_from_elsewhere_is_part_of_its_table() {
+    let schema = SCHEMA
+        .replace(
+            "export const app",
+            "const stamp = { at: s.int() };\nexport const app",
+        )
+        .replace(
+            "    title: s.string().optional(),",
+            "    ...stamp,\n    title: s.string().optional(),",
+        );
+    let good = analysis(&schema, PERMISSIONS);
+    assert!(!good.has_errors(), "{:?}", good.diagnostics);
+    // The spread column's type changes, and projects gets an unknown column type.
+    let text = schema
+        .replace("{ at: s.int() }", "{ at: s.string() }")
+        .replace("name: s.string()", "name: s.strin()");
+    let now = analysis(&text, PERMISSIONS);
+    let schema_id = id(&now, "schema.ts");
+    let r = Recall::new(&now, Some(&good));
+    // The edited region runs from the spread object to `projects`: `tasks` is after it, but
+    // its column `at` was in it, so tasks is not described from the old text (`at: int`).
+    assert_eq!(r.hover(schema_id, off(&text, "tasks:", 1)), None);
+    assert_eq!(r.hover(schema_id, off(&text, "title", 1)), None);
+    // Without the spread, the same edit leaves tasks described.
+    let plain = SCHEMA.replace("name: s.string()", "name: s.strin()");
+    let (good, now) = (analysis(SCHEMA, PERMISSIONS), analysis(&plain, PERMISSIONS));
+    let r = Recall::new(&now, Some(&good));
+    assert!(
+        r.hover(id(&now, "schema.ts"), off(&plain, "tasks:", 1))
+            .is_some()
+    );
+}
