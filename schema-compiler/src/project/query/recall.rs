@@ -98,7 +98,7 @@ impl<'a> Recall<'a> {
             .as_deref()
             .is_none_or(|p| self.same_text(good, p));
         let text = good.hover_with(&at.symbol, policies)?;
-        Some((text, self.to_now(good, at.span)?))
+        Some((text, self.mapped(good, at.span)?))
     }
 
     /// Where the name at `offset` of `file` is defined, in today's text.
@@ -109,7 +109,7 @@ impl<'a> Recall<'a> {
             return Some(def);
         }
         let (good, at) = self.recalled_symbol(file, offset)?;
-        self.to_now(good, good.definition(&at.symbol)?)
+        self.mapped(good, good.definition(&at.symbol)?)
     }
 
     /// Completion candidates at `offset` of `file`: the current analysis's, or when it has
@@ -147,7 +147,7 @@ impl<'a> Recall<'a> {
         if !matches!(at.symbol, Symbol::Table(_) | Symbol::Column { .. }) {
             return None;
         }
-        self.to_now(good, at.span)?;
+        self.mapped(good, at.span)?;
         Some((good, at))
     }
 
@@ -166,7 +166,7 @@ impl<'a> Recall<'a> {
         std::iter::once(t.key)
             .chain(t.body)
             .chain(columns.flat_map(|c| [c.key, c.builder]))
-            .all(|s| self.to_now(good, s).is_some())
+            .all(|s| self.mapped(good, s).is_some())
     }
 
     /// Whether the file at `path` reads the same now as in `good`.
@@ -177,7 +177,7 @@ impl<'a> Recall<'a> {
     }
 
     /// A span of the recalled analysis in today's text, when it does not touch what changed.
-    fn to_now(&self, good: &Analysis, span: Span) -> Option<Span> {
+    fn mapped(&self, good: &Analysis, span: Span) -> Option<Span> {
         let file = self.now.db.lookup(good.db.path(span.file)?)?;
         let change = Change::new(good.db.text(span.file), self.now.db.text(file));
         Some(Span {
