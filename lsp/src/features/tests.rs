@@ -297,3 +297,53 @@ fn rename_and_references_cross_into_permissions_with_clear_refusals() {
         Some("a table named `tasks` already exists")
     );
 }
+
+#[test]
+fn a_misspelt_builder_offers_the_did_you_mean_as_a_quick_fix() {
+    let text = SCHEMA.replace("name: s.string()", "name: s.strin()");
+    let a = analysis(&text);
+    let at = pos(&text, "strin()", 2);
+    let actions = code_actions(&a, Path::new(PATH), Range::new(at, at), None);
+    let [CodeActionOrCommand::CodeAction(fix)] = actions.as_slice() else {
+        panic!("{actions:?}")
+    };
+    assert_eq!(fix.title, "Replace with `string`");
+    assert_eq!(fix.is_preferred, Some(true));
+    let edits: Vec<_> = fix
+        .edit
+        .clone()
+        .and_then(|e| e.changes)
+        .unwrap_or_default()
+        .into_values()
+        .flatten()
+        .collect();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].new_text, "string");
+    assert_eq!(edits[0].range.start, pos(&text, "strin()", 0));
+    assert_eq!(edits[0].range.end, pos(&text, "strin()", 5));
+}
+
+#[test]
+fn completion_and_definition_fall_back_on_the_last_good_analysis() {
+    let text = SCHEMA
+        .replace("name: s.string()", "name: s.strin()")
+        .replace("\"project\"", "\"\"");
+    let good = analysis(&SCHEMA.replace("\"project\"", "\"projects\""));
+    let now = analysis(&text);
+    let at = pos(&text, "ref(\"\")", 5);
+    assert!(completion(&now, None, Path::new(PATH), at).is_empty());
+    let labels: Vec<String> = completion(&now, Some(&good), Path::new(PATH), at)
+        .into_iter()
+        .map(|c| c.label)
+        .collect();
+    assert_eq!(labels, vec!["projects", "tasks"]);
+    // The ref below the edit names the `projects` key above it.
+    let text = SCHEMA
+        .replace("\"project\"", "\"projects\"")
+        .replace("name: s.string()", "name: s.strin()");
+    let now = analysis(&text);
+    let at = pos(&text, "\"projects\"", 3);
+    assert!(definition(&now, None, Path::new(PATH), at).is_none());
+    let def = definition(&now, Some(&good), Path::new(PATH), at);
+    assert_eq!(def.map(|l| l.range.start), Some(pos(&text, "projects:", 0)));
+}
