@@ -1,6 +1,7 @@
 //! `jazz lsp` as a real process: a real LSP client (`editors/vscode/test/lsp-e2e.mjs`, on
 //! vscode-languageserver-protocol under Node) drives diagnostics, hover, completion,
-//! definition, references, rename and code actions on the corpus apps; the exit codes of
+//! definition, references, rename and code actions on the corpus apps, and
+//! `lsp-e2e-errors.mjs` the same features while a file has an error; the exit codes of
 //! §1.9.9 are checked with raw frames.
 //!
 //! Needs Node and the extension's dependencies: `npm ci --prefix editors/vscode`. It is never
@@ -19,8 +20,9 @@ fn workspace() -> PathBuf {
         .unwrap_or_default()
 }
 
-#[test]
-fn a_real_client_gets_every_feature_on_corpus_apps() {
+/// Runs one of the extension's end-to-end scripts against the built `jazz` and the corpus;
+/// it prints `<name>: ok` when every check passed.
+fn run_e2e(script: &str, name: &str) {
     let ws = workspace();
     let ext = ws.join("editors/vscode");
     assert!(
@@ -30,7 +32,7 @@ fn a_real_client_gets_every_feature_on_corpus_apps() {
         ext.display()
     );
     let out = Command::new("node")
-        .arg("test/lsp-e2e.mjs")
+        .arg(script)
         .arg(env!("CARGO_BIN_EXE_jazz"))
         .arg(ws.join("tests/fixtures"))
         .current_dir(&ext)
@@ -38,12 +40,27 @@ fn a_real_client_gets_every_feature_on_corpus_apps() {
         .unwrap_or_else(|e| panic!("lsp e2e: cannot run `node` ({e}); {SETUP}"));
     assert!(
         out.status.success(),
-        "lsp e2e failed ({}):\nstdout:\n{}\nstderr:\n{}",
+        "{script} failed ({}):\nstdout:\n{}\nstderr:\n{}",
         out.status,
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "lsp-e2e: ok");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("{name}: ok")
+    );
+}
+
+#[test]
+fn a_real_client_gets_every_feature_on_corpus_apps() {
+    run_e2e("test/lsp-e2e.mjs", "lsp-e2e");
+}
+
+/// Hover, completion and definition while schema.ts has an error (from the last good
+/// analysis), and the quick fix of `s.strin()` (`editors/vscode/test/lsp-e2e-errors.mjs`).
+#[test]
+fn a_real_client_gets_answers_and_fixes_while_a_file_has_errors() {
+    run_e2e("test/lsp-e2e-errors.mjs", "lsp-e2e-errors");
 }
 
 fn frame(body: &str) -> String {

@@ -6,7 +6,7 @@ use std::path::Path;
 use jazz_schema_compiler::FileId;
 use jazz_schema_compiler::project::Analysis;
 use jazz_schema_compiler::project::query::{
-    CompletionKind, OutlineItem, OutlineKind, RenameError, Symbol,
+    CompletionKind, OutlineItem, OutlineKind, Recall, RenameError, Symbol,
 };
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, DocumentSymbol, FoldingRange, FoldingRangeKind, Hover,
@@ -29,24 +29,31 @@ fn locate(a: &Analysis, path: &Path, pos: Position) -> Option<(FileId, u32)> {
     Some((id, convert::offset(&f.line_index, &f.text, pos)))
 }
 
-pub fn hover(a: &Analysis, path: &Path, pos: Position) -> Option<Hover> {
+/// The hover at `pos`; `good` is the file's last good analysis, asked when `a` has no answer.
+pub fn hover(a: &Analysis, good: Option<&Analysis>, path: &Path, pos: Position) -> Option<Hover> {
     let (file, offset) = locate(a, path, pos)?;
-    let at = a.symbol_at(file, offset)?;
-    let text = a.hover(&at.symbol)?;
+    let (text, span) = Recall::new(a, good).hover(file, offset)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: text,
         }),
-        range: Some(to_proto::range(a, at.span.file, at.span.range)),
+        range: Some(to_proto::range(a, span.file, span.range)),
     })
 }
 
-pub fn completion(a: &Analysis, path: &Path, pos: Position) -> Vec<CompletionItem> {
+/// Completion at `pos`, from `good` when `a` has none (see [`hover`]).
+pub fn completion(
+    a: &Analysis,
+    good: Option<&Analysis>,
+    path: &Path,
+    pos: Position,
+) -> Vec<CompletionItem> {
     let Some((file, offset)) = locate(a, path, pos) else {
         return Vec::new();
     };
-    a.completions(file, offset)
+    Recall::new(a, good)
+        .completions(file, offset)
         .into_iter()
         .map(|c| CompletionItem {
             kind: Some(match c.kind {
@@ -69,9 +76,15 @@ fn symbol(a: &Analysis, path: &Path, pos: Position) -> Option<Symbol> {
     a.symbol_at(file, offset).map(|s| s.symbol)
 }
 
-pub fn definition(a: &Analysis, path: &Path, pos: Position) -> Option<Location> {
-    let sym = symbol(a, path, pos)?;
-    to_proto::location(a, a.definition(&sym)?)
+/// The definition of the name at `pos`, from `good` when `a` has none (see [`hover`]).
+pub fn definition(
+    a: &Analysis,
+    good: Option<&Analysis>,
+    path: &Path,
+    pos: Position,
+) -> Option<Location> {
+    let (file, offset) = locate(a, path, pos)?;
+    to_proto::location(a, Recall::new(a, good).definition(file, offset)?)
 }
 
 pub fn references(a: &Analysis, path: &Path, pos: Position, with_decl: bool) -> Vec<Location> {

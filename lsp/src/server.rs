@@ -55,6 +55,13 @@ impl Backend {
         Some((a, path))
     }
 
+    /// [`Backend::analysis`], with the file's last good analysis.
+    fn recall(&self, uri: &Uri) -> Option<(Arc<Analysis>, Option<Arc<Analysis>>, PathBuf)> {
+        let path = uri.to_file_path()?.into_owned();
+        let (now, good) = self.ws().recall_for(&path)?;
+        Some((now, good, path))
+    }
+
     /// Re-analyses after the debounce, unless another edit came in meanwhile.
     fn schedule(&self) {
         let generation = self.ws().generation();
@@ -198,15 +205,15 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let (uri, pos) = pos_params(&params.text_document_position_params);
         Ok(self
-            .analysis(uri)
-            .and_then(|(a, p)| features::hover(&a, &p, pos)))
+            .recall(uri)
+            .and_then(|(a, good, p)| features::hover(&a, good.as_deref(), &p, pos)))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let (uri, pos) = pos_params(&params.text_document_position);
-        Ok(self
-            .analysis(uri)
-            .map(|(a, p)| CompletionResponse::Array(features::completion(&a, &p, pos))))
+        Ok(self.recall(uri).map(|(a, good, p)| {
+            CompletionResponse::Array(features::completion(&a, good.as_deref(), &p, pos))
+        }))
     }
 
     async fn goto_definition(
@@ -215,8 +222,8 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let (uri, pos) = pos_params(&params.text_document_position_params);
         Ok(self
-            .analysis(uri)
-            .and_then(|(a, p)| features::definition(&a, &p, pos))
+            .recall(uri)
+            .and_then(|(a, good, p)| features::definition(&a, good.as_deref(), &p, pos))
             .map(GotoDefinitionResponse::Scalar))
     }
 

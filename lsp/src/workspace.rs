@@ -1,5 +1,7 @@
 //! The server's state without the transport: open buffers, the projects they belong to, and
-//! one [`Analysis`] per project, recomputed when anything changed since it was made.
+//! one [`Analysis`] per project, recomputed when anything changed since it was made, with the
+//! last analysis each of its files was good in ([`LastGood`], at most one per file, never a
+//! history) for answers while a file has errors.
 //!
 //! Every edit invalidates every project (a buffer may be imported by any of them; analysis of
 //! a project is cheap). Diagnostics are published per project for every file it read, and a
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jazz_schema_compiler::migrations::plan::CreatePlan;
+use jazz_schema_compiler::project::query::LastGood;
 use jazz_schema_compiler::project::{Analysis, Discovery, analyze, check_migrations, discover};
 use tower_lsp_server::ls_types::{Diagnostic as LspDiagnostic, Uri};
 
@@ -34,6 +37,8 @@ struct Project {
     generation: u64,
     /// Files published last time.
     published: BTreeSet<PathBuf>,
+    /// The last analysis each file was good in, for answers while it has errors.
+    last_good: LastGood,
 }
 
 /// Open buffers and per-project analyses.
@@ -146,7 +151,9 @@ impl Workspace {
                 analysis: analysis.clone(),
                 generation,
                 published: BTreeSet::new(),
+                last_good: LastGood::default(),
             });
+        p.last_good.record(&analysis);
         p.analysis = analysis.clone();
         p.generation = generation;
         analysis
@@ -162,6 +169,18 @@ impl Workspace {
     pub fn analysis_for(&mut self, file: &Path) -> Option<Arc<Analysis>> {
         let root = self.project_root(file)?;
         Some(self.analysis(&root))
+    }
+
+    /// The analysis of the project `file` belongs to, and the last one in which `file` was
+    /// good (for hover, completion and definition while it has errors).
+    pub fn recall_for(&mut self, file: &Path) -> Option<(Arc<Analysis>, Option<Arc<Analysis>>)> {
+        let root = self.project_root(file)?;
+        let now = self.analysis(&root);
+        let good = self
+            .projects
+            .get(&root)
+            .and_then(|p| p.last_good.get(file).cloned());
+        Some((now, good))
     }
 
     /// Diagnostics to publish for a project: every file it read (with an empty list when it

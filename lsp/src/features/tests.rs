@@ -41,7 +41,7 @@ fn pos(text: &str, needle: &str, nth: u32) -> Position {
 #[test]
 fn hover_shows_column_facts() {
     let a = analysis(SCHEMA);
-    let h = hover(&a, Path::new(PATH), pos(SCHEMA, "title", 1));
+    let h = hover(&a, None, Path::new(PATH), pos(SCHEMA, "title", 1));
     let Some(HoverContents::Markup(m)) = h.map(|h| h.contents) else {
         panic!("no hover")
     };
@@ -76,7 +76,7 @@ fn code_actions_come_from_fixes() {
 fn definition_and_references_of_a_table() {
     let text = SCHEMA.replace("\"project\"", "\"projects\"");
     let a = analysis(&text);
-    let def = definition(&a, Path::new(PATH), pos(&text, "\"projects\"", 3));
+    let def = definition(&a, None, Path::new(PATH), pos(&text, "\"projects\"", 3));
     assert_eq!(def.map(|l| l.range.start), Some(pos(&text, "projects:", 0)));
     let refs = references(&a, Path::new(PATH), pos(&text, "projects:", 2), true);
     assert_eq!(refs.len(), 2);
@@ -110,7 +110,7 @@ fn rename_edits_every_use_and_warns_about_the_hash() {
 fn completion_lists_tables_in_refs() {
     let text = SCHEMA.replace("\"project\"", "\"\"");
     let a = analysis(&text);
-    let labels: Vec<String> = completion(&a, Path::new(PATH), pos(&text, "ref(\"\")", 5))
+    let labels: Vec<String> = completion(&a, None, Path::new(PATH), pos(&text, "ref(\"\")", 5))
         .into_iter()
         .map(|c| c.label)
         .collect();
@@ -145,8 +145,8 @@ fn symbols_folds_and_hints() {
 fn files_outside_the_project_get_nothing() {
     let a = analysis(SCHEMA);
     let other = Path::new("/p/other.ts");
-    assert!(hover(&a, other, Position::new(0, 0)).is_none());
-    assert!(completion(&a, other, Position::new(0, 0)).is_empty());
+    assert!(hover(&a, None, other, Position::new(0, 0)).is_none());
+    assert!(completion(&a, None, other, Position::new(0, 0)).is_empty());
     assert!(document_symbols(&a, other).is_empty());
 }
 
@@ -250,7 +250,7 @@ fn rename_and_references_cross_into_permissions_with_clear_refusals() {
     );
     let p = Path::new("/p/permissions.ts");
     // From permissions.ts to the key in schema.ts.
-    let def = definition(&a, p, pos(perms, "\"project\"", 2));
+    let def = definition(&a, None, p, pos(perms, "\"project\"", 2));
     assert_eq!(
         def.map(|l| (l.uri.path().to_string(), l.range.start)),
         Some((PATH.to_owned(), pos(&schema, "projectId:", 0)))
@@ -296,4 +296,54 @@ fn rename_and_references_cross_into_permissions_with_clear_refusals() {
         rename(&a, p, at_table, "tasks").err().as_deref(),
         Some("a table named `tasks` already exists")
     );
+}
+
+#[test]
+fn a_misspelt_builder_offers_the_did_you_mean_as_a_quick_fix() {
+    let text = SCHEMA.replace("name: s.string()", "name: s.strin()");
+    let a = analysis(&text);
+    let at = pos(&text, "strin()", 2);
+    let actions = code_actions(&a, Path::new(PATH), Range::new(at, at), None);
+    let [CodeActionOrCommand::CodeAction(fix)] = actions.as_slice() else {
+        panic!("{actions:?}")
+    };
+    assert_eq!(fix.title, "Replace with `string`");
+    assert_eq!(fix.is_preferred, Some(true));
+    let edits: Vec<_> = fix
+        .edit
+        .clone()
+        .and_then(|e| e.changes)
+        .unwrap_or_default()
+        .into_values()
+        .flatten()
+        .collect();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].new_text, "string");
+    assert_eq!(edits[0].range.start, pos(&text, "strin()", 0));
+    assert_eq!(edits[0].range.end, pos(&text, "strin()", 5));
+}
+
+#[test]
+fn completion_and_definition_fall_back_on_the_last_good_analysis() {
+    let text = SCHEMA
+        .replace("name: s.string()", "name: s.strin()")
+        .replace("\"project\"", "\"\"");
+    let good = analysis(&SCHEMA.replace("\"project\"", "\"projects\""));
+    let now = analysis(&text);
+    let at = pos(&text, "ref(\"\")", 5);
+    assert!(completion(&now, None, Path::new(PATH), at).is_empty());
+    let labels: Vec<String> = completion(&now, Some(&good), Path::new(PATH), at)
+        .into_iter()
+        .map(|c| c.label)
+        .collect();
+    assert_eq!(labels, vec!["projects", "tasks"]);
+    // The ref below the edit names the `projects` key above it.
+    let text = SCHEMA
+        .replace("\"project\"", "\"projects\"")
+        .replace("name: s.string()", "name: s.strin()");
+    let now = analysis(&text);
+    let at = pos(&text, "\"projects\"", 3);
+    assert!(definition(&now, None, Path::new(PATH), at).is_none());
+    let def = definition(&now, Some(&good), Path::new(PATH), at);
+    assert_eq!(def.map(|l| l.range.start), Some(pos(&text, "projects:", 0)));
 }

@@ -191,3 +191,44 @@ fn a_schema_that_does_not_name_jazz_tools_is_published_empty() {
     let files = ws.diagnostics(&t.0);
     assert_eq!(codes(&files, &tables), vec!["JZ1010".to_owned()]);
 }
+
+#[test]
+fn answers_from_the_last_good_analysis_while_a_file_has_errors() {
+    use tower_lsp_server::ls_types::{HoverContents, Position};
+    let t = TempDir::new("recall");
+    let text = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({\n  a: s.table({ x: s.string() }),\n  b: s.table({ y: s.int(), r: s.ref(\"a\") }),\n});\n";
+    let schema = t.write("schema.ts", text);
+    let perms = t.write(
+        "permissions.ts",
+        "import { definePermissions } from \"jazz-tools/permissions\";\nimport { app } from \"./schema.ts\";\nexport default definePermissions(app, ({ policy }) => {\n  policy.b.allowRead.always();\n});\n",
+    );
+    let mut ws = Workspace::new(vec![t.0.clone()]);
+    ws.set_text(schema.clone(), Arc::from(text));
+    assert!(!ws.analysis(&t.0).has_errors());
+    // An unknown column type in table `a`; `b`'s line (line 3) is untouched.
+    let broken = text.replace("x: s.string()", "x: s.strin()");
+    ws.set_text(schema.clone(), Arc::from(broken.as_str()));
+    let Some((now, good)) = ws.recall_for(&schema) else {
+        panic!("no project")
+    };
+    assert!(now.has_errors());
+    assert!(good.is_some());
+    let y = Position::new(3, 15);
+    let hover = crate::features::hover(&now, good.as_deref(), &schema, y);
+    let Some(HoverContents::Markup(m)) = hover.map(|h| h.contents) else {
+        panic!("no hover on b.y")
+    };
+    assert_eq!(m.value, "```\nb.y: int, not null\n```\n");
+    // Without it (as before), nothing.
+    assert!(crate::features::hover(&now, None, &schema, y).is_none());
+    // Definition of `b` from permissions.ts: the key on line 3 of schema.ts.
+    let Some((now, good)) = ws.recall_for(&perms) else {
+        panic!("no project")
+    };
+    let def = crate::features::definition(&now, good.as_deref(), &perms, Position::new(3, 10));
+    assert_eq!(
+        def.map(|l| (l.uri.path().to_string(), l.range.start)),
+        Some((schema.to_string_lossy().into_owned(), Position::new(3, 2)))
+    );
+    assert!(crate::features::definition(&now, None, &perms, Position::new(3, 10)).is_none());
+}

@@ -190,6 +190,30 @@ impl Diagnostic {
         self
     }
 
+    /// The fix of a did-you-mean: replaces the name `written`, found once as a whole name in
+    /// the text `span` covers (`source` is that file's text), with `suggestion`. Quotes around
+    /// it stay. No fix when the name is not written there as such (built from parts, escaped,
+    /// or written twice).
+    pub fn spelling_fix(
+        mut self,
+        source: &str,
+        span: Span,
+        written: &str,
+        suggestion: &str,
+    ) -> Self {
+        if let Some(range) = name_in(source, span.range, written) {
+            self.fixes.push(Fix {
+                title: format!("Replace with `{suggestion}`"),
+                edits: vec![TextEdit {
+                    file: span.file,
+                    range,
+                    new_text: suggestion.to_owned(),
+                }],
+            });
+        }
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -246,6 +270,33 @@ pub fn name_list(names: &[&str]) -> String {
         out.push(format!("… and {} more", names.len() - MAX_LISTED_NAMES));
     }
     out.join(", ")
+}
+
+/// Where `name` is written as a whole name in `range` of `source`: exactly once, with no
+/// name character on either side.
+fn name_in(source: &str, range: TextRange, name: &str) -> Option<TextRange> {
+    let text = source.get(range.start as usize..range.end as usize)?;
+    if name.is_empty() {
+        return None;
+    }
+    let part = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let mut found = None;
+    for (i, _) in text.match_indices(name) {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        if before.is_some_and(part) || after.is_some_and(part) {
+            continue;
+        }
+        if found.is_some() {
+            return None;
+        }
+        found = Some(i);
+    }
+    let start = range.start + u32::try_from(found?).ok()?;
+    Some(TextRange::new(
+        start,
+        start + u32::try_from(name.len()).ok()?,
+    ))
 }
 
 /// The closest candidate to `name` by edit distance, for "did you mean" help.
@@ -379,6 +430,33 @@ mod tests {
         );
         assert_eq!(did_you_mean("dne", ["title", "done"]), Some("done"));
         assert_eq!(did_you_mean("zzzzzz", ["title", "done"]), None);
+    }
+
+    #[test]
+    fn spelling_fixes_replace_the_name_written_once() {
+        let src = r#"policy.tasks.allowRead.where({ stauts: "dne" })"#;
+        let whole = Span::new(FileId(0), 0, u32::try_from(src.len()).unwrap_or(0));
+        let d = Diagnostic::error(Code(2201), "x").spelling_fix(src, whole, "stauts", "status");
+        let edit = &d.fixes[0].edits[0];
+        assert_eq!(
+            &src[edit.range.start as usize..edit.range.end as usize],
+            "stauts"
+        );
+        assert_eq!(d.fixes[0].title, "Replace with `status`");
+        // Inside quotes, only the name.
+        let d = Diagnostic::error(Code(2201), "x").spelling_fix(src, whole, "dne", "done");
+        assert_eq!(d.fixes[0].edits[0].range.len(), 3);
+        // Part of a longer name, twice, or not there: no fix.
+        for (text, name) in [
+            ("tasks2", "tasks"),
+            ("a.b + a.b", "b"),
+            ("x", "y"),
+            ("x", ""),
+        ] {
+            let span = Span::new(FileId(0), 0, u32::try_from(text.len()).unwrap_or(0));
+            let d = Diagnostic::error(Code(2201), "x").spelling_fix(text, span, name, "z");
+            assert!(d.fixes.is_empty(), "{text}");
+        }
     }
 
     #[test]

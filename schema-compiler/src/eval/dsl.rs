@@ -106,6 +106,7 @@ fn zod_error(span: Span, e: zod::ZodError) -> Value {
                 .into(),
         ),
         labels: Vec::new(),
+        fixes: Vec::new(),
         silent: false,
     }))
 }

@@ -95,6 +95,7 @@ impl Evaluator<'_> {
             if let Some(h) = &o.help {
                 d = d.help(h.clone());
             }
+            d.fixes.extend(o.fixes.iter().cloned());
             self.push(d);
             return None;
         }

@@ -91,7 +91,15 @@ impl Evaluator<'_> {
                     }
                 };
                 match key {
-                    Ok(k) => self.get_member(o, &k, key_span, *span),
+                    Ok(k) => {
+                        let v = self.get_member(o, &k, key_span, *span);
+                        match prop {
+                            MemberProp::Computed { expr, .. } => {
+                                self.computed_fixes(v, key_span, expr.span(), &k)
+                            }
+                            _ => v,
+                        }
+                    }
                     Err(v) => v,
                 }
             }
@@ -424,6 +432,35 @@ impl Evaluator<'_> {
                 Some("use a string literal key"),
             )),
         }
+    }
+
+    /// The fixes of an unknown member's opaque value name `.key` at `key_span`; in
+    /// `obj["key"]` they go inside the string literal at `literal`, and any other computed key
+    /// (escapes, an expression) gets none.
+    fn computed_fixes(&self, v: Value, key_span: Span, literal: Span, key: &str) -> Value {
+        let Value::Opaque(o) = &v else {
+            return v;
+        };
+        if o.fixes.is_empty() {
+            return v;
+        }
+        let text = self.db.slice(literal);
+        let quoted = text.len() >= 2
+            && (text.starts_with('"') || text.starts_with('\''))
+            && text.ends_with(&text[..1])
+            && text.get(1..text.len() - 1) == Some(key);
+        let mut o = (**o).clone();
+        if quoted {
+            let inner = Span::new(literal.file, literal.range.start + 1, literal.range.end - 1);
+            for e in o.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+                if e.file == key_span.file && e.range == key_span.range {
+                    e.range = inner.range;
+                }
+            }
+        } else {
+            o.fixes.clear();
+        }
+        Value::Opaque(Rc::new(o))
     }
 
     /// `obj[key]`.

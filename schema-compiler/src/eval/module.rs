@@ -135,6 +135,7 @@ impl<'a> Evaluator<'a> {
         if let Some(h) = &o.help {
             d = d.help(h.clone());
         }
+        d.fixes.extend(o.fixes.iter().cloned());
         self.push(d);
     }
 
@@ -375,6 +376,7 @@ impl<'a> Evaluator<'a> {
                     message: String::new(),
                     help: None,
                     labels: Vec::new(),
+                    fixes: Vec::new(),
                     silent: true,
                 }))
             }
@@ -386,6 +388,7 @@ impl<'a> Evaluator<'a> {
                     message: format!("module `{spec}` could not be evaluated"),
                     help: None,
                     labels: Vec::new(),
+                    fixes: Vec::new(),
                     silent: false,
                 })),
             },
@@ -400,6 +403,7 @@ impl<'a> Evaluator<'a> {
                     message: format!("cannot find module `{spec}`"),
                     help: None,
                     labels: Vec::new(),
+                    fixes: Vec::new(),
                     silent: false,
                 }))
             }
@@ -409,6 +413,7 @@ impl<'a> Evaluator<'a> {
                 message: format!("cannot read module `{spec}` statically"),
                 help: Some("inline the values, or move them into a relative `.ts` module".into()),
                 labels: Vec::new(),
+                fixes: Vec::new(),
                 silent: false,
             })),
         }
@@ -676,6 +681,7 @@ pub fn silent(span: Span) -> Value {
         message: String::new(),
         help: None,
         labels: Vec::new(),
+        fixes: Vec::new(),
         silent: true,
     }))
 }
@@ -688,6 +694,7 @@ pub fn opaque(span: Span, code: Code, message: impl Into<String>, help: Option<&
         message: message.into(),
         help: help.map(str::to_owned),
         labels: Vec::new(),
+        fixes: Vec::new(),
         silent: false,
     }))
 }

@@ -70,6 +70,8 @@ pub struct Opaque {
     pub message: String,
     pub help: Option<String>,
     pub labels: Vec<(Span, String)>,
+    /// Fixes for the diagnostic it becomes (the did-you-mean of an unknown member).
+    pub fixes: Vec<crate::diagnostics::Fix>,
     /// Already reported where it arose; reaching another position adds nothing.
     pub silent: bool,
 }

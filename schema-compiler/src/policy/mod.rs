@@ -115,6 +115,7 @@ pub fn compile(
     let factory = interp::value::from_static(&def.factory, def.factory_span);
     let mut it = interp::Interp::new(&app_schema, module, env);
     it.env_inits = def.env_inits.iter().cloned().collect();
+    it.db = Some(db);
     let (policy, diags, uses) = it.run(&factory, def.factory_span);
     out.diagnostics = diags;
     out.uses = uses;

@@ -13,6 +13,7 @@ mod complete;
 mod occurrences;
 mod policies;
 mod present;
+mod recall;
 mod rules_outline;
 mod where_keys;
 
@@ -20,6 +21,7 @@ pub use actions::Action;
 pub use complete::{Completion, CompletionKind};
 pub use occurrences::Occurrence;
 pub use present::{InlayHint, OutlineItem, OutlineKind};
+pub use recall::{LastGood, Recall};
 
 use crate::diagnostics::TextEdit;
 use crate::eval::symbols::SchemaSymbols;
@@ -183,6 +185,12 @@ impl Analysis {
     /// A Markdown description of a symbol: a column's type, nullability, default and ref
     /// target; a table's columns; the app's schema hash.
     pub fn hover(&self, symbol: &Symbol) -> Option<String> {
+        self.hover_with(symbol, true)
+    }
+
+    /// [`Analysis::hover`], with a table's policies only when `policies` (a recalled analysis
+    /// leaves them out when permissions.ts changed since).
+    fn hover_with(&self, symbol: &Symbol, policies: bool) -> Option<String> {
         if let Symbol::Migration(f) = symbol {
             return self.migration_hover(*f);
         }
@@ -190,7 +198,12 @@ impl Analysis {
         match symbol {
             Symbol::Table(name) => schema.table(name).map(|t| {
                 let mut text = table_summary(t);
-                if let Some(policy) = self.permissions.as_ref().and_then(|p| p.policy.as_ref()) {
+                if let Some(policy) = self
+                    .permissions
+                    .as_ref()
+                    .and_then(|p| p.policy.as_ref())
+                    .filter(|_| policies)
+                {
                     text.push_str("\n**policies**\n\n```\n");
                     for line in policies::summary(policy, name) {
                         text.push_str(&line);

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use crate::diagnostics::{codes, did_you_mean};
+use crate::diagnostics::{Fix, TextEdit, codes, did_you_mean};
 use crate::eval::module::opaque;
 use crate::eval::value::{LibRef, Opaque, Value};
 use crate::source::Span;
@@ -167,8 +167,10 @@ pub fn member(obj: Value, key: &str, key_span: Span, span: Span) -> Value {
 
 fn unknown_member(key: &str, span: Span, what: &str, known: &[&str]) -> Value {
     let mut help = format!("{what} have: {}", known.join(", "));
+    let mut fixes = Vec::new();
     if let Some(s) = did_you_mean(key, known.iter().copied()) {
         help = format!("did you mean `{s}`?");
+        fixes.push(replace_name(span, s));
     }
     Value::Opaque(Rc::new(Opaque {
         span,
@@ -179,8 +181,22 @@ fn unknown_member(key: &str, span: Span, what: &str, known: &[&str]) -> Value {
         ),
         help: Some(help),
         labels: Vec::new(),
+        fixes,
         silent: false,
     }))
+}
+
+/// The fix of a did-you-mean on a member name written at `span`. For a computed key the
+/// evaluator moves it into the string literal, or drops it (`eval/expr.rs`).
+fn replace_name(span: Span, suggestion: &str) -> Fix {
+    Fix {
+        title: format!("Replace with `{suggestion}`"),
+        edits: vec![TextEdit {
+            file: span.file,
+            range: span.range,
+            new_text: suggestion.to_owned(),
+        }],
+    }
 }
 
 fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
@@ -210,8 +226,10 @@ fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
+                let mut fixes = Vec::new();
                 if let Some(s) = did_you_mean(key, known.iter().copied()) {
                     help = format!("did you mean `{ns}.{s}`?");
+                    fixes.push(replace_name(span, s));
                 }
                 Value::Opaque(Rc::new(Opaque {
                     span,
@@ -222,6 +240,7 @@ fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
                     ),
                     help: Some(help),
                     labels: Vec::new(),
+                    fixes,
                     silent: false,
                 }))
             }

@@ -173,7 +173,8 @@ impl Interp<'_> {
                             .find(|(c, _)| c == s)
                             .map(|(_, r)| r.clone())
                             .unwrap_or_default();
-                        d = d.help(format!("did you mean `{s}` (references `{target}`)?"));
+                        let help = format!("did you mean `{s}` (references `{target}`)?");
+                        d = self.did_you_mean(d, help, *fk_span, fk, s);
                     } else if self.has_column(table, fk) {
                         d = d.note(format!(
                             "`{fk}` is a column of `{table}`, but it does not reference another table"

@@ -80,7 +80,8 @@ impl Interp<'_> {
         .at(span)
         .note("upstream compiles this and the condition is always false at runtime");
         if let Some(s) = did_you_mean(col, cands.iter().copied()) {
-            d = d.help(format!("did you mean `{}`?", quoted_name(s)));
+            let help = format!("did you mean `{}`?", quoted_name(s));
+            d = self.did_you_mean(d, help, span, col, s);
         } else {
             d = d.help(format!(
                 "columns of `{}`: {}",
@@ -104,7 +105,8 @@ impl Interp<'_> {
         .at(span)
         .note("upstream fails here with a JavaScript TypeError");
         if let Some(s) = did_you_mean(name, tables.iter().copied()) {
-            d = d.help(format!("did you mean `{}`?", quoted_name(s)));
+            let help = format!("did you mean `{}`?", quoted_name(s));
+            d = self.did_you_mean(d, help, span, name, s);
         } else {
             d = d.help(format!("tables in the schema: {}", name_list(&tables)));
         }
@@ -293,7 +295,7 @@ impl Interp<'_> {
             )
             .at(span);
             if let Some(s) = did_you_mean(first, ["user_id", "authMode", "claims"]) {
-                d = d.help(format!("did you mean `{s}`?"));
+                d = self.did_you_mean(d, format!("did you mean `{s}`?"), span, first, s);
             } else {
                 d = d.help("use `user_id`, `authMode` or `claims.<name>`");
             }

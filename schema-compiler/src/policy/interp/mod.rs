@@ -69,6 +69,8 @@ pub struct Interp<'s> {
     env_resolving: Vec<Rc<str>>,
     pub env_vars: &'s dyn Fn(&str) -> Option<String>,
     pub diags: Vec<Diagnostic>,
+    /// The source text, for the fixes of did-you-mean findings (none without it).
+    pub db: Option<&'s crate::source::SourceDb>,
     rules: Vec<Registered>,
     fuel: u32,
     depth: u32,
@@ -94,6 +96,23 @@ pub struct Interp<'s> {
 }
 
 impl<'s> Interp<'s> {
+    /// `d` with the help "did you mean" and, where the misspelt name is written in `span`, the
+    /// fix that replaces it ([`Diagnostic::spelling_fix`]).
+    fn did_you_mean(
+        &self,
+        d: Diagnostic,
+        help: String,
+        span: Span,
+        written: &str,
+        suggestion: &str,
+    ) -> Diagnostic {
+        let d = d.help(help);
+        match self.db {
+            Some(db) => d.spelling_fix(db.text(span.file), span, written, suggestion),
+            None => d,
+        }
+    }
+
     pub fn new(
         schema: &'s WasmSchema,
         module: HashMap<Rc<str>, crate::eval::value::Value>,
@@ -106,6 +125,7 @@ impl<'s> Interp<'s> {
             env_resolving: Vec::new(),
             env_vars,
             diags: Vec::new(),
+            db: None,
             rules: Vec::new(),
             fuel: FUEL,
             depth: 0,

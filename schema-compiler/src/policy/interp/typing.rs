@@ -58,7 +58,9 @@ impl Interp<'_> {
                 )
                 .at(span);
                 if let Some(s) = did_you_mean(t, variants.iter().map(String::as_str)) {
-                    d = d.help(format!("did you mean \"{s}\"?"));
+                    // `span` is the key; the fix edits the string right after it.
+                    let at = self.literal_after_key(span, t).unwrap_or(span);
+                    d = self.did_you_mean(d, format!("did you mean \"{s}\"?"), at, t, s);
                 }
                 self.diags.push(d);
             }
@@ -92,5 +94,37 @@ impl Interp<'_> {
             d = d.help(h);
         }
         self.diags.push(d);
+    }
+}
+
+impl Interp<'_> {
+    /// The string literal `"value"` written as the value of the where-object key at `key`
+    /// (`key: "value"` or `key: { op: "value" }`), quotes included.
+    fn literal_after_key(&self, key: Span, value: &str) -> Option<Span> {
+        fn after(s: &str, c: char) -> Option<&str> {
+            s.trim_start().strip_prefix(c).map(str::trim_start)
+        }
+        let text = self.db?.text(key.file);
+        let rest = text.get(key.range.end as usize..)?;
+        // A quoted key ends with its quote; the `:` follows.
+        let mut v = after(rest, ':')?;
+        if let Some(inner) = after(v, '{') {
+            let op_len = inner
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(0);
+            v = after(inner.get(op_len..)?, ':').filter(|_| op_len > 0)?;
+        }
+        let quote = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let body = v.get(1..)?.strip_prefix(value)?;
+        if !body.starts_with(quote) {
+            return None;
+        }
+        let start = text.len() - v.len();
+        let end = start + value.len() + 2;
+        Some(Span::new(
+            key.file,
+            u32::try_from(start).ok()?,
+            u32::try_from(end).ok()?,
+        ))
     }
 }

@@ -93,7 +93,12 @@ impl Analysis {
     /// Candidates for `offset` of `file`, filtered by nothing: the editor filters by prefix.
     pub fn completions(&self, file: FileId, offset: u32) -> Vec<Completion> {
         let text = self.db.text(file);
-        let before = text.get(..offset as usize).unwrap_or("");
+        self.completions_after(file, text.get(..offset as usize).unwrap_or(""))
+    }
+
+    /// Candidates after `before`, the text of `file` up to the cursor: it may be newer than
+    /// the text this analysis read (a recalled analysis completes the text being typed).
+    pub(super) fn completions_after(&self, file: FileId, before: &str) -> Vec<Completion> {
         if let Some(keys) = self.key_completions(file, before) {
             return keys;
         }

@@ -290,7 +290,10 @@ impl Interp<'_> {
             .upstream(msg);
         let names: Vec<&str> = rels.iter().map(|r| r.name.as_str()).collect();
         d = match did_you_mean(name, names.iter().copied()) {
-            Some(s) => d.help(format!("did you mean `{}`?", quoted_name(s))),
+            Some(s) => {
+                let help = format!("did you mean `{}`?", quoted_name(s));
+                self.did_you_mean(d, help, span, name, s)
+            }
             None if names.is_empty() => d.help(format!(
                 "table `{}` has no relations: declare a reference with `s.ref(...)` in schema.ts",
                 quoted_name(table)
