@@ -120,6 +120,11 @@ pub fn run_blocking_until(
         .block_on(TcpListener::bind(&addr))
         .map_err(bind_failed)?;
     let bound = listener.local_addr().map_err(bind_failed)?;
+    // Listening for signals before `on_listening` announces the server.
+    let signal = {
+        let _in_runtime = runtime.enter();
+        shutdown_signal()
+    };
     on_listening(bound);
     let mut config = opts.config;
     config.bind_hosts(bound);
@@ -130,7 +135,7 @@ pub fn run_blocking_until(
         let (first_tx, first_rx) = tokio::sync::oneshot::channel::<()>();
         let serving = tokio::spawn(server.serve(listener, async move {
             tokio::select! {
-                _ = shutdown_signal() => {}
+                _ = signal => {}
                 _ = stop => {}
             }
             let _ = first_tx.send(());
@@ -158,25 +163,66 @@ fn finished(r: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<En
     }
 }
 
-/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-pub async fn shutdown_signal() {
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM. Must be called inside a Tokio runtime:
+/// on Unix the handlers are installed right away, not at the first poll, so a signal that
+/// arrives in between is neither lost nor fatal (the process would otherwise die of SIGINT
+/// before anything listens). Call it before printing what invites the user to press Ctrl-C.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                (Ok(mut int), Err(_)) => {
+                    let _ = int.recv().await;
+                }
+                (Err(_), _) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async move {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod signal_tests {
+    use super::shutdown_signal;
+
+    #[test]
+    fn a_signal_sent_before_the_first_poll_is_seen() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let signal = {
+            let _in_runtime = runtime.enter();
+            shutdown_signal()
+        };
+        // SIGTERM to ourselves before anything polls the future: the handler is already in
+        // place, so the process survives and the future resolves.
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &std::process::id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        runtime.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(30), signal)
+                .await
+                .expect("the signal was seen");
+        });
     }
 }

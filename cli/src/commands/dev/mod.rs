@@ -297,6 +297,21 @@ fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
             return 1;
         }
     };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = fail(ctx, rep, &format!("cannot start the runtime: {e}"));
+            return 1;
+        }
+    };
+    // Ctrl-C is handled from here on, before the first line invites it.
+    let signal = {
+        let _in_runtime = runtime.enter();
+        shutdown_signal()
+    };
     rep.info(&format!("[jazz] using server {url}"));
     rep.info(&format!("[jazz] app id: {}", s.app.shown()));
     rep.event(
@@ -308,16 +323,6 @@ fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
             "[jazz] schema auto-push skipped because {url} is unreachable ({cause}). The dev server will keep using this app and server URL. Save schema.ts/permissions.ts or restart after reconnecting to publish again."
         ));
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = fail(ctx, rep, &format!("cannot start the runtime: {e}"));
-            return 1;
-        }
-    };
     let stop = AtomicBool::new(false);
     let (stopper, stop_session) = Stopper::new();
     let stopper = std::sync::Arc::new(stopper);
@@ -339,7 +344,7 @@ fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
         });
         runtime.block_on(async {
             tokio::select! {
-                _ = shutdown_signal() => {}
+                _ = signal => {}
                 _ = stop_session => {}
             }
         });

@@ -55,6 +55,21 @@ pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, m: &Managed, found: &
         let _ = fail(ctx, rep, &m);
         return 1;
     }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = fail(ctx, rep, &format!("cannot start the runtime: {e}"));
+            return 1;
+        }
+    };
+    // Ctrl-C is handled from here on, before the engine starts and the banner invites it.
+    let signal = {
+        let _in_runtime = runtime.enter();
+        shutdown_signal()
+    };
     if let Some(w) = engine::version_warning(found) {
         rep.warning(&w);
     }
@@ -148,18 +163,6 @@ pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, m: &Managed, found: &
         ..controls
     };
 
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            sup.engine.stop();
-            embedded::unlock(storage);
-            let _ = fail(ctx, rep, &format!("cannot start the runtime: {e}"));
-            return 1;
-        }
-    };
     let stop = AtomicBool::new(false);
     let (stopper, stop_session) = Stopper::new();
     let stopper = Arc::new(stopper);
@@ -174,7 +177,6 @@ pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, m: &Managed, found: &
         // The main thread supervises: it spawned the engine, and it must outlive it (the
         // engine's parent-death signal follows the spawning thread).
         runtime.block_on(async {
-            let signal = shutdown_signal();
             tokio::pin!(signal);
             tokio::pin!(stop_session);
             loop {
