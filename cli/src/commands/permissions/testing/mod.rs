@@ -168,7 +168,7 @@ fn no_test_files(ctx: &mut Context, c: &Compiled, root: &Path) -> Outcome {
     let dir = tests_dir(c);
     let main = dir.join("permissions.test.toml");
     let more = dir.join("permissions.tests");
-    let d = Diagnostic::error(
+    let d = Diagnostic::new(
         jazz_schema_compiler::policy::codes::TEST_NO_FILES,
         format!(
             "no policy tests to run: found neither {} nor {}/*.toml",
