@@ -127,8 +127,8 @@ fn compile_permissions(path: &Path) -> (Analysis, String) {
         Some(name) => permissions_root().join("schemas").join(name),
         None => permissions_root().join("schema.ts"),
     };
-    let schema = fs::read_to_string(&schema)
-        .unwrap_or_else(|e| panic!("{}: {e}", schema.display()));
+    let schema =
+        fs::read_to_string(&schema).unwrap_or_else(|e| panic!("{}: {e}", schema.display()));
     let env: Vec<(String, String)> = directives(&text, "env")
         .iter()
         .filter_map(|l| l.split_once('='))
@@ -137,11 +137,7 @@ fn compile_permissions(path: &Path) -> (Analysis, String) {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", schema)
         .with("/app/permissions.ts", text.clone());
-    let lookup = |name: &str| {
-        env.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     (analyze_with_env(&loader, Path::new("/app"), &lookup), text)
 }
 
@@ -159,7 +155,10 @@ fn permissions_ok_fixtures_have_no_diagnostics() {
             rendered.join("\n")
         );
         assert!(
-            a.permissions.as_ref().and_then(|p| p.policy.as_ref()).is_some(),
+            a.permissions
+                .as_ref()
+                .and_then(|p| p.policy.as_ref())
+                .is_some(),
             "{}: no policy",
             f.display()
         );

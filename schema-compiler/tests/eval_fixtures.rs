@@ -70,9 +70,14 @@ fn err_fixtures_report_coded_diagnostics() {
             f.display()
         );
         for d in &a.diagnostics {
-            assert!(
-                d.code.info().is_some(),
-                "{}: unregistered code {}",
+            let info = d
+                .code
+                .info()
+                .unwrap_or_else(|| panic!("{}: unregistered code {}", f.display(), d.code));
+            assert_eq!(
+                d.severity,
+                info.severity,
+                "{}: {} is not emitted with its registered severity",
                 f.display(),
                 d.code
             );

@@ -407,6 +407,22 @@ mod tests {
         assert!(list.ends_with("t19, … and 5 more"), "{list}");
     }
 
+    #[test]
+    fn severity_is_the_registered_one() {
+        for i in all_codes() {
+            assert_eq!(
+                Diagnostic::new(i.code, "x").severity,
+                i.severity,
+                "{}",
+                i.code
+            );
+        }
+        let mut d = Diagnostic::new(crate::policy::codes::UNDEFINED_DROPPED, "x");
+        assert_eq!(d.severity, Severity::Warning);
+        d.recode(crate::policy::codes::DROPPED_KEYS_GRANT_ALL);
+        assert_eq!(d.severity, Severity::Error);
+    }
+
     /// The `pub const NAME: Code = Code(N);` lines of a codes module, as `(NAME, N)`.
     fn constants(src: &str) -> Vec<(&str, u16)> {
         src.lines()
@@ -423,12 +439,19 @@ mod tests {
         let sources = [
             ("diagnostics/mod.rs", include_str!("mod.rs")),
             ("policy/codes.rs", include_str!("../policy/codes.rs")),
-            ("migrations/codes.rs", include_str!("../migrations/codes.rs")),
+            (
+                "migrations/codes.rs",
+                include_str!("../migrations/codes.rs"),
+            ),
         ];
         let mut named = std::collections::BTreeSet::new();
         for (file, src) in sources {
             let consts = constants(src);
-            assert!(consts.len() > 40, "{file}: only {} constants read", consts.len());
+            assert!(
+                consts.len() > 40,
+                "{file}: only {} constants read",
+                consts.len()
+            );
             for (name, n) in consts {
                 let c = Code(n);
                 assert!(c.info().is_some(), "{file}: {name} ({c}) is not registered");
@@ -440,4 +463,3 @@ mod tests {
         }
     }
 }
-

@@ -191,8 +191,8 @@ mod fuzz_regressions {
         let p = parse(FileId(0), &text, false);
         assert!(!p.diagnostics.is_empty());
         assert!(p.diagnostics.iter().all(|d| d.span().is_some()));
-        // Debug builds (tests, fuzzing) have SWC's assertions on and hit the internal error;
-        // release builds skip the assertion and report ordinary syntax errors.
+        // Debug builds (tests, fuzzing) have SWC's assertions on and hit the internal error
+        // (JZ9001); release builds skip the assertion and report ordinary syntax errors.
         let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code).collect();
         if cfg!(debug_assertions) {
             assert_eq!(codes, [codes::INTERNAL]);

@@ -96,10 +96,8 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
     };
     let Some(file) = w.file else {
         if out.diagnostics.is_empty() {
-            out.diagnostics.push(Diagnostic::new(
-                codes::INVALID_EXPORT,
-                invalid_export(path),
-            ));
+            out.diagnostics
+                .push(Diagnostic::new(codes::INVALID_EXPORT, invalid_export(path)));
         }
         return out;
     };

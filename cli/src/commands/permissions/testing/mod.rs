@@ -55,7 +55,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
     let program = match Program::load(&bytes) {
         Ok(p) => p,
         Err(e) => {
-            ctx.out.error(&format!("error[JZ2402]: {e}"));
+            ctx.out.error(&format!("error[{}]: {e}", e.code()));
             return Ok(Outcome::failed(serde_json::Value::Null));
         }
     };
