@@ -447,6 +447,12 @@ mod tests {
         let mut named = std::collections::BTreeSet::new();
         for (file, src) in sources {
             let consts = constants(src);
+            // A declaration in another shape would be skipped silently: count them all.
+            let declared = src
+                .lines()
+                .filter(|l| l.trim().starts_with("pub const ") && l.contains(": Code ="))
+                .count();
+            assert_eq!(declared, consts.len(), "{file}: a constant was not read");
             assert!(
                 consts.len() > 40,
                 "{file}: only {} constants read",
