@@ -36,8 +36,8 @@ const SNAPSHOT_STORE: Option<&str> = Some("schema-compiler/src/schema/snapshots/
 const UNREACHABLE: &[Unreachable] = &[
     u(
         2,
-        "only a disk loader fails to read a file or finds bytes that are not UTF-8; fixtures are loaded as text (untested)",
-        None,
+        "only a disk loader fails to read a file or finds bytes that are not UTF-8; fixtures are loaded as text",
+        Some("cli/tests/validate.rs"),
     ),
     u(
         1025,
