@@ -144,6 +144,50 @@ fn malformed_test_files_are_jz25xx() {
 }
 
 #[test]
+fn test_file_problems_are_jz2504_to_jz2506() {
+    let tmp = copy_app("todo-minimal");
+    let cases = [
+        (
+            "JZ2504",
+            "version = 1\n[[expect]]\nas = \"nobody\"\nread = \"todos\"\nrows = []\n",
+        ),
+        (
+            "JZ2505",
+            "version = 1\n[[seed.todos]]\nid = \"@a\"\ntitle = \"x\"\ndone = false\n[[seed.todos]]\nid = \"@a\"\ntitle = \"y\"\ndone = true\n",
+        ),
+        (
+            "JZ2506",
+            "version = 1\n[[expect]]\nread = \"todos\"\nrows = []\n",
+        ),
+    ];
+    for (code, toml) in cases {
+        fs::write(tmp.path().join("permissions.test.toml"), toml).expect("write");
+        let r = run(jazz(tmp.path()).args(["permissions", "test"]));
+        assert_eq!(r.code, 1, "{code}: {}{}", r.stdout, r.stderr);
+        let out = format!("{}{}", r.stdout, r.stderr);
+        assert!(out.contains(code), "{code}: {out}");
+    }
+}
+
+/// Bytes that are not policy bytecode are JZ2401; bytecode that fails verification is JZ2402.
+#[test]
+fn bad_bytecode_is_jz2401_or_jz2402() {
+    let tmp = copy_app("todo-minimal");
+    fs::write(tmp.path().join("garbage.jzpb"), b"not bytecode").expect("write");
+    let r = run(jazz(tmp.path()).args(["permissions", "test", "--bytecode", "garbage.jzpb"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("error[JZ2401]"), "{}", r.stderr);
+    let r = run(jazz(tmp.path()).args(["permissions", "compile"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = fs::read(tmp.path().join("permissions.jzpb")).expect("bytecode written");
+    let cut = bytes.get(..bytes.len() - 3).expect("longer than 3 bytes");
+    fs::write(tmp.path().join("cut.jzpb"), cut).expect("write");
+    let r = run(jazz(tmp.path()).args(["permissions", "test", "--bytecode", "cut.jzpb"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("error[JZ2402]"), "{}", r.stderr);
+}
+
+#[test]
 fn no_test_files_is_jz2500_with_what_to_create_and_exit_1() {
     let tmp = copy_app("todo-minimal");
     let _ = fs::remove_file(tmp.path().join("permissions.test.toml"));

@@ -231,3 +231,24 @@ fn migration_flags_are_accepted() {
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
     }
 }
+
+/// A project file that is not UTF-8 is JZ0002 at the import that reads it, not a crash.
+#[test]
+fn a_file_that_is_not_utf8_is_jz0002() {
+    let tmp = project(&[(
+        "schema.ts",
+        "import { schema as s } from \"jazz-tools\";\nimport { cols } from \"./cols\";\nexport const app = s.defineApp({ t: s.table({ ...cols }) });\n",
+    )]);
+    fs::write(
+        tmp.path().join("cols.ts"),
+        b"export const cols = {};\n// \xff\n",
+    )
+    .expect("write");
+    let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let stderr = redact(&r.stderr, tmp.path());
+    assert!(
+        stderr.contains("JZ0002") && stderr.contains("cannot read `[ROOT]/cols.ts`"),
+        "{stderr}"
+    );
+}

@@ -3,13 +3,14 @@
 //! snapshotted as plain text (code, message, location, the source line with the span marked,
 //! labels, notes, help, fixes), so reviewing a snapshot diff is reviewing the user's view.
 
-use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use jazz_schema_compiler::diagnostics::Diagnostic;
 use jazz_schema_compiler::project::{Analysis, analyze};
-use jazz_schema_compiler::source::{MemoryLoader, SourceDb, Span};
+use jazz_schema_compiler::source::MemoryLoader;
+
+mod render;
+use render::render;
 
 fn dir(kind: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -38,86 +39,6 @@ fn run(path: &Path) -> Analysis {
     let mut a = analyze(&loader, Path::new("/app"));
     a.diagnostics.retain(|d| !(2000..9000).contains(&d.code.0));
     a
-}
-
-fn location(db: &SourceDb, span: Span) -> String {
-    let file = db.get(span.file).expect("file");
-    let lc = file.line_index.line_col_chars(&file.text, span.range.start);
-    let name = file
-        .path
-        .strip_prefix("/app")
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    format!("{name}:{}:{}", lc.line + 1, lc.col + 1)
-}
-
-fn snippet(db: &SourceDb, span: Span, label: Option<&str>, out: &mut String) {
-    let file = db.get(span.file).expect("file");
-    let idx = &file.line_index;
-    let line = idx.line_of(span.range.start);
-    let start = idx.line_start(line).unwrap_or(0) as usize;
-    let end = idx
-        .line_start(line + 1)
-        .map(|e| e as usize)
-        .unwrap_or(file.text.len());
-    let text = file
-        .text
-        .get(start..end)
-        .unwrap_or("")
-        .trim_end_matches(['\n', '\r']);
-    let col = file
-        .text
-        .get(start..span.range.start as usize)
-        .map(|s| s.chars().count())
-        .unwrap_or(0);
-    let span_end = (span.range.end as usize)
-        .min(start + text.len())
-        .max(span.range.start as usize);
-    let width = file
-        .text
-        .get(span.range.start as usize..span_end)
-        .map(|s| s.chars().count())
-        .unwrap_or(0)
-        .max(1);
-    let _ = writeln!(out, "{:>4} | {text}", line + 1);
-    let _ = writeln!(
-        out,
-        "     | {}{}{}",
-        " ".repeat(col),
-        "^".repeat(width),
-        label.map(|l| format!(" {l}")).unwrap_or_default()
-    );
-}
-
-fn render(db: &SourceDb, d: &Diagnostic) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message);
-    if let Some(u) = &d.upstream_message {
-        let _ = writeln!(out, "  upstream: {u}");
-    }
-    if let Some(p) = &d.primary {
-        let _ = writeln!(out, "  --> {}", location(db, p.span));
-        snippet(db, p.span, p.message.as_deref(), &mut out);
-    }
-    for l in &d.labels {
-        let _ = writeln!(out, "  ::: {}", location(db, l.span));
-        snippet(db, l.span, l.message.as_deref(), &mut out);
-    }
-    for n in &d.notes {
-        let _ = writeln!(out, "  = note: {n}");
-    }
-    if let Some(h) = &d.help {
-        let _ = writeln!(out, "  = help: {h}");
-    }
-    for f in &d.fixes {
-        let edits: Vec<String> = f
-            .edits
-            .iter()
-            .map(|e| format!("{}..{} -> {:?}", e.range.start, e.range.end, e.new_text))
-            .collect();
-        let _ = writeln!(out, "  = fix: {} [{}]", f.title, edits.join(", "));
-    }
-    out
 }
 
 #[test]
@@ -149,9 +70,14 @@ fn err_fixtures_report_coded_diagnostics() {
             f.display()
         );
         for d in &a.diagnostics {
-            assert!(
-                d.code.info().is_some(),
-                "{}: unregistered code {}",
+            let info = d
+                .code
+                .info()
+                .unwrap_or_else(|| panic!("{}: unregistered code {}", f.display(), d.code));
+            assert_eq!(
+                d.severity,
+                info.severity,
+                "{}: {} is not emitted with its registered severity",
                 f.display(),
                 d.code
             );

@@ -221,7 +221,7 @@ fn always_and_where_new_fixes_apply() {
         "  policy.owners.managedByCreator();\n  policy.items.allowRead.where({});\n  policy.items.allowUpdate.whereOld({ ownerId: session.user_id });",
     );
     let a = analyse(&src);
-    let hint = with_code(&a, 2321);
+    let hint = with_code(&a, 2328);
     let old = with_code(&a, 2325);
     assert_eq!((hint.len(), old.len()), (1, 1), "{:#?}", a.diagnostics);
     let fixed = apply(
@@ -240,7 +240,7 @@ fn always_and_where_new_fixes_apply() {
         "{fixed}"
     );
     let b = analyse(&fixed);
-    assert!(with_code(&b, 2321).is_empty() && with_code(&b, 2325).is_empty());
+    assert!(with_code(&b, 2328).is_empty() && with_code(&b, 2325).is_empty());
     let j = json(&b);
     assert!(
         j.contains(r#""items":{"select":{"using":{"type":"True"}}"#),

@@ -1,4 +1,4 @@
-//! The static checks upstream lacks (permissions.md §5.4), JZ2305–JZ2341: for every code one
+//! The static checks upstream lacks (permissions.md §5.4), JZ2305–JZ2342: for every code one
 //! triggering case with the span text asserted, and one near miss that must stay quiet.
 
 use std::path::Path;
@@ -132,24 +132,28 @@ fn query_only_magic_columns_jz2315() {
 }
 
 #[test]
-fn always_true_clauses_jz2321() {
+fn always_true_clauses_jz2321_and_jz2328() {
     let (d, src) = check(
         r#"  policy.items.allowRead.where({});
   policy.items.allowDelete.where(anyOf([{ title: "a" }, {}]));"#,
     );
+    // A literal `where({})` is the hint JZ2328; a composition that always holds is JZ2321.
+    let h = all(&d, &src, 2328);
+    assert_eq!(h.len(), 1, "{d:#?}");
+    assert_eq!(h[0].0.severity, Severity::Hint);
+    assert_eq!(h[0].1, "{}");
+    assert_eq!(h[0].0.fixes.len(), 1, "where({{}}) → always()");
     let v = all(&d, &src, 2321);
-    assert_eq!(v.len(), 2, "{d:#?}");
-    assert_eq!(v[0].0.severity, Severity::Hint);
-    assert_eq!(v[0].1, "{}");
-    assert_eq!(v[0].0.fixes.len(), 1, "where({{}}) → always()");
-    assert_eq!(v[1].0.severity, Severity::Warning);
-    assert_eq!(v[1].1, r#"anyOf([{ title: "a" }, {}])"#);
+    assert_eq!(v.len(), 1, "{d:#?}");
+    assert_eq!(v[0].0.severity, Severity::Warning);
+    assert_eq!(v[0].1, r#"anyOf([{ title: "a" }, {}])"#);
     // `.always()` says it on purpose; insert clauses are not judged.
     let (d, _) = check(
         r#"  policy.items.allowRead.always();
   policy.items.allowInsert.where({});"#,
     );
     none(&d, 2321);
+    none(&d, 2328);
 }
 
 #[test]
@@ -328,23 +332,30 @@ fn writes_only_for_anonymous_sessions_jz2340() {
 }
 
 #[test]
-fn malformed_raw_expressions_jz2341() {
+fn malformed_raw_expressions_jz2341_and_dropped_fields_jz2342() {
     let (d, src) = check(
         r#"  policy.items.allowRead.where({ type: "IsNull", colum: "note" });
   policy.items.allowDelete.where({ type: "IsNull", column: "note", why: 1 });"#,
     );
     let v = all(&d, &src, 2341);
-    assert_eq!(v.len(), 2, "{d:#?}");
+    assert_eq!(v.len(), 1, "{d:#?}");
     assert_eq!(v[0].0.severity, Severity::Error);
     assert_eq!(v[0].1, r#"{ type: "IsNull", colum: "note" }"#);
-    assert_eq!(v[1].0.severity, Severity::Warning);
+    let w = all(&d, &src, 2342);
+    assert_eq!(w.len(), 1, "{d:#?}");
+    assert_eq!(w[0].0.severity, Severity::Warning);
     assert!(
-        v[1].0.message.contains("`why` of `IsNull`"),
+        w[0].0.message.contains("`why` of `IsNull`"),
         "{}",
-        v[1].0.message
+        w[0].0.message
     );
+    // An unknown `type` is malformed too (it was JZ2323, a warning code, emitted as an error).
+    let (d, src) = check(r#"  policy.items.allowRead.where({ type: "Nope", column: "note" });"#);
+    assert_eq!(one(&d, &src, 2341).0.severity, Severity::Error);
+    none(&d, 2323);
     let (d, _) = check(r#"  policy.items.allowRead.where({ type: "IsNull", column: "note" });"#);
     none(&d, 2341);
+    none(&d, 2342);
 }
 
 #[test]
@@ -420,14 +431,15 @@ fn qualified_keys_and_policy_exists_in_write_clauses_jz2335_jz2337() {
 }
 
 #[test]
-fn dropped_keys_that_open_a_rule_are_errors_jz2320() {
+fn dropped_keys_that_open_a_rule_are_errors_jz2327() {
     let (d, src) = check(
         r#"  const missing = undefined;
   policy.items.allowRead.where({ title: missing });"#,
     );
-    let (m, at) = one(&d, &src, 2320);
+    let (m, at) = one(&d, &src, 2327);
     assert_eq!(at, "title");
     assert_eq!(m.severity, Severity::Error);
+    none(&d, 2320);
     assert!(
         m.notes.iter().any(|n| n.contains("grants every session")),
         "{m:#?}"

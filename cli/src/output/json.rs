@@ -184,7 +184,7 @@ mod tests {
         );
         let perms = db.add(PathBuf::from("/app/src/permissions.ts"), "x\n".into());
         // `"project"` on line 2 starts at byte 4 of that line; line 1 is 14 bytes long.
-        let d = Diagnostic::error(codes::UNKNOWN_REF, "unknown table")
+        let d = Diagnostic::new(codes::UNKNOWN_REF, "unknown table")
             .at_labelled(Span::new(schema, 18, 27), "here")
             .label(Span::new(perms, 0, 1), "used here")
             .note("why")
@@ -213,7 +213,7 @@ mod tests {
     fn columns_count_unicode_scalars() {
         let mut db = SourceDb::new();
         let f = db.add(PathBuf::from("/a/s.ts"), "é😀x".into());
-        let d = Diagnostic::error(codes::SYNTAX, "x").at(Span::new(f, 6, 7));
+        let d = Diagnostic::new(codes::SYNTAX, "x").at(Span::new(f, 6, 7));
         let j = diagnostic(&d, &db, Path::new("/a"));
         assert_eq!(
             j.range.map(|r| r.start),
@@ -223,7 +223,7 @@ mod tests {
 
     #[test]
     fn upstream_text_and_project_level_findings() {
-        let d = Diagnostic::error(codes::SCHEMA_NOT_FOUND, "not found")
+        let d = Diagnostic::new(codes::SCHEMA_NOT_FOUND, "not found")
             .upstream("Schema file not found.");
         let value =
             serde_json::to_value(diagnostic(&d, &SourceDb::new(), Path::new("/"))).expect("json");

@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn renders_snippets_in_two_files_without_colour() {
         let db = db();
-        let d = Diagnostic::error(codes::UNKNOWN_REF, "table \"project\" is not defined")
+        let d = Diagnostic::new(codes::UNKNOWN_REF, "table \"project\" is not defined")
             .at_labelled(
                 Span::new(jazz_schema_compiler::FileId(0), 69, 78),
                 "no such table",
@@ -282,7 +282,7 @@ mod tests {
 
     #[test]
     fn upstream_line_comes_first() {
-        let d = Diagnostic::warning(codes::EMPTY_TABLE, "table t has no columns")
+        let d = Diagnostic::new(codes::EMPTY_TABLE, "table t has no columns")
             .upstream("table t has no columns");
         let text = render(&d, &SourceDb::new(), Path::new("/app"), false);
         insta::assert_snapshot!(text);
@@ -290,7 +290,7 @@ mod tests {
 
     #[test]
     fn colour_on_emits_ansi() {
-        let d = Diagnostic::error(codes::SYNTAX, "bad").at(Span::new(
+        let d = Diagnostic::new(codes::SYNTAX, "bad").at(Span::new(
             jazz_schema_compiler::FileId(0),
             0,
             6,

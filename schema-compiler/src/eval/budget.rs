@@ -140,7 +140,7 @@ impl Budget {
 
 /// JZ0111 at the expression that crossed `limit`.
 pub fn diagnostic(limit: Limit, span: Span, what: &str) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         codes::EVAL_BUDGET,
         format!(
             "evaluation budget exceeded: {what} goes past the limit of {}",

@@ -34,7 +34,7 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
         }
         other => {
             ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::NOT_STATIC,
                     format!(
                         "the schema definition must be an object of tables, not {}",
@@ -51,7 +51,7 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
         let key_span = obj.key_span(name).unwrap_or(span);
         if name == "__proto__" {
             ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::PROTO_TABLE,
                     "a table named `__proto__` silently disappears from the schema upstream",
                 )
@@ -77,7 +77,7 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
             }
             other => {
                 ev.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::NOT_STATIC,
                         format!(
                             "table `{}` must be `s.table({{…}})` or an object of columns, not {}",
@@ -95,7 +95,7 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
         }
     }
     if obj.props.is_empty() {
-        ev.push(Diagnostic::warning(codes::EMPTY_TABLE, "the schema has no tables").at(span));
+        ev.push(Diagnostic::new(codes::EMPTY_TABLE, "the schema has no tables").at(span));
     }
     check_refs(ev, &schema, &obj);
     Some(schema)
@@ -118,7 +118,7 @@ pub(super) fn build_table(
                 quoted_name(cname)
             );
             let suggestion = cname.trim_start_matches('$');
-            let mut d = Diagnostic::error(codes::DOLLAR_COLUMN, msg.clone())
+            let mut d = Diagnostic::new(codes::DOLLAR_COLUMN, msg.clone())
                 .upstream(msg)
                 .at(cspan);
             if !suggestion.is_empty() && cols.get(suggestion).is_none() {
@@ -137,7 +137,7 @@ pub(super) fn build_table(
         name_checks(ev, cname, cspan, "column");
         if cname == "id" {
             ev.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     codes::ID_COLUMN,
                     "a column named `id` shadows the implicit row id",
                 )
@@ -165,7 +165,7 @@ pub(super) fn build_table(
             }
             Value::Opaque(o) => ev.report_opaque(o),
             other => {
-                let mut d = Diagnostic::error(
+                let mut d = Diagnostic::new(
                     codes::NOT_STATIC,
                     format!(
                         "column `{}` must be a column builder such as `s.string()`, not {}",
@@ -183,7 +183,7 @@ pub(super) fn build_table(
     }
     if columns.is_empty() && cols.props.is_empty() {
         ev.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 codes::EMPTY_TABLE,
                 format!("table `{}` has no columns", quoted_name(name)),
             )
@@ -242,7 +242,7 @@ fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
                 continue;
             }
             let target = target.to_owned();
-            let mut d = Diagnostic::error(
+            let mut d = Diagnostic::new(
                 codes::UNKNOWN_REF,
                 format!(
                     "`s.ref(\"{}\")` references a table that does not exist",
@@ -275,7 +275,7 @@ pub fn slice(
     if args.is_empty() {
         let msg = "slice(...) requires at least one table name.";
         ev.push(
-            Diagnostic::error(codes::SLICE_EMPTY, msg)
+            Diagnostic::new(codes::SLICE_EMPTY, msg)
                 .upstream(msg)
                 .at(span),
         );
@@ -288,7 +288,7 @@ pub fn slice(
                 "slice(...) references unknown table \"{}\".",
                 quoted_name(&t.text)
             );
-            let mut d = Diagnostic::error(codes::SLICE_UNKNOWN, msg.clone())
+            let mut d = Diagnostic::new(codes::SLICE_UNKNOWN, msg.clone())
                 .upstream(msg)
                 .at(*s);
             if let Some(sugg) = did_you_mean(&t.text, app.table_names.iter().map(String::as_str)) {
@@ -308,14 +308,14 @@ pub fn slice(
 /// Legacy `table(name, columns, permissions?)` at module scope.
 pub fn legacy_table(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) -> Value {
     ev.push(
-        Diagnostic::warning(codes::LEGACY_TABLE, "`table(name, columns)` is the deprecated side-effect API")
+        Diagnostic::new(codes::LEGACY_TABLE, "`table(name, columns)` is the deprecated side-effect API")
             .at(span)
             .help("export a definition instead: `export const app = s.defineApp({ name: s.table({...}) })`"),
     );
     if let Some((_, s)) = args.get(2) {
         let msg = "Inline table permissions are no longer supported in schema.ts. Define policies in permissions.ts with definePermissions(...).";
         ev.push(
-            Diagnostic::error(codes::LEGACY_TABLE_PERMISSIONS, msg)
+            Diagnostic::new(codes::LEGACY_TABLE_PERMISSIONS, msg)
                 .upstream(msg)
                 .at(*s),
         );
@@ -346,7 +346,7 @@ pub fn legacy_table(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span
                             )
                         };
                         ev.push(
-                            Diagnostic::error(codes::LEGACY_REF_NAME, msg.clone())
+                            Diagnostic::new(codes::LEGACY_REF_NAME, msg.clone())
                                 .upstream(msg)
                                 .at(ks),
                         );
@@ -357,7 +357,7 @@ pub fn legacy_table(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span
                 .push((name.text.to_string(), cols.clone(), span));
         }
         _ => ev.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::NOT_STATIC,
                 "`table(name, columns)` needs a table name and an object of columns",
             )

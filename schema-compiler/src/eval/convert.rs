@@ -22,7 +22,7 @@ pub fn convert_default(
     if let Value::Null = v {
         if !nullable {
             ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::NULL_DEFAULT,
                     "`.default(null)` on a column that is not `.optional()`",
                 )
@@ -42,7 +42,7 @@ pub fn convert_default(
 
 fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Option<IrValue> {
     let err = |ev: &mut Evaluator<'_>, code, msg: String, upstream: Option<String>| {
-        let mut d = Diagnostic::error(code, msg).at(span);
+        let mut d = Diagnostic::new(code, msg).at(span);
         if let Some(u) = upstream {
             d = d.upstream(u);
         }
@@ -53,7 +53,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
         && s.lone_surrogate
     {
         ev.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::LONE_SURROGATE,
                 "this string contains an unpaired UTF-16 surrogate, which the server rejects",
             )
@@ -71,7 +71,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
             }
             other => err(
                 ev,
-                codes::DEFAULT_COERCED,
+                codes::DEFAULT_STRING,
                 format!(
                     "a string column's default must be a string, not {}",
                     other.describe()
@@ -240,7 +240,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
                     crate::diagnostics::quoted_name(&shown),
                     variants.join(", ")
                 );
-                let mut d = Diagnostic::error(codes::DEFAULT_ENUM, msg.clone())
+                let mut d = Diagnostic::new(codes::DEFAULT_ENUM, msg.clone())
                     .upstream(msg)
                     .at(span);
                 if let Some(sugg) =
@@ -285,7 +285,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
 
 fn coerced(ev: &mut Evaluator<'_>, span: Span, ty: &str, became: &str) {
     ev.push(
-        Diagnostic::warning(
+        Diagnostic::new(
             codes::DEFAULT_COERCED,
             format!("this default is converted to the {ty} {became}"),
         )
@@ -301,7 +301,7 @@ fn json_string_default(ev: &mut Evaluator<'_>, s: &str, span: Span) -> Option<Ir
             let canon = crate::schema::json::stringify(&parsed);
             if canon == s {
                 ev.push(
-                    Diagnostic::warning(codes::DEFAULT_JSON_STRING, "a string default on a JSON column is stored as this JSON text; write the value as a literal")
+                    Diagnostic::new(codes::DEFAULT_JSON_TEXT, "a string default on a JSON column is stored as this JSON text; write the value as a literal")
                         .at(span)
                         .help(format!("write `.default({s})`"))
                         .fix("Write the value as a literal", span, s.to_owned()),
@@ -309,7 +309,7 @@ fn json_string_default(ev: &mut Evaluator<'_>, s: &str, span: Span) -> Option<Ir
                 Some(IrValue::Text(s.to_owned()))
             } else {
                 ev.push(
-                    Diagnostic::error(codes::DEFAULT_JSON_STRING, "this string default is JSON text that upstream's CLI re-serializes differently, changing the schema hash")
+                    Diagnostic::new(codes::DEFAULT_JSON_STRING, "this string default is JSON text that upstream's CLI re-serializes differently, changing the schema hash")
                         .at(span)
                         .help(format!("write the value as a literal: `.default({canon})`"))
                         .fix("Write the value as a literal", span, canon),
@@ -321,7 +321,7 @@ fn json_string_default(ev: &mut Evaluator<'_>, s: &str, span: Span) -> Option<Ir
             let quoted =
                 crate::schema::json::stringify(&crate::schema::JsonValue::String(s.to_owned()));
             ev.push(
-                Diagnostic::error(codes::DEFAULT_JSON_STRING, "this string default on a JSON column is not JSON text; upstream's CLI fails on it")
+                Diagnostic::new(codes::DEFAULT_JSON_STRING, "this string default on a JSON column is not JSON text; upstream's CLI fails on it")
                     .at(span)
                     .help(format!("to store a JSON string, quote it: `.default(JSON.stringify({quoted}))`, or write the value as a literal"))
                     .fix("Store it as a JSON string", span, format!("{:?}", quoted)),

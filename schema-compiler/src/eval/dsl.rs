@@ -55,7 +55,7 @@ fn extra_args(ev: &mut Evaluator<'_>, name: &str, args: &[(Value, Span)], max: u
         let last = args.last().map(|a| a.1);
         if let (Some(f), Some(l)) = (first, last) {
             ev.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     codes::EXTRA_ARGS,
                     format!("`{name}` takes {max} argument(s); the rest are ignored"),
                 )

@@ -58,7 +58,7 @@ impl Evaluator<'_> {
                     let failed = self.diags.iter().filter(|d| d.is_error()).count() > before;
                     if failed && i + 1 < count {
                         self.push(
-                            Diagnostic::warning(codes::EXPORT_SKIPPED, format!("export `{name}` is not a schema; upstream skips it and uses the next candidate"))
+                            Diagnostic::new(codes::EXPORT_SKIPPED, format!("export `{name}` is not a schema; upstream skips it and uses the next candidate"))
                                 .at(span)
                                 .note("upstream silently moves on when converting an export fails"),
                         );
@@ -86,7 +86,7 @@ impl Evaluator<'_> {
             if o.silent {
                 return None;
             }
-            let mut d = Diagnostic::error(o.code, o.message.clone())
+            let mut d = Diagnostic::new(o.code, o.message.clone())
                 .at(o.span)
                 .label(span, format!("export `{name}` needs this value"));
             for (s, m) in &o.labels {
@@ -124,7 +124,7 @@ impl Evaluator<'_> {
             "Could not find a schema in {path}. Define tables with side-effect table(...) calls at module scope, or export const schema / app / default. By convention, schema.ts (and permissions.ts) live at the project root (or src/lib/ for SvelteKit). See https://jazz.tools/docs/schemas/defining-tables."
         );
         self.push(
-            Diagnostic::error(codes::NO_SCHEMA_EXPORT, msg.clone())
+            Diagnostic::new(codes::NO_SCHEMA_EXPORT, msg.clone())
                 .upstream(msg)
                 .at(Span::new(file, 0, 0))
                 .help("export the app: `export const app = s.defineApp({ … })`; a file that exports only slices (`export const x = app.slice(...)`) is not loadable, also export `app`"),
@@ -147,7 +147,7 @@ impl Evaluator<'_> {
                     with_policies.join(", ")
                 );
                 self.push(
-                    Diagnostic::error(codes::INLINE_POLICIES, msg.clone())
+                    Diagnostic::new(codes::INLINE_POLICIES, msg.clone())
                         .upstream(msg)
                         .at(span),
                 );
@@ -159,7 +159,7 @@ impl Evaluator<'_> {
             Ok(s) => Some(s),
             Err(e) => {
                 self.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::NOT_STATIC,
                         format!("invalid `wasmSchema` literal: {e}"),
                     )

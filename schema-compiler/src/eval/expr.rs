@@ -401,7 +401,7 @@ impl Evaluator<'_> {
                 Prop::Proto { span, value } => {
                     let _ = self.eval_expr(value);
                     self.push(
-                        Diagnostic::error(codes::PROTO_KEY, "`__proto__: …` sets the object's prototype; it does not create a property")
+                        Diagnostic::new(codes::PROTO_KEY, "`__proto__: …` sets the object's prototype; it does not create a property")
                             .at(*span)
                             .help("rename the key (a computed `[\"__proto__\"]` key is an ordinary property)"),
                     );
@@ -542,7 +542,7 @@ impl Evaluator<'_> {
             .any(|(v, _)| matches!(v, Value::Builder(_) | Value::Table(_)) || is_definition(v))
         {
             self.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     codes::UNEVALUATED_CALL,
                     "this call receives part of the schema and may change it; it is not evaluated",
                 )

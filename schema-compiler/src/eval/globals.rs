@@ -70,7 +70,7 @@ pub fn call_global(
         },
         "Object.assign" => {
             if let Some((Value::Object(_), s)) = args.first() {
-                ev.push(Diagnostic::error(codes::MUTATION, "`Object.assign` mutates its target; jazz evaluates the schema from its literals only").at(*s).help("build the object in one literal with spreads: `{ ...a, ...b }`"));
+                ev.push(Diagnostic::new(codes::MUTATION, "`Object.assign` mutates its target; jazz evaluates the schema from its literals only").at(*s).help("build the object in one literal with spreads: `{ ...a, ...b }`"));
             }
             opaque(
                 span,
@@ -167,18 +167,18 @@ pub fn new_date(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) ->
     }
 }
 
-/// Parses a date string, reporting JZ0104 (and the JZ1061 rollover warning) itself.
+/// Parses a date string, reporting JZ0104 (and the JZ0120 rollover warning) itself.
 fn date_from_string(ev: &mut Evaluator<'_>, s: &str, span: Span) -> Option<f64> {
     match parse_date_string(s) {
         DateParse::Ms { ms, rolled_over } => {
             if rolled_over {
-                ev.push(Diagnostic::warning(codes::DEFAULT_TIMESTAMP, format!("\"{s}\" names a day past the end of its month; it rolls over into the next month")).at(span));
+                ev.push(Diagnostic::new(codes::DATE_ROLLOVER, format!("\"{s}\" names a day past the end of its month; it rolls over into the next month")).at(span));
             }
             Some(ms)
         }
         DateParse::NoOffset => {
             ev.push(
-                Diagnostic::error(codes::BAD_DATE, format!("\"{s}\" has no time zone offset, so upstream reads it in the machine's local time zone"))
+                Diagnostic::new(codes::BAD_DATE, format!("\"{s}\" has no time zone offset, so upstream reads it in the machine's local time zone"))
                     .at(span)
                     .help("append `Z` for UTC")
                     .fix("Append `Z` (UTC)", Span::new(span.file, span.range.end.saturating_sub(1), span.range.end.saturating_sub(1)), "Z"),
@@ -187,7 +187,7 @@ fn date_from_string(ev: &mut Evaluator<'_>, s: &str, span: Span) -> Option<f64> 
         }
         DateParse::Invalid => {
             ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::BAD_DATE,
                     format!(
                         "\"{s}\" is not an ISO 8601 date; JS engines parse such strings differently"

@@ -128,7 +128,7 @@ impl<'a> Evaluator<'a> {
         if o.silent {
             return;
         }
-        let mut d = Diagnostic::error(o.code, o.message.clone()).at(o.span);
+        let mut d = Diagnostic::new(o.code, o.message.clone()).at(o.span);
         for (span, msg) in &o.labels {
             d = d.label(*span, msg.clone());
         }
@@ -154,7 +154,7 @@ impl<'a> Evaluator<'a> {
             Some(ModuleState::Loading) => {
                 if let Some(span) = import_span {
                     self.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             codes::IMPORT_CYCLE,
                             format!(
                                 "import cycle: `{}` is already being evaluated",
@@ -176,7 +176,7 @@ impl<'a> Evaluator<'a> {
             Ok(Some(t)) => t,
             Ok(None) => return None,
             Err(e) => {
-                let mut d = Diagnostic::error(
+                let mut d = Diagnostic::new(
                     codes::UNREADABLE,
                     format!("cannot read `{}`: {e}", path.display()),
                 );
@@ -358,7 +358,7 @@ impl<'a> Evaluator<'a> {
                     .map(|r| r.path.clone())
                     .unwrap_or_default();
                 self.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::IMPORT_OUTSIDE_PROJECT,
                         format!(
                             "import of `{spec}` leaves the project: `{}` is outside `{}`",
@@ -393,7 +393,7 @@ impl<'a> Evaluator<'a> {
                 })),
             },
             ImportTarget::Missing => {
-                let d = Diagnostic::error(codes::UNRESOLVED, format!("cannot find module `{spec}`"))
+                let d = Diagnostic::new(codes::UNRESOLVED, format!("cannot find module `{spec}`"))
                     .at(span)
                     .help("check the path; relative imports resolve like the bundler: `./x`, `./x.js` → `x.ts`, `./dir` → `dir/index.ts`");
                 self.push(d);
@@ -614,7 +614,7 @@ impl<'a> Evaluator<'a> {
                 if now.fingerprint() != frozen.fingerprint() {
                     let at = now.modified.unwrap_or(now.span);
                     self.push(
-                        Diagnostic::warning(
+                        Diagnostic::new(
                             codes::MUTATED_AFTER_BUILD,
                             "column builder changed after the app was built from it; the runtime and the CLI would see different schemas",
                         )

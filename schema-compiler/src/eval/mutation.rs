@@ -27,7 +27,7 @@ impl Evaluator<'_> {
             )
         {
             self.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::MUTATION,
                     format!(
                         "`{}` is mutated; jazz evaluates the schema from its literals only",

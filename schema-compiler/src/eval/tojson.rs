@@ -38,7 +38,7 @@ pub fn to_json(ev: &mut Evaluator<'_>, v: &Value, span: Span) -> Option<JsonValu
             "`undefined` members are left out"
         };
         ev.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 codes::JSON_SCHEMA_CHANGED,
                 format!("the JSON schema changes when serialized: {what}"),
             )
@@ -71,7 +71,7 @@ pub fn report(ev: &mut Evaluator<'_>, e: JsonProblem, span: Span) {
         JsonProblem::NotSerializable(what) => {
             let msg = "JSON values must be serializable";
             ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::DEFAULT_JSON,
                     format!("{msg}: {what} cannot be stored as JSON"),
                 )
@@ -87,7 +87,7 @@ pub fn report(ev: &mut Evaluator<'_>, e: JsonProblem, span: Span) {
         }
         JsonProblem::LoneSurrogate => {
             ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::LONE_SURROGATE,
                     "a string here contains an unpaired UTF-16 surrogate, which the server rejects",
                 )

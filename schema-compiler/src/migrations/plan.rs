@@ -119,7 +119,7 @@ pub fn plan_edge(
             Some(n) => n,
             None => {
                 let m = "Migration name must contain at least one ASCII letter or digit after normalization.";
-                return CreatePlan::Failed(Diagnostic::error(codes::BAD_NAME, m).upstream(m));
+                return CreatePlan::Failed(Diagnostic::new(codes::BAD_NAME, m).upstream(m));
             }
         },
     };
@@ -130,7 +130,7 @@ pub fn plan_edge(
     let mut warnings = Vec::new();
     if !covered.is_empty() {
         warnings.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 codes::SECOND_FILE,
                 format!(
                     "another migration file already covers this edge: {}",
@@ -141,7 +141,7 @@ pub fn plan_edge(
         );
     }
     for (t, c, kind) in inexpressible(from.schema, to.schema) {
-        warnings.push(Diagnostic::warning(
+        warnings.push(Diagnostic::new(
             codes::NOT_EXPRESSIBLE,
             format!(
                 "this transition cannot be expressed by upstream Jazz migrations: {t}.{c} changes {}",

@@ -81,7 +81,7 @@ pub fn check_dir_names(
                         "Migration {name} exports {f} -> {t}, expected {} -> {}.",
                         edge.0, edge.1
                     );
-                    let mut d = Diagnostic::error(codes::WRONG_EDGE, msg.clone()).upstream(msg);
+                    let mut d = Diagnostic::new(codes::WRONG_EDGE, msg.clone()).upstream(msg);
                     if let Some((s, _)) = m.hash_spans {
                         d = d.at(s);
                     }
@@ -90,7 +90,7 @@ pub fn check_dir_names(
                     );
                 }
                 if let Some((_, first)) = edges.iter().find(|(e, _)| *e == edge) {
-                    let mut d = Diagnostic::warning(
+                    let mut d = Diagnostic::new(
                         codes::MULTIPLE_FILES,
                         format!(
                             "Multiple migration files found for {} -> {}: {first}, {name}",
@@ -108,7 +108,7 @@ pub fn check_dir_names(
                 }
             }
             None => {
-                let mut d = Diagnostic::warning(
+                let mut d = Diagnostic::new(
                     codes::FILE_NAME,
                     "migration file name does not match <timestamp>-<name>-<from12>-<to12>.ts",
                 );

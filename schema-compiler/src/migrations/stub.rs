@@ -14,7 +14,7 @@ use super::diff::{same_identity, table_eq, table_sets};
 type Render<T> = Result<T, Box<Diagnostic>>;
 
 fn unsupported(what: &str) -> Box<Diagnostic> {
-    Box::new(Diagnostic::error(
+    Box::new(Diagnostic::new(
         codes::STUB_UNSUPPORTED,
         format!("Migration stub generation does not yet support {what}."),
     ))
@@ -23,7 +23,7 @@ fn unsupported(what: &str) -> Box<Diagnostic> {
 /// A key: bare when an ASCII identifier, else a JSON string; `__proto__` is refused.
 pub fn key(name: &str) -> Render<String> {
     if name == "__proto__" {
-        return Err(Box::new(Diagnostic::error(
+        return Err(Box::new(Diagnostic::new(
             codes::STUB_UNSUPPORTED,
             "Migration stub generation does not support the name \"__proto__\".",
         )));

@@ -59,7 +59,7 @@ pub fn compile(
     let Some((value, vspan)) = &export.value else {
         if has_file {
             let msg = "Missing permissions export in permissions.ts. Export default definePermissions(...) (or export const permissions = definePermissions(...)).";
-            let mut d = Diagnostic::error(codes::MISSING_EXPORT, msg).upstream(msg);
+            let mut d = Diagnostic::new(codes::MISSING_EXPORT, msg).upstream(msg);
             if let Some(s) = file_span {
                 d = d.at(s);
             }
@@ -80,7 +80,7 @@ pub fn compile(
         }
         let msg = "Invalid permissions export in permissions.ts. Expected default export from definePermissions(...).";
         out.diagnostics.push(
-            Diagnostic::error(codes::INVALID_EXPORT, msg)
+            Diagnostic::new(codes::INVALID_EXPORT, msg)
                 .upstream(msg)
                 .at(*vspan),
         );
@@ -97,7 +97,7 @@ pub fn compile(
         Value::Opaque(_) => return out,
         other => {
             out.diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::NOT_STATIC,
                     format!(
                         "cannot evaluate definePermissions(...) statically: the first argument is {}, not the app from `s.defineApp(...)`",

@@ -79,7 +79,7 @@ pub fn discover(loader: &dyn SourceLoader, root: &Path) -> Discovery {
             let msg = format!(
                 "Schema file not found. Jazz looks for schema.ts (and, optionally, permissions.ts alongside it) at the project root, ./src/, or ./src/lib/ (SvelteKit). Searched: {searched}. Pass --schema-dir <path> to point at a different root."
             );
-            let mut d = Diagnostic::error(codes::SCHEMA_NOT_FOUND, "no schema.ts found")
+            let mut d = Diagnostic::new(codes::SCHEMA_NOT_FOUND, "no schema.ts found")
                 .upstream(msg)
                 .help(
                     "run jazz in your app's folder (the one holding schema.ts, src/schema.ts or src/lib/schema.ts) or in a folder below it, or pass --schema-dir <path>",
@@ -122,7 +122,7 @@ pub fn discover(loader: &dyn SourceLoader, root: &Path) -> Discovery {
                 "Ambiguous schema location: found {list}. Delete all but one so the schema root is unambiguous."
             );
             Discovery::Failed(Box::new(
-                Diagnostic::error(codes::SCHEMA_AMBIGUOUS, msg.clone()).upstream(msg),
+                Diagnostic::new(codes::SCHEMA_AMBIGUOUS, msg.clone()).upstream(msg),
             ))
         }
     }

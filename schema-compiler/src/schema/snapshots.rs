@@ -48,7 +48,7 @@ pub fn read_snapshots(files: Vec<SnapshotFile>) -> (Vec<Snapshot>, Vec<Diagnosti
         let text = match text {
             Ok(text) => text,
             Err(e) => {
-                diags.push(Diagnostic::warning(
+                diags.push(Diagnostic::new(
                     codes::SNAPSHOT_UNREADABLE,
                     format!("Skipping snapshot {file_name}: it cannot be read: {e}"),
                 ));
@@ -58,7 +58,7 @@ pub fn read_snapshots(files: Vec<SnapshotFile>) -> (Vec<Snapshot>, Vec<Diagnosti
         let schema = match from_json_text(&text) {
             Ok(schema) => schema,
             Err(e) => {
-                diags.push(Diagnostic::warning(
+                diags.push(Diagnostic::new(
                     codes::SNAPSHOT_UNREADABLE,
                     format!("Skipping snapshot {file_name}: it is not valid WasmSchema JSON: {e}"),
                 ));
@@ -70,7 +70,7 @@ pub fn read_snapshots(files: Vec<SnapshotFile>) -> (Vec<Snapshot>, Vec<Diagnosti
             && !hash.to_hex().starts_with(&named)
         {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     codes::SNAPSHOT_NAME_MISMATCH,
                     format!("Snapshot {file_name} is named for hash {named}, but its content hashes to {}", hash.short()),
                 )
@@ -205,14 +205,14 @@ pub fn resolve_prefix<'a>(
     label: &str,
 ) -> Result<&'a Snapshot, Box<Diagnostic>> {
     let prefix = normalize_hash_input(input, label)
-        .map_err(|m| Box::new(Diagnostic::error(codes::HASH_INVALID, m)))?;
+        .map_err(|m| Box::new(Diagnostic::new(codes::HASH_INVALID, m)))?;
     let mut matches: Vec<&Snapshot> = unique_by_hash(snapshots)
         .into_iter()
         .filter(|s| s.hash.to_hex().starts_with(&prefix))
         .collect();
     matches.sort_by_key(|s| s.hash);
     match matches.as_slice() {
-        [] => Err(Box::new(Diagnostic::error(
+        [] => Err(Box::new(Diagnostic::new(
             codes::HASH_NOT_FOUND,
             format!("No stored schema found for {label} prefix {prefix}."),
         ))),
@@ -223,7 +223,7 @@ pub fn resolve_prefix<'a>(
                 "{label} prefix {prefix} is ambiguous: {}",
                 shorts.join(", ")
             );
-            Err(Box::new(Diagnostic::error(codes::HASH_AMBIGUOUS, message)))
+            Err(Box::new(Diagnostic::new(codes::HASH_AMBIGUOUS, message)))
         }
     }
 }

@@ -28,7 +28,7 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
     let empty = || ast::Module { items: Vec::new() };
     let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
     if text.len() > MAX_FILE_BYTES {
-        let d = Diagnostic::error(
+        let d = Diagnostic::new(
             codes::TOO_LARGE,
             format!(
                 "file is too large to analyse ({} bytes; the limit is {MAX_FILE_BYTES})",
@@ -44,7 +44,7 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
     }
     if let Some(at) = guard::too_deep(text) {
         let at = u32::try_from(at).unwrap_or(len);
-        let d = Diagnostic::error(codes::TOO_LARGE, "code is nested too deeply to analyse")
+        let d = Diagnostic::new(codes::TOO_LARGE, "code is nested too deeply to analyse")
             .at(Span::new(file, at, at.saturating_add(1).min(len)))
             .note(format!(
                 "jazz analyses at most {} levels of brackets and {} chained prefix operators",
@@ -67,7 +67,7 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
         // SWC has internal assertions that some malformed input trips (found by fuzzing).
         // Nothing of the parse is kept; the user gets a diagnostic instead of a crash.
         Err(_) => {
-            let d = Diagnostic::error(
+            let d = Diagnostic::new(
                 codes::INTERNAL,
                 "the TypeScript parser failed on this file (an internal error in SWC)",
             )
@@ -101,7 +101,7 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
     let mut diagnostics = Vec::new();
     let mut push_error = |e: &swc_ecma_parser::error::Error, lowerer: &lower::Lowerer| {
         let span = lowerer.span(swc_common::Spanned::span(e));
-        diagnostics.push(Diagnostic::error(codes::SYNTAX, e.kind().msg().into_owned()).at(span));
+        diagnostics.push(Diagnostic::new(codes::SYNTAX, e.kind().msg().into_owned()).at(span));
     };
     for e in &recovered {
         push_error(e, &lowerer);
@@ -123,7 +123,7 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
     };
     if let Some(span) = lowerer.too_deep {
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::TOO_LARGE,
                 format!("code is nested too deeply to analyse (more than {MAX_DEPTH} levels)"),
             )
@@ -191,8 +191,8 @@ mod fuzz_regressions {
         let p = parse(FileId(0), &text, false);
         assert!(!p.diagnostics.is_empty());
         assert!(p.diagnostics.iter().all(|d| d.span().is_some()));
-        // Debug builds (tests, fuzzing) have SWC's assertions on and hit the internal error;
-        // release builds skip the assertion and report ordinary syntax errors.
+        // Debug builds (tests, fuzzing) have SWC's assertions on and hit the internal error
+        // (JZ9001); release builds skip the assertion and report ordinary syntax errors.
         let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code).collect();
         if cfg!(debug_assertions) {
             assert_eq!(codes, [codes::INTERNAL]);

@@ -224,7 +224,7 @@ pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcom
                 let m = format!("Migration stub already exists: {}", shown(&path));
                 return Ok(coded(
                     ctx,
-                    Diagnostic::error(codes::STUB_EXISTS, m.clone()).upstream(m),
+                    Diagnostic::new(codes::STUB_EXISTS, m.clone()).upstream(m),
                 ));
             }
             ctx.out

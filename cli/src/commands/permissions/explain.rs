@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsExplainArgs) -> anyhow::Result<O
     let table = args.table.as_str();
     if schema.table(table).is_none() {
         let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::new(
             codes::UNKNOWN_TABLE,
             format!("unknown table `{table}`: the schema has no such table"),
         );

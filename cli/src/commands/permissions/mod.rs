@@ -53,7 +53,7 @@ pub fn compiled(ctx: &mut Context, root: &Path) -> Result<Compiled, Outcome> {
             .retain(|d| d.code != codes::MISSING_POLICY);
         analysis
             .diagnostics
-            .push(Diagnostic::error(codes::NO_PERMISSIONS, msg).upstream(msg));
+            .push(Diagnostic::new(codes::NO_PERMISSIONS, msg).upstream(msg));
     }
     report(ctx, &analysis, root);
     let policy = analysis.permissions.as_ref().and_then(|p| p.policy.clone());

@@ -275,13 +275,13 @@ pub static CODES: &[CodeInfo] = &[
         2320,
         W,
         "where key dropped because its value is undefined",
-        "A where key whose value is `undefined` is skipped, which can widen the rule (upstream behaviour). Check the value's source. It is an error when dropping the keys leaves a rule that grants every session.",
+        "A where key whose value is `undefined` is skipped, which can widen the rule (upstream behaviour). Check the value's source. When dropping the keys leaves a rule that grants every session, JZ2327 (an error) is reported instead.",
     ),
     e(
         2321,
         W,
         "clause always true",
-        "The rule grants every session without saying so: a literal `where({})` is a hint (prefer `.always()`, offered as a fix); a composition that always holds, such as an `anyOf` branch that is always true, is a warning. Insert rules are not judged.",
+        "The rule grants every session without saying so: a composition always holds, such as an `anyOf` branch that is always true (a literal `where({})` is JZ2328). Insert rules are not judged.",
     ),
     e(
         2322,
@@ -312,6 +312,18 @@ pub static CODES: &[CodeInfo] = &[
         W,
         "update rules lose their pairing",
         "Update rules merge per clause: all old-row conditions into update.using and all new-row conditions into update.with_check. With several rules, one of which checks old and new rows differently, a write can pass one rule's old-row condition and another rule's new-row condition. Combine them into one rule.",
+    ),
+    e(
+        2327,
+        E,
+        "dropped where keys leave a rule that grants every session",
+        "Every key of a where-object had the value `undefined` and was skipped (JZ2320), so the rule is left without a condition and grants every session. Check where the values come from; write `.always()` if every session may really do this.",
+    ),
+    e(
+        2328,
+        H,
+        "where({}) instead of .always()",
+        "A literal `where({})` grants every session. Prefer `.always()`, which says so on purpose (offered as a fix).",
     ),
     e(
         2330,
@@ -377,7 +389,13 @@ pub static CODES: &[CodeInfo] = &[
         2341,
         E,
         "malformed raw policy expression",
-        "A raw PolicyExpr object has a missing or ill-typed field (error: the server rejects the policy) or fields the server ignores (warning: they are dropped from the compiled policy).",
+        "A raw PolicyExpr object has an unknown `type`, or a missing or ill-typed field: the server rejects the policy. Fields the server ignores are JZ2342.",
+    ),
+    e(
+        2342,
+        W,
+        "raw policy expression fields dropped",
+        "A raw PolicyExpr object has fields the server does not read; they are dropped from the compiled policy. Remove them, or check for a misspelt field name.",
     ),
     e(
         2350,

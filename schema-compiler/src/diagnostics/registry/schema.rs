@@ -99,6 +99,12 @@ pub static CODES: &[CodeInfo] = &[
         "schema.ts, permissions.ts and migrations may import only files inside the project root: the nearest folder at or above schema.ts that holds `package.json` or `.git`, or else schema.ts's folder. Paths are checked after resolving symlinks, so a link to a folder outside does not count as inside. jazz does not read such a file at all, so none of its content can appear in a diagnostic. Move the module into the project, or copy the values it exports.",
     ),
     e(
+        120,
+        W,
+        "date string rolls over into the next month",
+        "A date string names a day past the end of its month (such as `2024-02-30`). Like upstream's `Date`, jazz rolls it over into the next month (`2024-03-01`), which is rarely what was meant. Write the date you mean.",
+    ),
+    e(
         1001,
         E,
         "schema file not found",
@@ -217,6 +223,12 @@ pub static CODES: &[CodeInfo] = &[
         W,
         "collation-sensitive enum order",
         "Upstream sorts enum variants with the developer machine's locale collation and stores values by index in that order. jazz uses ICU root collation. When root order differs from byte order, or a variant is not ASCII, a client on a machine with a tailored locale (sv, da, cs, lt, tr, ...) may pick another order. Use lowercase ASCII variants, or declare them already sorted.",
+    ),
+    e(
+        1025,
+        E,
+        "enum order unknown without collation data",
+        "The build has no ICU root collation data, so the stored order of an enum whose variants are not all lowercase ASCII letters cannot be known (the variants are sorted by bytes instead). Use lowercase ASCII variants, or use a jazz build with ICU data (every release build has it).",
     ),
     e(
         1030,
@@ -397,6 +409,18 @@ pub static CODES: &[CodeInfo] = &[
         E,
         "control character in a table or column name",
         "Table and column names end in NUL in the schema hash preimage and are written raw into the WasmSchema JSON, so a name holding U+0000 or another control character (U+0001–U+001F, U+007F–U+009F) lets two different schemas hash alike (`{\"a\": …, \"b\": …}` and `{\"a\\u0000b\": …}`), and nobody can see or type the name. Rename it without control characters.",
+    ),
+    e(
+        1090,
+        W,
+        "string default on a JSON column stored as JSON text",
+        "A string default on a JSON column that is already JSON text in canonical form (no extra spaces, as `JSON.stringify` writes it) is stored as that JSON value, by the runtime and by upstream's CLI alike. It works, but reads as a string: write the value as a literal (`.default({ a: 1 })`).",
+    ),
+    e(
+        1091,
+        E,
+        "invalid String default",
+        "A string column's default must be a string. Numbers, booleans and other primitives are converted the way upstream converts them (JZ1069); objects, arrays and other values are refused. Write the default as a string.",
     ),
     e(
         9001,

@@ -19,7 +19,7 @@ pub fn json_schema_arg(ev: &mut Evaluator<'_>, arg: Option<&(Value, Span)>) -> O
             Ok(j) => Some(j),
             Err(e) => {
                 ev.push(
-                    Diagnostic::error(codes::ZOD_UNSUPPORTED, e.message)
+                    Diagnostic::new(codes::ZOD_UNSUPPORTED, e.message)
                         .at(*s)
                         .help("write the JSON Schema as a plain object literal: `s.json({ type: \"object\", … })`"),
                 );
@@ -30,7 +30,7 @@ pub fn json_schema_arg(ev: &mut Evaluator<'_>, arg: Option<&(Value, Span)>) -> O
         other => {
             let msg = "JSON schema must be an object or implement ~standard.jsonSchema.";
             ev.push(
-                Diagnostic::error(codes::JSON_SCHEMA_INVALID, format!("{msg} Got {}.", other.describe()))
+                Diagnostic::new(codes::JSON_SCHEMA_INVALID, format!("{msg} Got {}.", other.describe()))
                     .upstream(msg)
                     .at(*s)
                     .help("pass a JSON Schema object such as `{ type: \"object\" }`, a zod schema, or nothing"),
@@ -45,7 +45,7 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
     if args.is_empty() {
         let msg = "Enum columns require at least one variant.";
         ev.push(
-            Diagnostic::error(codes::ENUM_EMPTY, msg)
+            Diagnostic::new(codes::ENUM_EMPTY, msg)
                 .upstream(msg)
                 .at(span)
                 .help("list the variants: `s.enum(\"a\", \"b\")`"),
@@ -60,7 +60,7 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                 _ => None,
             })
             .collect();
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::new(
             codes::ENUM_NOT_STRING,
             "`s.enum` takes its variants as separate arguments, not an array",
         )
@@ -83,14 +83,14 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                 if x.text.is_empty() {
                     let msg = "Enum variants cannot be empty strings.";
                     ev.push(
-                        Diagnostic::error(codes::ENUM_EMPTY_VARIANT, msg)
+                        Diagnostic::new(codes::ENUM_EMPTY_VARIANT, msg)
                             .upstream(msg)
                             .at(*s),
                     );
                 } else if seen.contains(&*x.text) {
                     let msg = "Enum variants must be unique.";
                     ev.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             codes::ENUM_DUPLICATE,
                             format!(
                                 "duplicate enum variant \"{}\"",
@@ -103,7 +103,7 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                     );
                 } else if x.lone_surrogate {
                     ev.push(
-                        Diagnostic::error(codes::LONE_SURROGATE, "this string contains an unpaired UTF-16 surrogate, which the server rejects")
+                        Diagnostic::new(codes::LONE_SURROGATE, "this string contains an unpaired UTF-16 surrogate, which the server rejects")
                             .at(*s)
                             .help("use a complete character"),
                     );
@@ -113,7 +113,7 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                 }
             }
             other => ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::ENUM_NOT_STRING,
                     format!("enum variants must be strings, not {}", other.describe()),
                 )
@@ -122,16 +122,17 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
         }
     }
     if is_collation_sensitive(&variants) {
-        let sev_err = !crate::schema::enum_order::root_collation_available();
-        let d = Diagnostic::warning(codes::ENUM_COLLATION, "this enum's stored order depends on collation: a client on a machine with another locale may order the variants differently")
+        // Without ICU data the order is not known at all (§3.8 rule 3): an error of its own.
+        let code = if crate::schema::enum_order::root_collation_available() {
+            codes::ENUM_COLLATION
+        } else {
+            codes::ENUM_ORDER_UNKNOWN
+        };
+        let d = Diagnostic::new(code, "this enum's stored order depends on collation: a client on a machine with another locale may order the variants differently")
             .at(span)
             .note("rows store an enum value as its index in the sorted variant list")
             .help("use lowercase ASCII variants, or declare them already sorted");
-        ev.push(if sev_err {
-            d.with_severity(crate::diagnostics::Severity::Error)
-        } else {
-            d
-        });
+        ev.push(d);
     }
     sort_variants(&variants)
 }

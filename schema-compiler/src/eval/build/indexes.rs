@@ -25,14 +25,14 @@ pub fn index_only(
                     Value::Str(s) => {
                         let name = s.text.to_string();
                         if seen.contains(&name) {
-                            ev.push(Diagnostic::warning(codes::INDEX_DUPLICATE, format!("\"{}\" is listed twice in `indexOnly`; duplicates are kept and change the schema hash", quoted_name(&name))).at(*lspan));
+                            ev.push(Diagnostic::new(codes::INDEX_DUPLICATE, format!("\"{}\" is listed twice in `indexOnly`; duplicates are kept and change the schema hash", quoted_name(&name))).at(*lspan));
                         }
                         seen.push(name.clone());
                         out.push((name, string_span(ev, *lspan, &s.text)));
                     }
                     other => {
                         ev.push(
-                            Diagnostic::error(
+                            Diagnostic::new(
                                 codes::INDEX_UNKNOWN,
                                 format!("`indexOnly` takes column names, not {}", other.describe()),
                             )
@@ -43,7 +43,7 @@ pub fn index_only(
             }
             if items.is_empty() {
                 ev.push(
-                    Diagnostic::warning(codes::INDEX_EMPTY, "`indexOnly([])` indexes no column, which differs from not calling it (and changes the hash)")
+                    Diagnostic::new(codes::INDEX_EMPTY, "`indexOnly([])` indexes no column, which differs from not calling it (and changes the hash)")
                         .at(*lspan)
                         .help("remove the call to keep the default indexes"),
                 );
@@ -52,7 +52,7 @@ pub fn index_only(
         }
         Some((other, s)) => {
             ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INDEX_UNKNOWN,
                     format!(
                         "`indexOnly` takes an array of column names, not {}",
@@ -65,7 +65,7 @@ pub fn index_only(
         }
         None => {
             ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INDEX_UNKNOWN,
                     "`indexOnly` needs an array of column names",
                 )
@@ -118,7 +118,7 @@ pub(super) fn check_index_name(ev: &mut Evaluator<'_>, c: &str, s: Span, cols: &
     ];
     if PROTO.contains(&c) {
         ev.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::INDEX_PROTO,
                 format!(
                     "`indexOnly` names \"{}\", which is an Object.prototype member, not a column",
@@ -134,7 +134,7 @@ pub(super) fn check_index_name(ev: &mut Evaluator<'_>, c: &str, s: Span, cols: &
         "table.indexOnly(...) references unknown column \"{}\".",
         quoted_name(c)
     );
-    let mut d = Diagnostic::error(codes::INDEX_UNKNOWN, msg.clone())
+    let mut d = Diagnostic::new(codes::INDEX_UNKNOWN, msg.clone())
         .upstream(msg)
         .at(s);
     if let Some(sugg) = did_you_mean(c, cols.props.iter().map(|(k, _)| k.as_str())) {

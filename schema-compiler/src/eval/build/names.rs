@@ -16,7 +16,7 @@ pub fn name_checks(ev: &mut Evaluator<'_>, name: &str, span: Span, what: &str) {
 }
 
 fn empty_name(what: &str, span: Span) -> Diagnostic {
-    Diagnostic::warning(
+    Diagnostic::new(
         codes::EMPTY_NAME,
         format!("{what} name is empty; the schema hash cannot tell such names apart"),
     )
@@ -26,7 +26,7 @@ fn empty_name(what: &str, span: Span) -> Diagnostic {
 
 fn control_in_name(what: &str, name: &str, c: char, span: Span) -> Diagnostic {
     let shown: String = name.escape_debug().collect();
-    Diagnostic::error(
+    Diagnostic::new(
         codes::CONTROL_IN_NAME,
         format!(
             "{what} name \"{}\" contains the control character U+{:04X}",

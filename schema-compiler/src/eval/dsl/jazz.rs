@@ -66,7 +66,7 @@ pub(super) fn call_jazz(
             }
             Some((other, s)) => {
                 ev.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::NOT_STATIC,
                         format!(
                             "`s.ref` takes a table name string, not {}",
@@ -79,7 +79,7 @@ pub(super) fn call_jazz(
             }
             None => {
                 ev.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::NOT_STATIC,
                         "`s.ref()` needs the name of the referenced table",
                     )
@@ -96,7 +96,7 @@ pub(super) fn call_jazz(
                 };
                 if let Some(m) = inner.modified {
                     ev.push(
-                        Diagnostic::warning(
+                        Diagnostic::new(
                             codes::ARRAY_ELEMENT_MODIFIER,
                             "modifiers on the element builder of `s.array(…)` are ignored",
                         )
@@ -115,7 +115,7 @@ pub(super) fn call_jazz(
             }
             Some((other, s)) => {
                 ev.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::NOT_STATIC,
                         format!("`s.array` takes a column builder, not {}", other.describe()),
                     )
@@ -126,7 +126,7 @@ pub(super) fn call_jazz(
             }
             None => {
                 ev.push(
-                    Diagnostic::error(codes::NOT_STATIC, "`s.array()` needs an element builder")
+                    Diagnostic::new(codes::NOT_STATIC, "`s.array()` needs an element builder")
                         .at(span)
                         .help("write e.g. `s.array(s.string())`"),
                 );
@@ -145,7 +145,7 @@ pub(super) fn call_jazz(
             }
             Some((other, s)) => {
                 ev.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::NOT_STATIC,
                         format!(
                             "`s.table` takes an object of columns, not {}",
@@ -158,7 +158,7 @@ pub(super) fn call_jazz(
             }
             None => {
                 ev.push(
-                    Diagnostic::error(codes::NOT_STATIC, "`s.table()` needs an object of columns")
+                    Diagnostic::new(codes::NOT_STATIC, "`s.table()` needs an object of columns")
                         .at(span),
                 );
                 silent(span)
@@ -172,7 +172,7 @@ pub(super) fn call_jazz(
         "defineApp" | "defineSliceableApp" => {
             let Some((def, def_span)) = args.first() else {
                 ev.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::NOT_STATIC,
                         format!("`{name}()` needs the schema definition"),
                     )

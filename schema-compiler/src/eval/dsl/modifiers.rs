@@ -32,7 +32,7 @@ pub(super) fn modifier(
         "optional" => {
             extra_args(ev, ".optional", &args, 0);
             if b.merge.is_some() {
-                let mut d = Diagnostic::error(codes::COUNTER_INVALID, "`.optional()` after `.merge(\"counter\")`: counter columns cannot be nullable")
+                let mut d = Diagnostic::new(codes::COUNTER_INVALID, "`.optional()` after `.merge(\"counter\")`: counter columns cannot be nullable")
                     .upstream(counter_msg)
                     .at(call_span)
                     .help("remove `.optional()`; a counter column always holds a number (give it `.default(0)`)");
@@ -61,7 +61,7 @@ pub(super) fn modifier(
                         "the column is not `s.int()`"
                     };
                     ev.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             codes::COUNTER_INVALID,
                             format!("`.merge(\"counter\")` needs a non-nullable int column; {why}"),
                         )
@@ -74,7 +74,7 @@ pub(super) fn modifier(
                 }
             }
             Some((Value::Str(m), ms)) => {
-                let mut d = Diagnostic::error(codes::MERGE_UNKNOWN, format!("unknown merge strategy \"{}\"", crate::diagnostics::quoted_name(&m.text)))
+                let mut d = Diagnostic::new(codes::MERGE_UNKNOWN, format!("unknown merge strategy \"{}\"", crate::diagnostics::quoted_name(&m.text)))
                     .at(*ms)
                     .note("upstream alpha.50 silently treats every strategy other than \"lww\" as counter");
                 d = if &*m.text == "g-set" {
@@ -91,7 +91,7 @@ pub(super) fn modifier(
                 ev.push(d);
             }
             Some((other, s)) => ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::MERGE_UNKNOWN,
                     format!(
                         "`.merge` takes \"lww\" or \"counter\", not {}",
@@ -101,7 +101,7 @@ pub(super) fn modifier(
                 .at(*s),
             ),
             None => ev.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::MERGE_UNKNOWN,
                     "`.merge()` needs a strategy: \"lww\" or \"counter\"",
                 )

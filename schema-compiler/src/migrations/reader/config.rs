@@ -133,7 +133,7 @@ pub fn read_config(module: &Module, file: FileId, path: &str) -> ConfigResult {
     let invalid = |span: Span| {
         let msg =
             format!("Invalid migration export in {path}. Export default defineMigration(...).");
-        Diagnostic::error(codes::INVALID_EXPORT, msg.clone())
+        Diagnostic::new(codes::INVALID_EXPORT, msg.clone())
             .upstream(msg)
             .at(span)
     };
@@ -197,7 +197,7 @@ pub fn read_config(module: &Module, file: FileId, path: &str) -> ConfigResult {
                     if !ok {
                         let m = "schema hash must be a 12-64 character lowercase hex schema hash.";
                         diags.push(
-                            Diagnostic::error(codes::BAD_HASH, m)
+                            Diagnostic::new(codes::BAD_HASH, m)
                                 .at_labelled(span, format!("`{}`", en.key)),
                         );
                     }
@@ -232,7 +232,7 @@ pub fn read_config(module: &Module, file: FileId, path: &str) -> ConfigResult {
                 cfg.migrate = migrate(&mut scope, en);
             }
             other => diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     codes::UNKNOWN_KEY,
                     format!("unknown defineMigration key `{other}` is ignored"),
                 )

@@ -72,7 +72,7 @@ impl MigrationFile {
             from64.get(..12).unwrap_or(from64),
             to64.get(..12).unwrap_or(to64)
         );
-        let mut d = Diagnostic::error(codes::WRONG_EDGE, msg.clone()).upstream(msg);
+        let mut d = Diagnostic::new(codes::WRONG_EDGE, msg.clone()).upstream(msg);
         if let Some((a, _)) = self.hash_spans {
             d = d.at(a);
         }
@@ -96,10 +96,8 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
     };
     let Some(file) = w.file else {
         if out.diagnostics.is_empty() {
-            out.diagnostics.push(Diagnostic::error(
-                codes::INVALID_EXPORT,
-                invalid_export(path),
-            ));
+            out.diagnostics
+                .push(Diagnostic::new(codes::INVALID_EXPORT, invalid_export(path)));
         }
         return out;
     };

@@ -48,7 +48,7 @@ pub struct Scope<'a> {
 const MAX_DEPTH: u32 = 64;
 
 pub fn unsupported(span: Span, what: &str) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         codes::UNSUPPORTED,
         "unsupported expression in a migration file (migration files are read statically)",
     )
@@ -163,7 +163,7 @@ impl<'a> Scope<'a> {
             }
             if let Some(prev) = out.iter_mut().find(|en| en.key == key) {
                 self.diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         codes::DUPLICATE_KEY,
                         format!("duplicate key `{key}`: the last value wins"),
                     )
@@ -313,7 +313,7 @@ impl<'a> Scope<'a> {
                         Some(b) => Some(Lit::Bytes(b)),
                         None => {
                             self.diags.push(
-                                Diagnostic::error(
+                                Diagnostic::new(
                                     codes::BAD_BYTES,
                                     "Bytea arrays must contain integers in range 0..255",
                                 )

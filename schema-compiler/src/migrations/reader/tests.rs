@@ -169,6 +169,7 @@ fn witnesses_are_compared_with_the_snapshots() {
         columns: Vec::new(),
         indexed_columns: None,
     });
+    // JZ3501: `migrations check` compares the witnesses with the stored snapshots this way.
     let w = witness_mismatches(&m, &from, &to2);
     assert_eq!(w.len(), 1, "{w:?}");
     assert_eq!(w[0].code, codes::WITNESS_MISMATCH);

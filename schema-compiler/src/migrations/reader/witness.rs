@@ -31,7 +31,7 @@ pub fn witness_mismatches(
     let mut out = Vec::new();
     let at = m.hash_spans.map(|(a, _)| a);
     let mut push = |msg: String| {
-        let mut d = Diagnostic::warning(codes::WITNESS_MISMATCH, msg);
+        let mut d = Diagnostic::new(codes::WITNESS_MISMATCH, msg);
         if let Some(s) = at {
             d = d.at(s);
         }

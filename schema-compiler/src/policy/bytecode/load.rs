@@ -17,6 +17,16 @@ pub enum LoadError {
     Invalid { offset: usize, reason: String },
 }
 
+impl LoadError {
+    /// The diagnostic code that reports this error.
+    pub fn code(&self) -> crate::diagnostics::Code {
+        match self {
+            LoadError::Version(_) => crate::policy::codes::BYTECODE_VERSION,
+            LoadError::Invalid { .. } => crate::policy::codes::BYTECODE_INVALID,
+        }
+    }
+}
+
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

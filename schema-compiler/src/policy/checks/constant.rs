@@ -12,7 +12,7 @@
 //! Rules whose evaluation reported an error are skipped: their `False`s stand for failed
 //! conditions (§5.1, no cascades).
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::schema::IndexedSchema;
 use crate::source::Span;
 
@@ -60,7 +60,7 @@ pub fn check(
             if let (Some(i), false) = (never, r.form == RuleForm::Never) {
                 let s = r.slots.get(i).copied().unwrap_or(slot);
                 found.push(Some(
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         codes::NEVER_TRUE,
                         format!(
                             "this {} rule on `{}` can never be true, so it grants nothing",
@@ -96,8 +96,8 @@ fn culprit(policy: &Policy, schema: &IndexedSchema<'_>, table: &str, r: &RuleOri
         .unwrap_or(at)
 }
 
-/// JZ2320 is an error when dropping the `undefined` keys made the rule `True` (§5.4): upgrades
-/// the warnings inside the rule's condition; false when there are none.
+/// JZ2320 becomes the error JZ2327 when dropping the `undefined` keys made the rule `True` (§5.4):
+/// recodes the findings inside the rule's condition; false when there are none.
 /// `dropped` holds the positions of the JZ2320 findings in `out`.
 fn escalate_dropped(
     r: &RuleOrigin,
@@ -110,7 +110,7 @@ fn escalate_dropped(
     let mut any = false;
     for &i in dropped {
         let Some(d) = out.get_mut(i) else { continue };
-        if !(d.code == codes::UNDEFINED_DROPPED
+        if !(is_dropped(d)
             && d.span().is_some_and(|s| {
                 s.file == at.file && at.range.start <= s.range.start && s.range.end <= at.range.end
             }))
@@ -118,8 +118,8 @@ fn escalate_dropped(
             continue;
         }
         any = true;
-        if !d.is_error() {
-            d.severity = Severity::Error;
+        if d.code == codes::UNDEFINED_DROPPED {
+            d.recode(codes::DROPPED_KEYS_GRANT_ALL);
             d.notes.push(format!(
                 "without it this {} rule on `{table}` is always true and grants every session",
                 slot.name()
@@ -127,6 +127,11 @@ fn escalate_dropped(
         }
     }
     any
+}
+
+/// A JZ2320 finding, or one [`escalate_dropped`] already turned into JZ2327.
+fn is_dropped(d: &Diagnostic) -> bool {
+    d.code == codes::UNDEFINED_DROPPED || d.code == codes::DROPPED_KEYS_GRANT_ALL
 }
 
 /// JZ2321 for one rule; `None` when JZ2320 already explains the `True` (a dropped key).
@@ -141,7 +146,7 @@ fn always_true(
 ) -> Option<Diagnostic> {
     let at = r.arg.unwrap_or(r.span);
     let dropped = dropped.iter().filter_map(|&i| prior.get(i)).any(|d| {
-        d.code == codes::UNDEFINED_DROPPED
+        is_dropped(d)
             && d.span().is_some_and(|s| {
                 s.file == at.file && at.range.start <= s.range.start && s.range.end <= at.range.end
             })
@@ -152,13 +157,12 @@ fn always_true(
     let b = super::builder(slot);
     if *e == Expr::True {
         let mut d = Diagnostic::new(
-            codes::ALWAYS_TRUE,
+            codes::WHERE_EMPTY,
             format!(
                 "this {} rule on `{table}` is always true; prefer `.always()`",
                 slot.name()
             ),
         )
-        .with_severity(Severity::Hint)
         .at(at)
         .help(format!("write `policy.{table}.{b}.always()`"));
         if let Some(edit) = site.and_then(|s| s.where_to_always(r)) {
@@ -167,7 +171,7 @@ fn always_true(
         return Some(d);
     }
     Some(
-        Diagnostic::warning(
+        Diagnostic::new(
             codes::ALWAYS_TRUE,
             format!("this {} rule on `{table}` is always true, so it grants every session", slot.name()),
         )

@@ -87,7 +87,7 @@ pub fn check(policy: &Policy, schema: &IndexedSchema<'_>, call: Span, out: &mut 
                 path.join(" → ")
             );
             out.push(
-                Diagnostic::warning(codes::INHERITS_CYCLE, msg.clone())
+                Diagnostic::new(codes::INHERITS_CYCLE, msg.clone())
                     .upstream(msg)
                     .at(super::rule_span(policy, from, *slot, call))
                     .note("at runtime the cycle is cut at depth 10 and the check fails closed")

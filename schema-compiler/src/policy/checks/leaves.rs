@@ -9,7 +9,7 @@
 //! - JZ2338: `allowedTo.insert(fk)` (Hint: it re-checks the parent's insert clause);
 //! - JZ2339: a raw `Not` over a leaf that can be Absent (a missing value makes it grant).
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::eval::symbols::SchemaSymbols;
 use crate::schema::{ColumnType, IndexedSchema};
 use crate::source::Span;
@@ -52,7 +52,7 @@ impl Cx<'_> {
             Expr::Not(x) => {
                 if let Some(what) = absent_leaf(self.schema, x, table) {
                     out.push(
-                        Diagnostic::warning(
+                        Diagnostic::new(
                             codes::NOT_OVER_ABSENT,
                             format!("`Not` over a condition on {what}: when it is missing the condition is false, so the negation grants"),
                         )
@@ -166,7 +166,7 @@ impl Cx<'_> {
             } => {
                 if let Some((ColumnType::Array(_), _)) = ty(via_column) {
                     return Some(
-                        Diagnostic::warning(
+                        Diagnostic::new(
                             codes::INHERITS_ARRAY_FK,
                             format!("`{via_column}` is a UUID[] column: a forward `allowedTo` over it is always false"),
                         )
@@ -178,7 +178,6 @@ impl Cx<'_> {
                         codes::INHERITS_INSERT,
                         format!("`allowedTo.insert(\"{via_column}\")` re-evaluates the parent's insert clause on the existing parent row"),
                     )
-                    .with_severity(Severity::Hint)
                     .help(format!("to require that the parent is visible, write `allowedTo.read(\"{via_column}\")`"))
                 })
             }
@@ -202,12 +201,12 @@ fn leaf_column(e: &Expr) -> Option<&str> {
 }
 
 fn meaningless(msg: String) -> Diagnostic {
-    Diagnostic::warning(codes::MEANINGLESS_OPERATOR, msg)
+    Diagnostic::new(codes::MEANINGLESS_OPERATOR, msg)
         .note("the runtime compares only values of the same kind; this comparison can never hold")
 }
 
 fn never_null(column: &str, what: &str) -> Diagnostic {
-    Diagnostic::warning(
+    Diagnostic::new(
         codes::NULL_TEST_NOT_NULLABLE,
         format!("`{column}` is never NULL, {what}"),
     )
@@ -217,7 +216,7 @@ fn never_null(column: &str, what: &str) -> Diagnostic {
 }
 
 fn query_only(column: &str) -> Diagnostic {
-    Diagnostic::warning(
+    Diagnostic::new(
         codes::QUERY_ONLY_COLUMN,
         format!("`{column}` exists in queries only and never resolves in a policy, so this condition is false"),
     )
@@ -238,7 +237,7 @@ fn claim_literal(path: &[String], values: &[Lit]) -> Option<Diagnostic> {
         "an array"
     };
     Some(
-        Diagnostic::warning(
+        Diagnostic::new(
             codes::CLAIM_LITERAL,
             format!(
                 "claim `{}` is compared with {kind}, but float, array and object claims never resolve, so this never matches",

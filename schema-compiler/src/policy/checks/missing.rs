@@ -27,7 +27,7 @@ pub fn missing_policies(
         let span = tp.and_then(|p| p.rules.first()).map(|r| r.span).or(call);
         let name = &t.name;
         let warn = |code, msg: String, help: String, fix: Option<Fix>| {
-            let mut d = Diagnostic::warning(code, msg.clone())
+            let mut d = Diagnostic::new(code, msg.clone())
                 .upstream(format!("Warning: {msg}"))
                 .help(help);
             if let Some(s) = span {

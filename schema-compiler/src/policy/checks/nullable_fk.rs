@@ -33,7 +33,7 @@ pub fn check(policy: &Policy, schema: &IndexedSchema<'_>, call: Span, out: &mut 
                     ));
                 }
                 out.push(
-                    Diagnostic::warning(codes::NULLABLE_FK, msg)
+                    Diagnostic::new(codes::NULLABLE_FK, msg)
                         .at(span)
                         .help(format!(
                             "guard it: `allOf([{{ {col}: {{ isNull: false }} }}, allowedTo...])`"

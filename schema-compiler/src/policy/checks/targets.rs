@@ -9,7 +9,7 @@
 //! - JZ2340 (Info): a write clause whose only grant requires `authMode: "anonymous"`
 //!   (anonymous writes are denied before policies run).
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::eval::symbols::SchemaSymbols;
 use crate::schema::IndexedSchema;
 use crate::source::Span;
@@ -51,7 +51,6 @@ pub fn check(
                             t.name
                         ),
                     )
-                    .with_severity(Severity::Info)
                     .at(super::rule_span(policy, &t.name, s, call))
                     .help("anonymous sessions can only read; grant writes to signed-in sessions"),
                 );
@@ -61,7 +60,7 @@ pub fn check(
         if any && t.slot(Slot::SelectUsing).is_none() {
             let at = t.rules.first().map_or(call, |r| r.span);
             out.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     codes::NO_READ_POLICY,
                     format!(
                         "table `{}` has policies but no read policy: its rows can be written but never read by any session",
@@ -160,14 +159,13 @@ impl Cx<'_> {
                     scanned.join(", ")
                 ),
             )
-            .with_severity(Severity::Info)
             .at(at)
             .note("`policy.<table>.exists.where(...)` scans structurally, without read policies"),
         );
         for s in scanned {
             if !self.has_clause(&s, Operation::Select) {
                 out.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         codes::TARGET_LACKS_POLICY,
                         format!(
                             "this relation in the {} clause scans `{s}`, which has no read policy, so it yields no rows and the condition is always false",
@@ -188,7 +186,7 @@ impl Cx<'_> {
             Operation::Update => "allowUpdate",
             Operation::Delete => "allowDelete",
         };
-        let d = Diagnostic::warning(codes::TARGET_LACKS_POLICY, msg)
+        let d = Diagnostic::new(codes::TARGET_LACKS_POLICY, msg)
             .at(self.at(e, table))
             .note("under enforcement a missing clause denies, and so does every rule inheriting it")
             .help(format!("add `policy.{target}.{builder}.where(...)`"));

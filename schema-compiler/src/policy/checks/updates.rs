@@ -27,7 +27,7 @@ pub fn check(policy: &Policy, site: Option<&Site>, out: &mut Vec<Diagnostic>) {
             let Some(col) = r.expr(Slot::UpdateUsing).and_then(session_tied) else {
                 continue;
             };
-            let mut d = Diagnostic::warning(
+            let mut d = Diagnostic::new(
                 codes::WHERE_OLD_ONLY,
                 format!("`whereOld` alone is also checked on the new row, so `{col}` can never be changed by this rule"),
             )
@@ -41,7 +41,7 @@ pub fn check(policy: &Policy, site: Option<&Site>, out: &mut Vec<Diagnostic>) {
             .iter()
             .find(|r| r.expr(Slot::UpdateUsing) != r.expr(Slot::UpdateCheck));
         if let (Some(first), true) = (split, updates.len() >= 2) {
-            let mut d = Diagnostic::warning(
+            let mut d = Diagnostic::new(
                 codes::UPDATE_RULES_MERGE,
                 format!(
                     "table `{}` has {} update rules and this one checks the old and new row differently; rules merge per clause, so a write can pass one rule's old-row condition and another rule's new-row condition",

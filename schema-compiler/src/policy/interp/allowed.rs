@@ -55,7 +55,7 @@ impl Interp<'_> {
             Some((Pv::Bad, _)) => return Pv::Cond(Rc::new(Cond::Ready(Expr::False))),
             other => {
                 let at = other.map(|o| o.1).unwrap_or(span);
-                self.error(
+                self.report(
                     codes::NOT_A_FK,
                     at,
                     format!("allowedTo.{name}(...) expects a foreign-key column name"),
@@ -77,7 +77,7 @@ impl Interp<'_> {
                 Pv::Undef => {}
                 Pv::Num(n) if n.fract() == 0.0 && n >= 1.0 => {
                     if n > f64::from(MAX_DEPTH_CAP) {
-                        self.error(
+                        self.report(
                             codes::MAX_DEPTH_CAP,
                             mdspan,
                             format!("maxDepth {n} exceeds the hard cap {MAX_DEPTH_CAP}; the runtime would deny everything"),
@@ -164,7 +164,7 @@ impl Interp<'_> {
                     let msg = format!(
                         "allowedTo.{lower}(\"{fk}\") is invalid for table \"{table}\": column is not a foreign key reference. Available FK columns: {avail}."
                     );
-                    let mut d = Diagnostic::error(codes::NOT_A_FK, msg.clone())
+                    let mut d = Diagnostic::new(codes::NOT_A_FK, msg.clone())
                         .at(*fk_span)
                         .upstream(msg);
                     if let Some(s) = did_you_mean(fk, names.iter().copied()) {

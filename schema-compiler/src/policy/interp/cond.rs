@@ -18,7 +18,7 @@ impl Interp<'_> {
         if !matches!(v, Pv::Undef) {
             return false;
         }
-        self.warn(
+        self.report(
             codes::UNDEFINED_DROPPED,
             span,
             format!("where key `{key}` is dropped because its value is `undefined`"),
@@ -87,7 +87,7 @@ impl Interp<'_> {
     /// A plain object with a string `type`: a raw PolicyExpr (§1.5 row 6).
     fn raw_expr(&mut self, c: &Pv, span: Span, table: &str) -> Expr {
         if self.has_column(table, "type") {
-            self.warn(
+            self.report(
                 codes::TYPE_KEY,
                 span,
                 format!("this object is read as a raw policy expression because of its string `type`, but table `{table}` has a column `type`"),
@@ -102,8 +102,8 @@ impl Interp<'_> {
                 self.note(Some(table), &e, span);
                 let extra = super::super::checks::raw::unknown_fields(&json);
                 if !extra.is_empty() {
-                    self.warn(
-                        codes::RAW_FIELDS,
+                    self.report(
+                        codes::RAW_FIELDS_DROPPED,
                         span,
                         format!(
                             "unknown field(s) {} in a raw policy expression are dropped",
@@ -114,15 +114,15 @@ impl Interp<'_> {
                 e
             }
             Err(msg) if msg.starts_with("unknown policy expression type") => {
-                self.error(
-                    codes::TYPE_KEY,
+                self.report(
+                    codes::RAW_FIELDS,
                     span,
                     format!("not a valid policy expression: {msg}"),
                 );
                 Expr::False
             }
             Err(msg) => {
-                self.error(
+                self.report(
                     codes::RAW_FIELDS,
                     span,
                     format!("raw policy expression with a missing or ill-typed field: {msg}"),
@@ -159,7 +159,7 @@ impl Interp<'_> {
             }
             if !self.has_column(table, col) {
                 if col == "not" {
-                    self.error(
+                    self.report(
                         codes::NO_NOT,
                         *kspan,
                         "there is no `not` operator in the permissions DSL",
@@ -348,7 +348,7 @@ impl Interp<'_> {
                     }
                 },
                 "not" => {
-                    self.error(
+                    self.report(
                         codes::NO_NOT,
                         *ospan,
                         "there is no `not` operator in the permissions DSL",
@@ -395,7 +395,7 @@ impl Interp<'_> {
                 continue;
             }
             if matches!(v, Pv::Undef) {
-                self.warn(
+                self.report(
                     codes::UNDEFINED_DROPPED,
                     *kspan,
                     format!(

@@ -33,7 +33,7 @@ impl Interp<'_> {
             Pv::Bad => Pv::Bad,
             other => {
                 let d = other.describe();
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     span,
                     format!(
@@ -47,7 +47,7 @@ impl Interp<'_> {
 
     fn call_closure(&mut self, c: &Rc<Closure>, args: Vec<(Pv, Span)>, span: Span) -> Pv {
         if self.depth >= super::MAX_CALL_DEPTH {
-            self.error(
+            self.report(
                 codes::NOT_STATIC,
                 span,
                 "cannot evaluate definePermissions(...) statically: calls nest too deeply",
@@ -110,7 +110,7 @@ impl Interp<'_> {
                 }
             }
             Pat::Expr(_) | Pat::Unsupported { .. } => {
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     pat.span(),
                     "cannot evaluate definePermissions(...) statically: unsupported binding pattern",
@@ -198,7 +198,7 @@ impl Interp<'_> {
                 span, form, body, ..
             } => self.exec_loop(env, form, body, *span),
             Stmt::Break { span, .. } | Stmt::Continue { span, .. } => {
-                self.error(
+                self.report(
                     codes::UNSUPPORTED,
                     *span,
                     "labelled `break` and `continue` are not evaluated in permissions callbacks",
@@ -212,7 +212,7 @@ impl Interp<'_> {
             | Stmt::TsEnum { span, .. }
             | Stmt::Throw { span, .. }
             | Stmt::Other { span, .. } => {
-                self.error(
+                self.report(
                     codes::UNSUPPORTED,
                     *span,
                     "this statement is not evaluated in permissions callbacks",
@@ -240,7 +240,7 @@ impl Interp<'_> {
             | Pv::Closure(_) => true,
             other => {
                 let d = other.describe();
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     span,
                     format!(
@@ -351,7 +351,7 @@ impl Interp<'_> {
     }
 
     fn unsupported_loop(&mut self, span: Span, msg: &str, help: &str) {
-        self.error(codes::UNSUPPORTED, span, msg.to_string());
+        self.report(codes::UNSUPPORTED, span, msg.to_string());
         if let Some(d) = self.diags.last_mut() {
             d.help = Some(help.into());
         }
@@ -428,7 +428,7 @@ impl Interp<'_> {
 
     fn not_iterable(&mut self, span: Span, v: &Pv, why: &str) {
         let d = v.describe();
-        self.error(
+        self.report(
             codes::NOT_STATIC,
             span,
             format!("cannot evaluate this loop statically: it iterates over {d} ({why})"),
@@ -497,7 +497,7 @@ impl Interp<'_> {
                             }
                             (_, _, Pv::Bad) => return Flow::Normal,
                             _ => {
-                                self.error(
+                                self.report(
                                     codes::NOT_STATIC,
                                     *uspan,
                                     "cannot evaluate this loop statically: the update must step a numeric loop variable declared in the head",
@@ -510,7 +510,7 @@ impl Interp<'_> {
                         }
                     }
                     Some(ForUpdate::Unsupported { span: uspan }) => {
-                        self.error(
+                        self.report(
                             codes::NOT_STATIC,
                             *uspan,
                             "cannot evaluate this loop statically: only `i++`, `i--`, `i += k` and `i -= k` are supported as the update",
@@ -604,7 +604,7 @@ impl Interp<'_> {
             "NaN" => Pv::Num(f64::NAN),
             "Infinity" => Pv::Num(f64::INFINITY),
             _ => {
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     span,
                     format!(
@@ -644,7 +644,7 @@ impl Interp<'_> {
             MemberProp::Computed { expr, .. } => match self.eval(env, expr) {
                 Pv::Str(s) => s.to_string(),
                 _ => {
-                    self.error(
+                    self.report(
                         codes::ENV_DYNAMIC,
                         span,
                         "`process.env[...]` needs a constant variable name",
@@ -658,7 +658,7 @@ impl Interp<'_> {
         match (self.env_vars)(&name) {
             Some(v) => {
                 if v.is_empty() {
-                    self.warn(
+                    self.report(
                         codes::ENV_EMPTY,
                         span,
                         format!("environment variable `{name}` is the empty string"),
@@ -668,7 +668,7 @@ impl Interp<'_> {
             }
             None => {
                 if self.env_fallback == 0 {
-                    self.error(
+                    self.report(
                         codes::ENV_UNSET,
                         span,
                         format!("environment variable `{name}` is not set"),
@@ -721,7 +721,7 @@ impl Interp<'_> {
                             }
                             Pv::Bool(b) => out.push_str(if b { "true" } else { "false" }),
                             _ => {
-                                self.error(
+                                self.report(
                                     codes::NOT_STATIC,
                                     x.span(),
                                     "cannot evaluate definePermissions(...) statically: template part is not a constant",
@@ -772,7 +772,7 @@ impl Interp<'_> {
                         Pv::Str(s) => (s.to_string(), *span),
                         Pv::Num(n) => (crate::schema::json::number_to_js_string(n), *span),
                         _ => {
-                            self.error(codes::NOT_STATIC, *span, "cannot evaluate definePermissions(...) statically: computed key is not a constant");
+                            self.report(codes::NOT_STATIC, *span, "cannot evaluate definePermissions(...) statically: computed key is not a constant");
                             return Pv::Bad;
                         }
                     },
@@ -799,7 +799,7 @@ impl Interp<'_> {
                     (UnaryOp::Plus, Pv::Num(n)) => Pv::Num(n),
                     (UnaryOp::Void, _) => Pv::Undef,
                     _ => {
-                        self.error(codes::NOT_STATIC, *span, "cannot evaluate definePermissions(...) statically: unsupported operator");
+                        self.report(codes::NOT_STATIC, *span, "cannot evaluate definePermissions(...) statically: unsupported operator");
                         Pv::Bad
                     }
                 }
@@ -831,7 +831,7 @@ impl Interp<'_> {
                 last
             }
             other => {
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     other.span(),
                     "cannot evaluate definePermissions(...) statically: unsupported expression",
@@ -885,7 +885,7 @@ impl Interp<'_> {
                     }
                 }
                 Prop::Method { span, .. } | Prop::Proto { span, .. } => {
-                    self.error(
+                    self.report(
                         codes::NOT_STATIC,
                         *span,
                         "cannot evaluate definePermissions(...) statically: unsupported property",
@@ -950,7 +950,7 @@ impl Interp<'_> {
             (BinOp::StrictEq | BinOp::EqEq, a, b) => Pv::Bool(prim_eq(a, b)),
             (BinOp::StrictNotEq | BinOp::NotEq, a, b) => Pv::Bool(!prim_eq(a, b)),
             _ => {
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     span,
                     "cannot evaluate definePermissions(...) statically: unsupported operator",
@@ -983,7 +983,7 @@ impl Interp<'_> {
                 Pv::Bytes(Rc::new(out))
             }
             _ => {
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     span,
                     "cannot evaluate definePermissions(...) statically: only `new Date(...)` and `new Uint8Array([...])` are supported",

@@ -121,7 +121,7 @@ impl Interp<'_> {
                     );
                     None
                 } else if *ms < 0.0 {
-                    self.error(
+                    self.report(
                         codes::DATE_BEFORE_EPOCH,
                         span,
                         "a Date before 1970 becomes a negative timestamp, which the server rejects",
@@ -132,7 +132,7 @@ impl Interp<'_> {
                 }
             }
             Pv::Bytes(b) => {
-                self.warn(
+                self.report(
                     codes::BYTEA_LITERAL,
                     span,
                     "upstream's `jazz-tools deploy` cannot publish a Uint8Array literal; jazz writes it as a byte array",

@@ -52,7 +52,7 @@ impl Interp<'_> {
     /// JZ2302 with did-you-mean over columns, magic columns and `id`.
     pub(super) fn unknown_column(&mut self, table: &str, col: &str, span: Span) {
         if matches!(col, "$canRead" | "$canEdit" | "$canDelete") {
-            self.warn(
+            self.report(
                 codes::QUERY_ONLY_COLUMN,
                 span,
                 format!("`{col}` exists in queries only and never resolves in a policy, so this condition is false"),
@@ -69,7 +69,7 @@ impl Interp<'_> {
         if let Some(t) = self.schema.table(table) {
             cands.extend(t.columns.iter().map(|c| c.name.as_str()));
         }
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::new(
             codes::UNKNOWN_COLUMN,
             format!(
                 "unknown column `{}` on table `{}`",
@@ -95,7 +95,7 @@ impl Interp<'_> {
     /// JZ2301 with did-you-mean over the schema's tables.
     pub(super) fn unknown_table(&mut self, name: &str, span: Span) {
         let tables: Vec<&str> = self.schema.tables.iter().map(|t| t.name.as_str()).collect();
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::new(
             codes::UNKNOWN_TABLE,
             format!(
                 "unknown table `{}`: the schema has no such table",
@@ -134,7 +134,7 @@ impl Interp<'_> {
                 "allowedTo" => Pv::AllowedTo,
                 "isCreator" => Pv::Cond(Rc::new(Cond::Ready(is_creator()))),
                 "not" | "none" => {
-                    self.error(
+                    self.report(
                         codes::NO_NOT,
                         kspan,
                         format!("there is no `{key}` combinator in the permissions DSL"),
@@ -214,7 +214,7 @@ impl Interp<'_> {
             },
             Pv::SessionRef(p) => {
                 let joined = format!("{}.{key}", p.join("."));
-                self.error(
+                self.report(
                     codes::SESSION_PROPERTY,
                     span,
                     format!("`session.{joined}` is `undefined`: a property of a session reference does not exist"),
@@ -249,7 +249,7 @@ impl Interp<'_> {
             Pv::Static(_) | Pv::Str(_) | Pv::Num(_) | Pv::Bool(_) => Pv::Undef,
             other => {
                 let d = other.describe();
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     span,
                     format!("cannot evaluate definePermissions(...) statically: cannot read `{key}` of {d}"),
@@ -260,7 +260,7 @@ impl Interp<'_> {
     }
 
     fn unknown_member(&mut self, key: &str, span: Span, what: &str) -> Pv {
-        self.error(
+        self.report(
             codes::NOT_STATIC,
             span,
             format!("cannot evaluate definePermissions(...) statically: `{key}` is not a member of {what}"),
@@ -286,7 +286,7 @@ impl Interp<'_> {
         };
         if !ok {
             let first = path.first().map(String::as_str).unwrap_or("");
-            let mut d = Diagnostic::warning(
+            let mut d = Diagnostic::new(
                 codes::UNKNOWN_SESSION_PATH,
                 format!(
                     "session path `{}` never resolves at runtime, so conditions using it are false",
@@ -463,7 +463,7 @@ impl Interp<'_> {
             }
             _ => {
                 let _ = Operation::Select;
-                self.error(
+                self.report(
                     codes::NOT_STATIC,
                     nspan,
                     format!("cannot evaluate definePermissions(...) statically: `{name}(...)` is not supported here"),

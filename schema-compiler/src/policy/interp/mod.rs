@@ -293,7 +293,7 @@ impl<'s> Interp<'s> {
             if !self.out_of_fuel {
                 self.out_of_fuel = true;
                 self.diags.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         crate::diagnostics::codes::EVAL_BUDGET,
                         format!(
                             "evaluation budget exceeded: the permissions callback goes past the limit of {FUEL} steps"
@@ -330,17 +330,14 @@ impl<'s> Interp<'s> {
         }
     }
 
-    fn error(&mut self, code: crate::diagnostics::Code, span: Span, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::error(code, msg).at(span));
+    /// Reports a finding at `span`, with its code's registered severity.
+    fn report(&mut self, code: crate::diagnostics::Code, span: Span, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::new(code, msg).at(span));
     }
 
-    fn warn(&mut self, code: crate::diagnostics::Code, span: Span, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::warning(code, msg).at(span));
-    }
-
-    /// Reports an upstream DSL error (message is upstream's text).
+    /// Reports an upstream DSL finding (message is upstream's text).
     fn upstream_error(&mut self, code: crate::diagnostics::Code, span: Span, msg: String) {
         self.diags
-            .push(Diagnostic::error(code, msg.clone()).at(span).upstream(msg));
+            .push(Diagnostic::new(code, msg.clone()).at(span).upstream(msg));
     }
 }

@@ -35,7 +35,7 @@ impl Interp<'_> {
     pub(super) fn check_literal(&mut self, table: &str, col: &str, l: &Lit, op: CmpOp, span: Span) {
         if matches!(col, "$createdAt" | "$updatedAt") {
             if let Lit::Timestamp(_) = l {
-                self.warn(
+                self.report(
                     codes::DATE_PROVENANCE,
                     span,
                     format!("a `Date` literal is milliseconds but `{col}` holds microseconds, so this comparison is off by a factor of 1000"),
@@ -49,7 +49,7 @@ impl Interp<'_> {
         let ty = c.column_type.clone();
         if let (ColumnType::Enum { variants }, Lit::Text(t)) = (&ty, l) {
             if !variants.iter().any(|v| v == t) {
-                let mut d = Diagnostic::warning(
+                let mut d = Diagnostic::new(
                     codes::ENUM_VARIANT,
                     format!(
                         "\"{t}\" is not a variant of enum column `{col}` ({}), so it never matches",
@@ -89,7 +89,7 @@ impl Interp<'_> {
             }
             _ => None,
         };
-        let mut d = Diagnostic::warning(codes::TYPE_MISMATCH, msg).at(span);
+        let mut d = Diagnostic::new(codes::TYPE_MISMATCH, msg).at(span);
         if let Some(h) = help {
             d = d.help(h);
         }

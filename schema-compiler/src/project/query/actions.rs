@@ -103,7 +103,7 @@ mod tests {
     use crate::source::Span;
 
     fn warning(table: &str, op: &str, at: u32, fix: Option<&str>) -> Diagnostic {
-        let mut d = Diagnostic::warning(
+        let mut d = Diagnostic::new(
             MISSING_POLICY,
             format!("table \"{table}\" has no explicit {op} policy in permissions.ts; enforcing runtimes default to deny."),
         )

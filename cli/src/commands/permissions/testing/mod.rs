@@ -56,7 +56,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
     let program = match Program::load(&bytes) {
         Ok(p) => p,
         Err(e) => {
-            ctx.out.error(&format!("error[JZ2402]: {e}"));
+            ctx.out.error(&format!("error[{}]: {e}", e.code()));
             return Ok(Outcome::failed(serde_json::Value::Null));
         }
     };
@@ -212,7 +212,7 @@ fn no_test_files(ctx: &mut Context, c: &Compiled, root: &Path) -> Outcome {
     let dir = tests_dir(c);
     let main = dir.join("permissions.test.toml");
     let more = dir.join("permissions.tests");
-    let d = Diagnostic::error(
+    let d = Diagnostic::new(
         jazz_schema_compiler::policy::codes::TEST_NO_FILES,
         format!(
             "no policy tests to run: found neither {} nor {}/*.toml",

@@ -285,7 +285,7 @@ impl Interp<'_> {
             quoted_name(name),
             quoted_name(table)
         );
-        let mut d = Diagnostic::error(codes::UNKNOWN_RELATION, msg.clone())
+        let mut d = Diagnostic::new(codes::UNKNOWN_RELATION, msg.clone())
             .at(span)
             .upstream(msg);
         let names: Vec<&str> = rels.iter().map(|r| r.name.as_str()).collect();

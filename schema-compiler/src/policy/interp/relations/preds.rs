@@ -83,7 +83,7 @@ impl Interp<'_> {
 
     fn relation_operator_error(&mut self, op: &str, span: Span) {
         if op == "not" {
-            self.error(
+            self.report(
                 codes::NO_NOT,
                 span,
                 "there is no `not` operator in the permissions DSL",

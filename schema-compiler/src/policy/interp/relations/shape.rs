@@ -46,7 +46,7 @@ impl Interp<'_> {
             _ => None,
         };
         let (Some(left), Some(right)) = (side("left"), side("right")) else {
-            self.error(
+            self.report(
                 codes::BAD_JOIN_TARGET,
                 ospan,
                 "join(...) expects `{ left: \"<column>\", right: \"<column>\" }` as its second argument",
