@@ -441,7 +441,7 @@ mod tests {
     fn spelling_fixes_replace_the_name_written_once() {
         let src = r#"policy.tasks.allowRead.where({ stauts: "dne" })"#;
         let whole = Span::new(FileId(0), 0, u32::try_from(src.len()).unwrap_or(0));
-        let d = Diagnostic::error(Code(2201), "x").spelling_fix(src, whole, "stauts", "status");
+        let d = Diagnostic::new(Code(2201), "x").spelling_fix(src, whole, "stauts", "status");
         let edit = &d.fixes[0].edits[0];
         assert_eq!(
             &src[edit.range.start as usize..edit.range.end as usize],
@@ -449,7 +449,7 @@ mod tests {
         );
         assert_eq!(d.fixes[0].title, "Replace with `status`");
         // Inside quotes, only the name.
-        let d = Diagnostic::error(Code(2201), "x").spelling_fix(src, whole, "dne", "done");
+        let d = Diagnostic::new(Code(2201), "x").spelling_fix(src, whole, "dne", "done");
         assert_eq!(d.fixes[0].edits[0].range.len(), 3);
         // Part of a longer name, twice, or not there: no fix.
         for (text, name) in [
@@ -459,7 +459,7 @@ mod tests {
             ("x", ""),
         ] {
             let span = Span::new(FileId(0), 0, u32::try_from(text.len()).unwrap_or(0));
-            let d = Diagnostic::error(Code(2201), "x").spelling_fix(text, span, name, "z");
+            let d = Diagnostic::new(Code(2201), "x").spelling_fix(text, span, name, "z");
             assert!(d.fixes.is_empty(), "{text}");
         }
     }

@@ -82,7 +82,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
             Err(e) => {
                 let message = format!("cannot read {}: {e}", f.display());
                 if ctx.out.is_ci() {
-                    let d = Diagnostic::error(codes::TEST_FILE, message);
+                    let d = Diagnostic::new(codes::TEST_FILE, message);
                     ctx.out.diagnostics(&[d], &SourceDb::new(), &root);
                 } else {
                     ctx.out.error(&format!("error[JZ2501]: {message}"));
@@ -98,7 +98,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
             Err(p) => {
                 if ctx.out.is_ci() {
                     // An annotation on the file: GitHub and SARIF viewers show it there.
-                    let d = Diagnostic::error(Code(p.code), p.message).at(Span::new(file_id, 0, 0));
+                    let d = Diagnostic::new(Code(p.code), p.message).at(Span::new(file_id, 0, 0));
                     ctx.out.diagnostics(&[d], &db, &root);
                 } else {
                     ctx.out.error(&format!(
@@ -164,10 +164,10 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
             if !r.ok && ctx.out.is_ci() {
                 let mut d = match problem {
                     Some(p) => {
-                        Diagnostic::error(Code(p.code), format!("{}: {}", r.name, p.message))
+                        Diagnostic::new(Code(p.code), format!("{}: {}", r.name, p.message))
                     }
                     None => {
-                        let mut d = Diagnostic::error(
+                        let mut d = Diagnostic::new(
                             codes::TEST_FAILED,
                             format!("policy test \"{}\" failed", r.name),
                         );
