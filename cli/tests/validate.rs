@@ -231,3 +231,66 @@ fn migration_flags_are_accepted() {
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
     }
 }
+
+/// One table and a four-line permissions.ts that gives it no rule.
+const NO_RULES: [(&str, &str); 2] = [
+    (
+        "schema.ts",
+        "import { schema as s } from \"jazz-tools\";\n\nexport const app = s.defineApp({\n  todos: s.table({ title: s.string() }),\n});\n",
+    ),
+    (
+        "permissions.ts",
+        "import { definePermissions } from \"jazz-tools/permissions\";\nimport { app } from \"./schema\";\nexport default definePermissions(app, ({ policy }) => {\n});\n",
+    ),
+];
+
+#[test]
+fn a_table_without_policies_gets_one_short_warning() {
+    let tmp = project(&NO_RULES);
+    let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("JZ2101").count(), 1, "{}", r.stderr);
+    // Upstream's four warning lines stay (one per operation), then one frame.
+    assert_eq!(r.stderr.matches("Warning: table \"todos\"").count(), 4);
+    assert!(r.stderr.lines().count() <= 20, "{}", r.stderr);
+    insta::assert_snapshot!(redact(&r.stderr, tmp.path()));
+}
+
+#[test]
+fn a_table_without_policies_in_json_has_one_fix_for_all_operations() {
+    let tmp = project(&NO_RULES);
+    let r = run(jazz(tmp.path()).args(["validate", "--format=json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = envelope(&r.stdout, "validate", 0);
+    let ds = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(ds.len(), 1, "{v}");
+    let d = &ds[0];
+    assert_eq!(d["code"], "JZ2101");
+    assert_eq!(
+        d["message"],
+        "table \"todos\" has no policy for read, insert, update, delete"
+    );
+    assert_eq!(d["file"], "permissions.ts");
+    let upstream = d["upstream_message"].as_str().expect("upstream text");
+    let ops: Vec<&str> = upstream
+        .lines()
+        .map(|l| {
+            l.strip_prefix("Warning: table \"todos\" has no explicit ")
+                .and_then(|l| l.split(' ').next())
+                .unwrap_or(l)
+        })
+        .collect();
+    assert_eq!(ops, ["read", "insert", "update", "delete"]);
+    let fixes = d["fixes"].as_array().expect("fixes");
+    assert_eq!(fixes.len(), 1, "{d}");
+    let edits = fixes[0]["edits"].as_array().expect("edits");
+    assert_eq!(edits.len(), 1, "{d}");
+    assert_eq!(
+        edits[0]["new_text"],
+        "  policy.todos.allowRead.never();\n  policy.todos.allowInsert.never();\n  policy.todos.allowUpdate.never();\n  policy.todos.allowDelete.never();\n"
+    );
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({ "errors": 0, "warnings": 1 })
+    );
+}
