@@ -294,3 +294,50 @@ fn a_table_without_policies_in_json_has_one_fix_for_all_operations() {
         serde_json::json!({ "errors": 0, "warnings": 1 })
     );
 }
+
+#[test]
+fn a_duplicate_table_key_is_a_warning_and_the_later_table_is_checked() {
+    // The later `todos` keeps `projectId`, so the permissions compile against it.
+    let schema = "import { schema as s } from \"jazz-tools\";\n\nexport const app = s.defineApp({\n  projects: s.table({ name: s.string() }),\n  todos: s.table({ title: s.string() }),\n  todos: s.table({ title: s.string(), projectId: s.ref(\"projects\") }),\n});\n";
+    let perms = "import { definePermissions } from \"jazz-tools/permissions\";\nimport { app } from \"./schema\";\nexport default definePermissions(app, ({ policy, allowedTo }) => {\n  policy.projects.allowRead.always();\n  policy.projects.allowInsert.always();\n  policy.projects.allowUpdate.always();\n  policy.projects.allowDelete.always();\n  policy.todos.allowRead.where(allowedTo.read(\"projectId\"));\n  policy.todos.allowInsert.where(allowedTo.update(\"projectId\"));\n  policy.todos.allowUpdate.where(allowedTo.update(\"projectId\"));\n  policy.todos.allowDelete.where(allowedTo.update(\"projectId\"));\n});\n";
+    let tmp = project(&[("schema.ts", schema), ("permissions.ts", perms)]);
+    let r = run(jazz(tmp.path()).args(["validate", "--format=json"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let v = envelope(&r.stdout, "validate", 0);
+    let ds = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(ds.len(), 1, "{v}");
+    let d = &ds[0];
+    assert_eq!(d["code"], "JZ1086");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(
+        d["message"],
+        "table `todos` is defined twice; the later definition wins, as in JavaScript"
+    );
+    // Primary on the later key, the label on the earlier one.
+    assert_eq!(
+        d["range"]["start"],
+        serde_json::json!({ "line": 6, "column": 3 })
+    );
+    let labels = d["labels"].as_array().expect("labels");
+    assert_eq!(labels.len(), 1, "{d}");
+    assert_eq!(
+        labels[0]["range"]["start"],
+        serde_json::json!({ "line": 5, "column": 3 })
+    );
+    // The hash is the one of the app written with the later table only.
+    let only = schema.replace("  todos: s.table({ title: s.string() }),\n", "");
+    let dedup = project(&[("schema.ts", &only), ("permissions.ts", perms)]);
+    let hash = |dir: &Path| {
+        let r = run(jazz(dir).args(["validate", "--format=json"]));
+        envelope(&r.stdout, "validate", 0)["result"]["schema_hash"].clone()
+    };
+    assert_eq!(hash(tmp.path()), hash(dedup.path()));
+    // With --deny-warnings it fails on the warning alone.
+    let r = run(jazz(tmp.path()).args(["validate", "--deny-warnings", "--color=never"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("JZ1086") && !r.stderr.contains("JZ22"),
+        "{}",
+        r.stderr
+    );
+}

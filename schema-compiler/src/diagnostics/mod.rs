@@ -352,6 +352,7 @@ pub mod codes {
     pub const HASH_INVALID: Code = Code(1083);
     pub const HASH_NOT_FOUND: Code = Code(1084);
     pub const CONTROL_IN_NAME: Code = Code(1085);
+    pub const DUPLICATE_KEY: Code = Code(1086);
     pub const INTERNAL: Code = Code(9001);
 }
 

@@ -115,6 +115,10 @@ pub fn compile(
     let factory = interp::value::from_static(&def.factory, def.factory_span);
     let mut it = interp::Interp::new(&app_schema, module, env);
     it.env_inits = def.env_inits.iter().cloned().collect();
+    it.discarded = defs
+        .discarded_tables()
+        .map(|(t, s)| (t.to_owned(), s))
+        .collect();
     let (policy, diags, uses) = it.run(&factory, def.factory_span);
     out.diagnostics = diags;
     out.uses = uses;
