@@ -122,3 +122,27 @@ fn perm_allowedto_not_ref() {
     assert!(out.contains("JZ2213"), "{out}");
     assert!(out.contains("permissions.ts:6:47"), "{out}");
 }
+
+#[test]
+fn duplicate_table() {
+    let out = validate("duplicate-table");
+    insta::assert_snapshot!(out);
+    assert_eq!(out.matches("\nJZ1086\n").count(), 2, "{out}");
+    assert!(
+        out.contains("table `todos` is defined twice")
+            && out.contains("column `title` of table `todos` is defined twice"),
+        "{out}"
+    );
+    // The follow-on errors are real (the later `todos` has no `projectId`), but each names the
+    // method called and points at the discarded definition.
+    assert_eq!(
+        out.matches("× allowedTo.read(\"projectId\")").count(),
+        1,
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("an earlier `todos`, discarded").count(),
+        4,
+        "{out}"
+    );
+}

@@ -449,3 +449,25 @@ fn module_constants_reading_process_env_resolve_like_inline_reads() {
     deduped.dedup();
     assert_eq!(deduped, codes_b);
 }
+
+#[test]
+fn explain_names_the_missing_policy_of_its_operation_only() {
+    let schema = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({\n  notes: s.table({ body: s.string() }),\n});\n";
+    let perms = "import { definePermissions } from \"jazz-tools/permissions\";\nimport { app } from \"./schema\";\nexport default definePermissions(app, ({ policy }) => {\n  policy.notes.allowRead.always();\n});\n";
+    let tmp = project(&[("schema.ts", schema), ("permissions.ts", perms)]);
+    let r = run(jazz(tmp.path()).args(["permissions", "explain", "notes", "update"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // One JZ2101 covers insert, update and delete; explain shows the line about update.
+    let warnings: Vec<&str> = r.stdout.lines().filter(|l| l.contains("JZ2101")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "  warning[JZ2101]: table \"notes\" has no explicit update policy in permissions.ts; enforcing runtimes default to deny."
+        ],
+        "{}",
+        r.stdout
+    );
+    let r = run(jazz(tmp.path()).args(["permissions", "explain", "notes", "read"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("JZ2101"), "{}", r.stdout);
+}

@@ -232,6 +232,116 @@ fn migration_flags_are_accepted() {
     }
 }
 
+/// One table and a four-line permissions.ts that gives it no rule.
+const NO_RULES: [(&str, &str); 2] = [
+    (
+        "schema.ts",
+        "import { schema as s } from \"jazz-tools\";\n\nexport const app = s.defineApp({\n  todos: s.table({ title: s.string() }),\n});\n",
+    ),
+    (
+        "permissions.ts",
+        "import { definePermissions } from \"jazz-tools/permissions\";\nimport { app } from \"./schema\";\nexport default definePermissions(app, ({ policy }) => {\n});\n",
+    ),
+];
+
+#[test]
+fn a_table_without_policies_gets_one_short_warning() {
+    let tmp = project(&NO_RULES);
+    let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("JZ2101").count(), 1, "{}", r.stderr);
+    // Upstream's four warning lines stay (one per operation), then one frame.
+    assert_eq!(r.stderr.matches("Warning: table \"todos\"").count(), 4);
+    assert!(r.stderr.lines().count() <= 20, "{}", r.stderr);
+    insta::assert_snapshot!(redact(&r.stderr, tmp.path()));
+}
+
+#[test]
+fn a_table_without_policies_in_json_has_one_fix_for_all_operations() {
+    let tmp = project(&NO_RULES);
+    let r = run(jazz(tmp.path()).args(["validate", "--format=json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = envelope(&r.stdout, "validate", 0);
+    let ds = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(ds.len(), 1, "{v}");
+    let d = &ds[0];
+    assert_eq!(d["code"], "JZ2101");
+    assert_eq!(
+        d["message"],
+        "table \"todos\" has no policy for read, insert, update, delete"
+    );
+    assert_eq!(d["file"], "permissions.ts");
+    let upstream = d["upstream_message"].as_str().expect("upstream text");
+    let ops: Vec<&str> = upstream
+        .lines()
+        .map(|l| {
+            l.strip_prefix("Warning: table \"todos\" has no explicit ")
+                .and_then(|l| l.split(' ').next())
+                .unwrap_or(l)
+        })
+        .collect();
+    assert_eq!(ops, ["read", "insert", "update", "delete"]);
+    let fixes = d["fixes"].as_array().expect("fixes");
+    assert_eq!(fixes.len(), 1, "{d}");
+    let edits = fixes[0]["edits"].as_array().expect("edits");
+    assert_eq!(edits.len(), 1, "{d}");
+    assert_eq!(
+        edits[0]["new_text"],
+        "  policy.todos.allowRead.never();\n  policy.todos.allowInsert.never();\n  policy.todos.allowUpdate.never();\n  policy.todos.allowDelete.never();\n"
+    );
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({ "errors": 0, "warnings": 1 })
+    );
+}
+
+#[test]
+fn a_duplicate_table_key_is_a_warning_and_the_later_table_is_checked() {
+    // The later `todos` keeps `projectId`, so the permissions compile against it.
+    let schema = "import { schema as s } from \"jazz-tools\";\n\nexport const app = s.defineApp({\n  projects: s.table({ name: s.string() }),\n  todos: s.table({ title: s.string() }),\n  todos: s.table({ title: s.string(), projectId: s.ref(\"projects\") }),\n});\n";
+    let perms = "import { definePermissions } from \"jazz-tools/permissions\";\nimport { app } from \"./schema\";\nexport default definePermissions(app, ({ policy, allowedTo }) => {\n  policy.projects.allowRead.always();\n  policy.projects.allowInsert.always();\n  policy.projects.allowUpdate.always();\n  policy.projects.allowDelete.always();\n  policy.todos.allowRead.where(allowedTo.read(\"projectId\"));\n  policy.todos.allowInsert.where(allowedTo.update(\"projectId\"));\n  policy.todos.allowUpdate.where(allowedTo.update(\"projectId\"));\n  policy.todos.allowDelete.where(allowedTo.update(\"projectId\"));\n});\n";
+    let tmp = project(&[("schema.ts", schema), ("permissions.ts", perms)]);
+    let r = run(jazz(tmp.path()).args(["validate", "--format=json"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let v = envelope(&r.stdout, "validate", 0);
+    let ds = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(ds.len(), 1, "{v}");
+    let d = &ds[0];
+    assert_eq!(d["code"], "JZ1086");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(
+        d["message"],
+        "table `todos` is defined twice; the later definition wins, as in JavaScript"
+    );
+    // Primary on the later key, the label on the earlier one.
+    assert_eq!(
+        d["range"]["start"],
+        serde_json::json!({ "line": 6, "column": 3 })
+    );
+    let labels = d["labels"].as_array().expect("labels");
+    assert_eq!(labels.len(), 1, "{d}");
+    assert_eq!(
+        labels[0]["range"]["start"],
+        serde_json::json!({ "line": 5, "column": 3 })
+    );
+    // The hash is the one of the app written with the later table only.
+    let only = schema.replace("  todos: s.table({ title: s.string() }),\n", "");
+    let dedup = project(&[("schema.ts", &only), ("permissions.ts", perms)]);
+    let hash = |dir: &Path| {
+        let r = run(jazz(dir).args(["validate", "--format=json"]));
+        envelope(&r.stdout, "validate", 0)["result"]["schema_hash"].clone()
+    };
+    assert_eq!(hash(tmp.path()), hash(dedup.path()));
+    // With --deny-warnings it fails on the warning alone.
+    let r = run(jazz(tmp.path()).args(["validate", "--deny-warnings", "--color=never"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("JZ1086") && !r.stderr.contains("JZ22"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A project file that is not UTF-8 is JZ0002 at the import that reads it, not a crash.
 #[test]
 fn a_file_that_is_not_utf8_is_jz0002() {

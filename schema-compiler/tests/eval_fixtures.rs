@@ -140,3 +140,25 @@ fn a_later_unevaluable_export_is_not_looked_at() {
             .any(|d| d.code.to_string() == "JZ0103" && d.is_error())
     );
 }
+
+/// A table or column written twice (JZ1086, a warning) builds what JS builds: the later
+/// definition in the earlier one's place, so the bytes and hash of the app written that way.
+#[test]
+fn a_duplicate_key_keeps_the_later_definition() {
+    use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_compact_json};
+
+    let dup = run(&dir("err").join("duplicate-key.ts"));
+    let only = "import { schema as s } from \"jazz-tools\";\nconst base = { label: s.string() };\nexport const app = s.defineApp({\n  todos: s.table({ title: s.string() }),\n  projects: s.table({ ...base, label: s.int(), name: s.string().optional() }),\n});\n";
+    let only = analyze(
+        &MemoryLoader::new().with("/app/schema.ts", only),
+        Path::new("/app"),
+    );
+    let (a, b) = (
+        dup.valid_schema().expect("warnings only"),
+        only.valid_schema().expect("a schema"),
+    );
+    assert_eq!(to_compact_json(a), to_compact_json(b));
+    assert_eq!(schema_hash(a), schema_hash(b));
+    let codes: Vec<String> = dup.diagnostics.iter().map(|d| d.code.to_string()).collect();
+    assert_eq!(codes, ["JZ1086", "JZ1086"]);
+}

@@ -90,11 +90,19 @@ fn dsl_errors_have_upstream_text_and_precise_spans() {
     assert!(find(&d, &src, 2324).is_some(), "{d:?}");
     let (m, at) = find(&d, &src, 2213).expect("JZ2213");
     assert_eq!(at, "\"titel\"");
+    // Our message names the method called; upstream's names the operation (`select`).
     assert!(
         m.message
-            .starts_with("allowedTo.select(\"titel\") is invalid for table \"docs\""),
+            .starts_with("allowedTo.read(\"titel\") is invalid for table \"docs\""),
         "{}",
         m.message
+    );
+    assert!(
+        m.upstream_message.as_deref().is_some_and(
+            |u| u.starts_with("allowedTo.select(\"titel\") is invalid for table \"docs\"")
+        ),
+        "{:?}",
+        m.upstream_message
     );
     let (m, at) = find(&d, &src, 2206).expect("JZ2206");
     assert_eq!(at, "startsWith");
@@ -132,5 +140,81 @@ fn process_env_is_looked_up_and_missing_is_an_error() {
     assert!(
         json.contains(r#"{"type":"Text","value":"inbox"}"#),
         "{json}"
+    );
+}
+
+#[test]
+fn referencing_errors_name_the_method_called() {
+    let (d, src) = check(
+        r#"  policy.folders.allowRead.where(allowedTo.readReferencing(policy.docs, "titel"));
+  policy.folders.allowUpdate.where(allowedTo.updateReferencing(policy.docs, "titel"));"#,
+    );
+    let found: Vec<&Diagnostic> = d.iter().filter(|x| x.code.0 == 2215).collect();
+    assert_eq!(found.len(), 2, "{d:#?}");
+    let (read, update) = (found[0], found[1]);
+    assert!(
+        read.message.starts_with(
+            "allowedTo.readReferencing(policy.docs, \"titel\") is invalid for table \"folders\": column is not a foreign key reference on source table."
+        ),
+        "{}",
+        read.message
+    );
+    assert!(
+        read.upstream_message
+            .as_deref()
+            .is_some_and(|u| u.starts_with("allowedTo.selectReferencing(policy.docs, \"titel\")")),
+        "{:?}",
+        read.upstream_message
+    );
+    assert_eq!(
+        read.notes,
+        ["upstream's message names the operation `select`, which `allowedTo.read` checks"]
+    );
+    // Where the method and the operation agree, both texts are the same and there is no note.
+    assert_eq!(
+        update.upstream_message.as_deref(),
+        Some(update.message.as_str())
+    );
+    assert!(update.notes.is_empty(), "{:?}", update.notes);
+    let (_, at) = find(&d, &src, 2215).expect("JZ2215");
+    assert_eq!(at, "\"titel\"");
+}
+
+#[test]
+fn findings_on_a_table_defined_twice_point_at_the_discarded_definition() {
+    let schema = r#"import { schema as s } from "jazz-tools";
+export const app = s.defineApp({
+  folders: s.table({ name: s.string() }),
+  docs: s.table({ title: s.string(), folderId: s.ref("folders") }),
+  docs: s.table({ title: s.string() }),
+});"#;
+    let perms = "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\nexport default s.definePermissions(app, ({ policy, allowedTo }) => {\n  policy.docs.allowRead.where(allowedTo.read(\"folderId\"));\n  policy.docs.allowInsert.where({ folderId: \"x\" });\n});\n";
+    let loader = MemoryLoader::new()
+        .with("/app/schema.ts", schema)
+        .with("/app/permissions.ts", perms);
+    let a = analyze(&loader, Path::new("/app"));
+    let earlier = schema.find("docs").expect("first docs") as u32;
+    for code in [1086, 2213, 2302] {
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code.0 == code)
+            .unwrap_or_else(|| panic!("JZ{code}: {:#?}", a.diagnostics));
+        assert!(
+            d.labels.iter().any(|l| l.span.range.start == earlier),
+            "JZ{code} labels the discarded `docs`: {d:#?}"
+        );
+    }
+    let unknown = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code.0 == 2302)
+        .expect("JZ2302");
+    assert!(
+        unknown
+            .notes
+            .iter()
+            .any(|n| n.contains("defines `docs` twice (JZ1086)")),
+        "{unknown:#?}"
     );
 }

@@ -61,33 +61,65 @@ fn json(a: &Analysis) -> String {
 }
 
 #[test]
-fn missing_policy_fixes_add_never_and_silence_each_warning() {
+fn one_missing_policy_warning_per_table_with_one_fix_for_all_its_operations() {
     let src = std_file("  policy.items.allowRead.where({ title: \"a\" });");
     let a = analyse(&src);
     let warnings = with_code(&a, 2101);
-    assert_eq!(warnings.len(), 7, "items ×3, owners ×4");
-    let first = warnings
+    assert_eq!(warnings.len(), 2, "owners and items: {:#?}", a.diagnostics);
+    let owners = warnings
         .iter()
-        .flat_map(|d| d.fixes.iter())
-        .find(|f| f.title.contains("items"))
-        .expect("a fix");
-    assert_eq!(first.title, "Add policy.items.allowInsert.never()");
-    let label = warnings[0].labels.first().expect("table label");
-    assert_eq!(label.message.as_deref(), Some("table declared here"));
+        .find(|d| d.message.contains("\"owners\""))
+        .expect("owners");
     assert_eq!(
-        SCHEMA.get(label.span.range.start as usize..label.span.range.end as usize),
-        Some("owners")
+        owners.message,
+        "table \"owners\" has no policy for read, insert, update, delete"
     );
-    // One fix: that warning goes, the others stay.
-    let fixed = apply(&src, &[first]);
+    // Upstream's four lines, one per operation, stay the upstream text.
+    let lines: Vec<&str> = owners
+        .upstream_message
+        .as_deref()
+        .unwrap_or("")
+        .lines()
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(
+        lines[2],
+        "Warning: table \"owners\" has no explicit update policy in permissions.ts; enforcing runtimes default to deny."
+    );
+    // One location (the definePermissions call: owners has no rule), no second frame.
+    assert!(owners.primary.is_some() && owners.labels.is_empty());
+    // items has a rule: the warning points at it.
+    let items = warnings
+        .iter()
+        .find(|d| d.message.contains("\"items\""))
+        .expect("items");
+    assert_eq!(
+        items.message,
+        "table \"items\" has no policy for insert, update, delete"
+    );
+    let at = items.span().expect("span").range;
+    assert_eq!(
+        src.get(at.start as usize..at.end as usize),
+        Some("policy.items.allowRead.where")
+    );
+    // One fix per warning, adding every missing operation.
+    assert_eq!(items.fixes.len(), 1);
+    let fix = &items.fixes[0];
+    assert_eq!(
+        fix.title,
+        "Add `.never()` for insert, update and delete of table \"items\""
+    );
+    let fixed = apply(&src, &[fix]);
     assert!(
-        fixed.ends_with("  policy.items.allowInsert.never();\n});\n"),
+        fixed.ends_with("  policy.items.allowInsert.never();\n  policy.items.allowUpdate.never();\n  policy.items.allowDelete.never();\n});\n"),
         "{fixed}"
     );
     let b = analyse(&fixed);
     assert!(!b.has_errors(), "{:#?}", b.diagnostics);
-    assert_eq!(with_code(&b, 2101).len(), 6);
-    // All fixes ("add the missing policies"): no warning left, and the same behaviour (deny).
+    let left = with_code(&b, 2101);
+    assert_eq!(left.len(), 1, "only owners is left: {left:#?}");
+    assert!(left[0].message.contains("\"owners\""));
+    // Both fixes: no warning left, and the same behaviour (deny).
     let all: Vec<&Fix> = warnings.iter().flat_map(|d| d.fixes.iter()).collect();
     let c = analyse(&apply(&src, &all));
     assert!(with_code(&c, 2101).is_empty(), "{:#?}", c.diagnostics);
@@ -97,6 +129,30 @@ fn missing_policy_fixes_add_never_and_silence_each_warning() {
         j.contains(r#""owners":{"select":{"using":{"type":"False"}},"insert":{"with_check":{"type":"False"}},"update":{"using":{"type":"False"},"with_check":{"type":"False"}},"delete":{"using":{"type":"False"}}}"#),
         "{j}"
     );
+}
+
+#[test]
+fn a_single_missing_operation_keeps_the_one_statement_fix() {
+    let src = std_file(
+        "  policy.owners.managedByCreator();\n  policy.items.allowRead.always();\n  policy.items.allowInsert.always();\n  policy.items.allowDelete.always();",
+    );
+    let a = analyse(&src);
+    let warnings = with_code(&a, 2101);
+    assert_eq!(warnings.len(), 1, "{:#?}", a.diagnostics);
+    assert_eq!(
+        warnings[0].message,
+        "table \"items\" has no policy for update"
+    );
+    assert_eq!(
+        warnings[0].upstream_message.as_deref(),
+        Some(
+            "Warning: table \"items\" has no explicit update policy in permissions.ts; enforcing runtimes default to deny."
+        )
+    );
+    let fix = &warnings[0].fixes[0];
+    assert_eq!(fix.title, "Add policy.items.allowUpdate.never()");
+    let b = analyse(&apply(&src, &[fix]));
+    assert!(!b.has_errors() && with_code(&b, 2101).is_empty());
 }
 
 #[test]
@@ -118,8 +174,8 @@ fn fixes_name_policy_the_way_the_factory_does() {
         let fix = with_code(&a, 2101)
             .into_iter()
             .flat_map(|d| d.fixes.iter())
-            .find(|f| f.title.ends_with("owners.allowRead.never()"))
-            .expect("owners read fix");
+            .find(|f| f.title.ends_with("of table \"owners\""))
+            .expect("owners fix");
         let fixed = apply(&src, &[fix]);
         assert!(fixed.contains(expect), "{fixed}");
         assert!(!analyse(&fixed).has_errors());

@@ -360,8 +360,9 @@ fn malformed_raw_expressions_jz2341_and_dropped_fields_jz2342() {
 
 #[test]
 fn worked_example_has_exactly_the_findings_the_spec_lists() {
-    // permissions.md §2.8: JZ2101 ×8 (workspaces insert/update/delete, members ×4, docs
-    // insert), JZ2102 for docs; nothing else (the members scan in `exists` is structural).
+    // permissions.md §2.8: the 8 missing operations (workspaces insert/update/delete, members
+    // ×4, docs insert) as one JZ2101 per table, JZ2102 for docs; nothing else (the members
+    // scan in `exists` is structural).
     let schema = r#"import { schema as s } from "jazz-tools";
 export const app = s.defineApp({
   workspaces: s.table({ name: s.string(), ownerId: s.string() }),
@@ -380,8 +381,22 @@ export const app = s.defineApp({
     codes.sort_unstable();
     assert_eq!(
         codes,
-        vec![2101; 8].into_iter().chain([2102]).collect::<Vec<_>>(),
+        vec![2101; 3].into_iter().chain([2102]).collect::<Vec<_>>(),
         "{d:#?}"
+    );
+    let mut missing: Vec<&str> = d
+        .iter()
+        .filter(|x| x.code.0 == 2101)
+        .map(|x| x.message.as_str())
+        .collect();
+    missing.sort_unstable();
+    assert_eq!(
+        missing,
+        vec![
+            "table \"docs\" has no policy for insert",
+            "table \"members\" has no policy for read, insert, update, delete",
+            "table \"workspaces\" has no policy for insert, update, delete",
+        ]
     );
 }
 

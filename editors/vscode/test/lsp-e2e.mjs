@@ -334,6 +334,45 @@ conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
 });
 assert.deepEqual((await diags).filter((d) => d.severity === 1), []);
 
+// A table with no rule at all gets one JZ2101 naming its four operations, and that
+// diagnostic's own quick fix (the preferred action) adds all four `.never()` rules.
+const bare = pText
+  .split("\n")
+  .filter((l) => !/policy\.comments\./.test(l))
+  .join("\n");
+diags = diagnosticsFor(pUri, (ds) => missingCodes(ds).length > 0);
+conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+  textDocument: { uri: pUri, version: 4 },
+  contentChanges: [{ text: bare }],
+});
+const bareGaps = (await diags).filter((d) => missingCodes([d]).length > 0);
+assert.deepEqual(
+  bareGaps.map((d) => [d.code, d.message.split("\n")[0]]),
+  [["JZ2101", 'table "comments" has no policy for read, insert, update, delete']],
+);
+const bareActions = await conn.sendRequest(rpc.CodeActionRequest.type, {
+  textDocument: { uri: pUri },
+  range: bareGaps[0].range,
+  context: { diagnostics: bareGaps },
+});
+const quick = bareActions.filter((a) => a.isPreferred);
+assert.equal(quick.length, 1, JSON.stringify(bareActions.map((a) => a.title)));
+assert.equal(quick[0].title, 'Add `.never()` for read, insert, update and delete of table "comments"');
+assert.ok(
+  !bareActions.some((a) => a.title.startsWith("Add missing policies")),
+  JSON.stringify(bareActions.map((a) => a.title)),
+);
+const allFour = applyEdits(bare, quick[0].edit.changes[pUri]);
+for (const b of ["allowRead", "allowInsert", "allowUpdate", "allowDelete"]) {
+  assert.match(allFour, new RegExp(`policy\\.comments\\.${b}\\.never\\(\\);`));
+}
+diags = diagnosticsFor(pUri, (ds) => missingCodes(ds).length === 0);
+conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+  textDocument: { uri: pUri, version: 5 },
+  contentChanges: [{ text: allFour }],
+});
+assert.deepEqual((await diags).filter((d) => d.severity === 1), []);
+
 await conn.sendRequest(rpc.ShutdownRequest.type);
 conn.sendNotification(rpc.ExitNotification.type);
 assert.equal(await exited, 0);

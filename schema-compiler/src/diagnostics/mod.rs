@@ -406,6 +406,7 @@ pub mod codes {
     pub const HASH_INVALID: Code = Code(1083);
     pub const HASH_NOT_FOUND: Code = Code(1084);
     pub const CONTROL_IN_NAME: Code = Code(1085);
+    pub const DUPLICATE_KEY: Code = Code(1086);
     pub const DEFAULT_JSON_TEXT: Code = Code(1090);
     pub const DEFAULT_STRING: Code = Code(1091);
     pub const INTERNAL: Code = Code(9001);

@@ -16,8 +16,8 @@ use crate::source::Span;
 
 use super::builder::{BuilderState, Merge};
 use super::module::Evaluator;
-use super::symbols::{ColumnSymbol, RefSite, TableSymbol};
-use super::value::{AppValue, Object, Value};
+use super::symbols::{ColumnSymbol, Discarded, RefSite, TableSymbol};
+use super::value::{AppValue, Object, Overwritten, Value};
 
 pub use column_args::{enum_variants, json_schema_arg};
 use indexes::check_index_name;
@@ -47,6 +47,21 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
         }
     };
     let mut schema = WasmSchema::default();
+    for o in &obj.overwritten {
+        let first = ev.symbols.add_discarded(Discarded {
+            table: o.key.clone(),
+            column: None,
+            earlier: o.earlier,
+            later: o.later,
+        });
+        if first {
+            ev.push(overwritten(
+                o,
+                "table",
+                &format!("table `{}`", quoted_name(&o.key)),
+            ));
+        }
+    }
     for (name, t) in &obj.props {
         let key_span = obj.key_span(name).unwrap_or(span);
         if name == "__proto__" {
@@ -110,6 +125,22 @@ pub(super) fn build_table(
 ) -> Option<Table> {
     let mut columns = Vec::with_capacity(cols.props.len());
     name_checks(ev, name, span, "table");
+    for o in &cols.overwritten {
+        let first = ev.symbols.add_discarded(Discarded {
+            table: name.to_owned(),
+            column: Some(o.key.clone()),
+            earlier: o.earlier,
+            later: o.later,
+        });
+        if first {
+            let what = format!(
+                "column `{}` of table `{}`",
+                quoted_name(&o.key),
+                quoted_name(name)
+            );
+            ev.push(overwritten(o, "column", &what));
+        }
+    }
     for (cname, v) in &cols.props {
         let cspan = cols.key_span(cname).unwrap_or(span);
         if cname.starts_with('$') {
@@ -201,6 +232,20 @@ pub(super) fn build_table(
         columns,
         indexed_columns,
     })
+}
+
+/// JZ1086: `what` (a table or a column, `kind`) is written twice in one object literal. JS keeps
+/// the later value, and so does the schema (upstream builds the same one).
+fn overwritten(o: &Overwritten, kind: &str, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        codes::DUPLICATE_KEY,
+        format!("{what} is defined twice; the later definition wins, as in JavaScript"),
+    )
+    .at_labelled(o.later, "this definition wins")
+    .label(o.earlier, format!("this {kind} definition is discarded"))
+    .help(format!(
+        "remove one of the two definitions, or rename one if both {kind}s are meant to exist"
+    ))
 }
 
 /// Records a column's definition site, and its `s.ref` site if it has one.

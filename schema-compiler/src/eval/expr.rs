@@ -9,7 +9,7 @@ use crate::source::Span;
 use crate::syntax::ast::{self, Arg, Expr, MemberProp, Pat, Prop, PropKey};
 
 use super::module::{Evaluator, opaque};
-use super::value::{Object, Value};
+use super::value::{Object, Overwritten, Value};
 
 pub use super::mutation::collect_reassigned;
 pub use super::ops::{string_to_number, to_number};
@@ -315,8 +315,9 @@ impl Evaluator<'_> {
     }
 
     fn eval_object(&mut self, span: Span, props: &[Prop]) -> Value {
-        let _ = span;
         let mut o = Object::default();
+        // Spread arguments written in this literal: keys they brought are not "written twice".
+        let mut spreads: Vec<Span> = Vec::new();
         for p in props {
             match p {
                 Prop::KeyValue { key, value, .. } => {
@@ -340,15 +341,18 @@ impl Evaluator<'_> {
                     if let Err(v) = self.spend(check, key.span(), "this object") {
                         return v;
                     }
+                    note_overwrite(&mut o, span, &spreads, &k, key.span());
                     o.set_key_span(k.clone(), key.span());
                     o.set(k, v);
                 }
                 Prop::Shorthand(i) => {
                     let v = self.lookup(&i.name, i.span);
+                    note_overwrite(&mut o, span, &spreads, &i.name, i.span);
                     o.set_key_span(i.name.to_string(), i.span);
                     o.set(i.name.to_string(), v);
                 }
                 Prop::Spread { span, expr } => {
+                    spreads.push(*span);
                     let v = self.eval_expr(expr);
                     let added = match &v {
                         Value::Object(src) => src.props.len(),
@@ -550,6 +554,24 @@ impl Evaluator<'_> {
                 .help("apply modifiers directly in the schema literal"),
             );
         }
+    }
+}
+
+/// Records in `o` that the key `key` written at `at` replaces a key written earlier in the same
+/// object literal (`literal`), outside its spreads.
+fn note_overwrite(o: &mut Object, literal: Span, spreads: &[Span], key: &str, at: Span) {
+    let inside = |outer: Span, s: Span| {
+        outer.file == s.file && outer.range.start <= s.range.start && s.range.end <= outer.range.end
+    };
+    if let Some(earlier) = o.key_span(key)
+        && inside(literal, earlier)
+        && !spreads.iter().any(|sp| inside(*sp, earlier))
+    {
+        o.overwritten.push(Overwritten {
+            key: key.to_owned(),
+            earlier,
+            later: at,
+        });
     }
 }
 

@@ -39,6 +39,16 @@ pub struct RefSite {
     pub column: (String, String),
 }
 
+/// A table (`column: None`) or column written twice in one object literal (JZ1086): the key of
+/// the definition JS discarded and of the one that counts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Discarded {
+    pub table: String,
+    pub column: Option<String>,
+    pub earlier: Span,
+    pub later: Span,
+}
+
 /// Everything recorded, in recording order, without duplicates.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SchemaSymbols {
@@ -47,6 +57,8 @@ pub struct SchemaSymbols {
     pub refs: Vec<RefSite>,
     /// Each `defineApp(...)` / `defineSliceableApp(...)` call that built an app.
     pub apps: Vec<Span>,
+    /// Definitions discarded because their key is written again later in the same object.
+    pub discarded: Vec<Discarded>,
     /// What has been recorded, so a definition built twice (an app and a definition-like
     /// export, or aliases) is recorded once without a quadratic scan.
     seen: Seen,
@@ -58,6 +70,7 @@ struct Seen {
     columns: HashSet<ColumnSymbol>,
     refs: HashSet<RefSite>,
     apps: HashSet<Span>,
+    discarded: HashSet<Discarded>,
     /// The name index of `tables` and `columns`, built at the first lookup.
     lookup: Lookup,
 }
@@ -85,6 +98,23 @@ impl SchemaSymbols {
             self.seen.lookup = Lookup::default();
             self.tables.push(t);
         }
+    }
+
+    /// Records `d`; false when it was already recorded (the definition was built twice).
+    pub fn add_discarded(&mut self, d: Discarded) -> bool {
+        let new = self.seen.discarded.insert(d.clone());
+        if new {
+            self.discarded.push(d);
+        }
+        new
+    }
+
+    /// The discarded earlier definitions of tables, by table name.
+    pub fn discarded_tables(&self) -> impl Iterator<Item = (&str, Span)> {
+        self.discarded
+            .iter()
+            .filter(|d| d.column.is_none())
+            .map(|d| (d.table.as_str(), d.earlier))
     }
 
     pub fn add_column(&mut self, c: ColumnSymbol) {

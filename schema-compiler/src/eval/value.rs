@@ -92,6 +92,20 @@ pub struct Object {
     key_spans: Vec<(String, Span)>,
     /// Position of each key in `key_spans`, from [`INDEXED_FROM`] keys on.
     key_span_index: Option<HashMap<String, usize>>,
+    /// Keys written twice in the object literal that made this object (`{ a: 1, a: 2 }`), in
+    /// source order; the later value is the one in `props`, as in JS. A key from a spread that
+    /// a written key replaces is not listed: overriding a spread is deliberate.
+    pub overwritten: Vec<Overwritten>,
+}
+
+/// One key written twice in one object literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overwritten {
+    pub key: String,
+    /// The first definition's key, whose value was replaced.
+    pub earlier: Span,
+    /// The definition that wins.
+    pub later: Span,
 }
 
 /// Objects with this many keys get hash indexes.

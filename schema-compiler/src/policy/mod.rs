@@ -116,6 +116,10 @@ pub fn compile(
     let mut it = interp::Interp::new(&app_schema, module, env);
     it.env_inits = def.env_inits.iter().cloned().collect();
     it.db = Some(db);
+    it.discarded = defs
+        .discarded_tables()
+        .map(|(t, s)| (t.to_owned(), s))
+        .collect();
     let (policy, diags, uses) = it.run(&factory, def.factory_span);
     out.diagnostics = diags;
     out.uses = uses;

@@ -108,22 +108,28 @@ pub fn run(ctx: &mut Context, args: &PermissionsExplainArgs) -> anyhow::Result<O
             }
         }
     }
+    // JZ2101 names every missing operation of a table in one diagnostic; its upstream text
+    // keeps one line per operation, so the line about this operation is found there.
     let needle = format!(
         "table \"{table}\" has no explicit {} policy",
         operation.word()
     );
     for d in &c.analysis.diagnostics {
-        let about = d.message.contains(&needle)
-            || (operation == Operation::Delete
-                && d.code == codes::DELETE_FALLBACK
-                && d.message.contains(&format!("\"{table}\"")));
-        if about {
-            lines.push(format!(
-                "  {}[{}]: {}",
-                d.severity.as_str(),
-                d.code,
-                d.message
-            ));
+        let line = if d.code == codes::MISSING_POLICY {
+            d.upstream_message
+                .as_deref()
+                .and_then(|u| u.lines().find(|l| l.contains(&needle)))
+                .map(|l| l.strip_prefix("Warning: ").unwrap_or(l).to_owned())
+        } else if operation == Operation::Delete
+            && d.code == codes::DELETE_FALLBACK
+            && d.message.contains(&format!("\"{table}\""))
+        {
+            Some(d.message.clone())
+        } else {
+            None
+        };
+        if let Some(line) = line {
+            lines.push(format!("  {}[{}]: {}", d.severity.as_str(), d.code, line));
         }
     }
     if args.bytecode

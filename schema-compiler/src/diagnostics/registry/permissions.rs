@@ -35,7 +35,7 @@ pub static CODES: &[CodeInfo] = &[
         2101,
         W,
         "missing explicit policy",
-        "A table has no clause for an operation. With permissions loaded, runtimes deny that operation for every session. Upstream prints the same warning; add `.never()` to make the denial explicit, or a rule that grants it.",
+        "A table has no clause for one or more operations (read, insert, update, delete). With permissions loaded, runtimes deny those operations for every session. One warning per table names all of them; its first lines are upstream's warnings, one per operation. The fix adds `.never()` for each (same behaviour, made explicit); or write rules that grant them.",
     ),
     e(
         2102,

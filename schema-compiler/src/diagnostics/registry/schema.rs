@@ -411,6 +411,12 @@ pub static CODES: &[CodeInfo] = &[
         "Table and column names end in NUL in the schema hash preimage and are written raw into the WasmSchema JSON, so a name holding U+0000 or another control character (U+0001–U+001F, U+007F–U+009F) lets two different schemas hash alike (`{\"a\": …, \"b\": …}` and `{\"a\\u0000b\": …}`), and nobody can see or type the name. Rename it without control characters.",
     ),
     e(
+        1086,
+        W,
+        "table or column defined twice",
+        "The schema object names a table twice, or a table's column object names a column twice (`{ todos: s.table(...), todos: s.table(...) }`). JavaScript keeps only the later value of a repeated key, and so do upstream and jazz: the earlier definition is silently dropped, and permissions.ts is checked against the later one. Remove one of the two definitions, or rename one if both are meant to exist. TypeScript reports the same mistake as error TS1117.",
+    ),
+    e(
         1090,
         W,
         "string default on a JSON column stored as JSON text",

@@ -80,14 +80,19 @@ impl Site {
         })
     }
 
-    /// A fix adding the statement `stmt` (without `;`) at the end of the factory body.
-    pub fn add_statement(&self, title: String, stmt: &str) -> Fix {
+    /// A fix adding each of `stmts` (without `;`) at the end of the factory body, in order,
+    /// as one edit.
+    pub fn add_statements(&self, title: String, stmts: &[String]) -> Fix {
+        let new_text = stmts
+            .iter()
+            .map(|stmt| format!("{}{stmt};{}", self.indent, self.suffix))
+            .collect();
         Fix {
             title,
             edits: vec![TextEdit {
                 file: self.file,
                 range: TextRange::new(self.insert_at, self.insert_at),
-                new_text: format!("{}{stmt};{}", self.indent, self.suffix),
+                new_text,
             }],
         }
     }

@@ -98,6 +98,7 @@ impl Interp<'_> {
             }
         }
         Pv::Cond(Rc::new(Cond::Allowed {
+            method: name.into(),
             op,
             fk,
             fk_span,
@@ -131,6 +132,7 @@ impl Interp<'_> {
 
     pub(super) fn resolve_allowed(&mut self, c: &Cond, table: &str) -> Expr {
         let Cond::Allowed {
+            method,
             op,
             fk,
             fk_span,
@@ -161,12 +163,13 @@ impl Interp<'_> {
                     } else {
                         names.join(", ")
                     };
-                    let msg = format!(
-                        "allowedTo.{lower}(\"{fk}\") is invalid for table \"{table}\": column is not a foreign key reference. Available FK columns: {avail}."
+                    let tail = format!(
+                        "(\"{fk}\") is invalid for table \"{table}\": column is not a foreign key reference. Available FK columns: {avail}."
                     );
-                    let mut d = Diagnostic::new(codes::NOT_A_FK, msg.clone())
+                    let d = Diagnostic::new(codes::NOT_A_FK, format!("allowedTo.{method}{tail}"))
                         .at(*fk_span)
-                        .upstream(msg);
+                        .upstream(format!("allowedTo.{lower}{tail}"));
+                    let mut d = self.in_discarded_table(op_note(d, method, &lower), table);
                     if let Some(s) = did_you_mean(fk, names.iter().copied()) {
                         let target = fks
                             .iter()
@@ -190,9 +193,17 @@ impl Interp<'_> {
                         NameUse::exact(*fk_span, fk).map(|s| NameUse::column(src, &col, s)),
                     );
                 }
-                let prefix = format!(
-                    "allowedTo.{lower}Referencing(policy.{src}, \"{fk}\") is invalid for table \"{table}\": "
-                );
+                let args = format!("(policy.{src}, \"{fk}\") is invalid for table \"{table}\": ");
+                // JZ2215, our text naming the method called, upstream's the operation.
+                let referencing = |why: String| {
+                    let d = Diagnostic::new(
+                        codes::BAD_REFERENCING,
+                        format!("allowedTo.{method}{args}{why}"),
+                    )
+                    .at(*fk_span)
+                    .upstream(format!("allowedTo.{lower}Referencing{args}{why}"));
+                    op_note(d, method, &lower)
+                };
                 match self.find_fk(src, fk) {
                     Some((col, target)) if target == table => Expr::InheritsReferencing {
                         operation: *op,
@@ -201,10 +212,11 @@ impl Interp<'_> {
                         max_depth: *max_depth,
                     },
                     Some((_, target)) => {
-                        let msg = format!(
-                            "{prefix}source FK references \"{target}\" but this rule is for \"{table}\"."
+                        let why = format!(
+                            "source FK references \"{target}\" but this rule is for \"{table}\"."
                         );
-                        self.upstream_error(codes::BAD_REFERENCING, *fk_span, msg);
+                        let d = self.in_discarded_table(referencing(why), src);
+                        self.diags.push(d);
                         Expr::False
                     }
                     None => {
@@ -215,14 +227,27 @@ impl Interp<'_> {
                         } else {
                             names.join(", ")
                         };
-                        let msg = format!(
-                            "{prefix}column is not a foreign key reference on source table. Available FK columns: {avail}."
+                        let why = format!(
+                            "column is not a foreign key reference on source table. Available FK columns: {avail}."
                         );
-                        self.upstream_error(codes::BAD_REFERENCING, *fk_span, msg);
+                        let d = self.in_discarded_table(referencing(why), src);
+                        self.diags.push(d);
                         Expr::False
                     }
                 }
             }
         }
     }
+}
+
+/// When upstream's text names the operation (`select`) and not the method called (`read`),
+/// says so, so that the two lines do not seem to disagree.
+fn op_note(d: Diagnostic, method: &str, lower: &str) -> Diagnostic {
+    let base = method.strip_suffix("Referencing").unwrap_or(method);
+    if base == lower {
+        return d;
+    }
+    d.note(format!(
+        "upstream's message names the operation `{lower}`, which `allowedTo.{base}` checks"
+    ))
 }

@@ -89,6 +89,7 @@ impl Interp<'_> {
                 name_list(&cands)
             ));
         }
+        let d = self.in_discarded_table(d, table);
         self.diags.push(d);
     }
 

@@ -80,6 +80,9 @@ pub struct Interp<'s> {
     pub env_used: BTreeSet<String>,
     /// The table of the where-object being compiled (for type checks).
     pub(super) scope_table: Option<Rc<str>>,
+    /// Tables schema.ts defines twice (JZ1086), with the key of the discarded definition:
+    /// findings about their columns point there too.
+    pub discarded: HashMap<String, Span>,
     /// The callee of the call being evaluated (rules point at `policy.t.allowRead.where`).
     pub(super) callee_span: Option<Span>,
     /// > 0 while evaluating the left side of `??` / `||` (a missing env var has a fallback).
@@ -135,6 +138,7 @@ impl<'s> Interp<'s> {
             env_fallback: 0,
             callee_span: None,
             scope_table: None,
+            discarded: HashMap::new(),
             uses: Vec::new(),
             fragments: Vec::new(),
             stmt: None,
@@ -333,6 +337,19 @@ impl<'s> Interp<'s> {
     /// Reports a finding at `span`, with its code's registered severity.
     fn report(&mut self, code: crate::diagnostics::Code, span: Span, msg: impl Into<String>) {
         self.diags.push(Diagnostic::new(code, msg).at(span));
+    }
+
+    /// Adds to a finding about `table`'s columns, when schema.ts defines `table` twice, where
+    /// the discarded definition is: a column it had is not in the schema.
+    fn in_discarded_table(&self, d: Diagnostic, table: &str) -> Diagnostic {
+        match self.discarded.get(table) {
+            Some(earlier) => d
+                .label(*earlier, format!("an earlier `{table}`, discarded"))
+                .note(format!(
+                    "schema.ts defines `{table}` twice (JZ1086): only the later definition counts, and permissions are checked against it"
+                )),
+            None => d,
+        }
     }
 
     /// Reports an upstream DSL finding (message is upstream's text).

@@ -39,6 +39,9 @@ pub enum Cond {
     /// Already compiled (session.where, exists.where, isCreator).
     Ready(Expr),
     Allowed {
+        /// The method called (`read`, `updateReferencing`, ...), for messages: upstream's
+        /// name the operation instead (`select` for `read`).
+        method: Rc<str>,
         op: Operation,
         fk: Rc<str>,
         fk_span: Span,

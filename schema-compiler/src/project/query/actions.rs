@@ -1,6 +1,7 @@
 //! Code actions in core terms: every fix of the diagnostics that touch a range, and one action
-//! per table that applies all the fixes of its missing-policy warnings (JZ2101 / JZ2102) at
-//! once. The "create migration" action needs the migrations directory and is planned by
+//! per table that applies all the fixes of its missing-policy warnings at once. JZ2101 already
+//! carries one fix for all the operations of its table; the grouped action adds JZ2102's
+//! (copy the update rule to delete) when a table has both. The "create migration" action needs the migrations directory and is planned by
 //! `Analysis::migration_plan`.
 
 use std::collections::BTreeMap;
@@ -85,29 +86,25 @@ impl Analysis {
     }
 }
 
-/// The table of a JZ2101 / JZ2102 warning: its message is upstream's fixed text
-/// `table "<t>" has no explicit …` (permissions.md §5.2).
+/// The table of a JZ2101 / JZ2102 warning: both messages start `table "<t>" has no `
+/// (JZ2102's is upstream's fixed text, permissions.md §5.2).
 fn missing_policy_table(d: &crate::diagnostics::Diagnostic) -> Option<String> {
     if d.code != MISSING_POLICY && d.code != DELETE_FALLBACK {
         return None;
     }
     let rest = d.message.strip_prefix("table \"")?;
-    let end = rest.find("\" has no explicit")?;
+    let end = rest.find("\" has no ")?;
     rest.get(..end).map(str::to_owned)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::{Diagnostic, Fix};
+    use crate::diagnostics::{Code, Diagnostic, Fix};
     use crate::source::Span;
 
-    fn warning(table: &str, op: &str, at: u32, fix: Option<&str>) -> Diagnostic {
-        let mut d = Diagnostic::new(
-            MISSING_POLICY,
-            format!("table \"{table}\" has no explicit {op} policy in permissions.ts; enforcing runtimes default to deny."),
-        )
-        .at(Span::new(FileId(1), at, at + 5));
+    fn warning(code: Code, message: String, at: u32, fix: Option<&str>) -> Diagnostic {
+        let mut d = Diagnostic::new(code, message).at(Span::new(FileId(1), at, at + 5));
         if let Some(text) = fix {
             d.fixes.push(Fix {
                 title: format!("Add `{text}`"),
@@ -121,19 +118,36 @@ mod tests {
         d
     }
 
+    fn missing(table: &str, ops: &str, at: u32, fix: Option<&str>) -> Diagnostic {
+        let message = format!("table \"{table}\" has no policy for {ops}");
+        warning(MISSING_POLICY, message, at, fix)
+    }
+
+    fn fallback(table: &str, at: u32, fix: Option<&str>) -> Diagnostic {
+        let message = format!(
+            "table \"{table}\" has no explicit delete policy in permissions.ts; deletes can fall back to update.using at runtime, but add delete.using to make the delete rule explicit and silence this warning."
+        );
+        warning(DELETE_FALLBACK, message, at, fix)
+    }
+
     #[test]
     fn fixes_of_touching_diagnostics_and_one_action_per_table() {
         let a = Analysis {
             diagnostics: vec![
-                warning("notes", "read", 10, Some("policy.notes.allowRead.never();")),
-                warning(
+                missing(
                     "notes",
-                    "update",
+                    "read, insert",
                     10,
-                    Some("policy.notes.allowUpdate.never();"),
+                    Some("policy.notes.allowRead.never(); policy.notes.allowInsert.never();"),
                 ),
-                warning("tags", "read", 40, Some("policy.tags.allowRead.never();")),
-                warning("tags", "insert", 40, None),
+                fallback("notes", 10, Some("policy.notes.allowDelete.always();")),
+                missing(
+                    "tags",
+                    "read, insert, update, delete",
+                    40,
+                    Some("policy.tags.allowRead.never(); …"),
+                ),
+                missing("items", "read", 60, None),
             ],
             ..Analysis::default()
         };
@@ -142,18 +156,20 @@ mod tests {
         assert_eq!(
             titles,
             vec![
-                "Add `policy.notes.allowRead.never();`",
-                "Add `policy.notes.allowUpdate.never();`",
+                "Add `policy.notes.allowRead.never(); policy.notes.allowInsert.never();`",
+                "Add `policy.notes.allowDelete.always();`",
                 "Add missing policies for table `notes`",
             ]
         );
         let all = got.last().map(|x| x.edits.len());
         assert_eq!(all, Some(2));
         assert_eq!(got.last().map(|x| x.diagnostics.clone()), Some(vec![0, 1]));
-        // One fix among the table's warnings: no grouped action.
+        // One fix among the table's warnings (JZ2101 alone carries all its operations): no
+        // grouped action, and that fix is the preferred one.
         let tags = a.actions(FileId(1), TextRange::new(40, 41));
         assert_eq!(tags.len(), 1);
         assert!(tags[0].preferred);
+        assert!(a.actions(FileId(1), TextRange::new(60, 61)).is_empty());
         assert!(a.actions(FileId(1), TextRange::new(20, 30)).is_empty());
         assert!(a.actions(FileId(2), TextRange::new(12, 12)).is_empty());
     }

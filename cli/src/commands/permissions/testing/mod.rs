@@ -163,9 +163,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
             }
             if !r.ok && ctx.out.is_ci() {
                 let mut d = match problem {
-                    Some(p) => {
-                        Diagnostic::new(Code(p.code), format!("{}: {}", r.name, p.message))
-                    }
+                    Some(p) => Diagnostic::new(Code(p.code), format!("{}: {}", r.name, p.message)),
                     None => {
                         let mut d = Diagnostic::new(
                             codes::TEST_FAILED,
