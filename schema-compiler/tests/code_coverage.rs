@@ -89,11 +89,6 @@ const UNREACHABLE: &[Unreachable] = &[
         CLI_PERMISSIONS,
     ),
     u(
-        2504,
-        "CLI-only: `jazz permissions test` test files",
-        CLI_PERMISSIONS,
-    ),
-    u(
         2505,
         "CLI-only: `jazz permissions test` test files",
         CLI_PERMISSIONS,
