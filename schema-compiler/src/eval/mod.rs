@@ -5,6 +5,8 @@
 //!
 //! - `module.rs`: modules, imports/exports, statements and bindings;
 //! - `expr.rs`: expressions (JS semantics for the static subset);
+//! - `exec.rs`: user functions, statements with static control flow, array methods, in-place
+//!   mutation of objects nothing else holds;
 //! - `dsl.rs`: calls into jazz-tools, zod and the few globals we model;
 //! - `globals.rs`: the JS globals the subset allows (`Date`, `Uint8Array`, `Object.freeze`);
 //! - `build.rs`: turning definitions and builders into the schema IR, with the schema checks;
@@ -18,6 +20,7 @@ mod builder;
 mod convert;
 pub mod date;
 mod dsl;
+mod exec;
 mod export;
 mod expr;
 mod globals;

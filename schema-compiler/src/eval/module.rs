@@ -68,6 +68,17 @@ pub struct Evaluator<'a> {
     /// (directly or through another such name): the permissions phase evaluates them like an
     /// inline read (permissions.md §1.13).
     pub env_inits: HashMap<Rc<str>, Rc<ast::Expr>>,
+    /// The scopes of the function or block being evaluated, innermost last (`exec.rs`).
+    pub(super) frames: Vec<super::exec::Frame>,
+    /// How deeply user function calls nest.
+    pub(super) call_depth: u32,
+    /// In-place changes made so far (`exec.rs`).
+    pub(super) mutations: u64,
+    /// Why the last assignment could not be made, until its statement reads it.
+    pub(super) failed_assign: Option<Value>,
+    /// Objects and arrays passed to the DSL: held here so they are never changed in place
+    /// afterwards (the DSL may have kept them).
+    pinned: Vec<Value>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -87,6 +98,11 @@ impl<'a> Evaluator<'a> {
             budget: Default::default(),
             root: None,
             env_inits: HashMap::new(),
+            frames: Vec::new(),
+            call_depth: 0,
+            mutations: 0,
+            failed_assign: None,
+            pinned: Vec::new(),
         }
     }
 
@@ -421,8 +437,29 @@ impl<'a> Evaluator<'a> {
             .is_none_or(|r| r.contains(self.loader, file))
     }
 
-    /// Looks a name up in module scope, then among the globals.
+    /// Keeps the objects and arrays a DSL call receives from being changed in place later.
+    pub(super) fn pin(&mut self, args: &[(Value, Span)]) {
+        self.pinned.extend(
+            args.iter()
+                .filter(|(v, _)| matches!(v, Value::Object(_) | Value::Array(_)))
+                .map(|(v, _)| v.clone()),
+        );
+    }
+
+    /// Looks a name up in the evaluated function's scopes, module scope, then the globals.
     pub fn lookup(&mut self, name: &str, span: Span) -> Value {
+        match self.local(name) {
+            Some(Binding::Value(v)) => return v,
+            Some(Binding::Uninit) => {
+                return opaque(
+                    span,
+                    codes::NOT_STATIC,
+                    format!("`{name}` is used before its declaration"),
+                    Some("move the declaration above its first use"),
+                );
+            }
+            None => {}
+        }
         if let Some(at) = self.reassigned.get(name).copied()
             && matches!(self.scope.get(name), Some(Binding::Value(_)))
         {
@@ -497,7 +534,11 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Stmt::Expr { expr, .. } => {
+                let outer = self.failed_assign.take();
                 let _ = self.eval_expr(expr);
+                if let Some(Value::Opaque(o)) = std::mem::replace(&mut self.failed_assign, outer) {
+                    self.report_opaque(&o);
+                }
             }
             Stmt::Function { .. } | Stmt::Class { .. } | Stmt::Nothing => {}
             Stmt::TsEnum { name, span } => {
@@ -511,10 +552,8 @@ impl<'a> Evaluator<'a> {
                     )),
                 );
             }
-            Stmt::Block { stmts, .. } => {
-                for s in stmts {
-                    self.scan_mutations_stmt(s);
-                }
+            Stmt::Block { .. } | Stmt::If { .. } | Stmt::Loop { .. } | Stmt::Switch { .. } => {
+                self.exec_module_stmt(stmt)
             }
             other => self.scan_mutations_stmt(other),
         }
@@ -523,9 +562,14 @@ impl<'a> Evaluator<'a> {
     /// Binds a declaration pattern (destructuring of static values is supported).
     pub fn bind_pattern(&mut self, pat: &Pat, v: Value) {
         match pat {
-            Pat::Ident(i) => {
-                self.scope.insert(i.name.clone(), Binding::Value(v));
-            }
+            Pat::Ident(i) => match self.frames.last() {
+                Some(f) => {
+                    f.borrow_mut().insert(i.name.clone(), Binding::Value(v));
+                }
+                None => {
+                    self.scope.insert(i.name.clone(), Binding::Value(v));
+                }
+            },
             Pat::Default { pat, default, .. } => {
                 let v = if matches!(v, Value::Undefined) {
                     self.eval_expr(default)

@@ -41,6 +41,8 @@ pub enum Value {
     /// A user function (calls are never evaluated; the body is kept for the permissions
     /// evaluator, which reads callbacks).
     Function(Rc<Function>),
+    /// A function made inside an evaluated function or block, with the scopes it closes over.
+    Closure(Rc<super::exec::Closure>),
     Opaque(Rc<Opaque>),
     /// `definePermissions(app, factory)`: kept for the permissions phase (`policy/`), which
     /// interprets the factory symbolically.
@@ -222,7 +224,7 @@ impl Value {
             Value::Bool(_) => "boolean",
             Value::Num(_) => "number",
             Value::Str(_) => "string",
-            Value::Function(_) | Value::Lib(_) | Value::Method(_) => "function",
+            Value::Function(_) | Value::Closure(_) | Value::Lib(_) | Value::Method(_) => "function",
             _ => "object",
         }
     }
@@ -261,7 +263,7 @@ impl Value {
             Value::AppMember => "an app query builder",
             Value::Zod(_) => "a zod schema",
             Value::Lib(_) | Value::Method(_) => "a library function",
-            Value::Function(_) => "a function",
+            Value::Function(_) | Value::Closure(_) => "a function",
             Value::Permissions(_) => "a definePermissions result",
             Value::Opaque(_) => "a value that cannot be evaluated statically",
         }
