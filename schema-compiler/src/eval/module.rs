@@ -13,7 +13,7 @@ use crate::source::{
 use crate::syntax::ast::{self, Item, Pat, Stmt};
 
 use super::builder::BuilderState;
-use super::value::{AppValue, LibRef, Object, Opaque, Value};
+use super::value::{AppValue, EnvInit, EnvOrigin, LibRef, Object, Opaque, Value};
 
 /// A module-scope binding.
 #[derive(Clone, Debug)]
@@ -27,6 +27,9 @@ pub enum Binding {
 #[derive(Debug, Default)]
 pub struct Exports {
     pub values: Vec<(String, Value, Span)>,
+    /// Exported constants that read `process.env`, by export name: an importer binds them
+    /// like its own such constants (permissions.md §1.13).
+    pub env_inits: HashMap<String, EnvInit>,
 }
 
 impl Exports {
@@ -67,7 +70,7 @@ pub struct Evaluator<'a> {
     /// Module-scope declarations of the current module whose initialiser reads `process.env`
     /// (directly or through another such name): the permissions phase evaluates them like an
     /// inline read (permissions.md §1.13).
-    pub env_inits: HashMap<Rc<str>, Rc<ast::Expr>>,
+    pub env_inits: HashMap<Rc<str>, EnvInit>,
     /// The scopes of the function or block being evaluated, innermost last (`exec.rs`).
     pub(super) frames: Vec<super::exec::Frame>,
     /// How deeply user function calls nest.
@@ -287,6 +290,13 @@ impl<'a> Evaluator<'a> {
                 } => {
                     let target = self.import_target(path, &spec.text, *src_span);
                     for s in specifiers {
+                        if let Imported::Module(e) = &target
+                            && let Some(init) = e.env_inits.get(&*s.orig)
+                        {
+                            exports
+                                .env_inits
+                                .insert(s.exported.to_string(), init.clone());
+                        }
                         let v = match &target {
                             Imported::Module(e) if &*s.orig == "*" => namespace_object(e),
                             Imported::Module(e) => match e.get(&s.orig) {
@@ -313,6 +323,25 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        let mut origin: Option<Rc<EnvOrigin>> = None;
+        for (local, exported, _) in &local_exports {
+            let Some(init) = self.env_inits.get(local).cloned() else {
+                continue;
+            };
+            let init = match init.origin {
+                Some(_) => init,
+                None => {
+                    let origin = origin
+                        .get_or_insert_with(|| Rc::new(self.env_origin()))
+                        .clone();
+                    EnvInit {
+                        expr: init.expr,
+                        origin: Some(origin),
+                    }
+                }
+            };
+            exports.env_inits.insert(exported.clone(), init);
+        }
         for (local, exported, span) in local_exports {
             let v = self.lookup(&local, span);
             // A later explicit export of the same name replaces an `export *` one.
@@ -327,6 +356,14 @@ impl<'a> Evaluator<'a> {
         for spec in &i.specifiers {
             let (local, value) = match spec {
                 ast::ImportSpec::Named { local, imported } => {
+                    match &target {
+                        Imported::Module(e) if e.env_inits.contains_key(&**imported) => {
+                            if let Some(init) = e.env_inits.get(&**imported) {
+                                self.env_inits.insert(local.name.clone(), init.clone());
+                            }
+                        }
+                        _ => {}
+                    }
                     let v = match &target {
                         Imported::Module(e) => match e.get(imported) {
                             Some((_, v, _)) => v.clone(),
@@ -437,6 +474,21 @@ impl<'a> Evaluator<'a> {
             .is_none_or(|r| r.contains(self.loader, file))
     }
 
+    /// The current module's scope and env constants, for the env constants it exports.
+    fn env_origin(&self) -> EnvOrigin {
+        EnvOrigin {
+            scope: self
+                .scope
+                .iter()
+                .filter_map(|(k, b)| match b {
+                    Binding::Value(v) => Some((k.clone(), v.clone())),
+                    Binding::Uninit => None,
+                })
+                .collect(),
+            env_inits: self.env_inits.clone(),
+        }
+    }
+
     /// Keeps the objects and arrays a DSL call receives from being changed in place later.
     pub(super) fn pin(&mut self, args: &[(Value, Span)]) {
         self.pinned.extend(
@@ -523,7 +575,13 @@ impl<'a> Evaluator<'a> {
                             Some(e)
                                 if !self.reassigned.contains_key(&i.name) && self.reads_env(e) =>
                             {
-                                self.env_inits.insert(i.name.clone(), Rc::new(e.clone()));
+                                self.env_inits.insert(
+                                    i.name.clone(),
+                                    EnvInit {
+                                        expr: Rc::new(e.clone()),
+                                        origin: None,
+                                    },
+                                );
                             }
                             _ => {
                                 self.env_inits.remove(&i.name);

@@ -61,7 +61,23 @@ pub struct PermissionsDef {
     pub scope: Vec<(Rc<str>, Value)>,
     /// Module-scope names bound to a `process.env` read, with their initialisers: the
     /// permissions phase evaluates these like the same read written inline (§1.13).
-    pub env_inits: Vec<(Rc<str>, Rc<crate::syntax::ast::Expr>)>,
+    pub env_inits: Vec<(Rc<str>, EnvInit)>,
+}
+
+/// The initialiser of a module-scope constant that reads `process.env`.
+#[derive(Debug, Clone)]
+pub struct EnvInit {
+    pub expr: Rc<crate::syntax::ast::Expr>,
+    /// For a constant imported from another module: that module's scope, in which the
+    /// initialiser is evaluated (`None`: the module using it).
+    pub origin: Option<Rc<EnvOrigin>>,
+}
+
+/// The module scope an imported [`EnvInit`] was declared in.
+#[derive(Debug, Default)]
+pub struct EnvOrigin {
+    pub scope: HashMap<Rc<str>, Value>,
+    pub env_inits: HashMap<Rc<str>, EnvInit>,
 }
 
 /// Something we cannot evaluate, with the reason and where it came from.

@@ -222,7 +222,7 @@ fn define_permissions(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Sp
         })
         .collect();
     scope.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut env_inits: Vec<(Rc<str>, Rc<crate::syntax::ast::Expr>)> = ev
+    let mut env_inits: Vec<(Rc<str>, super::super::value::EnvInit)> = ev
         .env_inits
         .iter()
         .filter(|(k, _)| matches!(ev.scope.get(*k), Some(Binding::Value(_))))

@@ -607,10 +607,21 @@ impl Interp<'_> {
     /// A module-scope constant bound to a `process.env` read: its initialiser is evaluated
     /// here, at the use, exactly like the read written inline (a `??` fallback around the use
     /// counts). A diagnostic repeated at the initialiser by a second use is dropped.
-    fn env_const(&mut self, name: Rc<str>, init: &Expr) -> Pv {
+    fn env_const(&mut self, name: Rc<str>, init: &crate::eval::value::EnvInit) -> Pv {
         let before = self.diags.len();
         self.env_resolving.push(name);
-        let v = self.eval(&Env::default().push_frame(), init);
+        // An imported constant is evaluated in the scope of the module that declared it.
+        let saved = init.origin.as_ref().map(|o| {
+            (
+                std::mem::replace(&mut self.module, o.scope.clone()),
+                std::mem::replace(&mut self.env_inits, o.env_inits.clone()),
+            )
+        });
+        let v = self.eval(&Env::default().push_frame(), &init.expr);
+        if let Some((module, env_inits)) = saved {
+            self.module = module;
+            self.env_inits = env_inits;
+        }
         self.env_resolving.pop();
         let new = self.diags.split_off(before);
         for d in new {
