@@ -46,6 +46,8 @@ pub struct SchemaOutput {
     pub diagnostics: Vec<Diagnostic>,
     /// Where the schema's tables, columns and refs are defined.
     pub symbols: symbols::SchemaSymbols,
+    /// The `s.json(z...)` calls evaluated, once each (their hash depends on zod's output).
+    pub zod_columns: Vec<crate::source::Span>,
 }
 
 /// Evaluates `schema_file` (and what it imports) and builds the schema.
@@ -58,12 +60,14 @@ pub fn evaluate_schema(
     ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
     let symbols = std::mem::take(&mut ev.symbols);
+    let zod_columns = std::mem::take(&mut ev.zod_columns);
     let mut diagnostics = ev.finish();
     dedup(&mut diagnostics);
     SchemaOutput {
         schema,
         diagnostics,
         symbols,
+        zod_columns,
     }
 }
 
@@ -89,6 +93,7 @@ pub fn evaluate_project(
     ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
     let symbols = std::mem::take(&mut ev.symbols);
+    let zod_columns = std::mem::take(&mut ev.zod_columns);
     let mut perms = PermissionsExport::default();
     let (path, names): (&Path, &[&str]) = match permissions_file {
         Some(p) => (p, &["default", "permissions"]),
@@ -107,6 +112,7 @@ pub fn evaluate_project(
             schema,
             diagnostics,
             symbols,
+            zod_columns,
         },
         perms,
     )

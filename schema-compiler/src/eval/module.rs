@@ -82,6 +82,8 @@ pub struct Evaluator<'a> {
     /// Objects and arrays passed to the DSL: held here so they are never changed in place
     /// afterwards (the DSL may have kept them).
     pinned: Vec<Value>,
+    /// The `s.json(z...)` calls evaluated, once each.
+    pub zod_columns: Vec<Span>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -106,6 +108,7 @@ impl<'a> Evaluator<'a> {
             mutations: 0,
             failed_assign: None,
             pinned: Vec::new(),
+            zod_columns: Vec::new(),
         }
     }
 

@@ -99,6 +99,18 @@ pub static CODES: &[CodeInfo] = &[
         "schema.ts, permissions.ts and migrations may import only files inside the project root: the nearest folder at or above schema.ts that holds `package.json` or `.git`, or else schema.ts's folder. Paths are checked after resolving symlinks, so a link to a folder outside does not count as inside. jazz does not read such a file at all, so none of its content can appear in a diagnostic. Move the module into the project, or copy the values it exports.",
     ),
     e(
+        113,
+        W,
+        "installed jazz-tools is not the version jazz reproduces",
+        "jazz reproduces the formats of jazz-tools 2.0.0-alpha.50 byte for byte: the WasmSchema JSON and schema hash, snapshot files, migration stubs and policy JSON. jazz-tools is pre-release, and any alpha may change one of them, so every other version (found the way Node resolves `jazz-tools` from the project root: the nearest `node_modules/jazz-tools/package.json`) gets this warning once. What may differ: the schema hash (for example of zod-typed json columns), the migration stubs jazz writes, and the policy JSON it publishes; a server that computes a different hash rejects the publish with a hash mismatch, which jazz reports. Install jazz-tools 2.0.0-alpha.50 to be sure the outputs match.",
+    ),
+    e(
+        114,
+        W,
+        "installed zod's JSON Schema output may differ",
+        "For `s.json(z...)` jazz computes the column's JSON Schema the way zod 4.3 and 4.4 do, and the schema hash depends on it. zod 4.5 and later write some shapes differently (a `.nullable()` or union of bare types becomes `{\"type\":[...]}` instead of `anyOf`, `z.iso.datetime()` requires seconds, and from 4.6 number bounds no longer depend on call order), so with another installed zod the hash jazz computes may not match the one the app computes. The warning is on each zod-typed json column. Install zod 4.3 or 4.4, or write the JSON Schema as a plain object: `s.json({ type: \"object\", ... })`.",
+    ),
+    e(
         1001,
         E,
         "schema file not found",

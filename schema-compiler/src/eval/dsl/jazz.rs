@@ -49,6 +49,9 @@ pub(super) fn call_jazz(
         "timestamp" => builder(ev, ColKind::Timestamp, &args, 0),
         "bytes" => builder(ev, ColKind::Bytea, &args, 0),
         "json" => {
+            if matches!(args.first(), Some((Value::Zod(_), _))) && !ev.zod_columns.contains(&span) {
+                ev.zod_columns.push(span);
+            }
             let schema = build::json_schema_arg(ev, args.first());
             builder(ev, ColKind::Json { schema }, &args, 1)
         }
