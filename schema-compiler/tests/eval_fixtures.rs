@@ -248,3 +248,29 @@ fn loops_and_functions_match_their_unrolled_apps() {
     }
     assert!(compared >= 3);
 }
+
+/// A function imported from another module sees that module's bindings, not the caller's.
+#[test]
+fn imported_functions_use_their_own_module_scope() {
+    use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_compact_json};
+
+    let helpers = "import { schema as s } from \"jazz-tools\";\nconst PREFIX = \"t_\";\nexport function tables(names: string[]) {\n  const out: Record<string, unknown> = {};\n  for (const n of names) out[PREFIX + n] = s.table({ label: s.string() });\n  return out;\n}\n";
+    let schema = "import { schema as s } from \"jazz-tools\";\nimport { tables } from \"./helpers\";\nconst PREFIX = \"x_\";\nexport const app = s.defineApp({ ...tables([\"a\", \"b\"]), [PREFIX + \"c\"]: s.table({ label: s.string() }) });\n";
+    let inline = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ t_a: s.table({ label: s.string() }), t_b: s.table({ label: s.string() }), x_c: s.table({ label: s.string() }) });\n";
+    let a = analyze(
+        &MemoryLoader::new()
+            .with("/app/schema.ts", schema)
+            .with("/app/helpers.ts", helpers),
+        Path::new("/app"),
+    );
+    let b = analyze(
+        &MemoryLoader::new().with("/app/schema.ts", inline),
+        Path::new("/app"),
+    );
+    let (a, b) = (
+        a.valid_schema().expect("schema with helpers"),
+        b.valid_schema().expect("inline schema"),
+    );
+    assert_eq!(to_compact_json(a), to_compact_json(b));
+    assert_eq!(schema_hash(a), schema_hash(b));
+}

@@ -117,7 +117,8 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Calls a user function with `frames` as its enclosing scopes.
+    /// Calls a user function with `frames` as its enclosing scopes. A module-scope function of
+    /// another module sees that module's bindings (as they were when it finished).
     pub(super) fn call_function(
         &mut self,
         func: &Rc<Function>,
@@ -125,6 +126,12 @@ impl Evaluator<'_> {
         args: Vec<(Value, Span)>,
         span: Span,
     ) -> Value {
+        let frames = match self.module_frames.get(&func.span.file) {
+            Some(module) if frames.is_empty() && func.span.file != self.file => {
+                vec![module.clone()]
+            }
+            _ => frames,
+        };
         if func.is_async {
             return opaque(
                 span,
@@ -253,6 +260,16 @@ impl Evaluator<'_> {
 
     fn exec_inner(&mut self, s: &Stmt) -> Flow {
         match s {
+            Stmt::Var {
+                decls,
+                kind: VarKind::Var,
+                span,
+            } if !self.frames.is_empty() && !decls.is_empty() => Flow::Stop(opaque(
+                *span,
+                codes::NOT_STATIC,
+                "`var` declarations are not evaluated inside functions and blocks",
+                Some("declare it with `let` or `const`"),
+            )),
             Stmt::Var { decls, .. } => {
                 for d in decls {
                     if let Pat::Unsupported { span } = &d.pat {

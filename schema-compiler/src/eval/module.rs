@@ -84,6 +84,8 @@ pub struct Evaluator<'a> {
     pinned: Vec<Value>,
     /// The `s.json(z...)` calls evaluated, once each.
     pub zod_columns: Vec<Span>,
+    /// Each evaluated module's final scope, for calls of its functions from other modules.
+    pub(super) module_frames: HashMap<FileId, super::exec::Frame>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -109,6 +111,7 @@ impl<'a> Evaluator<'a> {
             failed_assign: None,
             pinned: Vec::new(),
             zod_columns: Vec::new(),
+            module_frames: HashMap::new(),
         }
     }
 
@@ -220,7 +223,9 @@ impl<'a> Evaluator<'a> {
         let saved_file = self.file;
         self.file = file;
         let exports = Rc::new(self.eval_module(path, &parsed.module));
-        self.scope = saved_scope;
+        let scope = std::mem::replace(&mut self.scope, saved_scope);
+        self.module_frames
+            .insert(file, Rc::new(std::cell::RefCell::new(scope)));
         self.reassigned = saved_reassigned;
         self.env_inits = saved_env_inits;
         self.file = saved_file;

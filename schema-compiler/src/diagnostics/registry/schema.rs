@@ -30,7 +30,7 @@ pub static CODES: &[CodeInfo] = &[
         101,
         E,
         "value cannot be evaluated statically",
-        "jazz reads schema.ts without running it. A value that reaches the schema (a table, a column, a builder argument, a default, a JSON schema) must be built from literals, const bindings, imports of project files, spreads and DSL calls. Environment reads, unknown globals, loops and most library calls cannot be evaluated. Write the value out as a literal, or combine parts with `...spread`.",
+        "jazz reads schema.ts without running it. A value that reaches the schema (a table, a column, a builder argument, a default, a JSON schema) must be built from literals, const bindings, imports of project files, spreads, DSL calls, and code whose outcome is known statically: user functions, `if`/`switch` on constants, `for...of` over static arrays or `Object.entries(...)`, C-style `for` loops with constant bounds, and `.map`/`.filter`/`.forEach`-style array methods. Environment reads, the clock, unknown globals, `while`/`do`/`for...in` loops, `throw`/`try`, and conditions or iterables that are not constants cannot be evaluated. The error points at the construct; write it in one of the supported forms, or write the value out as a literal.",
     ),
     e(
         102,
@@ -42,7 +42,7 @@ pub static CODES: &[CodeInfo] = &[
         103,
         E,
         "call to a function that is not part of the DSL",
-        "The schema calls a function jazz does not know: a user function, an IIFE or a method of an unknown object. jazz never runs user code, so it cannot know what the function returns. Inline the value it would return, or make it a `const` object literal. A script may still generate schema.ts as plain literals, which you then commit.",
+        "The schema calls a function jazz does not know: a library function outside the DSL or a method of an unknown object. (User functions and IIFEs written in the project are evaluated statically.) jazz never runs code it cannot see, so it cannot know what the function returns. Inline the value it would return, or make it a `const` object literal. A script may still generate schema.ts as plain literals, which you then commit.",
     ),
     e(
         104,
@@ -72,7 +72,7 @@ pub static CODES: &[CodeInfo] = &[
         108,
         E,
         "schema object mutated or binding reassigned",
-        "The schema must be the value of its literals. Assignments to, `delete` of, or `Object.assign` into an object reachable from the schema, and reassigned `let`/`var` bindings, are not evaluated. Build the object in one literal with spreads.",
+        "The schema must be the value of its literals. An object or array may be filled in place (`cols[name] = s.string()`, `list.push(x)`) while only one binding holds it; a change after it was passed to the DSL, captured by another value or aliased cannot be followed, nor can `delete`, `Object.assign` or reassigned module-level `let`/`var` bindings. Finish building the object before passing it on, or build it in one literal with spreads.",
     ),
     e(
         109,
