@@ -198,10 +198,10 @@ impl Evaluator<'_> {
             self.scan_mutations_stmt(s);
             let scanned = self.diags.len() > mark;
             self.diags.truncate(mark);
-            if scanned || self.mutations != before {
-                if let Value::Opaque(o) = &v {
-                    self.report_opaque(o);
-                }
+            if (scanned || self.mutations != before)
+                && let Value::Opaque(o) = &v
+            {
+                self.report_opaque(o);
             }
         }
     }
@@ -700,9 +700,7 @@ impl Evaluator<'_> {
                     }
                 }
                 let rhs = self.eval_expr(value);
-                let Some((last, parent)) = keys.split_last() else {
-                    return None;
-                };
+                let (last, parent) = keys.split_last()?;
                 let last = last.clone();
                 let cur = if op == AssignOp::Set {
                     Value::Undefined
