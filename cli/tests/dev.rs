@@ -791,3 +791,33 @@ fn the_generated_admin_secret_persists_and_other_commands_find_the_running_dev()
     assert!(out.status.success(), "{err}");
     assert!(err.contains(&again.url), "{err}");
 }
+
+/// An installed jazz-tools other than the reproduced release is reported (JZ0113) in the first
+/// cycle only, not again on every edit.
+#[test]
+fn another_installed_jazz_tools_is_warned_about_once_per_session() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    let pkg = dir.join("node_modules/jazz-tools");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    std::fs::write(
+        pkg.join("package.json"),
+        r#"{ "name": "jazz-tools", "version": "2.0.0-alpha.53" }"#,
+    )
+    .expect("write");
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    let h1 = local_hash(dir);
+    server.wait_live(&dev, &h1, 1);
+    edit(
+        &dir.join("schema.ts"),
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    notes: s.string().optional(),",
+        false,
+    );
+    let h2 = local_hash(dir);
+    server.wait_live(&dev, &h2, 2);
+    dev.wait_lines(&format!("[jazz] schema updated ({})", &h2[..12]), 1);
+    let seen = dev.out().matches("JZ0113").count() + dev.err().matches("JZ0113").count();
+    assert_eq!(seen, 1, "{}\n--- stderr:\n{}", dev.out(), dev.err());
+}

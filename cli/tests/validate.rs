@@ -362,3 +362,30 @@ fn a_file_that_is_not_utf8_is_jz0002() {
         "{stderr}"
     );
 }
+
+/// An installed jazz-tools other than the reproduced release gets one JZ0113 warning from
+/// `validate` (the schema is still valid and the exit code 0); the reproduced release none.
+#[test]
+fn another_installed_jazz_tools_is_warned_about_once() {
+    let tmp = copy_app("todo-minimal");
+    let pkg = tmp.path().join("node_modules/jazz-tools");
+    fs::create_dir_all(&pkg).expect("mkdir");
+    fs::write(
+        pkg.join("package.json"),
+        r#"{ "name": "jazz-tools", "version": "2.0.0-alpha.53" }"#,
+    )
+    .expect("write");
+    let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("JZ0113").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("2.0.0-alpha.53"), "{}", r.stderr);
+
+    fs::write(
+        pkg.join("package.json"),
+        r#"{ "name": "jazz-tools", "version": "2.0.0-alpha.50" }"#,
+    )
+    .expect("write");
+    let r = run(jazz(tmp.path()).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("JZ0113"), "{}", r.stderr);
+}

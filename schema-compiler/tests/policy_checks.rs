@@ -218,3 +218,74 @@ export const app = s.defineApp({
         "{unknown:#?}"
     );
 }
+
+/// Constants that read `process.env` in another module (imported directly or through a
+/// re-export) resolve like the reads written inline: the same policy JSON and env list with the
+/// variables set, and the same diagnostics (code, message) without them.
+#[test]
+fn imported_env_constants_resolve_like_inline_reads() {
+    use jazz_schema_compiler::project::Analysis;
+
+    let env_ts = "const BASE = process.env.CHAT_BASE ?? \"c\";\nexport const CHAT_ID = process.env.CHAT_ID!;\nexport const TITLE = `${BASE}-${process.env.SUFFIX as string}`;\nexport const FOLDER = process.env.FOLDER ?? \"inbox\";\n";
+    let index_ts = "export { CHAT_ID as ROOM, FOLDER } from \"./env\";\n";
+    let head = "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\n";
+    let body = |chat: &str, title: &str, folder: &str| {
+        format!(
+            "export default s.definePermissions(app, ({{ policy }}) => {{\n  policy.docs.allowRead.where({{ title: {title} }});\n  policy.folders.allowRead.where({{ ownerId: {chat}, name: {folder} }});\n}});\n"
+        )
+    };
+    let imported = format!(
+        "{head}import {{ TITLE }} from \"./env\";\nimport {{ ROOM, FOLDER }} from \"./index\";\n{}",
+        body("ROOM", "TITLE", "FOLDER")
+    );
+    let inline = format!(
+        "{head}{}",
+        body(
+            "process.env.CHAT_ID!",
+            "`${process.env.CHAT_BASE ?? \"c\"}-${process.env.SUFFIX as string}`",
+            "process.env.FOLDER ?? \"inbox\""
+        )
+    );
+    let run = |perms: &str, vars: &dyn Fn(&str) -> Option<String>| -> Analysis {
+        let loader = MemoryLoader::new()
+            .with("/app/schema.ts", SCHEMA)
+            .with("/app/env.ts", env_ts)
+            .with("/app/index.ts", index_ts)
+            .with("/app/permissions.ts", perms.to_owned());
+        analyze_with_env(&loader, Path::new("/app"), vars)
+    };
+    let set = |n: &str| match n {
+        "CHAT_ID" => Some("42".to_owned()),
+        "SUFFIX" => Some("x".to_owned()),
+        _ => None,
+    };
+    let (a, b) = (run(&imported, &set), run(&inline, &set));
+    assert!(!a.has_errors(), "{:?}", a.diagnostics);
+    assert!(!b.has_errors(), "{:?}", b.diagnostics);
+    let (pa, pb) = (
+        a.permissions
+            .and_then(|p| p.policy)
+            .expect("imported policy"),
+        b.permissions.and_then(|p| p.policy).expect("inline policy"),
+    );
+    let json = jazz_schema_compiler::policy::json::to_compact(&pa);
+    assert_eq!(json, jazz_schema_compiler::policy::json::to_compact(&pb));
+    assert!(json.contains(r#""value":"c-x""#), "{json}");
+    assert!(json.contains(r#""value":"42""#), "{json}");
+    assert_eq!(pa.env, pb.env);
+
+    let unset = |_: &str| None;
+    let (a, b) = (run(&imported, &unset), run(&inline, &unset));
+    let summary = |x: &Analysis| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = x
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.0 >= 2000)
+            .map(|d| (d.code.to_string(), d.message.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(!summary(&b).is_empty());
+    assert_eq!(summary(&a), summary(&b));
+}

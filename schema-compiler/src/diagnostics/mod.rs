@@ -354,6 +354,8 @@ pub mod codes {
     pub const LONE_SURROGATE: Code = Code(110);
     pub const EVAL_BUDGET: Code = Code(111);
     pub const IMPORT_OUTSIDE_PROJECT: Code = Code(112);
+    pub const JAZZ_TOOLS_VERSION: Code = Code(113);
+    pub const ZOD_VERSION: Code = Code(114);
     pub const DATE_ROLLOVER: Code = Code(120);
     pub const SCHEMA_NOT_FOUND: Code = Code(1001);
     pub const SCHEMA_AMBIGUOUS: Code = Code(1002);

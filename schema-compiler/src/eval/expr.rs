@@ -116,6 +116,13 @@ impl Evaluator<'_> {
                 if *optional && f.is_nullish() {
                     return Value::Undefined;
                 }
+                if let Value::Method(m) = &f
+                    && matches!(m.0, Value::Array(_))
+                    && &*m.1 == "push"
+                    && let Some(v) = self.try_push(callee, args, *span)
+                {
+                    return v;
+                }
                 let args = self.eval_args(args);
                 self.call(f, this_span, args, *span)
             }
@@ -146,16 +153,28 @@ impl Evaluator<'_> {
                     None,
                 ),
             },
-            Expr::Function { func, .. } => Value::Function(func.clone()),
+            Expr::Function { func, .. } => self.function_value(func),
             Expr::Assign {
                 span,
                 target,
                 value,
+                op,
             } => {
+                if let Some(v) = self.eval_assign(*span, target, value, *op) {
+                    return v;
+                }
                 self.check_assign_target(target, *span);
                 self.eval_expr(value)
             }
-            Expr::Update { span, target } => {
+            Expr::Update {
+                span,
+                target,
+                increment,
+                prefix,
+            } => {
+                if let Some(v) = self.eval_update(*span, target, *increment, *prefix) {
+                    return v;
+                }
                 self.check_assign_target(&Pat::Expr(target.clone()), *span);
                 opaque(
                     *span,
@@ -477,6 +496,11 @@ impl Evaluator<'_> {
                 }
                 match key.parse::<usize>() {
                     Ok(i) if i.to_string() == key => a.get(i).cloned().unwrap_or(Value::Undefined),
+                    _ if let Some(m) =
+                        Self::array_method(&Value::Array(a.clone()), key, key_span) =>
+                    {
+                        m
+                    }
                     _ => opaque(
                         key_span,
                         codes::NOT_STATIC,
@@ -501,34 +525,29 @@ impl Evaluator<'_> {
     pub fn call(
         &mut self,
         f: Value,
-        callee_span: Span,
+        _callee_span: Span,
         args: Vec<(Value, Span)>,
         span: Span,
     ) -> Value {
         match f {
-            Value::Lib(lib) => super::dsl::call_lib(self, &lib, args, span),
+            Value::Lib(lib) => {
+                self.pin(&args);
+                super::dsl::call_lib(self, &lib, args, span)
+            }
             Value::Method(m) => {
                 let (recv, name, name_span) = (*m).clone();
+                if let Value::Array(items) = recv {
+                    return self.call_array_method(items, &name, args, span);
+                }
+                self.pin(&args);
                 super::dsl::call_method(self, recv, &name, name_span, args, span)
             }
+            Value::Function(f) => self.call_function(&f, Vec::new(), args, span),
+            Value::Closure(c) => self.call_function(&c.func, c.frames.clone(), args, span),
             Value::AppMember => Value::AppMember,
             Value::Opaque(o) => {
                 self.warn_unevaluated_call(&args, span);
                 Value::Opaque(o)
-            }
-            Value::Function(_) => {
-                self.warn_unevaluated_call(&args, span);
-                let name = self.db.slice(callee_span).to_owned();
-                opaque(
-                    span,
-                    codes::NON_DSL_CALL,
-                    format!(
-                        "`{name}(…)` calls a function, which jazz does not run; the schema must be built from literals"
-                    ),
-                    Some(
-                        "inline the value it returns, or make it a `const` object literal (a script may generate schema.ts as plain literals)",
-                    ),
-                )
             }
             other => opaque(
                 span,

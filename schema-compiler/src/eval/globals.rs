@@ -79,6 +79,8 @@ pub fn call_global(
                 Some("use `{ ...a, ...b }`"),
             )
         }
+        "Object.keys" | "Object.values" | "Object.entries" => object_members(ev, path, args, span),
+        "Object.fromEntries" => from_entries(ev, args, span),
         p if p.starts_with("Object.") => opaque(
             span,
             codes::NOT_STATIC,
@@ -199,4 +201,123 @@ fn date_from_string(ev: &mut Evaluator<'_>, s: &str, span: Span) -> Option<f64> 
             None
         }
     }
+}
+
+/// `Object.keys/values/entries` of a static object or array (own enumerable string keys, in
+/// property order).
+fn object_members(
+    ev: &mut Evaluator<'_>,
+    path: &str,
+    args: Vec<(Value, Span)>,
+    span: Span,
+) -> Value {
+    let pairs: Vec<(String, Value)> = match args.into_iter().next() {
+        Some((Value::Object(o), _)) => o.props.clone(),
+        Some((Value::Array(a), _)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v.clone()))
+            .collect(),
+        Some((Value::Str(s), _)) if !s.lone_surrogate => s
+            .text
+            .encode_utf16()
+            .enumerate()
+            .map(|(i, u)| (i.to_string(), Value::str(&String::from_utf16_lossy(&[u]))))
+            .collect(),
+        Some((v @ Value::Opaque(_), _)) => return v,
+        Some((v, s)) => {
+            return opaque(
+                s,
+                codes::NOT_STATIC,
+                format!(
+                    "`{path}` of {} cannot be evaluated statically",
+                    v.describe()
+                ),
+                Some("pass an object literal (or a `const` bound to one)"),
+            );
+        }
+        None => {
+            return opaque(
+                span,
+                codes::NOT_STATIC,
+                format!("`{path}` needs an object"),
+                None,
+            );
+        }
+    };
+    let check = ev.budget.array(pairs.len());
+    if let Err(v) = ev.spend(check, span, "this array") {
+        return v;
+    }
+    let out = pairs
+        .into_iter()
+        .map(|(k, v)| match path {
+            "Object.keys" => Value::str(&k),
+            "Object.values" => v,
+            _ => Value::Array(Rc::new(vec![Value::str(&k), v])),
+        })
+        .collect();
+    Value::Array(Rc::new(out))
+}
+
+/// `Object.fromEntries([[key, value], ...])` over a static array of pairs.
+fn from_entries(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) -> Value {
+    let (items, at) = match args.into_iter().next() {
+        Some((Value::Array(a), s)) => (a, s),
+        Some((v @ Value::Opaque(_), _)) => return v,
+        Some((_, s)) => {
+            return opaque(
+                s,
+                codes::NOT_STATIC,
+                "`Object.fromEntries` needs a static array of `[key, value]` pairs",
+                Some("pass an array literal, or `.map((x) => [key, value])` of one"),
+            );
+        }
+        None => {
+            return opaque(
+                span,
+                codes::NOT_STATIC,
+                "`Object.fromEntries` needs an array",
+                None,
+            );
+        }
+    };
+    let mut o = super::value::Object::default();
+    for item in items.iter() {
+        let (k, v) = match item {
+            Value::Array(pair) => (
+                pair.first().cloned().unwrap_or(Value::Undefined),
+                pair.get(1).cloned().unwrap_or(Value::Undefined),
+            ),
+            v @ Value::Opaque(_) => return v.clone(),
+            _ => {
+                return opaque(
+                    at,
+                    codes::NOT_STATIC,
+                    "each entry of `Object.fromEntries` must be a `[key, value]` array",
+                    Some("map each item to a pair: `.map((x) => [x, value])`"),
+                );
+            }
+        };
+        let key = match &k {
+            Value::Str(s) if !s.lone_surrogate => s.text.to_string(),
+            Value::Num(n) => crate::schema::json::number_to_js_string(*n),
+            Value::Opaque(_) => return k,
+            _ => {
+                return opaque(
+                    at,
+                    codes::NOT_STATIC,
+                    "`Object.fromEntries` keys must be strings or numbers",
+                    Some("use string keys"),
+                );
+            }
+        };
+        let check = ev.budget.object_inserts(o.props.len(), 1);
+        if let Err(v) = ev.spend(check, span, "this object") {
+            return v;
+        }
+        o.set_key_span(key.clone(), at);
+        o.set(key, v);
+    }
+    Value::Object(Rc::new(o))
 }

@@ -5,6 +5,8 @@
 //!
 //! - `module.rs`: modules, imports/exports, statements and bindings;
 //! - `expr.rs`: expressions (JS semantics for the static subset);
+//! - `exec.rs`: user functions, statements with static control flow, array methods, in-place
+//!   mutation of objects nothing else holds;
 //! - `dsl.rs`: calls into jazz-tools, zod and the few globals we model;
 //! - `globals.rs`: the JS globals the subset allows (`Date`, `Uint8Array`, `Object.freeze`);
 //! - `build.rs`: turning definitions and builders into the schema IR, with the schema checks;
@@ -18,6 +20,7 @@ mod builder;
 mod convert;
 pub mod date;
 mod dsl;
+mod exec;
 mod export;
 mod expr;
 mod globals;
@@ -43,6 +46,8 @@ pub struct SchemaOutput {
     pub diagnostics: Vec<Diagnostic>,
     /// Where the schema's tables, columns and refs are defined.
     pub symbols: symbols::SchemaSymbols,
+    /// The `s.json(z...)` calls evaluated, once each (their hash depends on zod's output).
+    pub zod_columns: Vec<crate::source::Span>,
 }
 
 /// Evaluates `schema_file` (and what it imports) and builds the schema.
@@ -55,12 +60,14 @@ pub fn evaluate_schema(
     ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
     let symbols = std::mem::take(&mut ev.symbols);
+    let zod_columns = std::mem::take(&mut ev.zod_columns);
     let mut diagnostics = ev.finish();
     dedup(&mut diagnostics);
     SchemaOutput {
         schema,
         diagnostics,
         symbols,
+        zod_columns,
     }
 }
 
@@ -86,6 +93,7 @@ pub fn evaluate_project(
     ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
     let symbols = std::mem::take(&mut ev.symbols);
+    let zod_columns = std::mem::take(&mut ev.zod_columns);
     let mut perms = PermissionsExport::default();
     let (path, names): (&Path, &[&str]) = match permissions_file {
         Some(p) => (p, &["default", "permissions"]),
@@ -104,6 +112,7 @@ pub fn evaluate_project(
             schema,
             diagnostics,
             symbols,
+            zod_columns,
         },
         perms,
     )

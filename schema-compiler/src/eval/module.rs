@@ -13,7 +13,7 @@ use crate::source::{
 use crate::syntax::ast::{self, Item, Pat, Stmt};
 
 use super::builder::BuilderState;
-use super::value::{AppValue, LibRef, Object, Opaque, Value};
+use super::value::{AppValue, EnvInit, EnvOrigin, LibRef, Object, Opaque, Value};
 
 /// A module-scope binding.
 #[derive(Clone, Debug)]
@@ -27,6 +27,9 @@ pub enum Binding {
 #[derive(Debug, Default)]
 pub struct Exports {
     pub values: Vec<(String, Value, Span)>,
+    /// Exported constants that read `process.env`, by export name: an importer binds them
+    /// like its own such constants (permissions.md §1.13).
+    pub env_inits: HashMap<String, EnvInit>,
 }
 
 impl Exports {
@@ -67,7 +70,22 @@ pub struct Evaluator<'a> {
     /// Module-scope declarations of the current module whose initialiser reads `process.env`
     /// (directly or through another such name): the permissions phase evaluates them like an
     /// inline read (permissions.md §1.13).
-    pub env_inits: HashMap<Rc<str>, Rc<ast::Expr>>,
+    pub env_inits: HashMap<Rc<str>, EnvInit>,
+    /// The scopes of the function or block being evaluated, innermost last (`exec.rs`).
+    pub(super) frames: Vec<super::exec::Frame>,
+    /// How deeply user function calls nest.
+    pub(super) call_depth: u32,
+    /// In-place changes made so far (`exec.rs`).
+    pub(super) mutations: u64,
+    /// Why the last assignment could not be made, until its statement reads it.
+    pub(super) failed_assign: Option<Value>,
+    /// Objects and arrays passed to the DSL: held here so they are never changed in place
+    /// afterwards (the DSL may have kept them).
+    pinned: Vec<Value>,
+    /// The `s.json(z...)` calls evaluated, once each.
+    pub zod_columns: Vec<Span>,
+    /// Each evaluated module's final scope, for calls of its functions from other modules.
+    pub(super) module_frames: HashMap<FileId, super::exec::Frame>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -87,6 +105,13 @@ impl<'a> Evaluator<'a> {
             budget: Default::default(),
             root: None,
             env_inits: HashMap::new(),
+            frames: Vec::new(),
+            call_depth: 0,
+            mutations: 0,
+            failed_assign: None,
+            pinned: Vec::new(),
+            zod_columns: Vec::new(),
+            module_frames: HashMap::new(),
         }
     }
 
@@ -199,7 +224,9 @@ impl<'a> Evaluator<'a> {
         let saved_file = self.file;
         self.file = file;
         let exports = Rc::new(self.eval_module(path, &parsed.module));
-        self.scope = saved_scope;
+        let scope = std::mem::replace(&mut self.scope, saved_scope);
+        self.module_frames
+            .insert(file, Rc::new(std::cell::RefCell::new(scope)));
         self.reassigned = saved_reassigned;
         self.env_inits = saved_env_inits;
         self.file = saved_file;
@@ -272,6 +299,13 @@ impl<'a> Evaluator<'a> {
                 } => {
                     let target = self.import_target(path, &spec.text, *src_span);
                     for s in specifiers {
+                        if let Imported::Module(e) = &target
+                            && let Some(init) = e.env_inits.get(&*s.orig)
+                        {
+                            exports
+                                .env_inits
+                                .insert(s.exported.to_string(), init.clone());
+                        }
                         let v = match &target {
                             Imported::Module(e) if &*s.orig == "*" => namespace_object(e),
                             Imported::Module(e) => match e.get(&s.orig) {
@@ -298,6 +332,25 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        let mut origin: Option<Rc<EnvOrigin>> = None;
+        for (local, exported, _) in &local_exports {
+            let Some(init) = self.env_inits.get(local).cloned() else {
+                continue;
+            };
+            let init = match init.origin {
+                Some(_) => init,
+                None => {
+                    let origin = origin
+                        .get_or_insert_with(|| Rc::new(self.env_origin()))
+                        .clone();
+                    EnvInit {
+                        expr: init.expr,
+                        origin: Some(origin),
+                    }
+                }
+            };
+            exports.env_inits.insert(exported.clone(), init);
+        }
         for (local, exported, span) in local_exports {
             let v = self.lookup(&local, span);
             // A later explicit export of the same name replaces an `export *` one.
@@ -312,6 +365,14 @@ impl<'a> Evaluator<'a> {
         for spec in &i.specifiers {
             let (local, value) = match spec {
                 ast::ImportSpec::Named { local, imported } => {
+                    match &target {
+                        Imported::Module(e) if e.env_inits.contains_key(&**imported) => {
+                            if let Some(init) = e.env_inits.get(&**imported) {
+                                self.env_inits.insert(local.name.clone(), init.clone());
+                            }
+                        }
+                        _ => {}
+                    }
                     let v = match &target {
                         Imported::Module(e) => match e.get(imported) {
                             Some((_, v, _)) => v.clone(),
@@ -426,8 +487,44 @@ impl<'a> Evaluator<'a> {
             .is_none_or(|r| r.contains(self.loader, file))
     }
 
-    /// Looks a name up in module scope, then among the globals.
+    /// The current module's scope and env constants, for the env constants it exports.
+    fn env_origin(&self) -> EnvOrigin {
+        EnvOrigin {
+            scope: self
+                .scope
+                .iter()
+                .filter_map(|(k, b)| match b {
+                    Binding::Value(v) => Some((k.clone(), v.clone())),
+                    Binding::Uninit => None,
+                })
+                .collect(),
+            env_inits: self.env_inits.clone(),
+        }
+    }
+
+    /// Keeps the objects and arrays a DSL call receives from being changed in place later.
+    pub(super) fn pin(&mut self, args: &[(Value, Span)]) {
+        self.pinned.extend(
+            args.iter()
+                .filter(|(v, _)| matches!(v, Value::Object(_) | Value::Array(_)))
+                .map(|(v, _)| v.clone()),
+        );
+    }
+
+    /// Looks a name up in the evaluated function's scopes, module scope, then the globals.
     pub fn lookup(&mut self, name: &str, span: Span) -> Value {
+        match self.local(name) {
+            Some(Binding::Value(v)) => return v,
+            Some(Binding::Uninit) => {
+                return opaque(
+                    span,
+                    codes::NOT_STATIC,
+                    format!("`{name}` is used before its declaration"),
+                    Some("move the declaration above its first use"),
+                );
+            }
+            None => {}
+        }
         if let Some(at) = self.reassigned.get(name).copied()
             && matches!(self.scope.get(name), Some(Binding::Value(_)))
         {
@@ -491,7 +588,13 @@ impl<'a> Evaluator<'a> {
                             Some(e)
                                 if !self.reassigned.contains_key(&i.name) && self.reads_env(e) =>
                             {
-                                self.env_inits.insert(i.name.clone(), Rc::new(e.clone()));
+                                self.env_inits.insert(
+                                    i.name.clone(),
+                                    EnvInit {
+                                        expr: Rc::new(e.clone()),
+                                        origin: None,
+                                    },
+                                );
                             }
                             _ => {
                                 self.env_inits.remove(&i.name);
@@ -502,7 +605,11 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Stmt::Expr { expr, .. } => {
+                let outer = self.failed_assign.take();
                 let _ = self.eval_expr(expr);
+                if let Some(Value::Opaque(o)) = std::mem::replace(&mut self.failed_assign, outer) {
+                    self.report_opaque(&o);
+                }
             }
             Stmt::Function { .. } | Stmt::Class { .. } | Stmt::Nothing => {}
             Stmt::TsEnum { name, span } => {
@@ -516,10 +623,8 @@ impl<'a> Evaluator<'a> {
                     )),
                 );
             }
-            Stmt::Block { stmts, .. } => {
-                for s in stmts {
-                    self.scan_mutations_stmt(s);
-                }
+            Stmt::Block { .. } | Stmt::If { .. } | Stmt::Loop { .. } | Stmt::Switch { .. } => {
+                self.exec_module_stmt(stmt)
             }
             other => self.scan_mutations_stmt(other),
         }
@@ -528,9 +633,14 @@ impl<'a> Evaluator<'a> {
     /// Binds a declaration pattern (destructuring of static values is supported).
     pub fn bind_pattern(&mut self, pat: &Pat, v: Value) {
         match pat {
-            Pat::Ident(i) => {
-                self.scope.insert(i.name.clone(), Binding::Value(v));
-            }
+            Pat::Ident(i) => match self.frames.last() {
+                Some(f) => {
+                    f.borrow_mut().insert(i.name.clone(), Binding::Value(v));
+                }
+                None => {
+                    self.scope.insert(i.name.clone(), Binding::Value(v));
+                }
+            },
             Pat::Default { pat, default, .. } => {
                 let v = if matches!(v, Value::Undefined) {
                     self.eval_expr(default)

@@ -104,11 +104,12 @@ impl Evaluator<'_> {
                 span,
                 target,
                 value,
+                ..
             } => {
                 self.check_assign_target(target, *span);
                 self.scan_mutations_expr(value);
             }
-            Expr::Update { span, target } => {
+            Expr::Update { span, target, .. } => {
                 self.check_assign_target(&Pat::Expr(target.clone()), *span)
             }
             Expr::Unary {
@@ -161,13 +162,14 @@ pub fn collect_reassigned(module: &ast::Module, out: &mut HashMap<Rc<str>, Span>
                     span,
                     target,
                     value,
+                    ..
                 } => {
                     if !matches!(target, Pat::Expr(_)) {
                         pat(target, *span, out);
                     }
                     expr(value, out);
                 }
-                Expr::Update { span, target } => {
+                Expr::Update { span, target, .. } => {
                     if let Expr::Ident(i) = &**target {
                         out.entry(i.name.clone()).or_insert(*span);
                     }

@@ -78,6 +78,11 @@ impl Evaluator<'_> {
             _ => {}
         }
         let r = self.eval_expr(right);
+        self.binary_values(span, op, l, r)
+    }
+
+    /// A binary operator other than `&&`, `||`, `??` on evaluated operands.
+    pub(super) fn binary_values(&mut self, span: Span, op: BinOp, l: Value, r: Value) -> Value {
         if let Value::Opaque(_) = l {
             return l;
         }
@@ -323,7 +328,7 @@ pub fn to_js_string(v: &Value) -> Option<String> {
     })
 }
 
-fn strict_eq(a: &Value, b: &Value) -> bool {
+pub(super) fn strict_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Undefined, Value::Undefined) | (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,

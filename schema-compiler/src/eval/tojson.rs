@@ -119,6 +119,7 @@ fn convert_inner(v: &Value, ch: &mut Changes) -> Result<Option<JsonValue>, JsonP
     Ok(Some(match v {
         Value::Undefined
         | Value::Function(_)
+        | Value::Closure(_)
         | Value::Lib(_)
         | Value::Method(_)
         | Value::Permissions(_) => {

@@ -41,6 +41,8 @@ pub enum Value {
     /// A user function (calls are never evaluated; the body is kept for the permissions
     /// evaluator, which reads callbacks).
     Function(Rc<Function>),
+    /// A function made inside an evaluated function or block, with the scopes it closes over.
+    Closure(Rc<super::exec::Closure>),
     Opaque(Rc<Opaque>),
     /// `definePermissions(app, factory)`: kept for the permissions phase (`policy/`), which
     /// interprets the factory symbolically.
@@ -59,7 +61,23 @@ pub struct PermissionsDef {
     pub scope: Vec<(Rc<str>, Value)>,
     /// Module-scope names bound to a `process.env` read, with their initialisers: the
     /// permissions phase evaluates these like the same read written inline (§1.13).
-    pub env_inits: Vec<(Rc<str>, Rc<crate::syntax::ast::Expr>)>,
+    pub env_inits: Vec<(Rc<str>, EnvInit)>,
+}
+
+/// The initialiser of a module-scope constant that reads `process.env`.
+#[derive(Debug, Clone)]
+pub struct EnvInit {
+    pub expr: Rc<crate::syntax::ast::Expr>,
+    /// For a constant imported from another module: that module's scope, in which the
+    /// initialiser is evaluated (`None`: the module using it).
+    pub origin: Option<Rc<EnvOrigin>>,
+}
+
+/// The module scope an imported [`EnvInit`] was declared in.
+#[derive(Debug, Default)]
+pub struct EnvOrigin {
+    pub scope: HashMap<Rc<str>, Value>,
+    pub env_inits: HashMap<Rc<str>, EnvInit>,
 }
 
 /// Something we cannot evaluate, with the reason and where it came from.
@@ -238,7 +256,7 @@ impl Value {
             Value::Bool(_) => "boolean",
             Value::Num(_) => "number",
             Value::Str(_) => "string",
-            Value::Function(_) | Value::Lib(_) | Value::Method(_) => "function",
+            Value::Function(_) | Value::Closure(_) | Value::Lib(_) | Value::Method(_) => "function",
             _ => "object",
         }
     }
@@ -277,7 +295,7 @@ impl Value {
             Value::AppMember => "an app query builder",
             Value::Zod(_) => "a zod schema",
             Value::Lib(_) | Value::Method(_) => "a library function",
-            Value::Function(_) => "a function",
+            Value::Function(_) | Value::Closure(_) => "a function",
             Value::Permissions(_) => "a definePermissions result",
             Value::Opaque(_) => "a value that cannot be evaluated statically",
         }

@@ -6,6 +6,7 @@ mod discover;
 pub mod env_file;
 mod migration_plan;
 pub mod query;
+pub mod versions;
 
 pub use discover::{Discovery, default_migrations_dir, discover, find_root};
 
@@ -79,6 +80,13 @@ pub fn analyze_with_env(
             );
             analysis.schema = out.schema;
             analysis.diagnostics = out.diagnostics;
+            analysis.diagnostics.extend(versions::version_diagnostics(
+                loader,
+                root,
+                &analysis.db,
+                &schema_file,
+                &out.zod_columns,
+            ));
             // Permissions are checked against a valid schema only (schema errors come first,
             // and a policy over a broken schema would only repeat them).
             let schema_ok = !analysis.diagnostics.iter().any(Diagnostic::is_error);

@@ -177,6 +177,19 @@ pub enum Stmt {
 }
 
 /// One `case` (or `default`, with no test) of a `switch`.
+/// The operator of an assignment expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignOp {
+    /// `=`
+    Set,
+    /// `+=`
+    Add,
+    /// `-=`
+    Sub,
+    /// Any other compound assignment (`*=`, `??=`, ...).
+    Other,
+}
+
 #[derive(Clone, Debug)]
 pub struct SwitchCase {
     pub test: Option<Expr>,
@@ -482,10 +495,16 @@ pub enum Expr {
         span: Span,
         target: Pat,
         value: Box<Expr>,
+        /// `=`, or the operator of a compound assignment (`+=`, `-=`; others are `Other`).
+        op: AssignOp,
     },
     Update {
         span: Span,
         target: Box<Expr>,
+        /// `++` (else `--`).
+        increment: bool,
+        /// `++x` (else `x++`).
+        prefix: bool,
     },
     Seq {
         span: Span,

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use jazz_schema_compiler::diagnostics::{Diagnostic, count};
+use jazz_schema_compiler::diagnostics::{Diagnostic, codes, count};
 use jazz_schema_compiler::migrations::project::check_dir;
 use jazz_schema_compiler::project::Analysis;
 use jazz_schema_compiler::source::SourceDb;
@@ -76,6 +76,8 @@ pub struct DevState {
     pub interactive: bool,
     /// Stubs this session wrote (see [`super::stub::Written`]).
     written: Vec<super::stub::Written>,
+    /// JZ0113 (another jazz-tools installed) was printed: it is said once per session.
+    version_warned: bool,
 }
 
 impl DevState {
@@ -92,6 +94,7 @@ impl DevState {
             pending_edge: None,
             interactive: false,
             written: Vec::new(),
+            version_warned: false,
         }
     }
 
@@ -141,7 +144,15 @@ impl DevState {
         let mut mdb = SourceDb::new();
         let mdiags = check_dir(&DiskLoader, &self.migrations_dir, &mut mdb);
         self.remember(&analysis, &mdb, blocking == 0);
-        self.print_diagnostics(ctx, rep, &analysis.diagnostics, &analysis.db);
+        // The installed jazz-tools does not change between edits: say so in the first cycle only.
+        let shown: Vec<Diagnostic> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.code != codes::JAZZ_TOOLS_VERSION || !self.version_warned)
+            .cloned()
+            .collect();
+        self.version_warned |= shown.iter().any(|d| d.code == codes::JAZZ_TOOLS_VERSION);
+        self.print_diagnostics(ctx, rep, &shown, &analysis.db);
         self.print_diagnostics(ctx, rep, &mdiags, &mdb);
 
         if blocking > 0 || analysis.schema.is_none() {

@@ -30,7 +30,7 @@ pub static CODES: &[CodeInfo] = &[
         101,
         E,
         "value cannot be evaluated statically",
-        "jazz reads schema.ts without running it. A value that reaches the schema (a table, a column, a builder argument, a default, a JSON schema) must be built from literals, const bindings, imports of project files, spreads and DSL calls. Environment reads, unknown globals, loops and most library calls cannot be evaluated. Write the value out as a literal, or combine parts with `...spread`.",
+        "jazz reads schema.ts without running it. A value that reaches the schema (a table, a column, a builder argument, a default, a JSON schema) must be built from literals, const bindings, imports of project files, spreads, DSL calls, and code whose outcome is known statically: user functions, `if`/`switch` on constants, `for...of` over static arrays or `Object.entries(...)`, C-style `for` loops with constant bounds, and `.map`/`.filter`/`.forEach`-style array methods. Environment reads, the clock, unknown globals, `while`/`do`/`for...in` loops, `throw`/`try`, and conditions or iterables that are not constants cannot be evaluated. The error points at the construct; write it in one of the supported forms, or write the value out as a literal.",
     ),
     e(
         102,
@@ -42,7 +42,7 @@ pub static CODES: &[CodeInfo] = &[
         103,
         E,
         "call to a function that is not part of the DSL",
-        "The schema calls a function jazz does not know: a user function, an IIFE or a method of an unknown object. jazz never runs user code, so it cannot know what the function returns. Inline the value it would return, or make it a `const` object literal. A script may still generate schema.ts as plain literals, which you then commit.",
+        "The schema calls a function jazz does not know: a library function outside the DSL or a method of an unknown object. (User functions and IIFEs written in the project are evaluated statically.) jazz never runs code it cannot see, so it cannot know what the function returns. Inline the value it would return, or make it a `const` object literal. A script may still generate schema.ts as plain literals, which you then commit.",
     ),
     e(
         104,
@@ -72,7 +72,7 @@ pub static CODES: &[CodeInfo] = &[
         108,
         E,
         "schema object mutated or binding reassigned",
-        "The schema must be the value of its literals. Assignments to, `delete` of, or `Object.assign` into an object reachable from the schema, and reassigned `let`/`var` bindings, are not evaluated. Build the object in one literal with spreads.",
+        "The schema must be the value of its literals. An object or array may be filled in place (`cols[name] = s.string()`, `list.push(x)`) while only one binding holds it; a change after it was passed to the DSL, captured by another value or aliased cannot be followed, nor can `delete`, `Object.assign` or reassigned module-level `let`/`var` bindings. Finish building the object before passing it on, or build it in one literal with spreads.",
     ),
     e(
         109,
@@ -97,6 +97,18 @@ pub static CODES: &[CodeInfo] = &[
         E,
         "import outside the project",
         "schema.ts, permissions.ts and migrations may import only files inside the project root: the nearest folder at or above schema.ts that holds `package.json` or `.git`, or else schema.ts's folder. Paths are checked after resolving symlinks, so a link to a folder outside does not count as inside. jazz does not read such a file at all, so none of its content can appear in a diagnostic. Move the module into the project, or copy the values it exports.",
+    ),
+    e(
+        113,
+        W,
+        "installed jazz-tools is not the version jazz reproduces",
+        "jazz reproduces the formats of jazz-tools 2.0.0-alpha.50 byte for byte: the WasmSchema JSON and schema hash, snapshot files, migration stubs and policy JSON. jazz-tools is pre-release, and any alpha may change one of them, so every other version (found the way Node resolves `jazz-tools` from the project root: the nearest `node_modules/jazz-tools/package.json`) gets this warning once. What may differ: the schema hash (for example of zod-typed json columns), the migration stubs jazz writes, and the policy JSON it publishes; a server that computes a different hash rejects the publish with a hash mismatch, which jazz reports. Install jazz-tools 2.0.0-alpha.50 to be sure the outputs match.",
+    ),
+    e(
+        114,
+        W,
+        "installed zod's JSON Schema output may differ",
+        "For `s.json(z...)` jazz computes the column's JSON Schema the way zod 4.3 and 4.4 do, and the schema hash depends on it. zod 4.5 and later write some shapes differently (a `.nullable()` or union of bare types becomes `{\"type\":[...]}` instead of `anyOf`, `z.iso.datetime()` requires seconds, and from 4.6 number bounds no longer depend on call order), so with another installed zod the hash jazz computes may not match the one the app computes. The warning is on each zod-typed json column. Install zod 4.3 or 4.4, or write the JSON Schema as a plain object: `s.json({ type: \"object\", ... })`.",
     ),
     e(
         120,

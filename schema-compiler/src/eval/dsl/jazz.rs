@@ -49,6 +49,9 @@ pub(super) fn call_jazz(
         "timestamp" => builder(ev, ColKind::Timestamp, &args, 0),
         "bytes" => builder(ev, ColKind::Bytea, &args, 0),
         "json" => {
+            if matches!(args.first(), Some((Value::Zod(_), _))) && !ev.zod_columns.contains(&span) {
+                ev.zod_columns.push(span);
+            }
             let schema = build::json_schema_arg(ev, args.first());
             builder(ev, ColKind::Json { schema }, &args, 1)
         }
@@ -222,7 +225,7 @@ fn define_permissions(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Sp
         })
         .collect();
     scope.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut env_inits: Vec<(Rc<str>, Rc<crate::syntax::ast::Expr>)> = ev
+    let mut env_inits: Vec<(Rc<str>, super::super::value::EnvInit)> = ev
         .env_inits
         .iter()
         .filter(|(k, _)| matches!(ev.scope.get(*k), Some(Binding::Value(_))))

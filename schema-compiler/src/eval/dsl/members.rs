@@ -147,7 +147,7 @@ pub fn member(obj: Value, key: &str, key_span: Span, span: Span) -> Value {
         },
         Value::AppMember => Value::AppMember,
         Value::Zod(_) => method(obj),
-        Value::Function(_) => opaque(
+        Value::Function(_) | Value::Closure(_) => opaque(
             span,
             codes::NOT_STATIC,
             format!("`.{key}` of a function cannot be evaluated statically"),

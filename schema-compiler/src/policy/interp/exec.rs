@@ -224,7 +224,7 @@ impl Interp<'_> {
 
     /// Whether a value deciding control flow is known statically (a DSL value such as a
     /// condition or a row reference is not: JZ2006 at `span`). `Pv::Bad` was reported already.
-    fn static_test(&mut self, v: &Pv, span: Span, what: &str) -> bool {
+    pub(super) fn static_test(&mut self, v: &Pv, span: Span, what: &str) -> bool {
         match v {
             Pv::Bad => false,
             Pv::Undef
@@ -360,19 +360,7 @@ impl Interp<'_> {
     /// The items a `for...of` runs over: a static array, a string's characters, or
     /// `Object.keys/values/entries(<static object>)`. Otherwise JZ2006 at the expression.
     fn iterable(&mut self, env: &Env, right: &Expr) -> Option<Rc<Vec<Pv>>> {
-        if let Expr::Call { callee, args, .. } = right
-            && let Expr::Member {
-                obj,
-                prop: MemberProp::Name { name, .. },
-                ..
-            } = &**callee
-            && let Expr::Ident(o) = &**obj
-            && &*o.name == "Object"
-            && env.get("Object").is_none()
-            && matches!(&**name, "keys" | "values" | "entries")
-            && args.len() == 1
-            && !args[0].spread
-        {
+        if let Some((name, args)) = object_members_call(env, right) {
             let v = self.eval(env, &args[0].expr);
             let Pv::Obj(members) = v else {
                 if !matches!(v, Pv::Bad) {
@@ -619,10 +607,21 @@ impl Interp<'_> {
     /// A module-scope constant bound to a `process.env` read: its initialiser is evaluated
     /// here, at the use, exactly like the read written inline (a `??` fallback around the use
     /// counts). A diagnostic repeated at the initialiser by a second use is dropped.
-    fn env_const(&mut self, name: Rc<str>, init: &Expr) -> Pv {
+    fn env_const(&mut self, name: Rc<str>, init: &crate::eval::value::EnvInit) -> Pv {
         let before = self.diags.len();
         self.env_resolving.push(name);
-        let v = self.eval(&Env::default().push_frame(), init);
+        // An imported constant is evaluated in the scope of the module that declared it.
+        let saved = init.origin.as_ref().map(|o| {
+            (
+                std::mem::replace(&mut self.module, o.scope.clone()),
+                std::mem::replace(&mut self.env_inits, o.env_inits.clone()),
+            )
+        });
+        let v = self.eval(&Env::default().push_frame(), &init.expr);
+        if let Some((module, env_inits)) = saved {
+            self.module = module;
+            self.env_inits = env_inits;
+        }
         self.env_resolving.pop();
         let new = self.diags.split_off(before);
         for d in new {
@@ -783,6 +782,12 @@ impl Interp<'_> {
             Expr::Call {
                 callee, args, span, ..
             } => {
+                if object_members_call(env, e).is_some() {
+                    return match self.iterable(env, e) {
+                        Some(items) => Pv::Arr(items),
+                        None => Pv::Bad,
+                    };
+                }
                 let args_v = self.eval_args(env, args);
                 let f = self.eval(env, callee);
                 self.callee_span = Some(callee.span());
@@ -1012,5 +1017,27 @@ fn prim_eq(a: &Pv, b: &Pv) -> bool {
         (Pv::Num(x), Pv::Num(y)) => x == y,
         (Pv::Str(x), Pv::Str(y)) => x == y,
         _ => false,
+    }
+}
+
+/// `Object.keys(x)` / `Object.values(x)` / `Object.entries(x)` (with `Object` not shadowed):
+/// the method name and the argument list.
+fn object_members_call<'e>(env: &Env, e: &'e Expr) -> Option<(&'e Rc<str>, &'e [Arg])> {
+    if let Expr::Call { callee, args, .. } = e
+        && let Expr::Member {
+            obj,
+            prop: MemberProp::Name { name, .. },
+            ..
+        } = &**callee
+        && let Expr::Ident(o) = &**obj
+        && &*o.name == "Object"
+        && env.get("Object").is_none()
+        && matches!(&**name, "keys" | "values" | "entries")
+        && args.len() == 1
+        && !args[0].spread
+    {
+        Some((name, args))
+    } else {
+        None
     }
 }

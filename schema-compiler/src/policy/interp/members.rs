@@ -120,7 +120,7 @@ impl Interp<'_> {
             Pv::Obj(_) => recv.get(key).cloned().unwrap_or(Pv::Undef),
             Pv::Arr(a) => match key {
                 "length" => Pv::Num(a.len() as f64),
-                "forEach" | "map" => Self::bound(recv, key, kspan),
+                "forEach" | "map" | "filter" => Self::bound(recv, key, kspan),
                 k => k
                     .parse::<usize>()
                     .ok()
@@ -326,9 +326,18 @@ impl Interp<'_> {
                         vec![(it.clone(), span), (Pv::Num(i as f64), span)],
                         span,
                     );
-                    out.push(r);
+                    if name == "filter" {
+                        if !self.static_test(&r, span, "`.filter` callback result") {
+                            return Pv::Bad;
+                        }
+                        if r.truthy() {
+                            out.push(it.clone());
+                        }
+                    } else {
+                        out.push(r);
+                    }
                 }
-                if name == "map" {
+                if name == "map" || name == "filter" {
                     Pv::Arr(Rc::new(out))
                 } else {
                     Pv::Undef

@@ -64,7 +64,7 @@ pub struct Interp<'s> {
     pub module: HashMap<Rc<str>, crate::eval::value::Value>,
     /// Module-scope names bound to a `process.env` read, with their initialisers; looked up
     /// like the read written inline (§1.13).
-    pub env_inits: HashMap<Rc<str>, Rc<crate::syntax::ast::Expr>>,
+    pub env_inits: HashMap<Rc<str>, crate::eval::value::EnvInit>,
     /// The names of `env_inits` being evaluated (a cycle falls back to the module value).
     env_resolving: Vec<Rc<str>>,
     pub env_vars: &'s dyn Fn(&str) -> Option<String>,

@@ -245,6 +245,8 @@ impl Lowerer {
             E::Update(u) => Expr::Update {
                 span,
                 target: self.bx(&u.arg),
+                increment: u.op == swc::UpdateOp::PlusPlus,
+                prefix: u.prefix,
             },
             E::Bin(b) => {
                 use swc::BinaryOp as B;
@@ -306,6 +308,12 @@ impl Lowerer {
                     span,
                     target,
                     value: self.bx(&a.right),
+                    op: match a.op {
+                        swc::AssignOp::Assign => crate::syntax::ast::AssignOp::Set,
+                        swc::AssignOp::AddAssign => crate::syntax::ast::AssignOp::Add,
+                        swc::AssignOp::SubAssign => crate::syntax::ast::AssignOp::Sub,
+                        _ => crate::syntax::ast::AssignOp::Other,
+                    },
                 }
             }
             E::Cond(c) => Expr::Cond {

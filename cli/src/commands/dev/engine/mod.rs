@@ -12,8 +12,9 @@ pub mod supervise;
 
 use std::path::{Path, PathBuf};
 
-/// The jazz-tools release whose formats (hashes, stubs, policy JSON) jazz reproduces.
-pub const REPRODUCED_VERSION: &str = "2.0.0-alpha.50";
+/// The jazz-tools release whose formats (hashes, stubs, policy JSON) jazz reproduces (shared
+/// with `validate`'s JZ0113).
+pub use jazz_schema_compiler::project::versions::REPRODUCED_JAZZ_TOOLS as REPRODUCED_VERSION;
 
 /// `--engine` as given.
 #[derive(Debug, Clone, PartialEq, Eq)]
