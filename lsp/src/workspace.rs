@@ -8,6 +8,9 @@
 //! file published last time that it no longer reads is published empty, so stale ones are
 //! cleared.
 //!
+//! `process.env` reads in permissions.ts resolve from the server's environment, then the
+//! project's `.env` (as `jazz validate` run at the project root without flags does).
+//!
 //! A project none of whose files names the `jazz-tools` package (a Drizzle or Prisma
 //! `schema.ts`, say) is not a Jazz project: it is published empty, so the server stays silent.
 
@@ -17,7 +20,9 @@ use std::sync::Arc;
 
 use jazz_schema_compiler::migrations::plan::CreatePlan;
 use jazz_schema_compiler::project::query::LastGood;
-use jazz_schema_compiler::project::{Analysis, Discovery, analyze, check_migrations, discover};
+use jazz_schema_compiler::project::{
+    Analysis, Discovery, analyze_with_env, check_migrations, discover, env_file,
+};
 use tower_lsp_server::ls_types::{Diagnostic as LspDiagnostic, Uri};
 
 use crate::loader::OverlayLoader;
@@ -139,7 +144,14 @@ impl Workspace {
         {
             return p.analysis.clone();
         }
-        let mut analysis = analyze(&self.loader, root);
+        // `process.env` reads see what the CLI's do without flags: the server's environment,
+        // then the project's `.env`.
+        let env_file = env_file::project_values(&self.loader, root);
+        let mut analysis = analyze_with_env(&self.loader, root, &|name| {
+            std::env::var(name)
+                .ok()
+                .or_else(|| env_file.get(name).cloned())
+        });
         // The editor checks every migration file on each change (migrations.md §4.6).
         check_migrations(&mut analysis, &self.loader, &migrations_dir(root));
         let analysis = Arc::new(analysis);

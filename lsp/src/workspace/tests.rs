@@ -232,3 +232,35 @@ fn answers_from_the_last_good_analysis_while_a_file_has_errors() {
     );
     assert!(crate::features::definition(&now, None, &perms, Position::new(3, 10)).is_none());
 }
+
+#[test]
+fn process_env_reads_see_the_project_env_file() {
+    let t = TempDir::new("envfile");
+    t.write(
+        "schema.ts",
+        "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ chats: s.table({ name: s.string() }) });\n",
+    );
+    let perms = t.write(
+        "permissions.ts",
+        "import { schema as s } from \"jazz-tools\";\nimport { app } from \"./schema\";\nexport default s.definePermissions(app, ({ policy }) => {\n  policy.chats.allowRead.where({ name: process.env.JAZZ_LSP_TEST_CHAT });\n  policy.chats.allowInsert.never();\n  policy.chats.allowUpdate.never();\n  policy.chats.allowDelete.never();\n});\n",
+    );
+    let all_codes = |files: &[FileDiagnostics]| -> Vec<String> {
+        files
+            .iter()
+            .filter(|f| f.path == perms)
+            .flat_map(|f| f.diagnostics.iter())
+            .filter_map(|d| match &d.code {
+                Some(tower_lsp_server::ls_types::NumberOrString::String(s)) => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut ws = Workspace::new(vec![t.0.clone()]);
+    let root = t.0.clone();
+    // Unset: the same error `jazz validate` gives.
+    assert!(all_codes(&ws.diagnostics(&root)).contains(&"JZ2350".to_owned()));
+    // Set in the project's .env (an unsaved buffer counts): resolved, as the CLI resolves it.
+    ws.set_text(t.0.join(".env"), Arc::from("JAZZ_LSP_TEST_CHAT=general\n"));
+    let codes = all_codes(&ws.diagnostics(&root));
+    assert!(!codes.contains(&"JZ2350".to_owned()), "{codes:?}");
+}

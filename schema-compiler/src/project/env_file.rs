@@ -4,6 +4,18 @@
 //!
 //! It knows nothing of where files come from or which value wins across files.
 
+/// The values of the project's `.env` at `root` read through `loader` (an unsaved editor
+/// buffer counts), the last line setting a key winning as in Node; empty when there is none.
+pub fn project_values(
+    loader: &dyn crate::source::SourceLoader,
+    root: &std::path::Path,
+) -> std::collections::BTreeMap<String, String> {
+    match loader.read(&root.join(".env")) {
+        Ok(Some(text)) => parse(&text).into_iter().collect(),
+        _ => std::collections::BTreeMap::new(),
+    }
+}
+
 /// Parses env-file text into `(key, value)` pairs in file order. A key set twice in one file
 /// appears twice; the caller decides which one wins.
 pub fn parse(text: &str) -> Vec<(String, String)> {
