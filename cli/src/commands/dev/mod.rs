@@ -289,6 +289,34 @@ fn run_embedded(ctx: &mut Context, rep: Reporter, s: &Settings, m: &settings::Ma
     }
 }
 
+/// A runtime for a session's main thread, and its Ctrl-C / SIGTERM future, listening from now
+/// on: call it before the first line that invites Ctrl-C. `None` (reported) when the runtime
+/// cannot start.
+fn runtime_listening(
+    ctx: &mut Context,
+    rep: Reporter,
+) -> Option<(
+    tokio::runtime::Runtime,
+    impl std::future::Future<Output = ()> + Send + 'static,
+)> {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => {
+            let signal = {
+                let _in_runtime = runtime.enter();
+                shutdown_signal()
+            };
+            Some((runtime, signal))
+        }
+        Err(e) => {
+            let _ = fail(ctx, rep, &format!("cannot start the runtime: {e}"));
+            None
+        }
+    }
+}
+
 fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
     let t = match target(ctx, s, url, false, false) {
         Ok(t) => t,
@@ -297,20 +325,8 @@ fn run_remote(ctx: &mut Context, rep: Reporter, s: &Settings, url: &str) -> u8 {
             return 1;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = fail(ctx, rep, &format!("cannot start the runtime: {e}"));
-            return 1;
-        }
-    };
-    // Ctrl-C is handled from here on, before the first line invites it.
-    let signal = {
-        let _in_runtime = runtime.enter();
-        shutdown_signal()
+    let Some((runtime, signal)) = runtime_listening(ctx, rep) else {
+        return 1;
     };
     rep.info(&format!("[jazz] using server {url}"));
     rep.info(&format!("[jazz] app id: {}", s.app.shown()));

@@ -9,8 +9,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use jazz_engine::server::run::shutdown_signal;
-
 use super::embedded::{self, EngineBanner};
 use super::engine::process::{self, Data, Log, Spec};
 use super::engine::supervise::{Supervisor, TAIL};
@@ -55,20 +53,9 @@ pub fn run(ctx: &mut Context, rep: Reporter, s: &Settings, m: &Managed, found: &
         let _ = fail(ctx, rep, &m);
         return 1;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = fail(ctx, rep, &format!("cannot start the runtime: {e}"));
-            return 1;
-        }
-    };
     // Ctrl-C is handled from here on, before the engine starts and the banner invites it.
-    let signal = {
-        let _in_runtime = runtime.enter();
-        shutdown_signal()
+    let Some((runtime, signal)) = super::runtime_listening(ctx, rep) else {
+        return 1;
     };
     if let Some(w) = engine::version_warning(found) {
         rep.warning(&w);
