@@ -121,3 +121,29 @@ fn helpers_that_call_each_other_twice_stop_at_the_step_limit() {
         "{msg}"
     );
 }
+
+/// The budget charges the work object building really does: a schema written as one big
+/// literal, or spread together from big parts, is never mistaken for a runaway. Keys go through
+/// a hash index, so 25,000 tables cost about 25,000 comparisons, not 25,000² / 2 (which passed
+/// the 200,000,000 limit and made `jazz validate` refuse large schemas with JZ0111).
+#[test]
+fn large_literal_and_spread_schemas_stay_within_the_budget() {
+    let table = |i: usize| format!("t{i}:s.table({{a:s.string(),b:s.int()}}),\n");
+    let part = |from: usize, to: usize| (from..to).map(table).collect::<String>();
+    let literal = format!(
+        "import {{ schema as s }} from \"jazz-tools\";\nconst schema = {{\n{}}};\nexport const app = s.defineApp(schema);\n",
+        part(0, 25_000)
+    );
+    let spread = format!(
+        "import {{ schema as s }} from \"jazz-tools\";\nconst a = {{\n{}}};\nconst b = {{\n{}}};\nexport const app = s.defineApp({{ ...a, ...b }});\n",
+        part(0, 12_500),
+        part(12_500, 25_000)
+    );
+    for text in [literal, spread] {
+        let loader = MemoryLoader::new().with("/app/schema.ts", text);
+        let a = analyze(&loader, Path::new("/app"));
+        let codes: Vec<u16> = a.diagnostics.iter().map(|d| d.code.0).collect();
+        assert!(codes.is_empty(), "{codes:?}");
+        assert_eq!(a.schema.map(|s| s.tables.len()), Some(25_000));
+    }
+}

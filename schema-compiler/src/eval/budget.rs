@@ -86,7 +86,18 @@ impl Budget {
         Ok(())
     }
 
-    /// Charges the key comparisons of adding `added` properties to an object of `len`.
+    /// Charges `work` key comparisons (see `Object::insert_work`).
+    pub fn object_work(&mut self, work: usize) -> Result<(), Limit> {
+        self.check()?;
+        self.comparisons = self.comparisons.saturating_add(work as u64);
+        if self.comparisons > MAX_KEY_COMPARISONS {
+            return self.fail(Limit::Steps);
+        }
+        Ok(())
+    }
+
+    /// Charges the key comparisons of adding `added` properties to an object of `len`, at
+    /// worst (every key compared with every earlier one).
     pub fn object_inserts(&mut self, len: usize, added: usize) -> Result<(), Limit> {
         self.check()?;
         let work = (len as u64)

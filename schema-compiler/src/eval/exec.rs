@@ -714,7 +714,7 @@ impl Evaluator<'_> {
                 // The budget for a new key or element, checked before the change.
                 let grows = match self.read_path(&root.name, parent) {
                     Value::Object(o) if o.get(&last.0).is_none() => {
-                        Some(self.budget.object_inserts(o.props.len(), 1))
+                        Some(self.budget.object_work(o.insert_work(&last.0)))
                     }
                     Value::Array(a) if last.0 == a.len().to_string() => {
                         Some(self.budget.array(a.len() + 1))

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, codes};
-use crate::schema::json::number_to_js_string;
+use crate::schema::json::{is_array_index_key, number_to_js_string};
 use crate::source::Span;
 use crate::syntax::ast::{self, Arg, Expr, MemberProp, Pat, Prop, PropKey};
 
@@ -356,7 +356,7 @@ impl Evaluator<'_> {
                         }
                     };
                     let v = self.eval_expr(value);
-                    let check = self.budget.object_inserts(o.props.len(), 1);
+                    let check = self.budget.object_work(o.insert_work(&k));
                     if let Err(v) = self.spend(check, key.span(), "this object") {
                         return v;
                     }
@@ -380,7 +380,21 @@ impl Evaluator<'_> {
                     };
                     let mut check = self.budget.array(o.props.len().saturating_add(added));
                     if check.is_ok() {
-                        check = self.budget.object_inserts(o.props.len(), added);
+                        check = match &v {
+                            // String keys go through the hash index (an unindexed object is
+                            // small); array-index keys are placed in order, comparing with all.
+                            Value::Object(src) => {
+                                let index_keys = src
+                                    .props
+                                    .iter()
+                                    .filter(|(k, _)| is_array_index_key(k).is_some())
+                                    .count();
+                                self.budget
+                                    .object_inserts(o.props.len(), index_keys)
+                                    .and_then(|()| self.budget.object_work(added))
+                            }
+                            _ => self.budget.object_inserts(o.props.len(), added),
+                        };
                     }
                     if let Err(v) = self.spend(check, *span, "this object") {
                         return v;

@@ -312,7 +312,7 @@ fn from_entries(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) ->
                 );
             }
         };
-        let check = ev.budget.object_inserts(o.props.len(), 1);
+        let check = ev.budget.object_work(o.insert_work(&key));
         if let Err(v) = ev.spend(check, span, "this object") {
             return v;
         }

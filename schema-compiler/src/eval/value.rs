@@ -130,6 +130,17 @@ pub struct Overwritten {
 const INDEXED_FROM: usize = 16;
 
 impl Object {
+    /// Key comparisons [`Object::set`] does to add `key`: one through the hash index (from
+    /// [`INDEXED_FROM`] keys on), the whole length while unindexed or for an array-index key
+    /// (kept in numeric order). The evaluation budget charges this.
+    pub fn insert_work(&self, key: &str) -> usize {
+        if self.index.is_some() && is_array_index_key(key).is_none() {
+            1
+        } else {
+            self.props.len().max(1)
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
         let i = position(&self.props, self.index.as_ref(), key)?;
         self.props.get(i).map(|(_, v)| v)
