@@ -158,7 +158,7 @@ root, in src/ or in src/lib/), jazz init changes nothing and exits 1.")]
     /// Run the language server over stdio (for editors)
     Lsp(LspArgs),
     /// Run a Jazz server for one app
-    Server(crate::commands::server::ServerArgs),
+    Server(crate::commands::server::ServeArgs),
     /// Watch the project, recompile on save and push to an embedded (or --server) dev server
     #[command(after_help = "Examples:
   jazz dev                                   watch the project found from the current folder up
@@ -385,8 +385,8 @@ fn collect_switches(cmd: &clap::Command, into: &mut BTreeMap<String, bool>) {
     }
 }
 
-/// `true`, `false`, `1` or `0` (§1.2).
-fn parse_bool(s: &str) -> Result<bool, String> {
+/// `true`, `false`, `1` or `0`: the one boolean syntax of every flag that takes a value.
+pub fn parse_bool(s: &str) -> Result<bool, String> {
     match s {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),

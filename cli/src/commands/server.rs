@@ -27,7 +27,7 @@ const APP_ID_NAMES: [&str; 5] = [
 ];
 
 #[derive(Args, Debug)]
-pub struct ServerArgs {
+pub struct ServeArgs {
     /// The app id (a UUID; a name is mapped to UUIDv5 of the name)
     #[arg(value_name = "APP_ID")]
     pub app_id: Option<String>,
@@ -109,15 +109,12 @@ fn setting(ctx: &Context, flag: Option<String>, env: &str) -> Option<String> {
     flag.or_else(|| ctx.env.lookup(&[env]).0.map(|r| r.value))
 }
 
+/// A boolean from the environment: the flags' syntax, ignoring case and surrounding spaces.
 fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" => Some(true),
-        "false" | "0" => Some(false),
-        _ => None,
-    }
+    crate::args::parse_bool(&s.trim().to_ascii_lowercase()).ok()
 }
 
-pub fn run(ctx: &mut Context, args: &ServerArgs) -> anyhow::Result<Outcome> {
+pub fn run(ctx: &mut Context, args: &ServeArgs) -> anyhow::Result<Outcome> {
     if setting(ctx, args.upstream_url.clone(), "JAZZ_UPSTREAM_URL").is_some()
         || setting(ctx, args.peer_secret.clone(), "JAZZ_PEER_SECRET").is_some()
     {

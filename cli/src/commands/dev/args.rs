@@ -88,7 +88,7 @@ pub struct DevArgs {
     pub backend_secret: Option<String>,
 
     /// Accept local-first tokens [default: true]
-    #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, value_parser = parse_bool)]
+    #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, value_parser = crate::args::parse_bool)]
     pub allow_local_first_auth: Option<bool>,
 
     /// Which framework's env var names to print [default: auto, from package.json]
@@ -119,12 +119,4 @@ pub struct DevArgs {
     /// environment (`jazz dev -- vite`); jazz dev exits when it does
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<OsString>,
-}
-
-fn parse_bool(s: &str) -> Result<bool, String> {
-    match s {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err(format!("expected true, false, 1 or 0, got '{s}'")),
-    }
 }
