@@ -144,8 +144,9 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Every `*.snap` file of the workspace, outside build output and dependencies.
-fn snapshots(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files under `dir` whose name ends with `suffix`, outside build output, dependencies
+/// and hidden folders.
+fn files_ending(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -155,9 +156,9 @@ fn snapshots(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = name.to_string_lossy();
         if p.is_dir() {
             if !(name.starts_with('.') || name == "target" || name == "node_modules") {
-                snapshots(&p, out);
+                files_ending(&p, suffix, out);
             }
-        } else if name.ends_with(".snap") {
+        } else if name.ends_with(suffix) {
             out.push(p);
         }
     }
@@ -182,7 +183,7 @@ fn codes_in(text: &str) -> BTreeSet<Code> {
 
 fn snapshotted() -> BTreeSet<Code> {
     let mut files = Vec::new();
-    snapshots(&workspace(), &mut files);
+    files_ending(&workspace(), ".snap", &mut files);
     assert!(files.len() > 100, "only {} snapshots found", files.len());
     files
         .iter()
@@ -240,25 +241,6 @@ fn codes_are_found_in_text() {
     );
 }
 
-/// The `.rs` files under `dir`, outside build output.
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if p.is_dir() {
-            if !(name.starts_with('.') || name == "target" || name == "node_modules") {
-                rust_files(&p, out);
-            }
-        } else if name.ends_with(".rs") {
-            out.push(p);
-        }
-    }
-}
-
 /// `Diagnostic::new` and `recode` read the severity from the registry; nothing else may set
 /// it, or a code's registered severity would stop being the one users see.
 #[test]
@@ -266,7 +248,7 @@ fn severity_is_set_only_from_the_registry() {
     let own = Path::new("schema-compiler/src/diagnostics/mod.rs");
     let mut files = Vec::new();
     for krate in ["schema-compiler", "cli", "lsp", "engine", "bench"] {
-        rust_files(&workspace().join(krate).join("src"), &mut files);
+        files_ending(&workspace().join(krate).join("src"), ".rs", &mut files);
     }
     assert!(files.len() > 100, "only {} files found", files.len());
     let mut offenders = Vec::new();
