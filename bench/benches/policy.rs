@@ -1,4 +1,4 @@
-//! Policy VM decisions (permissions.md §4.7): S1 ownership, S2 3-level inherits, S3 an exists
+//! Policy VM decisions: S1 ownership, S2 3-level inherits, S3 an exists
 //! role check; allowed and denied sessions. The Cedar comparison lives in `bench/cedar`.
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};

@@ -1,4 +1,4 @@
-//! The policy benchmark scenarios (permissions.md §4.7), compiled from source through the real
+//! The policy benchmark scenarios, compiled from source through the real
 //! pipeline: S1 ownership, S2 3-level inherits (comments → tasks → projects → workspaces), S3
 //! an exists-based role check over a membership table. Shared by the criterion bench and the
 //! Cedar comparison crate (`bench/cedar`), so both time the same decisions.

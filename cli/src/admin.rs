@@ -1,4 +1,4 @@
-//! The client side of upstream's admin HTTP API (cli-and-server.md §1.8; migrations.md §1.3):
+//! The client side of upstream's admin HTTP API:
 //! URL rules, headers, timeouts, GET retries and the `<What> failed: …` messages. Blocking,
 //! one request at a time; used by `migrations create|push`, `schema export --schema-hash`,
 //! `schema diff`, `permissions status` and the publish pipeline (`deploy`, `jazz dev`).
@@ -24,7 +24,7 @@ pub struct FetchedSchema {
     pub published_at: Option<f64>,
 }
 
-/// A permissions head (§3.3): `{"schemaHash","version","parentBundleObjectId","bundleObjectId"}`.
+/// A permissions head: `{"schemaHash","version","parentBundleObjectId","bundleObjectId"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Head {
     pub schema_hash: String,
@@ -77,7 +77,7 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
-/// Normalises a server URL (§1.8): ws(s) → http(s), no query or fragment, no trailing `/`.
+/// Normalises a server URL: ws(s) → http(s), no query or fragment, no trailing `/`.
 pub fn normalize_url(url: &str) -> Result<String, String> {
     let u = url.trim();
     let mapped = if let Some(rest) = u.strip_prefix("ws://") {
@@ -259,7 +259,7 @@ impl Admin {
         }))
     }
 
-    /// A POST; never retried (§1.8).
+    /// A POST; never retried.
     fn post(&self, what: &str, route: &str, body: &str) -> Result<(u16, String), String> {
         let url = self.url(route);
         let started = Instant::now();
@@ -358,7 +358,7 @@ impl Admin {
             .unwrap_or(false))
     }
 
-    /// `POST /admin/permissions` (permissions.md §2.7) → the new head. A 409 keeps its status
+    /// `POST /admin/permissions` → the new head. A 409 keeps its status
     /// so callers can tell a stale parent from other failures.
     pub fn publish_permissions(
         &self,
@@ -393,7 +393,7 @@ impl Admin {
     }
 }
 
-/// The snapshot time of a fetched schema (§1.2): `publishedAt` in ms (µs when ≥ 1e14), else now.
+/// The snapshot time of a fetched schema: `publishedAt` in ms (µs when ≥ 1e14), else now.
 pub fn published_ms(published_at: Option<f64>, now_ms: u64) -> u64 {
     match published_at {
         Some(p) if p.is_finite() && p >= 0.0 => {

@@ -29,7 +29,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The flags every command accepts (§1.3).
+/// The flags every command accepts.
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Env file to load instead of ./.env (repeatable; the first file that sets a key wins)
@@ -168,7 +168,7 @@ root, in src/ or in src/lib/), jazz init changes nothing and exits 1.")]
     Dev(crate::commands::dev::args::DevArgs),
 }
 
-/// `jazz lsp` (§1.9.9).
+/// `jazz lsp`.
 #[derive(Args, Debug)]
 pub struct LspArgs {
     /// Accepted for editors that pass it; stdio is the only transport
@@ -184,10 +184,11 @@ pub struct LspArgs {
     pub log_level: Option<String>,
 }
 
-/// Where the project is (§0.2, §1.5).
+/// Where the project is.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ProjectArgs {
-    /// Project root: the directory that holds schema.ts, src/schema.ts or src/lib/schema.ts [default: the nearest one from the current directory up]
+    /// Project root: the directory that holds schema.ts, src/schema.ts or src/lib/schema.ts
+    /// [default: the nearest one from the current directory up]
     #[arg(long = "schema-dir", value_name = "PATH")]
     pub schema_dir: Option<PathBuf>,
 }
@@ -318,7 +319,7 @@ pub struct RemovedArgs {
 }
 
 /// Boolean switches are shown and parsed as plain `--flag` (one style for every command), and
-/// `--flag=true|false|1|0` (§1.2) is still accepted: this rewrites such an argument to `--flag`
+/// `--flag=true|false|1|0` is still accepted: this rewrites such an argument to `--flag`
 /// or drops it before clap sees the line. Only names that are a switch wherever they appear
 /// are rewritten (`--bytecode` takes a file in `permissions test`), and nothing after `--`.
 /// `Err` names a switch given another value.

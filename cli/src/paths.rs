@@ -1,4 +1,4 @@
-//! Path conventions of the CLI (cli-and-server.md §0.2, §1.5): resolving flag paths against
+//! Path conventions of the CLI: resolving flag paths against
 //! the cwd the way Node's `path.resolve` does (lexically, without following symlinks), and
 //! showing paths relative to the project root with `/` separators.
 

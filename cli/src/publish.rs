@@ -1,4 +1,4 @@
-//! The publish pipeline of `jazz deploy` (migrations.md §7.2; cli-and-server.md §1.9.8), as a
+//! The publish pipeline of `jazz deploy`, as a
 //! plain function so that `jazz dev` can run it on every save: publish the structural schema
 //! (or see that it is stored), check the gap between the permissions head's schema and the
 //! current one and push the reviewed lens for it, then publish the permissions against the
@@ -75,7 +75,7 @@ pub fn publish(analysis: &Analysis, admin: &Admin, opts: &Options) -> Published 
     let (hex, h12) = (hash.to_hex(), hash.short());
     out.schema_hash = Some(hash);
 
-    // Schema: stored by exact hash, or published (§1.9.8 [Fix]).
+    // Schema: stored by exact hash, or published.
     let stored = match admin.list_hashes() {
         Ok(h) => h.contains(&hex),
         Err(m) => return out.fail(m),

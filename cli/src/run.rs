@@ -1,5 +1,5 @@
 //! One run of `jazz`: parse the command line, load the environment, dispatch to a command,
-//! and turn its outcome into output and an exit code (cli-and-server.md §1.7).
+//! and turn its outcome into output and an exit code.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -106,7 +106,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Server(_) => "server",
         Command::Dev(_) => "dev",
     };
-    // The CI formats exist where there are findings to annotate (cli-and-server.md §1.6).
+    // The CI formats exist where there are findings to annotate.
     if matches!(g.format, Format::Github | Format::Sarif) && !CI_FORMAT_COMMANDS.contains(&name) {
         let path: Vec<&str> = name.split(' ').collect();
         let message = format!(
@@ -137,7 +137,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     } else {
         EnvFiles::Explicit(g.env_files.clone())
     };
-    // `jazz dev` loads `<root>/.env` by default (§1.4.3).
+    // `jazz dev` loads `<root>/.env` by default.
     let env_dir = match (&command, &which) {
         (Command::Dev(a), EnvFiles::Default) => commands::dev::env_dir(&cwd, a),
         _ => cwd.clone(),
@@ -184,7 +184,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     };
     match result {
-        // `jazz dev` prints NDJSON events instead of an envelope (§1.6.3).
+        // `jazz dev` prints NDJSON events instead of an envelope.
         Ok(outcome) if name == "dev" => outcome.exit_code,
         Ok(outcome) => {
             ctx.out
@@ -203,7 +203,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     }
 }
 
-/// `<cli>`: the basename of argv[0] without `.exe` (§0.2).
+/// `<cli>`: the basename of argv[0] without `.exe`.
 fn program_name(argv0: Option<&Path>) -> String {
     argv0
         .and_then(|p| p.file_name())

@@ -1,4 +1,4 @@
-//! Usage errors (cli-and-server.md §1.2, §1.7): `error: <message>`, a usage line and
+//! Usage errors: `error: <message>`, a usage line and
 //! `For more information, try '--help'.` on stderr, exit 2; in `--format json` mode also an
 //! envelope on stdout. Also the removed commands of §1.9.12.
 //!
@@ -130,7 +130,7 @@ pub fn report(path: &[&str], message: &str, args: &[OsString], color: bool) -> u
     EXIT_USAGE
 }
 
-/// `jazz build` and `jazz mcp` (§1.9.12): one line, exit 2.
+/// `jazz build` and `jazz mcp`: one line, exit 2.
 pub fn removed(command: &str, cli: &str, args: &[OsString]) -> u8 {
     let message = match command {
         "build" => format!("`{cli} build` has been renamed to `{cli} validate`."),

@@ -1,4 +1,4 @@
-//! `jazz create app` (cli-and-server.md §1.9.11).
+//! `jazz create app`.
 
 mod support;
 

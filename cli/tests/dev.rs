@@ -1,4 +1,4 @@
-//! `jazz dev` as a real process (cli-and-server.md §2): it starts the embedded server on a
+//! `jazz dev` as a real process: it starts the embedded server on a
 //! random port, pushes every valid edit of schema.ts and permissions.ts (also when saved
 //! through rename-and-replace), never publishes a broken edit, persists and reuses the app id
 //! in `.env`, and exits 0 on SIGINT. Everything is checked through the HTTP admin API.

@@ -1,4 +1,4 @@
-//! Env files (cli-and-server.md §1.4.3) and colour (§1.6.2) as the binary applies them. Which
+//! Env files and colour as the binary applies them. Which
 //! value wins between the real environment and env files is unit-tested in `src/env`: no
 //! command prints a resolved setting yet.
 

@@ -1,4 +1,4 @@
-//! `jazz explain <code>` and `jazz explain --list` (cli-and-server.md §1.9.10).
+//! `jazz explain <code>` and `jazz explain --list`.
 
 mod support;
 

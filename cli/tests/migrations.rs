@@ -1,5 +1,5 @@
-//! `jazz migrations create|check|push` and `jazz schema diff` on the real binary
-//! (migrations.md §1, §7.1, §8; cli-and-server.md §1.9.4, §1.9.5): the create → check → fill →
+//! `jazz migrations create|check|push` and `jazz schema diff` on the real binary: the create →
+//! check → fill →
 //! check walk in a temp project, push and server lookups against a real engine (`jazz server`
 //! on loopback), and the bad-input cases.
 

@@ -1,4 +1,4 @@
-//! More `jazz migrations create` outcomes (migrations.md §8.1): a nullability-only change
+//! More `jazz migrations create` outcomes: a nullability-only change
 //! (stub plus JZ3406), explicit hashes with a column reorder (not required), an ambiguous local
 //! prefix, a malformed hash, a stub that already exists and a bare Uuid column (JZ3401).
 

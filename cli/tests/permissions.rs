@@ -1,4 +1,4 @@
-//! `jazz permissions compile|explain|test` on the real binary (permissions.md §4.6, §6).
+//! `jazz permissions compile|explain|test` on the real binary.
 
 mod support;
 
@@ -379,7 +379,7 @@ fn compile_policy(dir: &Path, args: &[&str]) -> (i32, String, Vec<String>) {
 }
 
 /// A module-level constant bound to a `process.env` read (`!`, `??`, `as string`, a template
-/// over such constants) compiles exactly like the read written inline (permissions.md §1.13).
+/// over such constants) compiles exactly like the read written inline.
 #[test]
 fn module_constants_reading_process_env_resolve_like_inline_reads() {
     let schema = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ chats: s.table({ chat_id: s.string(), kind: s.string(), tag: s.string() }) });\n";

@@ -1,5 +1,4 @@
-//! `jazz permissions compile --json` and `explain` on relations and qualified keys
-//! (permissions.md §1.11, §2.4, §4.6).
+//! `jazz permissions compile --json` and `explain` on relations and qualified keys.
 
 use std::fs;
 

@@ -1,4 +1,4 @@
-//! Permissions conformance scenarios (permissions.md §4.8 T3): small apps under
+//! Permissions conformance scenarios: small apps under
 //! `tests/fixtures/policy-scenarios/`, ported from upstream's policies integration tests, each
 //! with a `permissions.test.toml` run by `jazz permissions test` on the real binary.
 
@@ -73,7 +73,7 @@ fn wrong_expectations_report_expected_and_actual() {
         read[1].trim().starts_with("expected rows: [@alice-doc (") && read[1].ends_with(")]"),
         "{read:?}"
     );
-    // The trace (§6.2): per row on the wrong side, the deciding slot and the first false leaf.
+    // The trace: per row on the wrong side, the deciding slot and the first false leaf.
     assert!(
         read[2].starts_with("      @alice-doc (") && read[2].ends_with("): hidden"),
         "{read:?}"

@@ -1,4 +1,4 @@
-//! `jazz schema hash` and `jazz schema export` (cli-and-server.md §1.9.2, §1.9.3; schema.md §6).
+//! `jazz schema hash` and `jazz schema export`.
 
 mod support;
 

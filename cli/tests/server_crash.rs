@@ -1,4 +1,4 @@
-//! `jazz server` as a process (cli-and-server.md §4, §5.5, §5.7): acknowledged publishes
+//! `jazz server` as a process: acknowledged publishes
 //! survive SIGKILL and a restart on the same data dir; SIGTERM shuts down with exit 0, also with
 //! slow clients (closed at the drain deadline while `/health` keeps answering 503); a second
 //! server on the same data dir and a foreign app id are refused.

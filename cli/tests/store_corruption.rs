@@ -1,4 +1,4 @@
-//! Fault injection on the store file (cli-and-server.md §5.5): random byte flips and truncations
+//! Fault injection on the store file: random byte flips and truncations
 //! of `jazz-native.redb` either leave a store that opens with every acknowledged publish intact,
 //! or make `jazz server` (and `jazz dev`) exit 1 with `data dir <path> is corrupt: …`. Never a
 //! panic (exit 101), never a silently emptied store.

@@ -1,4 +1,4 @@
-//! `jazz validate` (cli-and-server.md §1.9.1) on the fixture apps.
+//! `jazz validate` on the fixture apps.
 
 mod support;
 

@@ -1,5 +1,5 @@
 //! The embedded, crash-safe store: one data directory, atomic commits, no loss of acknowledged
-//! writes (cli-and-server.md §5.5). The only module of the engine that touches the file system.
+//! writes. The only module of the engine that touches the file system.
 //!
 //! The store is a redb database (`<data dir>/jazz-native.redb`) of byte-keyed tables. Every
 //! [`Store::commit`] is one redb write transaction with immediate durability: when it returns
@@ -8,7 +8,7 @@
 //! exclusively, so a second process on the same data dir is refused.
 //!
 //! The store also keeps a manifest (format version and app id) and refuses a data dir that
-//! belongs to another app, holds an upstream store, or has an unknown format version (§4).
+//! belongs to another app, holds an upstream store, or has an unknown format version.
 //! [`Store::in_memory`] runs the same code over redb's in-memory backend (`--in-memory`).
 
 use std::fmt;
@@ -22,7 +22,7 @@ pub const FORMAT_VERSION: &str = "1";
 /// The database file inside the data dir.
 pub const DB_FILE: &str = "jazz-native.redb";
 
-/// Upstream store names we refuse to open (§4).
+/// Upstream store names we refuse to open.
 const UPSTREAM_STORES: [&str; 2] = ["jazz.rocksdb", "jazz.sqlite"];
 
 /// The tables of the store. Keys and values are opaque bytes to this module.
@@ -335,7 +335,7 @@ fn create_new(dir: &Path, path: &Path, app_id: &str) -> Result<(), StorageError>
         ))),
     });
     let _ = std::fs::remove_file(&tmp);
-    // The new file's directory entry must be durable too (§5.5).
+    // The new file's directory entry must be durable too.
     sync_dir(dir);
     linked
 }

@@ -1,5 +1,5 @@
-//! Every admin route over real HTTP against a real server on loopback
-//! (cli-and-server.md §3.1–§3.3, §5.1–§5.2): success bodies and the 400, 401, 403, 404, 405,
+//! Every admin route over real HTTP against a real server on loopback: success bodies and the 400,
+//! 401, 403, 404, 405,
 //! 409, 413, 415 and 501 answers.
 
 mod support;

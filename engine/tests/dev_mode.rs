@@ -1,4 +1,4 @@
-//! The development-mode schema push (cli-and-server.md §3.2): a valid non-anonymous user
+//! The development-mode schema push: a valid non-anonymous user
 //! session (a local-first bearer token or backend impersonation) may publish a structural
 //! schema without the admin secret; anonymous sessions, wrong secrets and production mode may
 //! not, and no other route is relaxed.
@@ -27,7 +27,7 @@ fn b64url(bytes: &[u8]) -> String {
     out
 }
 
-/// A self-signed token as upstream clients make them (§3.5.3).
+/// A self-signed token as upstream clients make them.
 fn token(iss: &str, aud: &str, lifetime: i64) -> String {
     let seed = [7u8; 32];
     let digest = Sha512::new()
@@ -157,7 +157,7 @@ fn development_mode_push_by_impersonated_session() {
 
 /// An external JWT the server cannot verify (no `--jwks-url` / `--jwt-public-key`, and external
 /// verification is not built) never stands in for the admin secret: the push falls back to the
-/// admin rules (401 `unauthorized`) and stores nothing (§3.2, §3.5.4).
+/// admin rules (401 `unauthorized`) and stores nothing.
 #[test]
 fn unverifiable_external_jwts_cannot_push_schemas() {
     let mut c = config(Some(SECRET));

@@ -1,4 +1,4 @@
-//! Connection-level limits over a raw socket (cli-and-server.md §5.2, §5.3): headers beyond
+//! Connection-level limits over a raw socket: headers beyond
 //! 32 KiB get 431, a body slower than the body timeout gets 408, and failed admin logins are
 //! throttled without delaying anything else; the server keeps serving.
 

@@ -1,6 +1,6 @@
 //! The exact bytes of every admin route's answers, success and error, over real HTTP: key
-//! order, number formatting and escaping are part of the upstream-compatible API
-//! (cli-and-server.md §3.1–§3.3), so a change in how the server builds JSON shows up here.
+//! order, number formatting and escaping are part of the upstream-compatible API, so a change in
+//! how the server builds JSON shows up here.
 //! Only `publishedAt` (wall-clock milliseconds) is masked.
 
 mod support;

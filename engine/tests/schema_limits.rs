@@ -1,4 +1,4 @@
-//! Large and malformed schema publishes (cli-and-server.md §3.3.4, §5.2, §5.6): table and column
+//! Large and malformed schema publishes: table and column
 //! names with control characters get 400, a schema over the table limit gets 413, and heavy
 //! publishes run off the executor, so `/health` keeps answering while they are checked.
 

@@ -1,4 +1,4 @@
-//! Fuzz target (permissions.md §4.8 T5): arbitrary bytes through the bytecode loader, verifier
+//! Fuzz target: arbitrary bytes through the bytecode loader, verifier
 //! (relation plans included), disassembler and VM, and arbitrary text through the policy JSON
 //! reader. Every bundle table holds a few rows (nulls, texts, ids referencing each other), so
 //! `EXISTS`, relations and inherits have something to scan, join and follow. Nothing may panic.

@@ -1,4 +1,4 @@
-//! Fuzz target (permissions.md §4.8 T5): arbitrary bytes as policy JSON. When the reader accepts
+//! Fuzz target: arbitrary bytes as policy JSON. When the reader accepts
 //! them, the policy is encoded against a small fixed schema, loaded and verified, and decided
 //! (read, update, delete) on a small fixed dataset. The encoder MUST produce bytecode its own
 //! loader accepts, and nothing may panic.

@@ -30,7 +30,7 @@ use tower_lsp_server::{LspService, Server};
 
 pub use log::Level;
 
-/// How `jazz lsp` was asked to run (cli-and-server.md §1.9.9).
+/// How `jazz lsp` was asked to run.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub log_file: Option<PathBuf>,

@@ -152,7 +152,7 @@ impl Workspace {
                 .ok()
                 .or_else(|| env_file.get(name).cloned())
         });
-        // The editor checks every migration file on each change (migrations.md §4.6).
+        // The editor checks every migration file on each change.
         check_migrations(&mut analysis, &self.loader, &migrations_dir(root));
         let analysis = Arc::new(analysis);
         let generation = self.generation;

@@ -101,7 +101,7 @@ fn err_fixtures_report_coded_diagnostics() {
 }
 
 /// An export that cannot be evaluated after the one that qualifies changes nothing: the same
-/// WasmSchema bytes and hash as the app without it, and no error (schema.md §1.4).
+/// WasmSchema bytes and hash as the app without it, and no error.
 #[test]
 fn a_later_unevaluable_export_is_not_looked_at() {
     use jazz_schema_compiler::diagnostics::Severity;

@@ -1,4 +1,4 @@
-//! Properties of the schema hash over generated IR schemas (schema.md §5.7): what is and is not
+//! Properties of the schema hash over generated IR schemas: what is and is not
 //! hashed, and that the WasmSchema JSON text reads back to the same hash.
 
 use jazz_schema_compiler::schema::json::JsonValue;
@@ -40,7 +40,7 @@ fn column_type() -> impl Strategy<Value = ColumnType> {
         Just(ColumnType::Double),
         Just(ColumnType::Bytea),
         Just(ColumnType::Json { schema: None }),
-        // A `null` schema reads back as no schema (§4.5), so it is not generated.
+        // A `null` schema reads back as no schema, so it is not generated.
         json_value()
             .prop_filter("non-null", |s| *s != JsonValue::Null)
             .prop_map(|s| ColumnType::Json { schema: Some(s) }),

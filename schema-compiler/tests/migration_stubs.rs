@@ -1,4 +1,4 @@
-//! Migration stub goldens (migrations.md §3, §8.2–§8.4): for every before/after pair under
+//! Migration stub goldens: for every before/after pair under
 //! `tests/fixtures/migrations/<case>/`, the stub is snapshotted byte for byte; the stub itself
 //! and, when present, the hand-filled `filled.ts` (with `__FROM__` / `__TO__` standing for the
 //! short hashes) are read back by the static reader, and their diagnostics and lens JSON are

@@ -1,4 +1,4 @@
-//! Static permission checks (permissions.md §5): each finding has its code and a span on the
+//! Static permission checks: each finding has its code and a span on the
 //! responsible expression; findings upstream lacks included.
 
 use std::path::Path;

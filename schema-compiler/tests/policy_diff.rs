@@ -1,4 +1,4 @@
-//! Differential tests (permissions.md §4.8 T4): the VM against the reference interpreter of
+//! Differential tests: the VM against the reference interpreter of
 //! `policy_ref_interp/` on generated policies, rows and sessions — comparisons of every
 //! operator and value variant, null and Absent handling, `In`/`Contains`/`InList`, session
 //! leaves with claims, `And`/`Or`/`Not`, correlated `Exists`, `Inherits` and

@@ -1,4 +1,4 @@
-//! The permissions fixes (permissions.md §5.1, §5.2) are real text edits: each test applies
+//! The permissions fixes are real text edits: each test applies
 //! them to permissions.ts, analyses the result again and checks that it is valid and that the
 //! finding is gone with the intended behaviour.
 

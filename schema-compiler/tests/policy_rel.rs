@@ -1,4 +1,4 @@
-//! `ExistsRel` in the VM (permissions.md §2.4, §3.8): hand-written relation JSON read by
+//! `ExistsRel` in the VM: hand-written relation JSON read by
 //! `parse.rs`, compiled to bytecode, executed over `MemoryData`; one case per node kind with
 //! allowed and denied sessions, gather depth and cycles, read policies applied to write
 //! clauses reaching other tables, budget, malformed relations, disassembly.

@@ -1,4 +1,4 @@
-//! Relation builders and qualified keys (permissions.md §1.11, §2.4): every lowering case is
+//! Relation builders and qualified keys: every lowering case is
 //! pinned as policy JSON under `tests/golden/relations/` (regenerate with `UPDATE_GOLDEN=1`
 //! after checking the change), and every rejection is a coded diagnostic on the responsible
 //! expression with upstream's text.

@@ -1,4 +1,4 @@
-//! Semantics matrix (permissions.md §3.4–§3.6, §4.8 T3), table-driven: each case is one policy
+//! Semantics matrix, table-driven: each case is one policy
 //! JSON leaf (read through `policy::parse`, encoded, loaded and verified) decided by the VM on one
 //! row under one session. Covers the null-comparison matrix, typed equality, the Uuid coercion,
 //! claims mapping, explicit null versus missing, empty lists and Absent under `Not`, end to end

@@ -1,4 +1,4 @@
-//! The static checks upstream lacks (permissions.md §5.4), JZ2305–JZ2342: for every code one
+//! The static checks upstream lacks, JZ2305–JZ2342: for every code one
 //! triggering case with the span text asserted, and one near miss that must stay quiet.
 
 use std::path::Path;
@@ -252,7 +252,7 @@ fn inherited_policies_that_do_not_exist_jz2335() {
     none(&d, 2335);
 }
 
-/// `items` joined to `owners`, as a qualified key lowers (§2.4).
+/// `items` joined to `owners`, as a qualified key lowers.
 const REL: &str = r#"{ type: "ExistsRel", rel: { Filter: { input: { Join: { left: { TableScan: { table: "items" } }, right: { TableScan: { table: "owners" } }, on: [{ left: { scope: "items", column: "ownerId" }, right: { scope: "__join_0", column: "id" } }], join_kind: "Inner" } }, predicate: { Cmp: { left: { scope: "__join_0", column: "userId" }, op: "Eq", right: { SessionRef: ["user_id"] } } } } } }"#;
 
 #[test]

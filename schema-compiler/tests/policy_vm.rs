@@ -1,4 +1,4 @@
-//! VM semantics (permissions.md §3, T3): each rule of the evaluation section on small apps
+//! VM semantics: each rule of the evaluation section on small apps
 //! compiled from source, plus verifier robustness on damaged bytecode.
 
 use std::path::Path;

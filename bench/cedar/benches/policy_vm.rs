@@ -1,4 +1,4 @@
-//! One criterion run, side by side (permissions.md §4.7): `jazz_vm/{s1,s2,s3}/{allow,deny}`
+//! One criterion run, side by side: `jazz_vm/{s1,s2,s3}/{allow,deny}`
 //! and `cedar/{s1,s2,s3}/{allow,deny}` with equivalent Cedar policies over entities whose
 //! attributes reference entities. Policy compilation, data loading and request construction
 //! happen outside the timed loops for both engines.

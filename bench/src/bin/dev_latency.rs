@@ -1,4 +1,4 @@
-//! Edit-to-live latency of `jazz dev` (cli-and-server.md §2.6–§2.7): starts the real binary
+//! Edit-to-live latency of `jazz dev`: starts the real binary
 //! on a small app with an in-memory server, makes 50 schema edits one after another (each a
 //! new column default: a new schema hash that needs no migration) and times each from the
 //! write to the `[jazz]   schema … published` line (printed once the permissions publish was
@@ -9,7 +9,8 @@
 //!
 //! ```sh
 //! cargo build --release -p jazz-cli
-//! JAZZ_UPSTREAM_SERVER=/path/to/jazz-tools-linux-x64 cargo run --release -p jazz-bench --bin dev_latency
+//! JAZZ_UPSTREAM_SERVER=/path/to/jazz-tools-linux-x64 cargo run --release -p jazz-bench --bin
+//! dev_latency
 //! ```
 //!
 //! The binary is `$JAZZ_BIN`, else `jazz` next to this program (the same target dir).

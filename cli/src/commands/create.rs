@@ -1,4 +1,4 @@
-//! `jazz create app` (cli-and-server.md §1.9.11): print a new app id. Random (UUIDv7) by
+//! `jazz create app`: print a new app id. Random (UUIDv7) by
 //! default; with `--name`, UUIDv5 of the name in the DNS namespace, so the same name always
 //! gives the same id.
 

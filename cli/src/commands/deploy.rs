@@ -1,4 +1,4 @@
-//! `jazz deploy [<appId>]` (cli-and-server.md §1.9.8; migrations.md §7.2): compile the
+//! `jazz deploy [<appId>]`: compile the
 //! project, print upstream's lines and the warnings, then run the publish pipeline
 //! ([`crate::publish`]) and print what it did. Exit 1 on any failure, 3 with `--exit-code`
 //! when something was (or, with `--dry-run`, would be) published.
@@ -48,7 +48,7 @@ pub struct DeployArgs {
 }
 
 pub fn run(ctx: &mut Context, a: &DeployArgs) -> anyhow::Result<Outcome> {
-    // The settings come first, in the order app id, URL, secret (migrations.md §7.2).
+    // The settings come first, in the order app id, URL, secret.
     let root = ctx.root(&a.project);
     let settings = Settings::resolve(ctx, a.app_id.as_deref(), &a.server, &root);
     let admin = match settings.admin(ctx) {

@@ -1,4 +1,4 @@
-//! `jazz explain <code>` and `jazz explain --list` (cli-and-server.md §1.9.10): print the
+//! `jazz explain <code>` and `jazz explain --list`: print the
 //! registry text of diagnostic codes. The registry itself lives in the core.
 
 use jazz_schema_compiler::diagnostics::{Code, CodeInfo, all_codes};

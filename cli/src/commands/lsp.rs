@@ -1,4 +1,4 @@
-//! `jazz lsp` (cli-and-server.md §1.9.9): resolves the log options and hands stdin/stdout to
+//! `jazz lsp`: resolves the log options and hands stdin/stdout to
 //! the language server. Everything else lives in the `jazz-lsp` crate.
 
 use jazz_lsp::{Level, Options};

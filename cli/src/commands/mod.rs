@@ -27,14 +27,14 @@ use crate::loader::DiskLoader;
 use crate::output::{Output, Stream};
 use crate::paths;
 
-/// Default per-request HTTP timeout in seconds (§1.3).
+/// Default per-request HTTP timeout in seconds.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
 
 /// Everything a command needs from the process.
 #[derive(Debug)]
 pub struct Context {
     pub cwd: PathBuf,
-    /// `<cli>`: the program name as invoked (§0.2).
+    /// `<cli>`: the program name as invoked.
     pub cli: String,
     pub env: Env,
     pub out: Output,

@@ -1,4 +1,4 @@
-//! `jazz schema hash` and `jazz schema export` (cli-and-server.md §1.9.2, §1.9.3; schema.md §6).
+//! `jazz schema hash` and `jazz schema export`.
 //!
 //! `export` prints the WasmSchema JSON and, when no snapshot with the same content hash exists
 //! yet, writes the readable-only `<h12>.json` into the snapshots directory. Which snapshot
@@ -135,9 +135,9 @@ pub(crate) fn read_snapshot_files(dir: &Path) -> anyhow::Result<Vec<SnapshotFile
     Ok(files)
 }
 
-/// `schema export --schema-hash <h>` (§1.9.3): a local snapshot by hash or unique prefix, else
+/// `schema export --schema-hash <h>`: a local snapshot by hash or unique prefix, else
 /// the server's stored schema, which is then written as a committed snapshot named after its
-/// `publishedAt` (migrations.md §1.2, §1.3).
+/// `publishedAt`.
 fn export_stored(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outcome> {
     use super::migrations::{Settings, Store, args::ServerArgs, resolve};
     let input = args.schema_hash.as_deref().unwrap_or_default();

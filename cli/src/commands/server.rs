@@ -1,4 +1,4 @@
-//! `jazz server <appId>` (cli-and-server.md §4): resolves flags, the environment and env files
+//! `jazz server <appId>`: resolves flags, the environment and env files
 //! into the engine's run options, prints upstream's log lines and runs the engine's server
 //! until SIGINT or SIGTERM. Exit 0 after a graceful shutdown, 1 with `Server error: …` when
 //! startup fails, 2 for usage errors, 130 for a second signal.
@@ -56,7 +56,8 @@ pub struct ServeArgs {
     #[arg(long = "backend-secret", value_name = "SECRET")]
     pub backend_secret: Option<String>,
 
-    /// Accept local-first tokens [env: JAZZ_ALLOW_LOCAL_FIRST_AUTH] [default: on unless NODE_ENV=production]
+    /// Accept local-first tokens [env: JAZZ_ALLOW_LOCAL_FIRST_AUTH] [default: on unless
+    /// NODE_ENV=production]
     #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
     pub allow_local_first_auth: Option<String>,
 
@@ -178,7 +179,7 @@ pub fn run(ctx: &mut Context, args: &ServeArgs) -> anyhow::Result<Outcome> {
         })?,
     };
 
-    // App id: the positional, else the env names (§4).
+    // App id: the positional, else the env names.
     let Some(raw_id) = args
         .app_id
         .clone()

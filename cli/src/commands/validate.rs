@@ -1,4 +1,4 @@
-//! `jazz validate` (cli-and-server.md §1.9.1): compile and check the project, print upstream's
+//! `jazz validate`: compile and check the project, print upstream's
 //! lines, every diagnostic, and a count when something is wrong. Writes nothing.
 
 use jazz_schema_compiler::diagnostics::count;
@@ -10,7 +10,7 @@ use jazz_schema_compiler::schema::schema_hash;
 
 pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let root = ctx.root(&args.project);
-    // `process.env` in permissions.ts reads --define › environment › env files (§1.13).
+    // `process.env` in permissions.ts reads --define › environment › env files.
     let mut analysis = ctx.analyze(&root);
     let schema_ok = analysis.valid_schema().is_some();
     if !args.no_migrations {

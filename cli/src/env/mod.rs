@@ -1,8 +1,8 @@
-//! The environment jazz resolves settings from (cli-and-server.md §1.4): the real process
+//! The environment jazz resolves settings from: the real process
 //! environment, env files, and `--define` values, held as explicit maps and passed around.
 //! Nothing here ever writes to the process environment.
 //!
-//! Precedence is flag > real env > env files > default (§1.4.1); flags are the caller's
+//! Precedence is flag > real env > env files > default; flags are the caller's
 //! business, so this module answers the two levels in the middle.
 
 pub use jazz_schema_compiler::project::env_file as file;
@@ -12,7 +12,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// Framework prefixes upstream accepts for public settings (§1.4.1).
+/// Framework prefixes upstream accepts for public settings.
 pub const FRAMEWORK_PREFIXES: [&str; 4] = ["PUBLIC_", "VITE_", "NEXT_PUBLIC_", "EXPO_PUBLIC_"];
 
 /// Env names of the server URL, in lookup order.
@@ -95,8 +95,8 @@ impl Env {
     }
 
     /// The first non-empty value of `names`: the real environment is searched first, in list
-    /// order, then the env files (§1.4.1). Also returns a warning for every other name whose
-    /// value differs from the chosen one (§1.4.2).
+    /// order, then the env files. Also returns a warning for every other name whose
+    /// value differs from the chosen one.
     pub fn lookup(&self, names: &[&str]) -> (Option<Resolved>, Vec<String>) {
         let found = names
             .iter()
@@ -127,7 +127,7 @@ impl Env {
     }
 
     /// A secret (`JAZZ_ADMIN_SECRET`, `JAZZ_BACKEND_SECRET`): never read from a framework-prefixed
-    /// name, and a warning for each prefixed form that is set (§1.4.2).
+    /// name, and a warning for each prefixed form that is set.
     pub fn secret(&self, name: &str) -> (Option<Resolved>, Vec<String>) {
         let warnings = FRAMEWORK_PREFIXES
             .iter()
@@ -153,7 +153,7 @@ impl Env {
     }
 }
 
-/// Which env files to load (§1.4.3).
+/// Which env files to load.
 #[derive(Debug, Clone)]
 pub enum EnvFiles {
     /// `./.env` if it exists, silently skipped otherwise.

@@ -1,4 +1,4 @@
-//! When to colour a stream (cli-and-server.md §1.6.2). A pure decision over the `--color`
+//! When to colour a stream. A pure decision over the `--color`
 //! choice, whether the stream is a terminal, and the real environment, so it can be tested
 //! without a terminal. Precedence: `--color` > `NO_COLOR` > `FORCE_COLOR`/`CLICOLOR_FORCE` >
 //! `TERM=dumb` > TTY detection.

@@ -1,4 +1,4 @@
-//! The JSON renderer of [`Diagnostic`] (cli-and-server.md §1.6.3) and the `--format json`
+//! The JSON renderer of [`Diagnostic`] and the `--format json`
 //! envelope. Pure functions over a diagnostic and the files it points into: positions are
 //! 1-based, columns count Unicode scalar values, byte ranges are 0-based UTF-8 offsets, and
 //! files are shown relative to the project root with `/` separators.

@@ -1,4 +1,4 @@
-//! Where a command's output goes (cli-and-server.md §1.6): results and informational lines on
+//! Where a command's output goes: results and informational lines on
 //! stdout, warnings, errors and diagnostics on stderr; in `--format json` mode, one envelope and
 //! nothing else on stdout (or on stderr for artefact commands, whose artefact keeps stdout).
 //!
@@ -128,8 +128,8 @@ impl Output {
         self.plain(Severity::Hint, message);
     }
 
-    /// A warning with upstream text, printed as upstream does: `Warning: <text>` on stderr
-    /// (§1.6.1). In JSON it is an uncoded warning whose `upstream_message` is that line.
+    /// A warning with upstream text, printed as upstream does: `Warning: <text>` on stderr. In JSON
+    /// it is an uncoded warning whose `upstream_message` is that line.
     pub fn upstream_warning(&mut self, text: &str) {
         self.count(Severity::Warning);
         let line = format!("Warning: {text}");

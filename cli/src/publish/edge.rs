@@ -1,4 +1,4 @@
-//! One migration edge (migrations.md §7.1 steps 3–6), shared by `jazz migrations push` and the
+//! One migration edge, shared by `jazz migrations push` and the
 //! publish pipeline: find the reviewed file for `from → to`, read it statically, check it, and
 //! post its lens; without a file, post the empty lens when no row transform is needed. A file
 //! with errors is never sent. Printing is the caller's business.

@@ -123,7 +123,7 @@ impl Published {
         self.lines.push(Line::Result(line));
     }
 
-    /// The `result` of `jazz deploy --format json` (cli-and-server.md §1.9.8).
+    /// The `result` of `jazz deploy --format json`.
     pub fn to_json(&self) -> serde_json::Value {
         let hash = self.schema_hash.map(|h| h.to_hex());
         json!({

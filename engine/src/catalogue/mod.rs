@@ -31,7 +31,7 @@ pub struct SchemaEntry {
 }
 
 impl SchemaEntry {
-    /// `UUIDv5(NAMESPACE_DNS, 32 raw hash bytes)` (cli-and-server.md §3.3.4).
+    /// `UUIDv5(NAMESPACE_DNS, 32 raw hash bytes)`.
     pub fn object_id(&self) -> Uuid {
         Uuid::new_v5(&Uuid::NAMESPACE_DNS, &self.hash.0)
     }
@@ -49,7 +49,7 @@ pub struct LensEntry {
 }
 
 impl LensEntry {
-    /// `UUIDv5(NAMESPACE_DNS, from bytes ‖ to bytes)` (§3.3.8).
+    /// `UUIDv5(NAMESPACE_DNS, from bytes ‖ to bytes)`.
     pub fn object_id(&self) -> Uuid {
         let mut bytes = [0u8; 64];
         bytes[..32].copy_from_slice(&self.from.0);
@@ -84,7 +84,7 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// Schemas sorted by `publishedAt`, then hash (§3.3.2).
+    /// Schemas sorted by `publishedAt`, then hash.
     pub fn schemas(&self) -> Vec<&SchemaEntry> {
         let mut all: Vec<&SchemaEntry> = self.schemas.values().collect();
         all.sort_by_key(|e| (e.published_at, e.hash));
@@ -121,8 +121,8 @@ impl Catalogue {
         self.bytecode.get(&bundle.bytecode_hash).cloned()
     }
 
-    /// True when both hashes are known and an undirected path of non-draft lenses joins them
-    /// (§3.3.5). Equal known hashes are connected.
+    /// True when both hashes are known and an undirected path of non-draft lenses joins them. Equal
+    /// known hashes are connected.
     pub fn connected(&self, a: &SchemaHash, b: &SchemaHash) -> bool {
         if !self.schemas.contains_key(a) || !self.schemas.contains_key(b) {
             return false;

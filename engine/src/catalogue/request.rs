@@ -1,4 +1,4 @@
-//! Checking publish bodies (cli-and-server.md §3.3.4, §3.3.7, §3.3.8, §5.1) into catalogue
+//! Checking publish bodies into catalogue
 //! values. Pure: bytes in, values or a [`RequestError`] out (its `Display` is the one-line
 //! message the client gets). Never panics on any input.
 //!
@@ -14,7 +14,7 @@ use jazz_schema_compiler::schema::{SchemaHash, WasmSchema, schema_hash};
 use serde_json::Value;
 use uuid::Uuid;
 
-/// Deepest nesting a request body may have (§5.1).
+/// Deepest nesting a request body may have.
 pub const MAX_NESTING: usize = 128;
 
 type Members = [(String, JsonValue)];
@@ -85,7 +85,7 @@ fn field<'a>(o: &'a Members, k: &str) -> Option<&'a JsonValue> {
     o.iter().find(|(key, _)| key == k).map(|(_, v)| v)
 }
 
-/// Parses a body as JSON: `invalid JSON body: <detail>` on failure (§5.1).
+/// Parses a body as JSON: `invalid JSON body: <detail>` on failure.
 pub fn parse_body(body: &[u8]) -> Result<JsonValue, RequestError> {
     let text = std::str::from_utf8(body).map_err(|e| RequestError::Utf8(e.to_string()))?;
     if nesting(text) > MAX_NESTING {
@@ -131,7 +131,7 @@ fn object(v: &JsonValue) -> Result<&Members, RequestError> {
     }
 }
 
-/// A schema hash from a path or a query: 64 hex characters, either case (§3.1).
+/// A schema hash from a path or a query: 64 hex characters, either case.
 pub fn parse_hash(text: &str) -> Result<SchemaHash, RequestError> {
     if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(RequestError::HashNotHex);
@@ -168,12 +168,12 @@ pub struct SchemaPublish {
     pub hash: SchemaHash,
 }
 
-/// Tables a published schema may have at most (§5.2); more is 413.
+/// Tables a published schema may have at most; more is 413.
 pub const MAX_SCHEMA_TABLES: usize = 100_000;
-/// Columns a published schema may have at most, over all its tables (§5.2); more is 413.
+/// Columns a published schema may have at most, over all its tables; more is 413.
 pub const MAX_SCHEMA_COLUMNS: usize = 1_000_000;
 
-/// `POST /admin/schemas` (§3.3.4).
+/// `POST /admin/schemas`.
 pub fn schema_publish(body: &JsonValue) -> Result<SchemaPublish, RequestError> {
     let o = object(body)?;
     if !matches!(field(o, "permissions"), None | Some(JsonValue::Null)) {
@@ -301,7 +301,7 @@ fn op_shape(op: &JsonValue, table: &str) -> Result<(), RequestError> {
     }
 }
 
-/// `POST /admin/migrations`, shape and marker rules (§3.3.8). Table references are checked
+/// `POST /admin/migrations`, shape and marker rules. Table references are checked
 /// against the schemas by [`check_lens_tables`].
 pub fn lens_publish(body: &JsonValue) -> Result<LensPublish, RequestError> {
     let o = object(body)?;
@@ -382,7 +382,7 @@ pub fn lens_publish(body: &JsonValue) -> Result<LensPublish, RequestError> {
     })
 }
 
-/// Added tables must exist in the target schema, removed ones in the source (§3.3.8).
+/// Added tables must exist in the target schema, removed ones in the source.
 pub fn check_lens_tables(
     tables: &[TableLensShape],
     from: &WasmSchema,
@@ -407,7 +407,7 @@ pub struct PermissionsPublish {
     pub expected_parent: Option<Uuid>,
 }
 
-/// `POST /admin/permissions`, step 1 (§3.3.7).
+/// `POST /admin/permissions`, step 1.
 pub fn permissions_publish(body: &JsonValue) -> Result<PermissionsPublish, RequestError> {
     let o = object(body)?;
     let schema_hash = hash_field(o, "schemaHash")?;
@@ -450,7 +450,7 @@ pub fn compile_permissions(
     Ok((bytes, hash))
 }
 
-/// The upstream server's serialisation of a permissions map (§3.3.6): every table has the four
+/// The upstream server's serialisation of a permissions map: every table has the four
 /// operations, each with `using` and `with_check` (`null` when absent).
 pub fn permissions_for_answer(permissions: &JsonValue) -> JsonValue {
     let JsonValue::Object(tables) = permissions else {

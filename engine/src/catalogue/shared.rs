@@ -1,7 +1,7 @@
 //! [`SharedCatalogue`]: the catalogue of one app over its store. All mutations go through one
-//! lock (cli-and-server.md §5.4): the checks, the durable commit and the in-memory update happen
+//! lock: the checks, the durable commit and the in-memory update happen
 //! under it, so readers never see a partial change and the permissions compare-and-swap is
-//! atomic. A change is applied in memory only after its commit succeeded (§5.5).
+//! atomic. A change is applied in memory only after its commit succeeded.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -122,7 +122,7 @@ impl SharedCatalogue {
         f(&self.lock())
     }
 
-    /// Publishes a schema; idempotent (§3.3.4).
+    /// Publishes a schema; idempotent.
     pub fn publish_schema(
         &self,
         p: SchemaPublish,
@@ -147,7 +147,7 @@ impl SharedCatalogue {
         Ok(entry)
     }
 
-    /// Publishes a lens (§3.3.8). The same content again is a no-op; other content for an
+    /// Publishes a lens. The same content again is a no-op; other content for an
     /// existing edge replaces it. Returns the entry and whether an edge was replaced.
     pub fn publish_lens(&self, p: LensPublish) -> Result<(LensEntry, bool), CatalogueError> {
         let mut c = self.lock();
@@ -180,7 +180,7 @@ impl SharedCatalogue {
         Ok((entry, replaced))
     }
 
-    /// Publishes a permissions bundle with compare-and-swap on the head (§3.3.7, steps 2–5).
+    /// Publishes a permissions bundle with compare-and-swap on the head.
     pub fn publish_permissions(
         &self,
         p: PermissionsPublish,

@@ -1,4 +1,4 @@
-//! User sessions (cli-and-server.md §3.5.2): the session type, and backend impersonation through
+//! User sessions: the session type, and backend impersonation through
 //! `X-Jazz-Session` (standard padded base64 of `{"user_id", "claims"?, "authMode"?}`). Bearer
 //! tokens are in [`super::token`].
 

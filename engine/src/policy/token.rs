@@ -1,6 +1,6 @@
-//! Bearer tokens (cli-and-server.md §3.5.2 step 4, §3.5.3, §3.5.4). Self-signed local-first and
+//! Bearer tokens. Self-signed local-first and
 //! anonymous tokens are verified here, every step of §3.5.3 with strict Ed25519. External JWTs
-//! (§3.5.4) are not supported yet: they are answered `disabled`, as a server without
+//! are not supported yet: they are answered `disabled`, as a server without
 //! `--jwks-url` / `--jwt-public-key` does.
 
 use ed25519_dalek::{Signature, VerifyingKey};

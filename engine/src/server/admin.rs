@@ -1,5 +1,5 @@
-//! The admin routes under `/apps/<appId>/` (cli-and-server.md §3.3). Each handler checks the
-//! app id, then admin auth (§3.2), then the body; checking bodies and catalogue work run on the
+//! The admin routes under `/apps/<appId>/`. Each handler checks the
+//! app id, then admin auth, then the body; checking bodies and catalogue work run on the
 //! blocking pool, because large bodies take CPU time and commits fsync.
 
 use std::sync::Arc;
@@ -38,7 +38,7 @@ fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-/// 404 `app not found: <id>` unless `id` is our app id (any case) or its name (§3.1).
+/// 404 `app not found: <id>` unless `id` is our app id (any case) or its name.
 fn check_app(s: &AppState, id: &str) -> Result<(), ApiError> {
     let by_uuid = Uuid::parse_str(id).is_ok_and(|u| u == s.config.app_id);
     let by_name = s.config.app_name.as_deref() == Some(id);
@@ -156,7 +156,7 @@ pub async fn publish_schema(
 ) -> Answer {
     check_app(&s, &app)?;
     // Development mode: a user session may push structural schemas without the secret, but a
-    // given admin header always decides (§3.2).
+    // given admin header always decides.
     let by_session = s.config.development_mode
         && !has_admin_header(&headers)
         && session::allows_schema_push(&s.config, &headers);

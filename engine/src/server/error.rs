@@ -1,4 +1,4 @@
-//! Error answers (cli-and-server.md §3.1): [`ApiError`], written as the `{error, code}` body,
+//! Error answers: [`ApiError`], written as the `{error, code}` body,
 //! and the one place where the engine's typed errors become an HTTP status and upstream's
 //! `code`. The matches are exhaustive, so a new error variant needs a status here.
 
@@ -9,7 +9,7 @@ use super::wire::{self, ErrorBody};
 use crate::catalogue::CatalogueError;
 use crate::catalogue::request::RequestError;
 
-/// An error answer: status, upstream `code` and a message (§3.1).
+/// An error answer: status, upstream `code` and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,

@@ -1,4 +1,4 @@
-//! The HTTP plumbing every route shares (cli-and-server.md §3.1, §3.2, §5.1–§5.3): bounded
+//! The HTTP plumbing every route shares: bounded
 //! body reading, the Content-Type rule, admin authentication with a constant-time comparison,
 //! and catching handler panics. Error answers are [`ApiError`] (`error.rs`).
 
@@ -16,7 +16,7 @@ use super::error::ApiError;
 /// The admin secret header.
 pub const ADMIN_SECRET: &str = "x-jazz-admin-secret";
 
-/// Absent, `application/json` (parameters allowed) or any `+json` type (§3.1); else 415.
+/// Absent, `application/json` (parameters allowed) or any `+json` type; else 415.
 pub fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
         return Ok(());
@@ -49,7 +49,7 @@ fn too_large(limit: usize) -> ApiError {
 }
 
 /// Reads a body of at most `limit` bytes within `timeout`: `Content-Length` first, then the
-/// streamed bytes are counted, so no more than the limit is ever buffered (§5.2). A body still
+/// streamed bytes are counted, so no more than the limit is ever buffered. A body still
 /// incomplete at `timeout` gets 408 (and the connection is closed).
 pub async fn read_body(
     headers: &HeaderMap,
@@ -79,7 +79,7 @@ pub async fn read_body(
 }
 
 /// Equality in time independent of content and length: the digests of both values are
-/// compared, and `blake3::Hash` equality is constant-time (§5.3).
+/// compared, and `blake3::Hash` equality is constant-time.
 pub fn secrets_equal(given: &[u8], expected: &[u8]) -> bool {
     blake3::hash(given) == blake3::hash(expected)
 }

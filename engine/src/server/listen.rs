@@ -1,7 +1,8 @@
-//! The accept loop (cli-and-server.md §5.2, §5.7): HTTP/1.1 connections with a 30 s header
+//! The accept loop: HTTP/1.1 connections with a 30 s header
 //! timeout (slowloris) and a bounded read buffer, at most
 //! [`MAX_CONNECTIONS`] at a time, the peer address handed to handlers as `ConnectInfo`, and a
-//! graceful drain when `shutdown` resolves, bounded by the shutdown timeout. Accept errors (such as running out of file
+//! graceful drain when `shutdown` resolves, bounded by the shutdown timeout. Accept errors (such as
+//! running out of file
 //! descriptors) pause the loop instead of ending the server.
 
 use std::convert::Infallible;
@@ -20,12 +21,12 @@ use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tower_service::Service;
 
-/// Concurrent connections served at most (§5.2).
+/// Concurrent connections served at most.
 pub const MAX_CONNECTIONS: usize = 4096;
-/// Request line plus headers, at most (§5.2). Checked exactly per request by the server's
+/// Request line plus headers, at most. Checked exactly per request by the server's
 /// request layer; the connection's read buffer is capped at twice this as a backstop.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
-/// Time to receive the headers, at most (§5.2).
+/// Time to receive the headers, at most.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a connection accepted just before the drain may take to send its first request.

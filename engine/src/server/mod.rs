@@ -1,5 +1,5 @@
 //! The HTTP server (axum): `GET /health` and the upstream-compatible admin API under
-//! `/apps/<appId>/` (cli-and-server.md §3.1–§3.3), with the reliability rules of §5 (JSON
+//! `/apps/<appId>/`, with the reliability rules of §5 (JSON
 //! errors, body limits, caught panics, graceful shutdown). The only module of the engine that
 //! touches the network. Our data API and WebSocket subscriptions slot in as further routes.
 //!
@@ -41,9 +41,9 @@ use error::ApiError;
 use http::CatchPanic;
 use wire::{Health, LogLine, json_response};
 
-/// Default body limit (§5.2): 8 MiB.
+/// Default body limit: 8 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-/// Default time to receive a whole request body once its handler reads it (§5.2).
+/// Default time to receive a whole request body once its handler reads it.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default drain deadline after SIGINT/SIGTERM (`--shutdown-timeout-secs`, §5.7).
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -53,29 +53,29 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ServerConfig {
     /// The app this process serves.
     pub app_id: Uuid,
-    /// The name the app id was derived from, also accepted in paths (§3.1).
+    /// The name the app id was derived from, also accepted in paths.
     pub app_name: Option<String>,
     pub admin_secret: Option<String>,
     pub backend_secret: Option<String>,
     pub max_body_bytes: usize,
-    /// Time to receive a whole request body; a slower body gets 408 (§5.2).
+    /// Time to receive a whole request body; a slower body gets 408.
     pub body_timeout: Duration,
     /// How long a failed authentication waits for its answer once its peer has failed too
-    /// often (§5.3). Requests that authenticate, and `/health`, never wait.
+    /// often. Requests that authenticate, and `/health`, never wait.
     pub auth_failure_delay: Duration,
     /// How long in-flight requests may finish after shutdown starts; then the remaining
-    /// connections are closed (§5.7).
+    /// connections are closed.
     pub shutdown_timeout: Duration,
-    /// Structural schema pushes with a user session need no admin secret (§3.2).
+    /// Structural schema pushes with a user session need no admin secret.
     pub development_mode: bool,
-    /// Local-first tokens are accepted (§3.5.3).
+    /// Local-first tokens are accepted.
     pub allow_local_first_auth: bool,
-    /// One log line per request on stdout (§5.8).
+    /// One log line per request on stdout.
     pub log_requests: bool,
     /// Request log lines as JSON objects (`--log-format json`).
     pub log_json: bool,
     /// With a loopback bind, answer 421 to requests whose `Host` is not `127.0.0.1:<port>`,
-    /// `localhost:<port>` or `[::1]:<port>`: DNS-rebinding protection for `jazz dev` (§2.4).
+    /// `localhost:<port>` or `[::1]:<port>`: DNS-rebinding protection for `jazz dev`.
     /// The port is filled in once the listener is bound.
     pub loopback_host_check: bool,
     /// The `Host` values served when [`Self::loopback_host_check`] is on (lowercase).
@@ -116,7 +116,7 @@ impl ServerConfig {
     }
 }
 
-/// Where the server is in its life (§3.3.1, §5.7).
+/// Where the server is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Phase {
@@ -245,7 +245,7 @@ impl Server {
     }
 
     /// Serves on `listener` until `shutdown` resolves, then drains in-flight requests and
-    /// walks the shutdown phases (§5.7). The store is closed when the last handle drops.
+    /// walks the shutdown phases. The store is closed when the last handle drops.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -302,8 +302,9 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// Answers CORS preflights, refuses app requests while shutting down, turns panics into 500, echoes or generates
-/// `X-Request-Id`, and logs one line per request without raw ids or secrets (§5.1, §5.7, §5.8).
+/// Answers CORS preflights, refuses app requests while shutting down, turns panics into 500, echoes
+/// or generates
+/// `X-Request-Id`, and logs one line per request without raw ids or secrets.
 async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let peer = listen::peer(&req).map(|a| a.ip());
@@ -378,7 +379,7 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
             }
         }
     };
-    // Only failed authentications are slowed down (§5.3); see `throttle.rs`.
+    // Only failed authentications are slowed down; see `throttle.rs`.
     if let Some(ip) = peer
         && response.status() == StatusCode::UNAUTHORIZED
     {
@@ -401,7 +402,7 @@ async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -
             }
         }
     }
-    // CORS is permissive, as upstream's (§3.1).
+    // CORS is permissive, as upstream's.
     response
         .headers_mut()
         .insert("access-control-allow-origin", HeaderValue::from_static("*"));

@@ -1,4 +1,4 @@
-//! Running a server as a process does (cli-and-server.md §4, §5.7): open the store, load the
+//! Running a server as a process does: open the store, load the
 //! catalogue, bind, report the address, serve until SIGINT or SIGTERM, drain within the
 //! shutdown budget, close the store. A second signal during shutdown ends it at once.
 

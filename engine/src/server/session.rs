@@ -1,4 +1,4 @@
-//! Which user sessions allow the development-mode schema push (cli-and-server.md §3.2): a
+//! Which user sessions allow the development-mode schema push: a
 //! valid, non-anonymous session from backend impersonation or a bearer token. Failures here
 //! never answer by themselves; the request then falls back to the admin rules.
 

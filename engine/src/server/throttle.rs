@@ -1,4 +1,4 @@
-//! Slowing down repeated failed admin authentications from one peer (cli-and-server.md §5.3).
+//! Slowing down repeated failed admin authentications from one peer.
 //!
 //! Only failed attempts are throttled: once a peer has failed 10 times within a minute, each
 //! further failed attempt is answered after a delay (1 s by default), and at most

@@ -1,6 +1,6 @@
 //! The JSON the server writes: every body (and the JSON request log line) is one of the serde
 //! structs below, serialised by [`json_response`]. A struct's field order is its key order on
-//! the wire, upstream's (cli-and-server.md §3.3), so nothing depends on how `serde_json` orders
+//! the wire, upstream's, so nothing depends on how `serde_json` orders
 //! map keys. JSON written elsewhere (a stored schema, a permissions map written by the
 //! compiler) is embedded verbatim as a [`RawValue`] (see [`raw`]).
 
@@ -37,14 +37,14 @@ pub fn raw(text: String, unreadable: &'static str) -> Result<Box<RawValue>, ApiE
     RawValue::from_string(text).map_err(|_| ApiError::internal(unreadable))
 }
 
-/// `{error, code}` (§3.1).
+/// `{error, code}`.
 #[derive(Serialize)]
 pub struct ErrorBody<'a> {
     pub error: &'a str,
     pub code: &'a str,
 }
 
-/// `GET /health`: `status`, and `phase` while shutting down (§3.3.1).
+/// `GET /health`: `status`, and `phase` while shutting down.
 #[derive(Serialize)]
 pub struct Health {
     pub status: &'static str,
@@ -52,7 +52,7 @@ pub struct Health {
     pub phase: Option<&'static str>,
 }
 
-/// `GET /schemas` (§3.3.2).
+/// `GET /schemas`.
 #[derive(Serialize)]
 pub struct SchemaList {
     pub hashes: Vec<String>,
@@ -67,7 +67,7 @@ pub struct SchemaSummary {
     pub published_at: u64,
 }
 
-/// `GET /schema/<hash>` (§3.3.3): the stored schema JSON as it is.
+/// `GET /schema/<hash>`: the stored schema JSON as it is.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaAnswer {
@@ -75,7 +75,7 @@ pub struct SchemaAnswer {
     pub published_at: u64,
 }
 
-/// `POST /admin/schemas` (§3.3.4).
+/// `POST /admin/schemas`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaPublished {
@@ -83,13 +83,13 @@ pub struct SchemaPublished {
     pub hash: String,
 }
 
-/// `GET /admin/schema-connectivity` (§3.3.5).
+/// `GET /admin/schema-connectivity`.
 #[derive(Serialize)]
 pub struct Connectivity {
     pub connected: bool,
 }
 
-/// A permissions head (§3.3).
+/// A permissions head.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Head {
@@ -110,13 +110,13 @@ impl From<&BundleEntry> for Head {
     }
 }
 
-/// `GET /admin/permissions/head` and `POST /admin/permissions` (§3.3.6, §3.3.7).
+/// `GET /admin/permissions/head` and `POST /admin/permissions`.
 #[derive(Serialize)]
 pub struct HeadAnswer {
     pub head: Option<Head>,
 }
 
-/// `GET /admin/permissions` (§3.3.6): the head and its permissions map, both `null` without
+/// `GET /admin/permissions`: the head and its permissions map, both `null` without
 /// a head.
 #[derive(Serialize)]
 pub struct PermissionsAnswer {
@@ -124,7 +124,7 @@ pub struct PermissionsAnswer {
     pub permissions: Option<Box<RawValue>>,
 }
 
-/// `POST /admin/migrations` (§3.3.8).
+/// `POST /admin/migrations`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LensPublished {
@@ -133,7 +133,7 @@ pub struct LensPublished {
     pub to_hash: String,
 }
 
-/// A request log line with `--log-format json` (§5.8). The keys are in alphabetical order, the
+/// A request log line with `--log-format json`. The keys are in alphabetical order, the
 /// order the line has always had.
 #[derive(Serialize)]
 pub struct LogLine<'a> {

@@ -1,4 +1,4 @@
-//! From definitions and builders to the schema IR (schema.md §2.4–§2.7), with the checks that
+//! From definitions and builders to the schema IR, with the checks that
 //! belong to construction: table and column names, `s.ref` targets, `slice`, and the legacy
 //! `table()` API. The arguments of `s.json`/`s.enum` are checked in `column_args`, `indexOnly`
 //! in `indexes`; the JS globals (`Date`, `Uint8Array`, `Object.freeze`) live in `eval::globals`.

@@ -1,4 +1,4 @@
-//! Column builder state (schema.md §2.2–§2.3): what a builder is, and how modifiers change it.
+//! Column builder state: what a builder is, and how modifiers change it.
 //! Builders are mutable and shared by identity: `const t = s.string(); {a: t, b: t.optional()}`
 //! makes both columns nullable.
 

@@ -1,4 +1,4 @@
-//! Default values by column type (schema.md §4.3), with the checks JZ1043 and JZ1060–JZ1069.
+//! Default values by column type, with the checks JZ1043 and JZ1060–JZ1069.
 
 use crate::diagnostics::{Diagnostic, codes};
 use crate::schema::Value as IrValue;

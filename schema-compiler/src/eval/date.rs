@@ -1,4 +1,4 @@
-//! JS `Date` semantics needed by the evaluator (schema.md §3.6): ISO string parsing with UTC
+//! JS `Date` semantics needed by the evaluator: ISO string parsing with UTC
 //! rules, `Date.UTC`, TimeClip and `toISOString`.
 //!
 //! Only the ECMA-262 "Date Time String Format" is modelled. Everything that upstream would hand

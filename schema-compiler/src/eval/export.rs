@@ -1,4 +1,4 @@
-//! Which export is the schema (schema.md §1.4): `schema`, `schemaDef`, `default`, `app`, in
+//! Which export is the schema: `schema`, `schemaDef`, `default`, `app`, in
 //! that order; app-like values, then definition-like objects built at the end of module
 //! evaluation; then the legacy `table()` calls; else JZ1003. The first candidate that qualifies
 //! wins and later ones are never looked at, as upstream.
@@ -24,7 +24,7 @@ impl Evaluator<'_> {
     pub fn select_schema(&mut self, exports: &Exports, file: FileId) -> Option<WasmSchema> {
         // Candidates in priority order, up to the first one that cannot be evaluated: upstream
         // never looks past the candidate that qualifies, so an unevaluable export after it is
-        // not an error (JZ1008 hint), while one before it stops the choice (§1.4 rule 3).
+        // not an error (JZ1008 hint), while one before it stops the choice.
         let mut found: Vec<(&str, Candidate, Span)> = Vec::new();
         let mut stopped_at: Option<(&str, &Value, Span)> = None;
         for name in CANDIDATES {
@@ -132,7 +132,7 @@ impl Evaluator<'_> {
         None
     }
 
-    /// A hand-written `{ wasmSchema: {...} }` export, normalised like the CLI does (§4.5).
+    /// A hand-written `{ wasmSchema: {...} }` export, normalised like the CLI does.
     fn wasm_literal(&mut self, v: &Value, span: Span) -> Option<WasmSchema> {
         let json = super::tojson::to_json(self, v, span)?;
         if let crate::schema::JsonValue::Object(tables) = &json {
@@ -171,7 +171,7 @@ impl Evaluator<'_> {
     }
 }
 
-/// Every own property is a table source and every column value a builder (§1.4 rule 2).
+/// Every own property is a table source and every column value a builder.
 fn is_definition_like(o: &Object) -> bool {
     o.props.iter().all(|(_, t)| match t {
         Value::Table(t) => t

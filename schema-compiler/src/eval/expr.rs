@@ -1,4 +1,4 @@
-//! Expressions: JS semantics for the static subset (schema.md §3.3–§3.4). Operators live in
+//! Expressions: JS semantics for the static subset. Operators live in
 //! `ops.rs`, the mutation and reassignment scans (JZ0108) in `mutation.rs`.
 
 use std::rc::Rc;

@@ -1,4 +1,4 @@
-//! The few JS globals the evaluated subset allows (schema.md §3.6): calls such as `Date.UTC`,
+//! The few JS globals the evaluated subset allows: calls such as `Date.UTC`,
 //! `Date.parse`, `Uint8Array.of/from` and `Object.freeze`, and `new Date(...)` /
 //! `new Uint8Array(...)`. The date arithmetic itself is in `date`; this module turns it into
 //! values and diagnostics.
@@ -136,7 +136,7 @@ pub fn new_bytes(args: Vec<(Value, Span)>, span: Span) -> Value {
     }
 }
 
-/// `new Date(...)` (schema.md §3.6).
+/// `new Date(...)`.
 pub fn new_date(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) -> Value {
     match args.as_slice() {
         [] => opaque(

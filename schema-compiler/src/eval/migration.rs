@@ -1,4 +1,4 @@
-//! Evaluating a migration file's witnesses (migrations.md §4.1): the module is evaluated like
+//! Evaluating a migration file's witnesses: the module is evaluated like
 //! any other (imports, consts, builders), `defineMigration(cfg)` yields `cfg`, and the `from`
 //! and `to` maps are built into schemas table by table with the schema checks. The rest of the
 //! config (ops, markers) is read from the syntax tree by `migrations::reader`.

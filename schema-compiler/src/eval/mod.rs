@@ -1,4 +1,4 @@
-//! Static evaluation of the schema DSL subset (schema.md §3). No JS runs: module-scope
+//! Static evaluation of the schema DSL subset. No JS runs: module-scope
 //! statements are walked in program order and every value outside the subset becomes an
 //! [`value::Value::Opaque`], reported only when it reaches a position that matters (the
 //! selected export, or the receiver or an argument of a DSL call).
@@ -10,9 +10,9 @@
 //! - `dsl.rs`: calls into jazz-tools, zod and the few globals we model;
 //! - `globals.rs`: the JS globals the subset allows (`Date`, `Uint8Array`, `Object.freeze`);
 //! - `build.rs`: turning definitions and builders into the schema IR, with the schema checks;
-//! - `convert.rs`: default values by column type (schema.md §4.3);
-//! - `export.rs`: choosing the export that is the schema (schema.md §1.4);
-//! - `migration.rs`: the witness schemas of a migration file (migrations.md §4.1).
+//! - `convert.rs`: default values by column type;
+//! - `export.rs`: choosing the export that is the schema;
+//! - `migration.rs`: the witness schemas of a migration file.
 
 pub mod budget;
 mod build;

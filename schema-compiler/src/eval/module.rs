@@ -28,7 +28,7 @@ pub enum Binding {
 pub struct Exports {
     pub values: Vec<(String, Value, Span)>,
     /// Exported constants that read `process.env`, by export name: an importer binds them
-    /// like its own such constants (permissions.md §1.13).
+    /// like its own such constants.
     pub env_inits: HashMap<String, EnvInit>,
 }
 
@@ -69,7 +69,7 @@ pub struct Evaluator<'a> {
     root: Option<ProjectRoot>,
     /// Module-scope declarations of the current module whose initialiser reads `process.env`
     /// (directly or through another such name): the permissions phase evaluates them like an
-    /// inline read (permissions.md §1.13).
+    /// inline read.
     pub env_inits: HashMap<Rc<str>, EnvInit>,
     /// The scopes of the function or block being evaluated, innermost last (`exec.rs`).
     pub(super) frames: Vec<super::exec::Frame>,
@@ -115,7 +115,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Confines imports to the project whose entry files sit in `dir` (schema.md §1.3).
+    /// Confines imports to the project whose entry files sit in `dir`.
     pub fn confine_to(&mut self, dir: &Path) {
         self.root = Some(ProjectRoot::find(self.loader, dir));
     }
@@ -164,7 +164,7 @@ impl<'a> Evaluator<'a> {
         self.push(d);
     }
 
-    /// Evaluates the schema module and picks the schema (schema.md §1.4).
+    /// Evaluates the schema module and picks the schema.
     pub fn run_schema(&mut self, path: &Path) -> Option<WasmSchema> {
         let exports = self.load_module(path, None)?;
         let file = self.db.lookup(path)?;

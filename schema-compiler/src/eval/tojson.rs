@@ -1,4 +1,4 @@
-//! Evaluator values → JSON values with `JSON.stringify` semantics (schema.md §3.7): used for
+//! Evaluator values → JSON values with `JSON.stringify` semantics: used for
 //! JSON schemas given as object literals and for JSON column defaults.
 
 use crate::diagnostics::{Diagnostic, codes};

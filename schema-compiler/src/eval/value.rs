@@ -1,4 +1,4 @@
-//! Values of the static evaluator (schema.md §3.2): JS primitives, ordered objects, arrays,
+//! Values of the static evaluator: JS primitives, ordered objects, arrays,
 //! `Date`, `Uint8Array`, DSL values and `Opaque`, the stand-in for anything we cannot evaluate.
 
 use std::collections::HashMap;
@@ -60,7 +60,7 @@ pub struct PermissionsDef {
     pub span: Span,
     pub scope: Vec<(Rc<str>, Value)>,
     /// Module-scope names bound to a `process.env` read, with their initialisers: the
-    /// permissions phase evaluates these like the same read written inline (§1.13).
+    /// permissions phase evaluates these like the same read written inline.
     pub env_inits: Vec<(Rc<str>, EnvInit)>,
 }
 
@@ -94,7 +94,7 @@ pub struct Opaque {
     pub silent: bool,
 }
 
-/// An ordered JS object (schema.md §3.4).
+/// An ordered JS object.
 ///
 /// A definition object may hold 100,000 tables, and a linear search per property made building
 /// it quadratic; so once an object has [`INDEXED_FROM`] keys, lookups go through hash maps beside

@@ -1,5 +1,5 @@
 //! The zod subset `s.json(z...)` accepts, and its JSON Schema output exactly as zod 4.3.x
-//! `toJSONSchema` (draft-07) writes it (schema.md §3.9). Zod schemas are immutable values.
+//! `toJSONSchema` (draft-07) writes it. Zod schemas are immutable values.
 //!
 //! The evaluator hands us calls (`z.<name>(…)`, `<schema>.<method>(…)`) with their arguments
 //! already evaluated ([`ZodArg`]); we build a [`ZodSchema`] or say why the construct is outside
@@ -50,7 +50,7 @@ pub enum ZodKind {
         element: Rc<ZodSchema>,
         length: LengthBounds,
     },
-    /// `z.object` and friends: shape in property order (§3.4).
+    /// `z.object` and friends: shape in property order.
     Object {
         shape: Vec<(String, Rc<ZodSchema>)>,
         mode: ObjectMode,
@@ -163,7 +163,7 @@ pub enum ZodArg {
     Null,
     Undefined,
     Array(Vec<ZodArg>),
-    /// An object literal, members in property order (§3.4).
+    /// An object literal, members in property order.
     Object(Vec<(String, ZodArg)>),
     /// Anything else (a builder, a Date, an opaque value...).
     Other,

@@ -1,4 +1,4 @@
-//! The auto-diff (migrations.md §5.4): an auto-lens between two schemas with draft flags and
+//! The auto-diff: an auto-lens between two schemas with draft flags and
 //! the ambiguities it found. Deterministic: tables in byte order, column renames paired only
 //! when mutual and unique, in the declared order of the old table. Not used by
 //! `migrations create` (stubs follow §3); the engine and the editor use it.
@@ -68,7 +68,7 @@ fn null_draft(c: &Column, d: &Value) -> Option<DraftReason> {
     (matches!(d, Value::Null) && !c.nullable).then_some(DraftReason::NullForRequired)
 }
 
-/// `diff_schemas(old, new)` (§5.4).
+/// `diff_schemas(old, new)`.
 pub fn diff_schemas(old: &WasmSchema, new: &WasmSchema) -> AutoLens {
     let mut out = AutoLens::default();
     let mut removed: Vec<&Table> = old
@@ -153,7 +153,7 @@ fn diff_shared(ot: &Table, nt: &Table, out: &mut AutoLens) {
         if let Some((what, a, b)) = change {
             out.ambiguities
                 .push(format!("{what} change in {t}.{}: {a} -> {b}", oc.name));
-            // No op, but the lens must not connect anything (§5.4 deviation): a draft marker.
+            // No op, but the lens must not connect anything: a draft marker.
             out.forward.push(Step {
                 op: LensOp::RenameColumn {
                     table: t.clone(),

@@ -1,5 +1,5 @@
-//! Comparing two schema versions (migrations.md §2): the "requires row transform" rule, table
-//! equality as the stub generator sees it (§3.1), column identity, and the structural diff with
+//! Comparing two schema versions: the "requires row transform" rule, table
+//! equality as the stub generator sees it, column identity, and the structural diff with
 //! the change kinds of the §2.2 matrix that `jazz schema diff` prints.
 
 use crate::schema::hash::canonical_json_bytes;
@@ -7,19 +7,19 @@ use crate::schema::wasm_json::{column_type_to_json, value_to_json};
 use crate::schema::{Column, ColumnType, Table, WasmSchema};
 
 /// `column_type` compared as canonical JSON (object keys sorted), so JSON-Schema key order
-/// never makes two types differ (§2.1 deviation).
+/// never makes two types differ.
 pub fn same_type(a: &ColumnType, b: &ColumnType) -> bool {
     canonical_json_bytes(&column_type_to_json(a)) == canonical_json_bytes(&column_type_to_json(b))
 }
 
-/// Column identity (§4.3): type, nullability and reference target.
+/// Column identity: type, nullability and reference target.
 pub fn same_identity(a: &Column, b: &Column) -> bool {
     a.nullable == b.nullable
         && a.references == b.references
         && same_type(&a.column_type, &b.column_type)
 }
 
-/// `requiresRowTransform(from, to)` (§2.1).
+/// `requiresRowTransform(from, to)`.
 pub fn requires_row_transform(from: &WasmSchema, to: &WasmSchema) -> bool {
     fn names(s: &WasmSchema) -> Vec<&str> {
         let mut v: Vec<&str> = s.tables.iter().map(|t| t.name.as_str()).collect();
@@ -46,7 +46,7 @@ pub fn requires_row_transform(from: &WasmSchema, to: &WasmSchema) -> bool {
     })
 }
 
-/// `tableEq` of the stub generator (§3.1): same columns by name with equal nullability,
+/// `tableEq` of the stub generator: same columns by name with equal nullability,
 /// references, merge strategy and type, and the same indexed columns as sorted lists.
 /// Defaults and column order are ignored.
 pub fn table_eq(a: &Table, b: &Table) -> bool {
@@ -94,7 +94,7 @@ impl ChangeKind {
         }
     }
 
-    /// Whether upstream migrations can express this change (§2.2 last column).
+    /// Whether upstream migrations can express this change.
     pub fn expressible(self) -> bool {
         matches!(self, ChangeKind::Default | ChangeKind::MergeStrategy)
     }
@@ -117,7 +117,7 @@ pub struct TableDiff {
     pub added: Vec<String>,
     /// In *from* declared order.
     pub removed: Vec<String>,
-    /// The stub's rename hint (§3.1 step 3.1), as (old, new).
+    /// The stub's rename hint, as (old, new).
     pub possible_rename: Option<(String, String)>,
     pub changed: Vec<ColumnChange>,
     pub reordered: bool,
@@ -154,7 +154,7 @@ impl SchemaDiff {
     }
 }
 
-/// The sorted added and removed table names and the unambiguous renames among them (§3.1 step 1).
+/// The sorted added and removed table names and the unambiguous renames among them.
 pub fn table_sets(
     from: &WasmSchema,
     to: &WasmSchema,

@@ -1,12 +1,12 @@
-//! Lens ops as the engine runs them (migrations.md §5.1–§5.3, §5.6): the op enum, transforms
+//! Lens ops as the engine runs them: the op enum, transforms
 //! with draft flags, inversion, and in-order row translation. Building ops from the published
-//! table lenses (§5.2) is here too, so the server and the CLI agree on it.
+//! table lenses is here too, so the server and the CLI agree on it.
 
 use crate::schema::{ColumnType, SchemaHash, Table, Value, WasmSchema};
 
 use super::wire::{TableLens, WireOp};
 
-/// One lens op (§5.1). New kinds arrive with §6; never send one to a server that does not
+/// One lens op. New kinds arrive with §6; never send one to a server that does not
 /// advertise it.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +43,7 @@ pub enum LensOp {
     },
 }
 
-/// Why an op is draft (§5.4); drafts never connect schemas.
+/// Why an op is draft; drafts never connect schemas.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DraftReason {
     /// An auto-detected rename that needs a human to confirm it.
@@ -67,7 +67,7 @@ impl Step {
     }
 }
 
-/// A lens (§5.1): only `forward` is stored, `backward` is recomputed.
+/// A lens: only `forward` is stored, `backward` is recomputed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lens {
     pub source: SchemaHash,
@@ -80,7 +80,7 @@ impl Lens {
         self.forward.iter().any(|s| s.draft.is_some())
     }
 
-    /// `reverse(map(invert, forward))` (§5.3); drafts follow their ops.
+    /// `reverse(map(invert, forward))`; drafts follow their ops.
     pub fn backward(&self) -> Vec<Step> {
         self.forward
             .iter()
@@ -93,7 +93,7 @@ impl Lens {
     }
 }
 
-/// The inverse op (§5.3): add and remove swap keeping type, default and schema; renames swap names.
+/// The inverse op: add and remove swap keeping type, default and schema; renames swap names.
 pub fn invert(op: &LensOp) -> LensOp {
     match op.clone() {
         LensOp::AddColumn {
@@ -136,7 +136,7 @@ pub struct Row {
     pub values: Vec<(String, Value)>,
 }
 
-/// Walks one transform over a row (§5.6 step 2), tracking the current table name in op order.
+/// Walks one transform over a row, tracking the current table name in op order.
 /// Column ops touch the row only when their table is the row's table at that point (upstream
 /// applied them to every table, §5.9). `None`: the row has no counterpart (added or removed
 /// table).
@@ -204,7 +204,7 @@ pub fn rebuild(row: &Row, schema: &WasmSchema) -> Option<Row> {
     })
 }
 
-/// Translates a table name along a transform (§5.7); `None` when the table has no counterpart.
+/// Translates a table name along a transform; `None` when the table has no counterpart.
 pub fn translate_table(table: &str, ops: &[Step]) -> Option<String> {
     let row = Row {
         table: table.to_owned(),
@@ -213,7 +213,7 @@ pub fn translate_table(table: &str, ops: &[Step]) -> Option<String> {
     apply_ops(row, ops).map(|r| r.table)
 }
 
-/// Translates a column name along a transform (§5.7), tracking the table in op order;
+/// Translates a column name along a transform, tracking the table in op order;
 /// `None` when the column is removed or the table has no counterpart.
 pub fn translate_column(table: &str, column: &str, ops: &[Step]) -> Option<(String, String)> {
     let mut t = table.to_owned();
@@ -234,7 +234,7 @@ pub fn translate_column(table: &str, column: &str, ops: &[Step]) -> Option<(Stri
     Some((t, c))
 }
 
-/// The ops a server builds from a published lens body (§5.2 steps 3–5), checked against the two
+/// The ops a server builds from a published lens body, checked against the two
 /// schemas. Errors carry upstream's 400 texts.
 pub fn ops_from_table_lenses(
     forward: &[TableLens],

@@ -1,10 +1,10 @@
-//! Migration file names (migrations.md §1.2, §1.4 step 6–7): the `--name` normalisation, the
+//! Migration file names: the `--name` normalisation, the
 //! stub file name, the run timestamp and the lookup of the file for an edge.
 
 use crate::schema::SchemaHash;
 use crate::schema::snapshots::committed_name;
 
-/// `--name` normalised (§1.4 step 6); `None` when nothing is left (JZ3402).
+/// `--name` normalised; `None` when nothing is left (JZ3402).
 pub fn normalize_name(name: &str) -> Option<String> {
     let lower = name.trim().to_lowercase();
     let mut out = String::new();
@@ -34,7 +34,7 @@ pub fn stub_file_name(ts: &str, name: &str, from: &SchemaHash, to: &SchemaHash) 
     format!("{ts}-{name}-{}-{}.ts", from.short(), to.short())
 }
 
-/// The `*.ts` names that belong to the edge (§1.2): containing `-<from12>-<to12>.ts` or
+/// The `*.ts` names that belong to the edge: containing `-<from12>-<to12>.ts` or
 /// `-<from64>-<to64>.ts`.
 pub fn files_for_edge<'a>(
     names: &'a [String],

@@ -1,4 +1,4 @@
-//! The lens graph and deterministic path finding (migrations.md §5.5). Nodes are the known
+//! The lens graph and deterministic path finding. Nodes are the known
 //! schema hashes; every non-draft lens between two known schemas is an edge usable both ways.
 //! The breadth-first search visits neighbours in ascending (hash hex, Forward before Backward)
 //! order, so the path depends only on the set of lenses, never on insertion order.
@@ -23,7 +23,7 @@ pub struct Hop {
     pub direction: Direction,
 }
 
-/// A shortest path from `from` to `to` (§5.5), or `None` when they are not connected.
+/// A shortest path from `from` to `to`, or `None` when they are not connected.
 /// `from == to` (known or not) is the empty path. Draft lenses and lenses touching an
 /// unknown schema are ignored.
 pub fn find_path(

@@ -1,5 +1,5 @@
-//! What `jazz migrations create` without `--fromHash` / `--toHash` does for the current schema
-//! (migrations.md §1.4), as a value: write the initial snapshot, nothing, a snapshot only, or
+//! What `jazz migrations create` without `--fromHash` / `--toHash` does for the current schema, as
+//! a value: write the initial snapshot, nothing, a snapshot only, or
 //! a stub plus a snapshot. Pure: the caller lists `<migrationsDir>` and its snapshots, reads the
 //! clock, and writes what the plan says (the CLI to disk, the editor through a workspace edit).
 
@@ -70,7 +70,7 @@ pub struct Inputs<'a> {
 }
 
 /// Plans `migrations create` without `--fromHash` / `--toHash`: from the latest committed
-/// snapshot to `current` (§1.4 step 3, then [`plan_edge`]).
+/// snapshot to `current`.
 pub fn plan_create(current: &WasmSchema, inputs: Inputs<'_>) -> CreatePlan {
     let to = Version {
         schema: current,
@@ -169,7 +169,7 @@ pub fn plan_edge(
     }
 }
 
-/// "Ensure committed" (§1.2): the snapshot file of `v`, unless a committed one exists.
+/// "Ensure committed": the snapshot file of `v`, unless a committed one exists.
 fn snapshot_of(v: Version<'_>, inputs: Inputs<'_>) -> Option<PlannedFile> {
     let exists = inputs
         .snapshots

@@ -1,4 +1,4 @@
-//! Checking a whole migrations directory (migrations.md §4.6), as `jazz validate` and the
+//! Checking a whole migrations directory, as `jazz validate` and the
 //! editor do: every `*.ts` file directly in the directory is read statically, its name is
 //! checked against the edge pattern (JZ3005), and two files for one edge are JZ3006. JZ3006 is
 //! a warning here: upstream's `validate` does not read migrations, and only a push has to
@@ -27,7 +27,7 @@ pub struct MigrationNames {
     pub names: Vec<NameUse>,
     /// The `defineMigration(...)` call.
     pub root: Option<Span>,
-    /// The lens JSON `migrations push` would publish (§4.4), when the witnesses were built
+    /// The lens JSON `migrations push` would publish, when the witnesses were built
     /// and the file has no errors.
     pub publish_body: Option<String>,
 }

@@ -1,6 +1,6 @@
-//! The stub renderer (migrations.md §3): the file `jazz migrations create` writes for an edge
+//! The stub renderer: the file `jazz migrations create` writes for an edge
 //! that needs a reviewed migration. It means exactly what upstream's stub means (sections,
-//! keys, calls, TODO texts, rename hints) in a prettier-like layout (§3.5). Never a heuristic
+//! keys, calls, TODO texts, rename hints) in a prettier-like layout. Never a heuristic
 //! default, never `s.renameFrom`, never draft.
 
 use crate::diagnostics::Diagnostic;
@@ -43,7 +43,7 @@ pub fn lit(s: &str) -> String {
     out
 }
 
-/// A JSON-Schema value as an inline JS literal (§3.5).
+/// A JSON-Schema value as an inline JS literal.
 fn js_literal(v: &JsonValue) -> Render<String> {
     Ok(match v {
         JsonValue::Null => "null".into(),
@@ -145,7 +145,7 @@ fn column_op(c: &Column, drop: bool) -> Render<String> {
     })
 }
 
-/// One per-table block of `migrate` (§3.1 step 3): comments, then properties.
+/// One per-table block of `migrate`: comments, then properties.
 fn table_block(ft: &Table, tt: &Table) -> Render<(Vec<String>, Vec<String>)> {
     let rem: Vec<&Column> = ft
         .columns
@@ -230,7 +230,7 @@ fn witness(out: &mut Out, name: &str, schema: &WasmSchema, tables: &[String]) ->
     Ok(())
 }
 
-/// Renders the stub for the edge `from -> to` (§3). Errors are JZ3401 (§3.6); nothing should
+/// Renders the stub for the edge `from -> to`. Errors are JZ3401; nothing should
 /// be written then.
 pub fn render_stub(
     from: &WasmSchema,

@@ -1,4 +1,4 @@
-//! The lens JSON that `POST /apps/<appId>/admin/migrations` takes (migrations.md §4.4): table
+//! The lens JSON that `POST /apps/<appId>/admin/migrations` takes: table
 //! lenses, ops, and the compact body with upstream's key order. Values are already encoded
 //! for the wire (`Json` and `Enum` as Text), so the same structs feed the engine.
 

@@ -1,4 +1,4 @@
-//! The readable notation of `explain` and traces (permissions.md §4.6):
+//! The readable notation of `explain` and traces:
 //! `col = session.user_id`, `col ∈ ["a","b"]`, `EXISTS members WHERE …`, `INHERITS …`.
 
 use super::bytecode::disasm::lit_text;

@@ -1,4 +1,4 @@
-//! The Policy IR (permissions.md §0, §2): per table the five clause slots, each an [`Expr`]
+//! The Policy IR: per table the five clause slots, each an [`Expr`]
 //! mirroring the upstream wire variants one to one, plus the origin of every rule.
 
 use crate::source::Span;
@@ -98,7 +98,7 @@ impl Operation {
     ];
 }
 
-/// A wire `Value` (§2.3).
+/// A wire `Value`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lit {
     Null,
@@ -141,7 +141,7 @@ pub enum PValue {
 /// The reserved first segment of an outer-row reference.
 pub const OUTER_ROW: &str = "__jazz_outer_row";
 
-/// A policy expression (§2.2). `ExistsRel` keeps its relation as JSON (the DSL forms that
+/// A policy expression. `ExistsRel` keeps its relation as JSON (the DSL forms that
 /// build relations are reported as unsupported by this version's evaluator).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
@@ -212,7 +212,7 @@ pub enum Expr {
     False,
 }
 
-/// The five clause slots (§0), in this canonical order.
+/// The five clause slots, in this canonical order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Slot {
     SelectUsing,
@@ -246,7 +246,7 @@ impl Slot {
     }
 }
 
-/// How a rule was written (§1.3), for the checks that tell `.always()`/`.never()` apart from a
+/// How a rule was written, for the checks that tell `.always()`/`.never()` apart from a
 /// condition that happens to be constant, and `whereOld` alone from `whereOld().whereNew()`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RuleForm {
@@ -340,7 +340,7 @@ impl TablePolicy {
 #[derive(Clone, Default)]
 pub struct Policy {
     pub tables: Vec<TablePolicy>,
-    /// Environment variable names consumed (§1.13), sorted.
+    /// Environment variable names consumed, sorted.
     pub env: Vec<String>,
     /// Source pieces of the conditions, in evaluation order (empty for parsed JSON).
     pub fragments: Vec<Fragment>,
@@ -427,7 +427,7 @@ impl Policy {
         self.index.sync(&self.tables);
     }
 
-    /// Merges `e` into `slot` of `table` (§1.4), creating the table entry at its first rule.
+    /// Merges `e` into `slot` of `table`, creating the table entry at its first rule.
     pub fn merge(&mut self, table: &str, slot: Slot, e: Expr) {
         let idx = match self.position(table) {
             Some(i) => i,

@@ -1,4 +1,4 @@
-//! The upstream policy JSON (permissions.md §2): IR → [`JsonValue`] with upstream's key order.
+//! The upstream policy JSON: IR → [`JsonValue`] with upstream's key order.
 //! Compact text is what `deploy` sends; `--json` writes the same value pretty-printed.
 
 use crate::schema::json::{JsonValue, stringify, stringify_pretty};
@@ -152,7 +152,7 @@ pub fn expr(e: &Expr) -> JsonValue {
     }
 }
 
-/// The `permissions` map (§2.1).
+/// The `permissions` map.
 pub fn to_json(p: &Policy) -> JsonValue {
     let mut tables = Vec::new();
     for t in &p.tables {

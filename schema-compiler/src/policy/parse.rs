@@ -1,4 +1,4 @@
-//! Reading policy JSON (permissions.md §2.6) into the IR: raw PolicyExpr objects in
+//! Reading policy JSON into the IR: raw PolicyExpr objects in
 //! `permissions.ts`, and policy JSON published by `deploy`. Lenient like the upstream server:
 //! unknown fields are ignored, `max_depth: null` is unset, integral floats are accepted.
 
@@ -191,7 +191,7 @@ fn expr_at(v: &JsonValue, depth: u32) -> Result<Expr, String> {
         },
         "ExistsRel" => {
             let rel = field(o, "rel").cloned().ok_or("missing `rel`")?;
-            // Structurally checked as the upstream server deserialises it (§2.4).
+            // Structurally checked as the upstream server deserialises it.
             super::bytecode::rel::read(&rel)?;
             Expr::ExistsRel { rel }
         }

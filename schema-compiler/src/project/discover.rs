@@ -1,4 +1,4 @@
-//! Finding schema.ts and permissions.ts (schema.md §1.1–§1.2, cli-and-server.md §1.5).
+//! Finding schema.ts and permissions.ts.
 
 use std::path::{Path, PathBuf};
 

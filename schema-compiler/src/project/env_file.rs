@@ -67,7 +67,7 @@ fn quoted(rest: &str, lines: &[&str], next_line: usize) -> Option<(String, usize
     if let Some(end) = inner.find(quote) {
         return Some((unescape(quote, &inner[..end]), 0));
     }
-    // Only double-quoted values may span lines (§1.4.3).
+    // Only double-quoted values may span lines.
     if quote != '"' {
         return None;
     }

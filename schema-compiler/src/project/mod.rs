@@ -113,7 +113,7 @@ pub fn analyze_with_env(
     analysis
 }
 
-/// Adds the diagnostics of every migration file in `dir` to the analysis (migrations.md §4.6).
+/// Adds the diagnostics of every migration file in `dir` to the analysis.
 pub fn check_migrations(analysis: &mut Analysis, loader: &dyn SourceLoader, dir: &Path) {
     let (diags, files) = crate::migrations::project::check_dir_names(loader, dir, &mut analysis.db);
     analysis.diagnostics.extend(diags);

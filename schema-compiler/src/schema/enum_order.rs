@@ -1,4 +1,4 @@
-//! Enum variant order (schema.md §3.8): ICU root collation, and the collation-sensitivity check.
+//! Enum variant order: ICU root collation, and the collation-sensitivity check.
 //!
 //! Upstream sorts variants with `localeCompare` in the Node process's default locale. We use the
 //! ICU root collation (locale `und`, default options), which `en-US` matches, so our order is the
@@ -24,7 +24,7 @@ fn root_collator() -> Option<&'static CollatorBorrowed<'static>> {
 }
 
 /// Whether ICU root collation data is available. Without it, [`sort_variants`] falls back to
-/// byte order, and JZ1024 must be an error for every collation-sensitive enum (§3.8 rule 3).
+/// byte order, and JZ1024 must be an error for every collation-sensitive enum.
 pub fn root_collation_available() -> bool {
     root_collator().is_some()
 }

@@ -1,5 +1,5 @@
-//! The schema hash: BLAKE3 over upstream's binary preimage (schema.md §5), and hash input
-//! normalisation (§5.6).
+//! The schema hash: BLAKE3 over upstream's binary preimage, and hash input
+//! normalisation.
 //!
 //! Everything that feeds the hash is written here by hand: the preimage, the canonical JSON-schema
 //! bytes J ([`canonical_json`]) and serde_json's number semantics ([`serde_num`]). Nothing here
@@ -64,7 +64,7 @@ pub fn parse_hex(text: &str) -> Option<SchemaHash> {
     Some(SchemaHash(out))
 }
 
-/// Normalises a user-given hash or hash prefix (§5.6): trimmed, lowercased, then it must be
+/// Normalises a user-given hash or hash prefix: trimmed, lowercased, then it must be
 /// 12 to 64 characters of `[0-9a-f]`. The error is upstream's text,
 /// `<label> must be a 12-64 character lowercase hex schema hash.` (JZ1083).
 pub fn normalize_hash_input(input: &str, label: &str) -> Result<String, String> {
@@ -85,7 +85,7 @@ pub fn normalize_hash_input(input: &str, label: &str) -> Result<String, String> 
     }
 }
 
-/// The preimage bytes (schema.md §5.2).
+/// The preimage bytes.
 ///
 /// Never fails. Values that cannot occur in a valid schema still hash deterministically: a Uuid
 /// text that does not parse as 16 zero bytes, a Double that serde_json would reject (non-finite,

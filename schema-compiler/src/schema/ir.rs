@@ -1,4 +1,4 @@
-//! Schema IR: the WasmSchema as upstream's Rust side deserializes it (schema.md §4.1).
+//! Schema IR: the WasmSchema as upstream's Rust side deserializes it.
 
 use std::collections::HashMap;
 

@@ -1,6 +1,5 @@
 //! A JSON value as JavaScript holds it (ordered object members, f64 numbers), and the JS side of
-//! JSON text: `Number::toString`, `JSON.stringify` (compact and `indent 2`) and `JSON.parse`
-//! (schema.md §3.4, §3.7).
+//! JSON text: `Number::toString`, `JSON.stringify` (compact and `indent 2`) and `JSON.parse`.
 //!
 //! Used for JSON schemas, JSON-column defaults and the WasmSchema JSON writer. This module knows
 //! only JavaScript's rules; Rust/serde number semantics (what the hash sees) live in
@@ -10,7 +9,7 @@ mod parse;
 
 pub use parse::parse;
 
-/// A JSON value with JS semantics: object members are in property order (§3.4), numbers are f64.
+/// A JSON value with JS semantics: object members are in property order, numbers are f64.
 ///
 /// Invariant kept by [`parse`] and expected from other producers: an object holds each key once,
 /// in the order [`insert_ordered`] gives.
@@ -50,7 +49,7 @@ pub fn is_array_index_key(key: &str) -> Option<u32> {
     }
 }
 
-/// Defines `key` on an object kept as a member list in JS property order (§3.4).
+/// Defines `key` on an object kept as a member list in JS property order.
 ///
 /// - An existing key keeps its position and gets the new value (a duplicate literal key, a
 ///   spread over an existing key, a duplicate key in `JSON.parse`).
@@ -128,7 +127,7 @@ pub fn number_to_js_string(x: f64) -> String {
     ryu_js::Buffer::new().format(x).to_string()
 }
 
-/// Appends `s` as a JSON string literal with `JSON.stringify`'s escapes (§3.7): `\"`, `\\`,
+/// Appends `s` as a JSON string literal with `JSON.stringify`'s escapes: `\"`, `\\`,
 /// `\b \t \n \f \r`, other C0 controls as lowercase `\u00xx`, everything else raw.
 pub fn write_js_string(out: &mut String, s: &str) {
     out.push('"');

@@ -1,4 +1,4 @@
-//! Snapshot files (schema.md §6): names, reading back, "latest committed", hash-prefix lookup.
+//! Snapshot files: names, reading back, "latest committed", hash-prefix lookup.
 //! Pure functions: the CLI lists the directory and reads the files, then hands names and texts
 //! here, and takes the clock reading to [`committed_name`].
 
@@ -27,7 +27,7 @@ pub struct SnapshotFile {
 }
 
 /// Parses every file whose name looks like a snapshot ([`is_snapshot_name`]), in file-name
-/// order, and recomputes each hash from the content (§6.5).
+/// order, and recomputes each hash from the content.
 ///
 /// - A file that cannot be read or is not valid WasmSchema JSON is skipped with a JZ1080
 ///   warning naming it (upstream aborts; §7 Q15).
@@ -102,7 +102,7 @@ pub fn readable_name(hash: &SchemaHash) -> String {
     format!("{}.json", hash.short())
 }
 
-/// `YYYYMMDDTHHMMSS-<h12>.json` for a UTC time in ms since the epoch (§6.2): zero-padded
+/// `YYYYMMDDTHHMMSS-<h12>.json` for a UTC time in ms since the epoch: zero-padded
 /// fields, the year unpadded.
 pub fn committed_name(unix_ms: u64, hash: &SchemaHash) -> String {
     let secs = unix_ms / 1000;
@@ -165,7 +165,7 @@ fn timestamp_digits(prefix: &str) -> Option<usize> {
     ok.then_some(date.len())
 }
 
-/// Upstream's `localeCompare` order on committed names (§6.6): ASCII-lowercased bytes first;
+/// Upstream's `localeCompare` order on committed names: ASCII-lowercased bytes first;
 /// on a tie, at the first character whose case differs, lowercase sorts first.
 pub fn committed_name_cmp(a: &str, b: &str) -> Ordering {
     let folded = a
@@ -186,7 +186,7 @@ pub fn committed_name_cmp(a: &str, b: &str) -> Ordering {
     })
 }
 
-/// The latest committed snapshot name (§6.6), ignoring names that are not committed names.
+/// The latest committed snapshot name, ignoring names that are not committed names.
 pub fn latest_committed<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     names
         .into_iter()
@@ -194,7 +194,7 @@ pub fn latest_committed<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<
         .max_by(|a, b| committed_name_cmp(a, b))
 }
 
-/// Finds the stored schema for a user-given hash or prefix (§6.7). `input` is normalised first
+/// Finds the stored schema for a user-given hash or prefix. `input` is normalised first
 /// (JZ1083); 64 characters must match exactly, fewer match as a prefix. Errors are JZ1082
 /// (`<label> prefix <p> is ambiguous: <a12>, <b12>`, short hashes ascending, files with equal
 /// content counted once) and JZ1084 (`No stored schema found for <label> prefix <p>.`), on which

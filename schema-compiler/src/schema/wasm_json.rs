@@ -1,6 +1,6 @@
 //! WasmSchema JSON text: writing it in upstream key order (compact for the hash input and
 //! publish bodies, pretty for snapshots and `schema export`), and reading it back with
-//! upstream's JS-then-serde semantics (schema.md §4).
+//! upstream's JS-then-serde semantics.
 //!
 //! Writing builds a [`JsonValue`] tree in §4.1 key order and hands it to the `JSON.stringify`
 //! writer, so numbers and strings follow §3.7 exactly. Reading lives in [`read`].
@@ -18,7 +18,7 @@ use super::{Column, ColumnType, Table, Value, WasmSchema};
 pub struct WasmJsonError(pub String);
 
 /// Compact JSON (hash input, publish body): `JSON.stringify(schema)` of the runtime path, with
-/// Bytea defaults as number arrays (§7 Q1).
+/// Bytea defaults as number arrays.
 pub fn to_compact_json(schema: &WasmSchema) -> String {
     json::stringify(&schema_to_json(schema))
 }
@@ -113,7 +113,7 @@ pub fn column_type_to_json(t: &ColumnType) -> JsonValue {
     }
 }
 
-/// Value JSON (§4.3): `{"type":tag,"value":v}`, or `{"type":"Null"}`. Integers and timestamps
+/// Value JSON: `{"type":tag,"value":v}`, or `{"type":"Null"}`. Integers and timestamps
 /// are JS numbers; Uuid text is kept verbatim; Bytea (and BatchId) bytes are number arrays.
 pub fn value_to_json(v: &Value) -> JsonValue {
     let tag = ("type", string(v.tag()));

@@ -1,5 +1,5 @@
-//! Resolution of import specifiers to files, the way the bundler upstream uses does it
-//! (schema.md §1.3): exact path, `.js`→`.ts` stem swaps, then `.tsx`/`.ts` and index files.
+//! Resolution of import specifiers to files, the way the bundler upstream uses does it: exact path,
+//! `.js`→`.ts` stem swaps, then `.tsx`/`.ts` and index files.
 
 use std::path::{Component, Path, PathBuf};
 

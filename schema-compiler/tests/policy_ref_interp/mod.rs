@@ -1,4 +1,4 @@
-//! A reference tree-walking interpreter over the Policy IR (permissions.md §3, test T4),
+//! A reference tree-walking interpreter over the Policy IR,
 //! written from the spec and independent of the VM: names are resolved at every step, tables
 //! are always scanned, nothing is memoised, comparisons and session resolution are
 //! re-implemented here. `ExistsRel` is out of its scope (its tests are `policy_rel.rs`).
@@ -199,7 +199,7 @@ impl Reference<'_> {
         }
     }
 
-    /// The clause of `table` for an inherited operation (§3.9 #7).
+    /// The clause of `table` for an inherited operation.
     fn clause(&self, table: &str, op: Operation) -> Option<&Expr> {
         let t = self.policy.table(table)?;
         let slot = |i: usize| t.slots.get(i).and_then(Option::as_ref);

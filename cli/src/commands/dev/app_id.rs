@@ -1,4 +1,4 @@
-//! The app id of a `jazz dev` run (cli-and-server.md §2.3): explicit value › real environment
+//! The app id of a `jazz dev` run: explicit value › real environment
 //! › env files › a new UUIDv4 (embedded mode only), and appending it to the project's env file
 //! so the next start reuses it. An existing assignment is never modified.
 
@@ -58,7 +58,7 @@ impl AppId {
     }
 }
 
-/// Resolves the app id (§2.3). `None` means it is missing and may not be generated.
+/// Resolves the app id. `None` means it is missing and may not be generated.
 pub fn resolve(explicit: Option<&str>, env: &Env, generate: bool) -> (Option<AppId>, Vec<String>) {
     if let Some(raw) = explicit.filter(|r| !r.trim().is_empty()) {
         return (Some(AppId::parse(raw, Source::Explicit)), Vec::new());
@@ -91,8 +91,8 @@ pub enum Persisted {
     Present { key: String, value: String },
 }
 
-/// Appends `<key>=<raw>` to `file` unless it already assigns one of the five app-id keys
-/// (§2.3): a newline is inserted first when the file lacks a trailing one, the file's line
+/// Appends `<key>=<raw>` to `file` unless it already assigns one of the five app-id keys: a newline
+/// is inserted first when the file lacks a trailing one, the file's line
 /// ending style and permissions are kept, and the write is atomic (temp file + rename).
 pub fn persist(path: &Path, key: &str, raw: &str) -> io::Result<Persisted> {
     let text = match fs::read(path) {

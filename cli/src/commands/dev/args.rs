@@ -1,4 +1,4 @@
-//! The command-line shape of `jazz dev` (cli-and-server.md §2.1). Re-exported by `args.rs`.
+//! The command-line shape of `jazz dev`. Re-exported by `args.rs`.
 //! Which flags may be combined is decided in `dev::settings`, so the messages follow the spec.
 
 use std::ffi::OsString;
@@ -8,7 +8,7 @@ use clap::{ArgAction, Args, ValueEnum};
 
 use crate::args::ProjectArgs;
 
-/// `--framework` (§2.9).
+/// `--framework`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrameworkChoice {
     Auto,
@@ -95,7 +95,8 @@ pub struct DevArgs {
     #[arg(long, value_enum, value_name = "NAME", default_value_t = FrameworkChoice::Auto)]
     pub framework: FrameworkChoice,
 
-    /// Write the server URL (and app id) into a managed block of this env file [default: <root>/.env]
+    /// Write the server URL (and app id) into a managed block of this env file [default:
+    /// <root>/.env]
     #[arg(long = "write-env", value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     pub write_env: Option<String>,
 

@@ -1,4 +1,4 @@
-//! `jazz dev -- <cmd> [args…]` (cli-and-server.md §2.9): the child process started after the
+//! `jazz dev -- <cmd> [args…]`: the child process started after the
 //! initial cycle, its environment (the app id and server URL under the framework's names, the
 //! backend secret in embedded mode, never the admin secret), and its lifecycle: when it exits,
 //! `jazz dev` shuts down with its exit code; when `jazz dev` shuts down, the child gets SIGTERM

@@ -1,4 +1,4 @@
-//! One `jazz dev` cycle (cli-and-server.md §2.7): compile the project, print its diagnostics,
+//! One `jazz dev` cycle: compile the project, print its diagnostics,
 //! and publish schema + permissions (+ a reviewed migration) only from a compile without
 //! errors. A broken edit is reported and never published; the server keeps its last good
 //! bundle. The state between cycles (what was last compiled and pushed, the watched import
@@ -98,7 +98,7 @@ impl DevState {
         }
     }
 
-    /// What to watch (§2.5): the three schema.ts candidates, permissions.ts next to each, the
+    /// What to watch: the three schema.ts candidates, permissions.ts next to each, the
     /// import graph of the last good compile united with the last compile's, and the
     /// migration files.
     pub fn watch_set(&self) -> WatchSet {
@@ -425,7 +425,7 @@ impl DevState {
         rep.problem(&next);
     }
 
-    /// Re-reads the env files for `process.env` reads (§2.5). Settings read once at startup
+    /// Re-reads the env files for `process.env` reads. Settings read once at startup
     /// (app id, URLs, secrets) keep their values; a change to one is only warned about.
     fn reload_env(&self, ctx: &mut Context, rep: Reporter, changed: &Path) {
         let existing: Vec<PathBuf> = self

@@ -1,6 +1,6 @@
-//! The embedded server of `jazz dev` (cli-and-server.md §2.4): the engine's server run
+//! The embedded server of `jazz dev`: the engine's server run
 //! in-process on 127.0.0.1, its store under `<data dir>/<appId>/` with a lock file that
-//! names the pid and URL of the run holding it, `--reset`, and the banner (§2.8).
+//! names the pid and URL of the run holding it, `--reset`, and the banner.
 
 use std::path::Path;
 use std::time::Duration;
@@ -116,7 +116,7 @@ pub struct EngineBanner<'a> {
     pub inspector: Option<String>,
 }
 
-/// The banner lines (§2.8) and the `ready` event; `engine` is `None` for the embedded server.
+/// The banner lines and the `ready` event; `engine` is `None` for the embedded server.
 pub fn banner(
     rep: Reporter,
     s: &Settings,
@@ -200,7 +200,7 @@ pub fn banner(
     rep.event("ready", ready);
 }
 
-/// The URL clients use for a bound port (§2.4: always the loopback form).
+/// The URL clients use for a bound port.
 pub fn url_for(port: u16) -> String {
     format!("http://127.0.0.1:{port}")
 }

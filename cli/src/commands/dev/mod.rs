@@ -1,4 +1,4 @@
-//! `jazz dev` (cli-and-server.md §2): find the project, resolve and persist the app id, start
+//! `jazz dev`: find the project, resolve and persist the app id, start
 //! the dev server (upstream's engine from `node_modules/jazz-tools`, see [`engine`] and
 //! [`upstream`], else our embedded catalogue server on 127.0.0.1; or use `--server`), then
 //! watch `schema.ts`,
@@ -86,7 +86,7 @@ impl Stopper {
     }
 }
 
-/// The directory whose `.env` is the default env file of `jazz dev` (§1.4.3): `<root>`, the
+/// The directory whose `.env` is the default env file of `jazz dev`: `<root>`, the
 /// project root as every command finds it (walking up from the cwd when `--schema-dir` is not
 /// given), so `jazz dev` from a subfolder reads and writes the app's own `.env`.
 pub fn env_dir(cwd: &std::path::Path, args: &DevArgs) -> PathBuf {
@@ -113,7 +113,7 @@ pub fn run(
         Ok(s) => s,
         Err(message) => return Ok(fail(ctx, rep, &message)),
     };
-    // A missing or ambiguous schema.ts stops the start (§2.2 step 2).
+    // A missing or ambiguous schema.ts stops the start.
     if let Discovery::Failed(d) = discover(&DiskLoader, &s.root) {
         if rep.json {
             rep.event("error", json!({ "message": d.message }));
@@ -171,8 +171,7 @@ fn target(
             migrations_dir: s.migrations_dir.clone(),
             dry_run: false,
             // The embedded server is lenient unless --strict; the engine (which refuses an
-            // unconnected permissions push) and remote servers are strict unless --no-verify
-            // (§2.7, §2.10).
+            // unconnected permissions push) and remote servers are strict unless --no-verify.
             no_verify: if lenient { !s.strict } else { s.no_verify },
             cli: ctx.cli.clone(),
             app_id: s.app.id.to_string(),

@@ -1,4 +1,4 @@
-//! Publishing one good compile from `jazz dev` (cli-and-server.md §2.7 step 3): runs the
+//! Publishing one good compile from `jazz dev`: runs the
 //! shared deploy pipeline ([`crate::publish::publish`]) against the dev server, lenient in
 //! embedded mode unless `--strict`, retrying once on a stale permissions parent in embedded
 //! mode, and turns its outcome into the summary line's parts.
@@ -22,7 +22,7 @@ pub struct Target {
     pub options: Options,
     /// The server is one this session runs (the engine or the embedded server): nobody else
     /// publishes to it, so a stale permissions parent is retried and unconnected reviewed
-    /// migrations are pushed (§2.7).
+    /// migrations are pushed.
     pub managed: bool,
     /// The admin secret (a missing migration's stub may need the server's copy of a schema).
     pub admin_secret: String,
@@ -69,7 +69,7 @@ pub fn push(
 ) -> Result<Pushed, PushFailure> {
     let mut out = publish::publish(analysis, &target.admin, &target.options);
     // The embedded server has no other publisher but a concurrent `jazz deploy`: read the
-    // head again and retry once (§2.7).
+    // head again and retry once.
     if target.managed && out.failure.as_ref().is_some_and(|f| f.stale_parent) {
         out = publish::publish(analysis, &target.admin, &target.options);
     }

@@ -1,4 +1,4 @@
-//! Embedded mode only (cli-and-server.md §2.7 step 3): after the permissions step, push
+//! Embedded mode only: after the permissions step, push
 //! every publishable reviewed migration file whose from and to schemas are both stored on the
 //! server but not yet connected. This reconnects old data after a lenient retarget, so the
 //! hint "jazz dev pushes the file when you save it" holds. Files with errors are never pushed

@@ -1,4 +1,4 @@
-//! What `jazz dev` prints (cli-and-server.md §2.8): `[jazz]` lines in text mode, one NDJSON
+//! What `jazz dev` prints: `[jazz]` lines in text mode, one NDJSON
 //! event per line in `--format json` mode. Lines are stable, tests match on them.
 
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -128,8 +128,9 @@ fn interactive(rep: Reporter) -> bool {
     !rep.json && std::io::stdin().is_terminal()
 }
 
-/// On a TTY, `m` + Enter writes the stub of a missing migration, `r` + Enter forces a cycle (restarting the engine first, when jazz dev runs
-/// upstream's) and `q` + Enter quits (§2.6). The reader thread is left blocked on stdin when
+/// On a TTY, `m` + Enter writes the stub of a missing migration, `r` + Enter forces a cycle
+/// (restarting the engine first, when jazz dev runs
+/// upstream's) and `q` + Enter quits. The reader thread is left blocked on stdin when
 /// jazz dev exits.
 fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, controls: &Controls) {
     use std::io::BufRead;
@@ -170,7 +171,7 @@ fn keyboard(rep: Reporter, stopper: &Arc<Stopper>, controls: &Controls) {
     ));
 }
 
-/// Starts `-- <cmd>` after the initial cycle (§2.9); a command that cannot start ends the
+/// Starts `-- <cmd>` after the initial cycle; a command that cannot start ends the
 /// session with exit 1.
 fn start_child(
     rep: Reporter,
@@ -299,7 +300,7 @@ fn guarded_cycle(
     }
 }
 
-/// Appends the app id to the env file unless it already has one (§2.3).
+/// Appends the app id to the env file unless it already has one.
 fn persist_app_id(rep: Reporter, s: &Settings) {
     let Some(file) = &s.persist_to else { return };
     let shown = paths::relative(file, &s.root);

@@ -1,5 +1,5 @@
-//! Resolving `jazz dev`'s flags, environment and env files into one [`Settings`]
-//! (cli-and-server.md §2.1–§2.4, §2.10): which flag combinations are usage errors, embedded
+//! Resolving `jazz dev`'s flags, environment and env files into one [`Settings`]: which flag
+//! combinations are usage errors, embedded
 //! or remote mode, secrets (generated `jazz-dev-<8 hex>` unless given), the data dir and the
 //! app id.
 
@@ -19,7 +19,7 @@ use crate::env::{Origin, SERVER_URL_NAMES};
 use crate::output::{Stream, write_line};
 use crate::paths;
 
-/// The default trailing debounce (§2.6).
+/// The default trailing debounce.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
 
 /// A secret and where it came from (`None`: generated for this start).
@@ -42,7 +42,7 @@ impl Secret {
         }
     }
 
-    /// The banner form: the value only when jazz dev made it (§2.8), with the file keeping it.
+    /// The banner form: the value only when jazz dev made it, with the file keeping it.
     pub fn shown(&self) -> String {
         match (&self.source, self.generated) {
             (Some(file), true) => format!("{} (kept in {file})", self.value),
@@ -179,7 +179,7 @@ pub fn resolve(
     let migrations_dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
     let (framework, detected) = framework::choose(args.framework, &root);
 
-    // App id (§2.3), then the server URL, then the admin secret (§1.4.1 order).
+    // App id, then the server URL, then the admin secret.
     let explicit = args.app_id.as_deref().or(args.app_id_flag.as_deref());
     let (app, warnings) = app_id::resolve(explicit, &ctx.env, !remote);
     for w in warnings {
@@ -273,7 +273,7 @@ pub fn resolve(
                 let store = data_dir.join(app.id.to_string());
                 Storage::Dir { data_dir, store }
             };
-            // A server URL in the environment never selects remote mode by itself (§2.10).
+            // A server URL in the environment never selects remote mode by itself.
             if let (Some(found), Some(_)) = (
                 ctx.env.lookup(&SERVER_URL_NAMES).0,
                 ctx.env.lookup(&["JAZZ_ADMIN_SECRET"]).0,
@@ -295,7 +295,7 @@ pub fn resolve(
             }
             let host = args.host.clone().unwrap_or_else(|| "127.0.0.1".to_owned());
             // With --write-env and no --port, reuse the port the block recorded when it is
-            // free, so the URL in the app's env stays valid across restarts (§2.9).
+            // free, so the URL in the app's env stays valid across restarts.
             let port = args.port.unwrap_or_else(|| {
                 write_env
                     .as_deref()

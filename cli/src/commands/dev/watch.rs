@@ -1,4 +1,4 @@
-//! Watching a project for `jazz dev` (cli-and-server.md §2.5, §2.6): which files count
+//! Watching a project for `jazz dev`: which files count
 //! ([`WatchSet`]), directory-level `notify` watches (so editors that save through
 //! rename-and-replace are seen), the trailing debounce, and the content-hash filter that
 //! drops events whose file did not really change.
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher as _};
 
-/// Under continuous changes a cycle still starts after this long (§2.6).
+/// Under continuous changes a cycle still starts after this long.
 const DEBOUNCE_CAP: Duration = Duration::from_secs(1);
 
 /// How often a blocked wait looks at the stop flag.
@@ -160,7 +160,7 @@ impl Watcher {
     /// content really changed is the caller's check. An empty batch means a forced cycle.
     pub fn next_batch(&self, set: &WatchSet, stop: &AtomicBool) -> Option<BTreeSet<PathBuf>> {
         let mut batch = BTreeSet::new();
-        // Anything that arrived while a cycle ran is one pending follow-up (§2.6).
+        // Anything that arrived while a cycle ran is one pending follow-up.
         self.drain(set, &mut batch);
         while batch.is_empty() {
             if stop.load(Ordering::SeqCst) {

@@ -1,4 +1,4 @@
-//! `jazz dev --write-env[=<file>]` (cli-and-server.md §2.9): one managed block in an env file
+//! `jazz dev --write-env[=<file>]`: one managed block in an env file
 //! holding the server URL (and the app id when the file assigns none elsewhere), rewritten on
 //! every start; text outside the block is never touched. Also reads the port a previous block
 //! recorded, so the URL can stay stable across restarts. Never writes secrets.

@@ -1,5 +1,5 @@
-//! The command-line shapes of `jazz migrations create|push|check` and `jazz schema diff`
-//! (migrations.md §1.1, §7.1; cli-and-server.md §1.9.4, §1.9.5). Re-exported by `args.rs`.
+//! The command-line shapes of `jazz migrations create|push|check` and `jazz schema diff`.
+//! Re-exported by `args.rs`.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! `jazz migrations create` (migrations.md §1.4–§1.5; cli-and-server.md §1.9.4): compare the
+//! `jazz migrations create`: compare the
 //! latest committed snapshot (or `--fromHash`) with the current schema (or `--toHash`), and
 //! write the initial snapshot, nothing, a snapshot only, or a stub plus a snapshot. `--check`
 //! writes nothing and reports what it would write.

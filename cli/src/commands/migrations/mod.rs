@@ -177,7 +177,7 @@ impl Store {
         self.migrations_dir.join("snapshots")
     }
 
-    /// The latest committed snapshot (§1.2).
+    /// The latest committed snapshot.
     pub fn latest(&self) -> Option<&Snapshot> {
         let name = latest_committed(self.snapshots.iter().map(|s| s.file_name.as_str()))?;
         self.snapshots.iter().find(|s| s.file_name == name)
@@ -245,7 +245,7 @@ pub struct Version {
     pub fetched: Option<(String, u64)>,
 }
 
-/// `resolve(label, input)` (migrations.md §1.3). Server-fetched schemas are returned with
+/// `resolve(label, input)`. Server-fetched schemas are returned with
 /// their snapshot text; the caller decides whether to write it.
 pub fn resolve(
     ctx: &mut Context,

@@ -17,7 +17,7 @@ fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
     Ok(Outcome::failed(serde_json::Value::Null))
 }
 
-/// Resolves a push input against the server's hashes (§7.1 step 2).
+/// Resolves a push input against the server's hashes.
 fn server_hash(hashes: &[String], label: &str, input: &str) -> Result<SchemaHash, String> {
     let p = normalize_hash_input(input, label)?;
     let mut m: Vec<&String> = hashes.iter().filter(|h| h.starts_with(&p)).collect();

@@ -1,4 +1,4 @@
-//! `jazz permissions compile` (permissions.md §4.6): full analysis, then the bytecode
+//! `jazz permissions compile`: full analysis, then the bytecode
 //! (`--out`, default `permissions.jzpb`), the upstream policy JSON (`--json`) and the listing
 //! (`--disasm`). Any error: exit 1 and nothing written.
 

@@ -1,4 +1,4 @@
-//! `jazz permissions explain <table> <op>` (permissions.md §4.6): the slots that decide the
+//! `jazz permissions explain <table> <op>`: the slots that decide the
 //! operation (explicit, absent or fallback), each contributing rule with `file:line:col` and
 //! its source line, the merged condition in the readable notation, the tables it reads, the
 //! diagnostics about this table and operation; `--bytecode` adds the listing, and

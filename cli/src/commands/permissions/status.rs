@@ -1,4 +1,4 @@
-//! `jazz permissions status [<appId>]` (cli-and-server.md §1.9.6): compile the project, check
+//! `jazz permissions status [<appId>]`: compile the project, check
 //! that the server stores the current schema hash, and describe the server's permissions head
 //! against it: upstream's lines, then ours, whether the local permissions match the head's.
 

@@ -1,5 +1,5 @@
 //! The arguments of column builders that need more than a type: the JSON schema of `s.json(S)`
-//! and the variants of `s.enum(...)`, with their checks (schema.md §2.2, §3.8, §3.9).
+//! and the variants of `s.enum(...)`, with their checks.
 
 use crate::diagnostics::{Diagnostic, codes};
 use crate::schema::JsonValue;
@@ -40,7 +40,7 @@ pub fn json_schema_arg(ev: &mut Evaluator<'_>, arg: Option<&(Value, Span)>) -> O
     }
 }
 
-/// `s.enum(...)`: validates and orders variants (schema.md §3.8, JZ1020–JZ1024).
+/// `s.enum(...)`: validates and orders variants.
 pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span) -> Vec<String> {
     if args.is_empty() {
         let msg = "Enum columns require at least one variant.";
@@ -122,7 +122,7 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
         }
     }
     if is_collation_sensitive(&variants) {
-        // Without ICU data the order is not known at all (§3.8 rule 3): an error of its own.
+        // Without ICU data the order is not known at all: an error of its own.
         let code = if crate::schema::enum_order::root_collation_available() {
             codes::ENUM_COLLATION
         } else {

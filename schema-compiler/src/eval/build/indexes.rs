@@ -1,4 +1,4 @@
-//! `T.indexOnly([...])` (schema.md §2.4): the list of indexed columns a table declares, and
+//! `T.indexOnly([...])`: the list of indexed columns a table declares, and
 //! the checks of the names in it (unknown columns, `Object.prototype` members, duplicates).
 
 use std::rc::Rc;

@@ -1,4 +1,4 @@
-//! Builder modifiers (schema.md §2.3): `.optional()`, `.default(v)`, `.merge(strategy)` and
+//! Builder modifiers: `.optional()`, `.default(v)`, `.merge(strategy)` and
 //! `.transform(...)`, applied to a column builder's state with their checks (counter columns,
 //! unknown merge strategies).
 

@@ -1,4 +1,4 @@
-//! Length, number and `.multipleOf` bounds, and `.int()` (schema.md §3.9).
+//! Length, number and `.multipleOf` bounds, and `.int()`.
 //!
 //! zod 4.3 keeps the tightest bound of each kind and lets `.int()` reset the bounds, so the
 //! result depends on the call order (and changes in zod 4.6). The subset therefore allows one

@@ -1,5 +1,5 @@
 //! Building zod schemas from `z.*` calls and method calls, and refusing what is outside the
-//! subset (schema.md §3.9).
+//! subset.
 //!
 //! Where zod 4.3 gives an order-dependent or version-dependent result (two lower bounds on one
 //! chain, bounds before `.int()`, a non-finite bound, a `__proto__` shape key), the construct

@@ -1,5 +1,5 @@
 //! The JSON Schema of a zod schema, written the way zod 4.3.x `toJSONSchema` does for the
-//! draft-07 target on the output side (schema.md §3.9): the same members, in the same order.
+//! draft-07 target on the output side: the same members, in the same order.
 //!
 //! zod builds each schema's JSON from a "bag" of constraints filled by its checks; the number
 //! rules below reproduce that bag for the one-bound-per-side chains `build` accepts.

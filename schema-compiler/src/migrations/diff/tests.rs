@@ -1,4 +1,4 @@
-//! The requires-row-transform rule and the change kinds (migrations.md §2).
+//! The requires-row-transform rule and the change kinds.
 
 use super::*;
 use crate::schema::{Column, ColumnType, JsonValue, MergeStrategy, Table, Value};

@@ -1,4 +1,4 @@
-//! Lens semantics (migrations.md §5.3–§5.7, §8.6): inversion round trips, in-order row and
+//! Lens semantics: inversion round trips, in-order row and
 //! name translation including the upstream bugs §5.9 says not to copy, drafts, and a path that
 //! does not depend on insertion order.
 
@@ -112,7 +112,7 @@ fn chained_renames_both_directions() {
     assert_eq!(r, row("users", &[("contact_email", text("b@x"))]));
 }
 
-/// Upstream compared column ops with the *final* table name and missed this case (§5.9).
+/// Upstream compared column ops with the *final* table name and missed this case.
 #[test]
 fn column_rename_through_table_rename_reads_backward() {
     let l = lens(
@@ -134,7 +134,7 @@ fn column_rename_through_table_rename_reads_backward() {
     );
 }
 
-/// Upstream applied every column op to rows of every table (§5.9).
+/// Upstream applied every column op to rows of every table.
 #[test]
 fn shared_column_names_in_other_tables_are_untouched() {
     let l = lens(1, 2, vec![rename_col("users", "name", "full_name")]);

@@ -1,4 +1,4 @@
-//! The column rules of one table pair (migrations.md §4.3): coverage of added and removed
+//! The column rules of one table pair: coverage of added and removed
 //! columns, renames, op types against the witness columns, default values, unchanged columns,
 //! the rename hint (JZ3503) and the table-rename simulation (JZ3216).
 

@@ -1,4 +1,4 @@
-//! The sections of a `defineMigration({...})` config (migrations.md §4.1), read from the
+//! The sections of a `defineMigration({...})` config, read from the
 //! syntax tree into owned data: hashes, table markers, table renames and column ops.
 
 use crate::diagnostics::Diagnostic;

@@ -1,4 +1,4 @@
-//! The forward lens of a checked config (migrations.md §4.2): table lenses in the order
+//! The forward lens of a checked config: table lenses in the order
 //! createTables, dropTables, renameTables, migrate; op types from the witnesses.
 
 use crate::schema::{Column, Value, WasmSchema};
@@ -8,7 +8,7 @@ use super::config::{Config, OpKind, TypedOp};
 use super::syntax::Lit;
 use super::values::encode;
 
-/// The forward lens (§4.2).
+/// The forward lens.
 pub(super) fn forward(c: &Config, from: &WasmSchema, to: &WasmSchema) -> Vec<TableLens> {
     let mut order: Vec<&str> = Vec::new();
     let keys = c

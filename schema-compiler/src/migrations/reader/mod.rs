@@ -1,4 +1,4 @@
-//! The static reader of migration files (migrations.md §4): finds the exported
+//! The static reader of migration files: finds the exported
 //! `defineMigration({...})`, reads its sections from the syntax tree, has the evaluator build
 //! the `from`/`to` witnesses, validates everything against them (JZ3xxx, all violations, on
 //! their spans) and builds the forward lens that `migrations push` publishes. Never runs JS.
@@ -41,7 +41,7 @@ pub struct MigrationFile {
     pub to_hash: Option<String>,
     pub from: Option<WasmSchema>,
     pub to: Option<WasmSchema>,
-    /// The forward table lenses (§4.2), built even when there are errors (never publish then).
+    /// The forward table lenses, built even when there are errors (never publish then).
     pub forward: Vec<TableLens>,
     pub diagnostics: Vec<Diagnostic>,
     /// Spans of `fromHash` / `toHash` values, for JZ3004.
@@ -54,7 +54,7 @@ pub struct MigrationFile {
 }
 
 impl MigrationFile {
-    /// Publishable iff no error diagnostic (§4.3).
+    /// Publishable iff no error diagnostic.
     pub fn publishable(&self) -> bool {
         !self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -1,4 +1,4 @@
-//! Reading one column op of `migrate.<table>` (migrations.md §4.1 "Ops" and "Op arguments"):
+//! Reading one column op of `migrate.<table>`:
 //! `s.add.<t>(…)`, `s.drop.<t>(…)`, `s.renameFrom("old")` and the deprecated `s.rename`.
 
 use crate::diagnostics::Diagnostic;

@@ -1,4 +1,4 @@
-//! Reading the migration config from the syntax tree (migrations.md §4.1): module-scope
+//! Reading the migration config from the syntax tree: module-scope
 //! `const` bindings, object entries in JS property order (spreads of const objects, duplicate
 //! keys), default literals, op calls and the element builders of `add.array` / `drop.array`.
 //! Anything else is JZ3002 at its span. No evaluation beyond literals happens here; witnesses
@@ -16,7 +16,7 @@ use crate::syntax::ast::{Arg, Expr, Item, MemberProp, Pat, Prop, PropKey, Stmt, 
 
 use super::super::codes;
 
-/// A default literal (§4.1 "Default literals").
+/// A default literal.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lit {
     Undefined,
@@ -203,7 +203,7 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// A default literal (§4.1); `None` after JZ3002.
+    /// A default literal; `None` after JZ3002.
     pub fn literal(&mut self, e: &'a Expr, depth: u32) -> Option<Lit> {
         let e = self.resolve(e);
         if depth > MAX_DEPTH {

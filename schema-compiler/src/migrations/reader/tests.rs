@@ -1,4 +1,4 @@
-//! Reader rules (migrations.md §4.3): one failing case per code, checked by code, plus accepted
+//! Reader rules: one failing case per code, checked by code, plus accepted
 //! forms (upstream's raw layout with quoted keys, `col`, consts and spreads, `export const
 //! migration`) and the §4.4 value encodings.
 

@@ -11,7 +11,7 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DebugRule {
     pub table: u32,
-    /// Bit `i` set: the rule contributed to slot `i` (§0 order).
+    /// Bit `i` set: the rule contributed to slot `i`.
     pub slots: u8,
     pub path: String,
     pub start: u32,

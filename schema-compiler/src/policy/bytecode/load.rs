@@ -38,7 +38,7 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-/// A session path, classified at load time (§3.5).
+/// A session path, classified at load time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionPath {
     UserId,

@@ -1,4 +1,4 @@
-//! Policy bytecode, format version 2 (permissions.md §4.1).
+//! Policy bytecode, format version 2.
 //!
 //! Layout (little-endian): `JZPB`, u16 version, the 32-byte schema hash, then the sections
 //! strings, constants, session paths, env names, tables (every schema table sorted by name:

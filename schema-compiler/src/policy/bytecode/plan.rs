@@ -1,5 +1,5 @@
 //! Relation plans: an `ExistsRel` relation (`rel.rs`) resolved at load time against the bundle's
-//! tables into a flat, verified plan the VM executes (permissions.md §3.8). Every scope of the
+//! tables into a flat, verified plan the VM executes. Every scope of the
 //! relation gets a fixed tuple slot (at most [`MAX_SLOTS`]), every column reference becomes a
 //! slot + column index, every session path is classified. Resolution is total: an unknown
 //! table scans nothing, an unknown column or scope is Absent (false), an out-of-range gather
@@ -9,7 +9,7 @@
 //! scope is the scope named by the right side of its first `on` condition (`__join_0`,
 //! `__hop_0`, …) and the left side's scope may be renamed by the left side of that condition;
 //! the *current* scope (unscoped columns, `RowId Current`, the output table) stays the left
-//! side's through joins, so a qualified-key relation outputs its scope table (§1.11, §3.8 #3);
+//! side's through joins, so a qualified-key relation outputs its scope table;
 //! a projection exposes its aliases and makes the scope of its `id` column current (so a
 //! `hopTo` outputs the hop target).
 
@@ -144,7 +144,7 @@ pub enum Node {
 pub struct Plan {
     pub nodes: Vec<Node>,
     pub root: usize,
-    /// Session and outer references that must resolve for the clause to be evaluated (§3.8 #1).
+    /// Session and outer references that must resolve for the clause to be evaluated.
     pub binds: Vec<Src>,
     /// The table of the relation's output rows (`NONE` when unknown).
     pub output_table: u32,

@@ -1,4 +1,4 @@
-//! The relation IR of `ExistsRel` (permissions.md §2.4), read from its JSON (externally tagged,
+//! The relation IR of `ExistsRel`, read from its JSON (externally tagged,
 //! as the upstream server deserialises it) into a name-level tree, and rendered readably for
 //! the disassembler. Reading is structural only: unknown tables, columns and scopes are
 //! resolved (to Absent) by `plan.rs`, never rejected here, so everything the upstream server

@@ -1,4 +1,4 @@
-//! Constant clauses (permissions.md §5.4), judged per rule before merging:
+//! Constant clauses, judged per rule before merging:
 //!
 //! - JZ2321: a read/update/delete rule that grants every session without `.always()` — a
 //!   Hint with a fix for a literal `where({})`, a warning when composition makes it true (an
@@ -10,7 +10,7 @@
 //! - JZ2320 becomes an error when dropping `undefined` where keys made the rule `True`.
 //!
 //! Rules whose evaluation reported an error are skipped: their `False`s stand for failed
-//! conditions (§5.1, no cascades).
+//! conditions.
 
 use crate::diagnostics::Diagnostic;
 use crate::schema::IndexedSchema;
@@ -96,7 +96,7 @@ fn culprit(policy: &Policy, schema: &IndexedSchema<'_>, table: &str, r: &RuleOri
         .unwrap_or(at)
 }
 
-/// JZ2320 becomes the error JZ2327 when dropping the `undefined` keys made the rule `True` (§5.4):
+/// JZ2320 becomes the error JZ2327 when dropping the `undefined` keys made the rule `True`:
 /// recodes the findings inside the rule's condition; false when there are none.
 /// `dropped` holds the positions of the JZ2320 findings in `out`.
 fn escalate_dropped(

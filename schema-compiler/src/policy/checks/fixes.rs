@@ -1,4 +1,4 @@
-//! Text edits for the permissions fixes (permissions.md §5.1, §5.2): where a new rule can be
+//! Text edits for the permissions fixes: where a new rule can be
 //! inserted in the `definePermissions` factory, and the small rewrites of one rule call. Every
 //! edit is built from the source text and only offered when the text has the expected shape,
 //! so applying it yields valid permissions.ts.

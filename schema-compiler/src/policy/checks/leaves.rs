@@ -1,4 +1,4 @@
-//! Leaf checks on the recorded condition fragments (permissions.md §5.4), each reported on the
+//! Leaf checks on the recorded condition fragments, each reported on the
 //! where key, operator key, `allowedTo` FK literal or raw object that produced the leaf:
 //!
 //! - JZ2305: an operator that is meaningless for the column type (always false);
@@ -18,7 +18,7 @@ use super::super::codes;
 use super::super::ir::{CmpOp, Expr, Lit, Operation, PValue, Policy};
 use super::column_type;
 
-/// The magic columns that exist at query time only (§1.9).
+/// The magic columns that exist at query time only.
 pub(crate) const QUERY_ONLY: &[&str] = &["$canRead", "$canEdit", "$canDelete"];
 
 pub fn check(
@@ -223,7 +223,7 @@ fn query_only(column: &str) -> Diagnostic {
     .help("refer to the policy you mean directly, e.g. `allowedTo.read(\"<fk>\")`")
 }
 
-/// JZ2312: claims are resolved to strings, integers, booleans or null only (§3.5).
+/// JZ2312: claims are resolved to strings, integers, booleans or null only.
 fn claim_literal(path: &[String], values: &[Lit]) -> Option<Diagnostic> {
     if path.first().map(String::as_str) != Some("claims") {
         return None;

@@ -1,4 +1,4 @@
-//! JZ2101 / JZ2102: the missing-policy warnings with upstream's text (permissions.md §5.2),
+//! JZ2101 / JZ2102: the missing-policy warnings with upstream's text,
 //! with their fixes: add `.never()` for every missing operation of a table (same behaviour,
 //! explicit), copy the update rule to `allowDelete`.
 

@@ -1,4 +1,4 @@
-//! Static checks on the merged policy (permissions.md §5.2, §5.4), one family per file:
+//! Static checks on the merged policy, one family per file:
 //! `missing` (JZ2101/JZ2102 and their fixes), `nullable_fk`, `cycles`, `leaves` (findings on
 //! one comparison), `constant` (rules that are always or never true), `updates` (update-rule
 //! pairing), `targets` (what a clause inherits or scans). `fixes` builds the text edits,
@@ -51,7 +51,7 @@ pub fn run(
     targets::check(policy, schema, defs, call, out);
 }
 
-/// Adds the secondary label on `table`'s definition in schema.ts (§5.1), when known.
+/// Adds the secondary label on `table`'s definition in schema.ts, when known.
 pub(crate) fn label_table(
     d: Diagnostic,
     defs: &SchemaSymbols,
@@ -134,7 +134,7 @@ pub(crate) fn contains(hay: &Expr, needle: &Expr) -> bool {
     }
 }
 
-/// The runtime type of a readable column (§3.3: magic columns, schema columns, then `id`), and
+/// The runtime type of a readable column, and
 /// whether it can be NULL.
 pub(crate) fn column_type(
     schema: &IndexedSchema<'_>,

@@ -1,5 +1,5 @@
 //! JZ2341 (warning part): fields of a raw PolicyExpr object that the server's deserialiser
-//! ignores (permissions.md §2.2, §5.4). They are dropped from the compiled policy, which is
+//! ignores. They are dropped from the compiled policy, which is
 //! rarely what the author meant (`colum`, `vaue`, …). Missing or ill-typed fields are the
 //! error part, reported from the parser's message by the interpreter.
 
@@ -8,7 +8,7 @@ use crate::schema::json::JsonValue;
 /// Bounds the walk over hostile raw objects.
 const MAX_DEPTH: u32 = 64;
 
-/// The fields each expression variant has after `type` (§2.2).
+/// The fields each expression variant has after `type`.
 fn expr_fields(tag: &str) -> Option<&'static [&'static str]> {
     Some(match tag {
         "Cmp" => &["column", "op", "value"],

@@ -1,4 +1,4 @@
-//! Reading `ExistsRel` relations (permissions.md §2.4) for the checks: the tables scanned and
+//! Reading `ExistsRel` relations for the checks: the tables scanned and
 //! the table of the output rows. Works on the relation JSON, whichever way it was built (DSL
 //! relation builders, qualified keys, raw objects).
 

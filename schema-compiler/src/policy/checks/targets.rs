@@ -1,4 +1,4 @@
-//! Checks on what a clause reaches (permissions.md §5.4, §3.8, §3.9):
+//! Checks on what a clause reaches:
 //!
 //! - JZ2335: the target lacks the clause it needs — an `allowedTo.<op>` parent without that
 //!   operation's clause, a `…Referencing` source without it, or an `ExistsRel` in a write
@@ -137,7 +137,7 @@ impl Cx<'_> {
         }
     }
 
-    /// JZ2335 / JZ2337 for an `ExistsRel` in a write clause reaching other tables (§3.8 #3).
+    /// JZ2335 / JZ2337 for an `ExistsRel` in a write clause reaching other tables.
     fn exists_rel(
         &self,
         e: &Expr,

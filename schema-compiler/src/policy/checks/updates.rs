@@ -1,4 +1,4 @@
-//! Update-rule checks (permissions.md §5.4, §1.12, upstream defect D1):
+//! Update-rule checks:
 //!
 //! - JZ2325: `allowUpdate.whereOld(c)` without `whereNew`, where `c` ties a column to the
 //!   session: `c` is also checked on the new row, so that column can never change (no

@@ -1,4 +1,4 @@
-//! `allowedTo.*` (permissions.md §1.10): FK-name resolution (exact, `+Id`, `+_id`), `maxDepth`,
+//! `allowedTo.*`: FK-name resolution (exact, `+Id`, `+_id`), `maxDepth`,
 //! `…Referencing` sources.
 
 use std::rc::Rc;

@@ -1,5 +1,5 @@
-//! Condition inputs (permissions.md §1.5), the where-object grammar (§1.7) and
-//! `session.where` (§1.8).
+//! Condition inputs, the where-object grammar and
+//! `session.where`.
 
 use crate::eval::symbols::NameUse;
 use crate::source::Span;
@@ -84,7 +84,7 @@ impl Interp<'_> {
         }
     }
 
-    /// A plain object with a string `type`: a raw PolicyExpr (§1.5 row 6).
+    /// A plain object with a string `type`: a raw PolicyExpr.
     fn raw_expr(&mut self, c: &Pv, span: Span, table: &str) -> Expr {
         if self.has_column(table, "type") {
             self.report(
@@ -376,7 +376,7 @@ impl Interp<'_> {
         }
     }
 
-    /// `session.where({...})` (§1.8).
+    /// `session.where({...})`.
     pub(super) fn session_where(&mut self, o: &Members) -> Expr {
         let mut out = Vec::new();
         for (key, v, kspan) in o {

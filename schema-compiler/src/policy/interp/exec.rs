@@ -1,6 +1,6 @@
 //! JS statements and expressions inside permissions callbacks: bindings, closures with default
 //! parameters and destructuring, object/array literals with spreads, templates, `?:`, `&&`,
-//! `||`, `??`, `===`, `process.env` (§1.13) and `new Date`/`new Uint8Array`; and statements
+//! `||`, `??`, `===`, `process.env` and `new Date`/`new Uint8Array`; and statements
 //! whose control flow is known statically: `if`, `switch` on constants, `for...of` over static
 //! arrays or `Object.keys/values/entries` of static objects, `for (let i = 0; i < n; i++)`
 //! with constant bounds, unlabelled `break`/`continue`. Each loop iteration spends a step.
@@ -636,7 +636,7 @@ impl Interp<'_> {
         v
     }
 
-    /// `process.env.NAME` / `process.env["NAME"]` (§1.13).
+    /// `process.env.NAME` / `process.env["NAME"]`.
     fn env_var(&mut self, env: &Env, prop: &MemberProp, span: Span) -> Pv {
         let name = match prop {
             MemberProp::Name { name, .. } => name.to_string(),

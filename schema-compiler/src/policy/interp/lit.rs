@@ -1,4 +1,4 @@
-//! Literals (permissions.md §1.6): JS values to wire `Value`s.
+//! Literals: JS values to wire `Value`s.
 
 use crate::schema::json::JsonValue;
 use crate::source::Span;

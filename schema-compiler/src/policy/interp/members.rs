@@ -1,5 +1,5 @@
 //! The DSL surface: members of `ctx`, `policy`, table builders, rule builders, `session`,
-//! `allowedTo`, rows; and the calls that register rules (permissions.md §1.3).
+//! `allowedTo`, rows; and the calls that register rules.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,7 +13,7 @@ use super::super::ir::{CmpOp, Expr, Operation, PValue, RuleForm, Slot};
 use super::Interp;
 use super::value::{Action, Builtin, Cond, Pv, UpdateBuilder};
 
-/// Magic columns readable in policies (§1.9).
+/// Magic columns readable in policies.
 pub const MAGIC: &[&str] = &["$createdBy", "$createdAt", "$updatedBy", "$updatedAt"];
 
 /// The form of an `allow*` call and the span of its condition argument.

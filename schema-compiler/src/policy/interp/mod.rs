@@ -1,4 +1,4 @@
-//! Symbolic interpretation of the `definePermissions` factory (permissions.md §1): the body runs
+//! Symbolic interpretation of the `definePermissions` factory: the body runs
 //! statement by statement; builder calls register rules in call order; conditions compile to
 //! the IR against the rule's table. Every problem is a diagnostic; a failed condition becomes
 //! `False` downstream so findings do not cascade.
@@ -7,10 +7,10 @@
 //! - `exec.rs`: JS statements and expressions;
 //! - `members.rs`: the DSL surface (members and calls);
 //! - `cond.rs`: condition inputs and the where-object grammar;
-//! - `lit.rs`: literals (§1.6);
+//! - `lit.rs`: literals;
 //! - `allowed.rs`: `allowedTo.*` and FK-name resolution;
 //! - `typing.rs`: literal/column type checks;
-//! - `relations/`: relation builders, qualified keys and their relation IR (§1.11).
+//! - `relations/`: relation builders, qualified keys and their relation IR.
 
 mod allowed;
 mod cond;
@@ -63,7 +63,7 @@ pub struct Interp<'s> {
     pub schema: IndexedSchema<'s>,
     pub module: HashMap<Rc<str>, crate::eval::value::Value>,
     /// Module-scope names bound to a `process.env` read, with their initialisers; looked up
-    /// like the read written inline (§1.13).
+    /// like the read written inline.
     pub env_inits: HashMap<Rc<str>, crate::eval::value::EnvInit>,
     /// The names of `env_inits` being evaluated (a cycle falls back to the module value).
     env_resolving: Vec<Rc<str>>,

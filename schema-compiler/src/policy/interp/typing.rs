@@ -1,4 +1,4 @@
-//! Literal/column type checks (permissions.md §5.4): JZ2303 (a literal that can never equal
+//! Literal/column type checks: JZ2303 (a literal that can never equal
 //! the column under strict typed equality), JZ2304 (not an enum variant), JZ2306 (`Date`
 //! literal against a microsecond provenance column).
 

@@ -1,4 +1,4 @@
-//! Leaf value semantics (permissions.md §3.4) over borrowed values (no allocation on the hot
+//! Leaf value semantics over borrowed values (no allocation on the hot
 //! path): variant-exact structural equality (Doubles bitwise), the one Uuid-vs-Text coercion
 //! of `Cmp`, and the partial ordering with `Null` below everything.
 

@@ -1,4 +1,4 @@
-//! The data-access trait (permissions.md §4.3) and the in-memory implementation used by the
+//! The data-access trait and the in-memory implementation used by the
 //! test harness, `explain` traces and the benchmarks. Rows are pre-decoded, columns by the
 //! bundle table's column index. `MemoryData` keeps a hash index per column for equality lookups.
 
@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::compare::{V, eq_coerce};
 
-/// A decoded runtime value (§3.3).
+/// A decoded runtime value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
     Null,
@@ -212,7 +212,7 @@ impl DataAccess for MemoryData {
         if t.visit(col, value, value_hash(value), f) {
             return Ok(());
         }
-        // A Uuid column equals Text that parses to it (§3.4).
+        // A Uuid column equals Text that parses to it.
         if let V::Text(s) = value
             && let Some(u) = parse_uuid(s)
         {

@@ -1,6 +1,6 @@
 //! The instruction interpreter: prefix-encoded expression trees, short-circuit by forward
 //! jumps to the recorded end offsets, `EXISTS` scans, inherits with path-scoped cycle
-//! detection (§3.9, our fix of upstream's evaluation-wide visited set), step budget. The
+//! detection, step budget. The
 //! session leaves, `EXISTS` and inherits live in `machine/relations.rs`.
 
 mod rel;
@@ -103,7 +103,7 @@ pub struct Machine<'a> {
     path: Vec<(u32, [u8; 16], u8)>,
     stop: Option<Stop>,
     trace: Option<Vec<(usize, &'static str, bool)>>,
-    /// Per-decision memo tables (§3.9, V7): inherits results by (table, row, operation,
+    /// Per-decision memo tables: inherits results by (table, row, operation,
     /// depth); `EXISTS` / `EXISTS_REL` results by (offset, depth, mode, bound outer values).
     /// Results influenced by a cycle cut or a stop are never stored. What one decision reuses
     /// is a sub-program inside an inherited clause or another sub-program; a top-level
@@ -120,7 +120,7 @@ pub struct Machine<'a> {
     /// active path, so it is not memoised).
     entered: u64,
     /// The clause being evaluated is a read (`select.using`, or reached through a `Select`
-    /// inherits): relation scans are structural (§3.8 #3).
+    /// inherits): relation scans are structural.
     read_mode: bool,
 }
 

@@ -1,4 +1,4 @@
-//! The policy VM (permissions.md §3, §4.2): a pure function of (program, table, operation,
+//! The policy VM: a pure function of (program, table, operation,
 //! session, rows, data access, limits) → [`Decision`]. It applies the no-session bypass and the
 //! anonymous-write denial itself, selects clauses (two-phase update, delete fallback) and runs
 //! the verified bytecode through `machine.rs`. Fails closed; never panics.
@@ -234,7 +234,7 @@ pub fn decide_reads<'a>(
         .collect()
 }
 
-/// `$canRead` / `$canEdit` / `$canDelete` (§3.2): `None` without a session.
+/// `$canRead` / `$canEdit` / `$canDelete`: `None` without a session.
 pub fn can<'a>(
     program: &'a Program,
     table: &str,

@@ -1,4 +1,4 @@
-//! Sessions (permissions.md §3.5) and session-path resolution.
+//! Sessions and session-path resolution.
 
 use crate::schema::json::JsonValue;
 

@@ -1,4 +1,4 @@
-//! The canonical JSON-schema bytes J (schema.md §5.4): the JSON schema as upstream's Rust side
+//! The canonical JSON-schema bytes J: the JSON schema as upstream's Rust side
 //! re-serializes it after parsing (serde_json's sorted map, its number formatting).
 
 use super::serde_num::{serde_fmt, serde_num_of_js};

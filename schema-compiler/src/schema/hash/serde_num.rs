@@ -1,4 +1,4 @@
-//! Upstream's Rust number semantics (schema.md §5.5): how serde_json 1.0.149 (no
+//! Upstream's Rust number semantics: how serde_json 1.0.149 (no
 //! `float_roundtrip`, no `arbitrary_precision`) turns a JSON number literal into a u64, i64 or
 //! f64 ([`serde_num`]), and how it writes one back ([`serde_fmt`]).
 //!
@@ -36,7 +36,7 @@ pub enum SerdeNumError {
     OutOfRange,
 }
 
-/// `serdeNum(text)` (§5.5) for a JSON number literal such as JS's `Number::toString` output.
+/// `serdeNum(text)` for a JSON number literal such as JS's `Number::toString` output.
 pub fn serde_num(text: &str) -> Result<SerdeNumber, SerdeNumError> {
     let bytes = text.as_bytes();
     let (positive, mut i) = match bytes.first() {
@@ -196,7 +196,7 @@ pub fn serde_num_of_js(x: f64) -> Option<SerdeNumber> {
     serde_num(&number_to_js_string(x)).ok()
 }
 
-/// The u64 a Timestamp field gets from a JS number (§5.5): integer text → u64 (so `2**60` gives
+/// The u64 a Timestamp field gets from a JS number: integer text → u64 (so `2**60` gives
 /// `1152921504606847000`); a float only if finite, ≥ 0, integral and below 2^64.
 pub fn timestamp_from_js(x: f64) -> Option<u64> {
     match serde_num_of_js(x)? {
@@ -234,7 +234,7 @@ pub fn u8_from_js(x: f64) -> Option<u8> {
     }
 }
 
-/// `serdeFmt(n)` (§5.5): integers in plain decimal; floats with the shortest round-trip digits,
+/// `serdeFmt(n)`: integers in plain decimal; floats with the shortest round-trip digits,
 /// fixed with at least one fraction digit when `-5 <= e < 16`, else `d[.ddd]e±X`.
 pub fn serde_fmt(n: SerdeNumber) -> String {
     match n {

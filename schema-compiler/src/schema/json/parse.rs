@@ -1,4 +1,4 @@
-//! `JSON.parse` with JavaScript semantics (schema.md §3.4, §4.5): strict JSON grammar, JSON
+//! `JSON.parse` with JavaScript semantics: strict JSON grammar, JSON
 //! whitespace only, numbers to correctly rounded f64, object members in property order, a
 //! duplicate key keeping its first position with its last value.
 //!

@@ -1,10 +1,10 @@
-//! Reading WasmSchema JSON as upstream does (schema.md §4.5): `JSON.parse` in JS, then
+//! Reading WasmSchema JSON as upstream does: `JSON.parse` in JS, then
 //! `JSON.stringify`, then serde in Rust.
 //!
 //! The JS steps are [`json::parse`] plus one rule applied while reading: a non-finite number is
 //! `null` (what `JSON.stringify` wrote). The serde step is hand-written below: unknown fields
 //! are ignored, explicit `null` is absent for the optional fields, and numbers are read through
-//! serdeNum (§5.5) of the JS number text.
+//! serdeNum of the JS number text.
 
 use super::WasmJsonError;
 use crate::schema::hash::parse_uuid;
@@ -16,7 +16,7 @@ use crate::schema::{Column, ColumnType, MergeStrategy, Table, Value, WasmSchema}
 
 type Members = [(String, JsonValue)];
 
-/// Reads WasmSchema JSON (schema.md §4.5): a bare schema object, or the runtime envelope
+/// Reads WasmSchema JSON: a bare schema object, or the runtime envelope
 /// `{"__jazzRuntimeSchema":1,"schema":{…},…}`. Policies are accepted and dropped.
 pub fn from_json_text(text: &str) -> Result<WasmSchema, WasmJsonError> {
     let root = json::parse(text).map_err(|e| WasmJsonError(format!("invalid JSON: {e}")))?;

@@ -1,4 +1,4 @@
-//! A policy-test file (permissions.md §6.3) read into sessions, the seeded store and the
+//! A policy-test file read into sessions, the seeded store and the
 //! expectations. Problems are JZ25xx messages.
 
 use std::collections::BTreeMap;

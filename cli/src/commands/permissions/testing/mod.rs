@@ -1,4 +1,4 @@
-//! `jazz permissions test` (permissions.md §6.2): runs every expectation of the TOML test files
+//! `jazz permissions test`: runs every expectation of the TOML test files
 //! against the policy VM in Enforcing mode over an in-memory store; one line per expectation,
 //! then `N passed, N failed`. Exit 0 iff nothing failed and no JZ25xx error occurred; exit 1
 //! otherwise, including when there is no test file at all (JZ2500).
@@ -33,7 +33,7 @@ struct Ran {
     name: String,
     ok: bool,
     detail: Vec<String>,
-    /// The failure traces (§6.2), one per decision shown.
+    /// The failure traces, one per decision shown.
     trace: Vec<serde_json::Value>,
 }
 

@@ -1,4 +1,4 @@
-//! The failure trace of `jazz permissions test` (permissions.md §6.2): the deciding slot, then
+//! The failure trace of `jazz permissions test`: the deciding slot, then
 //! the granting `Or` branch with `file:line:col` (from the bytecode debug section) on an
 //! unexpected allow, or the first false leaf with its resolved values on an unexpected deny.
 //! It reads the VM's own leaf trace (`Options::trace`) and the disassembler's listing; it does

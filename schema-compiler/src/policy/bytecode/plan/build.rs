@@ -353,7 +353,7 @@ impl Compiler<'_> {
                 self.frontier = t;
                 let (pi, pl) = self.rel(step);
                 self.frontier = saved;
-                // Frontier and dedupe are by row id (§3.8); another frontier key scans nothing.
+                // Frontier and dedupe are by row id; another frontier key scans nothing.
                 let by_id = matches!(frontier, KeyRef::RowId(RowIdRef::Current));
                 let Some(slot) = self.slot().filter(|_| by_id) else {
                     return self.empty();

@@ -1,4 +1,4 @@
-//! The relation builder calls (permissions.md §1.11): `where`, `join`, `select`, `hopTo` on
+//! The relation builder calls: `where`, `join`, `select`, `hopTo` on
 //! relations and table builders, `policy.union` and `policy.exists`.
 
 use std::rc::Rc;

@@ -1,4 +1,4 @@
-//! `gather({ start?, step, maxDepth? })` (permissions.md §1.11): a recursive relation
+//! `gather({ start?, step, maxDepth? })`: a recursive relation
 //! `Gather{seed, step, frontier_key, max_depth, dedupe_key}`.
 
 use std::rc::Rc;

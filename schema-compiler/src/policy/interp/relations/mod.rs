@@ -1,7 +1,7 @@
-//! Relations in permissions.ts (permissions.md §1.11): relation names from the schema, the
+//! Relations in permissions.ts: relation names from the schema, the
 //! relation builder value (`policy.<t>.where/join/select/hopTo/gather`, `policy.union`,
 //! `policy.exists`), qualified `"Other.col"` keys, and their lowering to the relation IR JSON
-//! of `ExistsRel` (§2.4).
+//! of `ExistsRel`.
 //!
 //! - `names.rs`: forward/reverse relation names;
 //! - `state.rs`: the relation value and its lowering;

@@ -1,4 +1,4 @@
-//! Where entries of relations as relation predicates (permissions.md §1.11 / §2.4): `Cmp`,
+//! Where entries of relations as relation predicates: `Cmp`,
 //! `IsNull`/`IsNotNull`, `In`, `Contains`; operands `Literal` (tagged Value), `SessionRef`,
 //! `OuterColumn` (row references).
 

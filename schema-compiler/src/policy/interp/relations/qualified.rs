@@ -1,4 +1,4 @@
-//! Qualified `"Other.col"` keys (permissions.md §1.11): in a rule's where-object they lower to
+//! Qualified `"Other.col"` keys: in a rule's where-object they lower to
 //! `ExistsRel` anchored to the outer row, in `exists.where` to `ExistsRel` without the anchor.
 
 use crate::diagnostics::Code;

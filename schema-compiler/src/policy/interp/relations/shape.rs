@@ -1,5 +1,4 @@
-//! `join(target, { left, right })` and `select({ alias: column })` on relations
-//! (permissions.md §1.11).
+//! `join(target, { left, right })` and `select({ alias: column })` on relations.
 
 use std::rc::Rc;
 

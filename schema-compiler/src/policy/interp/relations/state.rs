@@ -1,4 +1,4 @@
-//! The relation builder value and its lowering to the relation IR JSON (permissions.md §2.4):
+//! The relation builder value and its lowering to the relation IR JSON:
 //! externally tagged nodes, keys in upstream's order, scope aliases `__join_<i>`, `__hop_<i>`,
 //! `__recursive_join_<i>`.
 

@@ -1,4 +1,4 @@
-//! `ExistsRel` (permissions.md §3.8): the relation plan resolved at load time is run
+//! `ExistsRel`: the relation plan resolved at load time is run
 //! push-style over fixed-size tuples of borrowed rows (one slot per scope, no per-row
 //! allocation), stopping at the first output row. Session and outer references are bound
 //! first (unresolvable → false); write clauses reaching other tables see only rows their
@@ -21,7 +21,7 @@ type Tup<'a> = [Option<&'a Row>; MAX_SLOTS];
 struct Env<'a> {
     outer: &'a Row,
     frontier: Option<&'a Row>,
-    /// Apply the scanned tables' read policies (§3.8 #3).
+    /// Apply the scanned tables' read policies.
     check: bool,
     depth: u32,
 }
