@@ -21,7 +21,11 @@ fn analyze_and_hash(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(format!("{tables}_tables"), |b| {
             b.iter(|| {
-                let analysis = analyze(black_box(&loader), Path::new("/app"));
+                let analysis = analyze(
+                    black_box(&loader),
+                    Path::new("/app"),
+                    &jazz_schema_compiler::project::AnalyzeOptions::default(),
+                );
                 let hash = analysis.schema.as_ref().map(schema_hash);
                 black_box((analysis.diagnostics.len(), hash))
             });

@@ -420,7 +420,11 @@ mod tests {
         for seed in 1..=5 {
             let text = generate_app(60, seed);
             let loader = MemoryLoader::new().with("/app/schema.ts", text.as_str());
-            let analysis = analyze(&loader, Path::new("/app"));
+            let analysis = analyze(
+                &loader,
+                Path::new("/app"),
+                &jazz_schema_compiler::project::AnalyzeOptions::default(),
+            );
             let codes: Vec<_> = analysis.diagnostics.iter().map(|d| d.code).collect();
             assert!(codes.is_empty(), "seed {seed}: {codes:?}");
             assert_eq!(

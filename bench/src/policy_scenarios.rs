@@ -29,7 +29,11 @@ fn compile(schema: &str, perms: &str) -> (Program, jazz_schema_compiler::schema:
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", format!("{HEAD}{schema}"))
         .with("/app/permissions.ts", format!("{PERMS_HEAD}{perms}"));
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let (Some(schema), Some(policy)) = (a.schema, a.permissions.and_then(|p| p.policy)) else {
         panic!("benchmark scenario does not compile: {:?}", a.diagnostics);
     };

@@ -290,7 +290,8 @@ impl LanguageServer for Backend {
             // Only the schema file offers "Create migration": plan it only there.
             let plan = (a.schema_file.as_deref() == Some(path.as_path()))
                 .then(|| ws.migration_plan(&root, now_ms()))
-                .flatten();
+                .flatten()
+                .map(|(plan, _)| plan);
             (a, plan, root)
         };
         Ok(Some(features::code_actions(

@@ -111,6 +111,7 @@ mod tests {
         let a = jazz_schema_compiler::project::analyze(
             &MemoryLoader::new().with("/p/schema.ts", src),
             Path::new("/p"),
+            &jazz_schema_compiler::project::AnalyzeOptions::default(),
         );
         let d = a
             .diagnostics

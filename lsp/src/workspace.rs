@@ -21,7 +21,7 @@ use std::sync::Arc;
 use jazz_schema_compiler::migrations::plan::CreatePlan;
 use jazz_schema_compiler::project::query::LastGood;
 use jazz_schema_compiler::project::{
-    Analysis, Discovery, analyze_with_env, check_migrations, discover, env_file,
+    Analysis, AnalyzeOptions, Discovery, analyze, discover, env_file,
 };
 use tower_lsp_server::ls_types::{Diagnostic as LspDiagnostic, Uri};
 
@@ -147,14 +147,16 @@ impl Workspace {
         // `process.env` reads see what the CLI's do without flags: the server's environment,
         // then the project's `.env`.
         let env_file = env_file::project_values(&self.loader, root);
-        let mut analysis = analyze_with_env(&self.loader, root, &|name| {
+        let lookup = |name: &str| {
             std::env::var(name)
                 .ok()
                 .or_else(|| env_file.get(name).cloned())
-        });
-        // The editor checks every migration file on each change.
-        check_migrations(&mut analysis, &self.loader, &migrations_dir(root));
-        let analysis = Arc::new(analysis);
+        };
+        // The editor checks every migration file (in the default directory) on each change.
+        let options = AnalyzeOptions::default()
+            .with_env(&lookup)
+            .with_migrations(None);
+        let analysis = Arc::new(analyze(&self.loader, root, &options));
         let generation = self.generation;
         let p = self
             .projects
@@ -171,10 +173,13 @@ impl Workspace {
         analysis
     }
 
-    /// What `jazz migrations create` would write for the project at `root`, now.
-    pub fn migration_plan(&mut self, root: &Path, now_ms: u64) -> Option<CreatePlan> {
+    /// What `jazz migrations create` would write for the project at `root`, now, and the
+    /// migrations directory it writes to.
+    pub fn migration_plan(&mut self, root: &Path, now_ms: u64) -> Option<(CreatePlan, PathBuf)> {
         let analysis = self.analysis(root);
-        analysis.migration_plan(&self.loader, &migrations_dir(root), now_ms)
+        let dir = analysis.migrations_dir.clone()?;
+        let plan = analysis.migration_plan(&self.loader, &dir, now_ms)?;
+        Some((plan, dir))
     }
 
     /// The analysis of the project `file` belongs to, with the file's id in it.
@@ -264,11 +269,6 @@ fn names_jazz_tools(analysis: &Analysis) -> bool {
             })
         })
     })
-}
-
-/// A project's migrations directory: the core's one rule, shared with every CLI command.
-pub fn migrations_dir(root: &Path) -> PathBuf {
-    jazz_schema_compiler::project::default_migrations_dir(root)
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use jazz_schema_compiler::diagnostics::{Code, Diagnostic};
-use jazz_schema_compiler::project::{Analysis, analyze_with_env, check_migrations};
+use jazz_schema_compiler::project::{Analysis, AnalyzeOptions, analyze};
 use jazz_schema_compiler::source::MemoryLoader;
 
 mod render;
@@ -138,7 +138,14 @@ fn compile_permissions(path: &Path) -> (Analysis, String) {
         .with("/app/schema.ts", schema)
         .with("/app/permissions.ts", text.clone());
     let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    (analyze_with_env(&loader, Path::new("/app"), &lookup), text)
+    (
+        analyze(
+            &loader,
+            Path::new("/app"),
+            &AnalyzeOptions::default().with_env(&lookup),
+        ),
+        text,
+    )
 }
 
 #[test]
@@ -226,8 +233,11 @@ fn migrations_err_fixtures_snapshot_their_diagnostics() {
     for case in cases {
         let name = stem(&case);
         let (loader, expected) = load_case(&case);
-        let mut a = analyze_with_env(&loader, Path::new("/app"), &|_| None);
-        check_migrations(&mut a, &loader, Path::new("/app/migrations"));
+        let a = analyze(
+            &loader,
+            Path::new("/app"),
+            &AnalyzeOptions::default().with_migrations(Some(Path::new("/app/migrations"))),
+        );
         problems.extend(missing_expected(&name, &expected, &a.diagnostics));
         let shown: Vec<&Diagnostic> = a.diagnostics.iter().collect();
         for d in &shown {

@@ -18,7 +18,11 @@ fn analyse(files: &Files) -> Analysis {
     for (p, t) in files {
         loader = loader.with(p.clone(), t.clone());
     }
-    analyze(&loader, Path::new("/app"))
+    analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    )
 }
 
 fn suggests(d: &Diagnostic) -> bool {

@@ -23,7 +23,11 @@ fn analyze_perms(module: &str, body: &str) -> (Vec<Diagnostic>, String) {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", SCHEMA)
         .with("/app/permissions.ts", perms.clone());
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     (a.diagnostics, perms)
 }
 
@@ -114,7 +118,11 @@ fn helpers_that_call_each_other_twice_stop_at_the_step_limit() {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", SCHEMA)
         .with("/app/permissions.ts", perms.clone());
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let (msg, _) = budget_error(&a.diagnostics, &perms);
     assert!(
         msg.contains("the permissions callback goes past the limit of 200000 steps"),
@@ -141,7 +149,11 @@ fn large_literal_and_spread_schemas_stay_within_the_budget() {
     );
     for text in [literal, spread] {
         let loader = MemoryLoader::new().with("/app/schema.ts", text);
-        let a = analyze(&loader, Path::new("/app"));
+        let a = analyze(
+            &loader,
+            Path::new("/app"),
+            &jazz_schema_compiler::project::AnalyzeOptions::default(),
+        );
         let codes: Vec<u16> = a.diagnostics.iter().map(|d| d.code.0).collect();
         assert!(codes.is_empty(), "{codes:?}");
         assert_eq!(a.schema.map(|s| s.tables.len()), Some(25_000));

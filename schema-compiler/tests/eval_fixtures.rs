@@ -36,7 +36,11 @@ fn run(path: &Path) -> Analysis {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", text)
         .with("/outside.ts", "export const title = \"OUTSIDE-SECRET\";\n");
-    let mut a = analyze(&loader, Path::new("/app"));
+    let mut a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     a.diagnostics.retain(|d| !(2000..9000).contains(&d.code.0));
     a
 }
@@ -112,6 +116,7 @@ fn a_later_unevaluable_export_is_not_looked_at() {
     let only = analyze(
         &MemoryLoader::new().with("/app/schema.ts", only),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     let (a, b) = (
         with.valid_schema().expect("a schema despite `app`"),
@@ -131,6 +136,7 @@ fn a_later_unevaluable_export_is_not_looked_at() {
     let first = analyze(
         &MemoryLoader::new().with("/app/schema.ts", first),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     assert!(first.valid_schema().is_none());
     assert!(
@@ -152,6 +158,7 @@ fn a_duplicate_key_keeps_the_later_definition() {
     let only = analyze(
         &MemoryLoader::new().with("/app/schema.ts", only),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     let (a, b) = (
         dup.valid_schema().expect("warnings only"),
@@ -210,10 +217,12 @@ fn imported_functions_use_their_own_module_scope() {
             .with("/app/schema.ts", schema)
             .with("/app/helpers.ts", helpers),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     let b = analyze(
         &MemoryLoader::new().with("/app/schema.ts", inline),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     let (a, b) = (
         a.valid_schema().expect("schema with helpers"),

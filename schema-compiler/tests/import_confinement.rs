@@ -15,7 +15,11 @@ fn an_import_above_the_root_is_an_error_and_is_not_read() {
         .with("/repo/secret.ts", "export const title = \"hunter2\";\n")
         .with("/repo/app/package.json", "{}")
         .with("/repo/app/schema.ts", SCHEMA);
-    let a = analyze(&loader, Path::new("/repo/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/repo/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let codes: Vec<u16> = a.diagnostics.iter().map(|d| d.code.0).collect();
     assert_eq!(codes, vec![112], "{:#?}", a.diagnostics);
     let d = &a.diagnostics[0];
@@ -38,7 +42,11 @@ fn the_root_is_the_nearest_package_folder_so_parent_imports_inside_it_work() {
         .with("/repo/app/package.json", "{}")
         .with("/repo/app/secret.ts", "export const title = \"inside\";\n")
         .with("/repo/app/src/schema.ts", SCHEMA);
-    let a = analyze(&loader, Path::new("/repo/app/src"));
+    let a = analyze(
+        &loader,
+        Path::new("/repo/app/src"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
     assert!(a.schema.is_some());
 }

@@ -19,6 +19,7 @@ fn compile(path: &Path) -> WasmSchema {
     let a = analyze(
         &MemoryLoader::new().with("/app/schema.ts", text),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     assert!(!a.has_errors(), "{}: {:?}", path.display(), a.diagnostics);
     a.schema.expect("schema")

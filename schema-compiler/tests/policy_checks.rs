@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use jazz_schema_compiler::diagnostics::Diagnostic;
-use jazz_schema_compiler::project::{analyze, analyze_with_env};
+use jazz_schema_compiler::project::{AnalyzeOptions, analyze};
 use jazz_schema_compiler::source::MemoryLoader;
 
 const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
@@ -20,7 +20,11 @@ fn check(perms: &str) -> (Vec<Diagnostic>, String) {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", SCHEMA)
         .with("/app/permissions.ts", src.clone());
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     (a.diagnostics, src)
 }
 
@@ -121,7 +125,11 @@ fn process_env_is_looked_up_and_missing_is_an_error() {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", SCHEMA)
         .with("/app/permissions.ts", perms);
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let e: Vec<_> = a.diagnostics.iter().filter(|d| d.code.0 == 2350).collect();
     assert_eq!(
         e.len(),
@@ -129,9 +137,12 @@ fn process_env_is_looked_up_and_missing_is_an_error() {
         "only the one without a fallback: {:?}",
         a.diagnostics
     );
-    let a = analyze_with_env(&loader, Path::new("/app"), &|n| {
-        (n == "DOC_TITLE").then(|| "Plan".to_owned())
-    });
+    let env = |n: &str| (n == "DOC_TITLE").then(|| "Plan".to_owned());
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &AnalyzeOptions::default().with_env(&env),
+    );
     assert!(!a.has_errors(), "{:?}", a.diagnostics);
     let p = a.permissions.and_then(|p| p.policy).expect("policy");
     assert_eq!(p.env, vec!["DOC_TITLE".to_owned(), "FOLDER".to_owned()]);
@@ -192,7 +203,11 @@ export const app = s.defineApp({
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", schema)
         .with("/app/permissions.ts", perms);
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let earlier = schema.find("docs").expect("first docs") as u32;
     for code in [1086, 2213, 2302] {
         let d = a
@@ -252,7 +267,11 @@ fn imported_env_constants_resolve_like_inline_reads() {
             .with("/app/env.ts", env_ts)
             .with("/app/index.ts", index_ts)
             .with("/app/permissions.ts", perms.to_owned());
-        analyze_with_env(&loader, Path::new("/app"), vars)
+        analyze(
+            &loader,
+            Path::new("/app"),
+            &AnalyzeOptions::default().with_env(vars),
+        )
     };
     let set = |n: &str| match n {
         "CHAT_ID" => Some("42".to_owned()),

@@ -38,7 +38,13 @@ const GRANT_COLS: &[&str] = &["groupId", "userId", "level"];
 
 fn schema() -> WasmSchema {
     let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
-    analyze(&loader, Path::new("/app")).schema.expect("schema")
+    analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    )
+    .schema
+    .expect("schema")
 }
 
 fn id(n: u8) -> [u8; 16] {

@@ -21,7 +21,11 @@ fn analyse(src: &str) -> Analysis {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", SCHEMA)
         .with("/app/permissions.ts", src.to_owned());
-    analyze(&loader, Path::new("/app"))
+    analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    )
 }
 
 /// A permissions.ts whose factory takes `params` and runs `body`.
@@ -310,6 +314,10 @@ fn no_permissions_file_no_per_table_warnings() {
     // Deliberate deviation from §5.2 (CHANGELOG): without permissions.ts nothing is warned
     // per table.
     let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
 }

@@ -40,7 +40,14 @@ fn run(path: &Path) -> (Analysis, String) {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", schema)
         .with("/app/permissions.ts", text.clone());
-    (analyze(&loader, Path::new("/app")), text)
+    (
+        analyze(
+            &loader,
+            Path::new("/app"),
+            &jazz_schema_compiler::project::AnalyzeOptions::default(),
+        ),
+        text,
+    )
 }
 
 fn policy_json(path: &Path) -> (String, String) {

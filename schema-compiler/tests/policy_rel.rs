@@ -27,7 +27,13 @@ export const app = s.defineApp({
 
 fn schema() -> WasmSchema {
     let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
-    analyze(&loader, Path::new("/app")).schema.expect("schema")
+    analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    )
+    .schema
+    .expect("schema")
 }
 
 struct App {

@@ -40,7 +40,11 @@ fn compile(body: &str) -> Compiled {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", SCHEMA)
         .with("/app/permissions.ts", src.clone());
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let json = a
         .permissions
         .as_ref()
@@ -130,10 +134,14 @@ fn compile_policy(body: &str) -> jazz_schema_compiler::policy::Policy {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", SCHEMA)
         .with("/app/permissions.ts", src);
-    analyze(&loader, Path::new("/app"))
-        .permissions
-        .and_then(|p| p.policy)
-        .expect("policy")
+    analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    )
+    .permissions
+    .and_then(|p| p.policy)
+    .expect("policy")
 }
 
 #[test]

@@ -42,7 +42,13 @@ enum R {
 
 fn schema() -> WasmSchema {
     let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
-    analyze(&loader, Path::new("/app")).schema.expect("schema")
+    analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    )
+    .schema
+    .expect("schema")
 }
 
 fn row(schema: &WasmSchema, r: R) -> Row {

@@ -33,7 +33,15 @@ fn check_with(schema: &str, body: &str) -> (Vec<Diagnostic>, String) {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", schema)
         .with("/app/permissions.ts", src.clone());
-    (analyze(&loader, Path::new("/app")).diagnostics, src)
+    (
+        analyze(
+            &loader,
+            Path::new("/app"),
+            &jazz_schema_compiler::project::AnalyzeOptions::default(),
+        )
+        .diagnostics,
+        src,
+    )
 }
 
 /// Every diagnostic with `code`, with the source text under its primary span.

@@ -22,7 +22,11 @@ fn app(schema_ts: &str, perms_ts: &str) -> App {
     let loader = MemoryLoader::new()
         .with("/app/schema.ts", schema_ts)
         .with("/app/permissions.ts", perms_ts);
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:?}");
     let policy = a.permissions.and_then(|p| p.policy).expect("policy");
@@ -443,7 +447,11 @@ export default s.definePermissions(app, ({ policy, session, anyOf, allowedTo }) 
         r#"import { schema as s } from "jazz-tools"; import { app } from "./schema";
 export default s.definePermissions(app, ({ policy, session }) => { policy.folders.allowRead.where({ ownerId: session.user_id }); });"#,
     );
-    let an = analyze(&loader, Path::new("/app"));
+    let an = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let bytes = bytecode::encode(
         an.permissions
             .as_ref()
@@ -506,7 +514,11 @@ export default s.definePermissions(app, ({ policy, session }) => {
   policy.todos.allowUpdate.where({ ownerId: session.user_id });
 });"#,
     );
-    let a = analyze(&loader, Path::new("/app"));
+    let a = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let policy = a.permissions.and_then(|p| p.policy).expect("policy");
     let schema = a.schema.expect("schema");
     let with = bytecode::encode_with_debug(&policy, &schema, &|_| Some("permissions.ts".into()));

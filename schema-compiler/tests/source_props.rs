@@ -61,6 +61,7 @@ fn hash(src: &str) -> String {
     let a = analyze(
         &MemoryLoader::new().with("/app/schema.ts", src),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     assert!(a.diagnostics.is_empty(), "{src}\n{:?}", a.diagnostics);
     schema_hash(a.schema.as_ref().expect("schema")).to_hex()

@@ -15,6 +15,7 @@ fn hash_of(src: &str) -> (String, String) {
     let analysis = analyze(
         &MemoryLoader::new().with("/app/schema.ts", src),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     let errors: Vec<String> = analysis
         .diagnostics
@@ -300,6 +301,7 @@ fn legacy_table_calls() {
     let analysis = analyze(
         &MemoryLoader::new().with("/app/schema.ts", src),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     // Schema-phase diagnostics only (with no permissions.ts, every table also gets the
     // permissions phase's missing-policy warnings).

@@ -35,7 +35,11 @@ fn run(jazz_tools: Option<&str>, zod: Option<&str>) -> Analysis {
     if let Some(v) = zod {
         loader = loader.with("/work/app/node_modules/zod/package.json", pkg(v));
     }
-    analyze(&loader, Path::new("/work/app"))
+    analyze(
+        &loader,
+        Path::new("/work/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    )
 }
 
 /// (code, severity, source text under the span) of each version diagnostic.

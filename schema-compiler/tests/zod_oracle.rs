@@ -70,6 +70,7 @@ fn pipeline_json(case: &str) -> Result<String, String> {
     let analysis = analyze(
         &MemoryLoader::new().with("/app/schema.ts", src),
         Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     let diagnostics = || {
         analysis

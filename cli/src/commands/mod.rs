@@ -80,10 +80,18 @@ impl Context {
     /// environment and the env files (in that order); nothing is printed yet. Every command
     /// analyses through here, so they all see the same values.
     pub fn analyze(&self, root: &Path) -> Analysis {
+        self.analyze_with(root, None)
+    }
+
+    /// [`Context::analyze`], checking the migration files in `migrations` too when given.
+    pub fn analyze_with(&self, root: &Path, migrations: Option<&Path>) -> Analysis {
         let env = &self.env;
-        project::analyze_with_env(&DiskLoader, root, &|name| {
-            env.process_env(name).map(str::to_owned)
-        })
+        let lookup = |name: &str| env.process_env(name).map(str::to_owned);
+        let mut options = project::AnalyzeOptions::default().with_env(&lookup);
+        if let Some(dir) = migrations {
+            options = options.with_migrations(Some(dir));
+        }
+        project::analyze(&DiskLoader, root, &options)
     }
 
     /// The migrations directory: `--migrations-dir` resolved against the cwd, else

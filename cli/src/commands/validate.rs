@@ -11,16 +11,10 @@ use jazz_schema_compiler::schema::schema_hash;
 pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let root = ctx.root(&args.project);
     // `process.env` in permissions.ts reads --define › environment › env files.
-    let mut analysis = ctx.analyze(&root);
-    let schema_ok = analysis.valid_schema().is_some();
-    if !args.no_migrations {
-        let dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
-        jazz_schema_compiler::project::check_migrations(
-            &mut analysis,
-            &crate::loader::DiskLoader,
-            &dir,
-        );
-    }
+    let dir = (!args.no_migrations)
+        .then(|| ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project));
+    let analysis = ctx.analyze_with(&root, dir.as_deref());
+    let schema_ok = analysis.valid_schema_ignoring_migrations().is_some();
 
     let schema = if schema_ok {
         analysis.schema.as_ref()

@@ -24,7 +24,11 @@ export const app = s.defineApp(schema);\n";
 const PATH: &str = "/p/schema.ts";
 
 fn analysis(text: &str) -> Analysis {
-    analyze(&MemoryLoader::new().with(PATH, text), Path::new("/p"))
+    analyze(
+        &MemoryLoader::new().with(PATH, text),
+        Path::new("/p"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    )
 }
 
 /// The position of the `nth` character of `needle`'s first occurrence.
@@ -169,7 +173,11 @@ fn a_changed_schema_offers_create_migration_with_the_files_to_create() {
         "/p/migrations/snapshots/20260101T000000-aaaaaaaaaaaa.json",
         to_pretty_json(&old_schema).as_str(),
     );
-    let a = analyze(&loader, Path::new("/p"));
+    let a = analyze(
+        &loader,
+        Path::new("/p"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let dir = Path::new("/p/migrations");
     // 2026-06-01T12:00:00Z
     let plan = a.migration_plan(&loader, dir, 1_780_315_200_000);
@@ -247,6 +255,7 @@ fn rename_and_references_cross_into_permissions_with_clear_refusals() {
             .with(PATH, schema.as_str())
             .with("/p/permissions.ts", perms),
         Path::new("/p"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     let p = Path::new("/p/permissions.ts");
     // From permissions.ts to the key in schema.ts.

@@ -9,14 +9,13 @@ use tower_lsp_server::ls_types::{MessageType, ShowDocumentParams};
 
 use super::{Backend, now_ms};
 use crate::features;
-use crate::workspace::migrations_dir;
 
 impl Backend {
     /// Runs the command for the project at `root`; the answer lists the files and whether the
     /// client applied the edit.
     pub(super) async fn create_migration(&self, root: &Path) -> Option<serde_json::Value> {
         let plan = self.ws().migration_plan(root, now_ms());
-        let Some(plan) = plan else {
+        let Some((plan, dir)) = plan else {
             self.client
                 .show_message(
                     MessageType::ERROR,
@@ -26,7 +25,7 @@ impl Backend {
             return None;
         };
         let message = features::plan_message(&plan);
-        let files = features::planned_files(&plan, &migrations_dir(root));
+        let files = features::planned_files(&plan, &dir);
         if files.is_empty() {
             let kind = match plan {
                 CreatePlan::Failed(_) => MessageType::ERROR,

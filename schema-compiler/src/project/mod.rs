@@ -33,8 +33,13 @@ pub struct Analysis {
     pub symbols: crate::eval::symbols::SchemaSymbols,
     /// The permissions phase's result, when the schema evaluated (permissions.md).
     pub permissions: Option<crate::policy::PolicyOutput>,
-    /// The names each migration file uses, after [`check_migrations`].
+    /// The names each migration file uses, when the migrations were checked.
     pub migrations: Vec<crate::migrations::project::MigrationNames>,
+    /// The migrations directory that was checked (`None`: migrations were not checked).
+    pub migrations_dir: Option<PathBuf>,
+    /// Whether schema.ts, permissions.ts or discovery reported an error (migration files
+    /// aside).
+    project_errors: bool,
 }
 
 impl Analysis {
@@ -51,20 +56,74 @@ impl Analysis {
             self.schema.as_ref()
         }
     }
+
+    /// The schema when schema.ts and permissions.ts have no errors, whatever the migration
+    /// files say (`jazz validate` and `jazz dev` report those on their own).
+    pub fn valid_schema_ignoring_migrations(&self) -> Option<&WasmSchema> {
+        if self.project_errors {
+            None
+        } else {
+            self.schema.as_ref()
+        }
+    }
 }
 
-/// Analyses the project rooted at `root` (the `--schema-dir`, default the cwd).
-pub fn analyze(loader: &dyn SourceLoader, root: &Path) -> Analysis {
-    analyze_with_env(loader, root, &|_| None)
+/// How to analyse a project: what `process.env` reads in permissions.ts resolve to, and
+/// whether (and where) the migration files are checked.
+#[derive(Clone, Copy)]
+pub struct AnalyzeOptions<'a> {
+    /// The value of `process.env.NAME` in permissions.ts; the caller resolves defines ›
+    /// environment › env files. Default: every name is unset.
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// The migrations directory; `None` means [`default_migrations_dir`] of the root.
+    pub migrations_dir: Option<&'a Path>,
+    /// Whether every migration file in that directory is read and checked.
+    pub check_migrations: bool,
 }
 
-/// [`analyze`] with the values `process.env` reads in permissions.ts (permissions.md §1.13;
-/// the caller resolves defines › environment › env files).
-pub fn analyze_with_env(
-    loader: &dyn SourceLoader,
-    root: &Path,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Analysis {
+fn no_env(_: &str) -> Option<String> {
+    None
+}
+
+impl Default for AnalyzeOptions<'_> {
+    fn default() -> Self {
+        Self {
+            env: &no_env,
+            migrations_dir: None,
+            check_migrations: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for AnalyzeOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnalyzeOptions")
+            .field("migrations_dir", &self.migrations_dir)
+            .field("check_migrations", &self.check_migrations)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> AnalyzeOptions<'a> {
+    /// Resolves `process.env` reads with `env`.
+    pub fn with_env(mut self, env: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// Checks the migration files too, in `dir` (`None`: [`default_migrations_dir`]).
+    pub fn with_migrations(mut self, dir: Option<&'a Path>) -> Self {
+        self.check_migrations = true;
+        self.migrations_dir = dir;
+        self
+    }
+}
+
+/// Analyses the project rooted at `root` (the `--schema-dir`, default the cwd): discovery,
+/// schema.ts, permissions.ts against the schema, the installed versions, and the migration
+/// files when `options` asks for them. The one way in for the CLI, `jazz dev` and the
+/// language server.
+pub fn analyze(loader: &dyn SourceLoader, root: &Path, options: &AnalyzeOptions<'_>) -> Analysis {
     let mut analysis = Analysis::default();
     let found = discover(loader, root);
     match found {
@@ -96,7 +155,7 @@ pub fn analyze_with_env(
                     &perms,
                     has_file,
                     schema,
-                    env,
+                    options.env,
                     &analysis.db,
                     &out.symbols,
                 );
@@ -109,16 +168,19 @@ pub fn analyze_with_env(
         }
         Discovery::Failed(d) => analysis.diagnostics.push(*d),
     }
+    analysis.project_errors = analysis.diagnostics.iter().any(Diagnostic::is_error);
+    if options.check_migrations {
+        let dir = options
+            .migrations_dir
+            .map_or_else(|| default_migrations_dir(root), Path::to_path_buf);
+        let (diags, files) =
+            crate::migrations::project::check_dir_names(loader, &dir, &mut analysis.db);
+        analysis.diagnostics.extend(diags);
+        analysis.migrations = files;
+        analysis.migrations_dir = Some(dir);
+    }
     sort_diagnostics(&mut analysis.diagnostics);
     analysis
-}
-
-/// Adds the diagnostics of every migration file in `dir` to the analysis.
-pub fn check_migrations(analysis: &mut Analysis, loader: &dyn SourceLoader, dir: &Path) {
-    let (diags, files) = crate::migrations::project::check_dir_names(loader, dir, &mut analysis.db);
-    analysis.diagnostics.extend(diags);
-    analysis.migrations = files;
-    sort_diagnostics(&mut analysis.diagnostics);
 }
 
 /// Stable order: project-level findings first, then by file and position.

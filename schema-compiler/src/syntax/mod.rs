@@ -216,7 +216,11 @@ mod fuzz_regressions {
         }
         assert!(p.diagnostics.iter().all(|d| d.span().is_some()));
         let loader = crate::source::MemoryLoader::new().with("/app/schema.ts", text.as_ref());
-        let analysis = crate::project::analyze(&loader, std::path::Path::new("/app"));
+        let analysis = crate::project::analyze(
+            &loader,
+            std::path::Path::new("/app"),
+            &crate::project::AnalyzeOptions::default(),
+        );
         assert!(analysis.schema.is_none());
         assert!(
             analysis.diagnostics.iter().any(|d| d.code == codes[0]),

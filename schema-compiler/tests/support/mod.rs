@@ -57,7 +57,11 @@ pub fn analyse_app(dir: &Path) -> AnalysedApp {
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_owned();
-    let analysis = jazz_schema_compiler::project::analyze(&load_app(dir), Path::new("/app"));
+    let analysis = jazz_schema_compiler::project::analyze(
+        &load_app(dir),
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     let errors = analysis
         .diagnostics
         .iter()

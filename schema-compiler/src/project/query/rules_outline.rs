@@ -92,6 +92,7 @@ mod tests {
                 .with("/p/schema.ts", schema)
                 .with("/p/permissions.ts", perms),
             Path::new("/p"),
+            &crate::project::AnalyzeOptions::default(),
         );
         let f =
             a.db.lookup(Path::new("/p/permissions.ts"))

@@ -22,6 +22,7 @@ fn project() -> Analysis {
     analyze(
         &MemoryLoader::new().with("/p/schema.ts", SCHEMA),
         Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
     )
 }
 
@@ -132,6 +133,7 @@ fn completes_tables_constructors_and_modifiers() {
     let a = analyze(
         &MemoryLoader::new().with("/p/schema.ts", text),
         Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
     );
     let f = a.db.lookup(Path::new("/p/schema.ts")).unwrap_or(FileId(0));
     let off = |n: &str, d: usize| u32::try_from(text.find(n).unwrap_or(0) + d).unwrap_or(0);
@@ -149,6 +151,7 @@ fn completes_tables_constructors_and_modifiers() {
     let b = analyze(
         &MemoryLoader::new().with("/p/schema.ts", typing),
         Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
     );
     let f = b.db.lookup(Path::new("/p/schema.ts")).unwrap_or(FileId(0));
     let end = u32::try_from(typing.len()).unwrap_or(0);
@@ -184,6 +187,7 @@ fn table_hovers_and_hints_show_policies() {
             .with("/p/schema.ts", schema)
             .with("/p/permissions.ts", perms),
         Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
     );
     let hover = a.hover(&Symbol::Table("notes".into())).unwrap_or_default();
     assert!(hover.contains("**policies**"), "{hover}");
@@ -206,6 +210,7 @@ fn completes_permissions_members_and_ref_columns() {
             .with("/p/schema.ts", schema)
             .with("/p/permissions.ts", perms),
         Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
     );
     let f =
         a.db.lookup(Path::new("/p/permissions.ts"))

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::super::{RenameError, Symbol};
-use crate::project::{Analysis, analyze, check_migrations};
+use crate::project::{Analysis, AnalyzeOptions, analyze};
 use crate::schema::schema_hash;
 use crate::source::{FileId, MemoryLoader};
 
@@ -55,10 +55,14 @@ fn project() -> (Analysis, String) {
     let loader = MemoryLoader::new()
         .with("/p/schema.ts", SCHEMA)
         .with("/p/permissions.ts", PERMS);
-    let hash = analyze(&loader, Path::new("/p"))
-        .schema
-        .map(|s| schema_hash(&s).to_hex())
-        .unwrap_or_default();
+    let hash = analyze(
+        &loader,
+        Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
+    )
+    .schema
+    .map(|s| schema_hash(&s).to_hex())
+    .unwrap_or_default();
     let current = migration(hash.get(..12).unwrap_or(""));
     let old = migration("bbbbbbbbbbbb");
     let loader = loader
@@ -73,8 +77,11 @@ fn project() -> (Analysis, String) {
             ),
             current.as_str(),
         );
-    let mut a = analyze(&loader, Path::new("/p"));
-    check_migrations(&mut a, &loader, Path::new("/p/migrations"));
+    let a = analyze(
+        &loader,
+        Path::new("/p"),
+        &AnalyzeOptions::default().with_migrations(Some(Path::new("/p/migrations"))),
+    );
     (a, current)
 }
 
@@ -254,6 +261,7 @@ fn row_references_in_callbacks_are_column_uses() {
             .with("/p/schema.ts", SCHEMA)
             .with("/p/permissions.ts", perms),
         Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
     );
     let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:?}");

@@ -32,7 +32,11 @@ fn analysis(schema: &str, permissions: &str) -> Arc<Analysis> {
     let loader = MemoryLoader::new()
         .with("/p/schema.ts", schema)
         .with("/p/permissions.ts", permissions);
-    Arc::new(analyze(&loader, Path::new("/p")))
+    Arc::new(analyze(
+        &loader,
+        Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
+    ))
 }
 
 fn off(text: &str, needle: &str, plus: usize) -> u32 {

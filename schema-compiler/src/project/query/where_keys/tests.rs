@@ -21,6 +21,7 @@ fn labels(perms: &str) -> Vec<String> {
             .with("/p/schema.ts", SCHEMA)
             .with("/p/permissions.ts", text.as_str()),
         Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
     );
     let f =
         a.db.lookup(Path::new("/p/permissions.ts"))
@@ -142,6 +143,7 @@ fn columns_are_offered_exactly_while_a_key_is_typed() {
             .with("/p/schema.ts", SCHEMA)
             .with("/p/permissions.ts", text.as_str()),
         Path::new("/p"),
+        &crate::project::AnalyzeOptions::default(),
     );
     let f =
         a.db.lookup(Path::new("/p/permissions.ts"))
