@@ -11,6 +11,7 @@
 //! - [`features`]: request handlers as pure functions; [`server`]: the protocol front;
 //! - [`log`]: the log file / stderr logger.
 
+pub mod analyzer;
 pub mod convert;
 pub mod features;
 pub mod loader;

@@ -3,8 +3,10 @@
 //! last analysis each of its files was good in ([`LastGood`], at most one per file, never a
 //! history) for answers while a file has errors.
 //!
-//! Every edit invalidates every project (a buffer may be imported by any of them; analysis of
-//! a project is cheap). Diagnostics are published per project for every file it read, and a
+//! Every edit invalidates every project (a buffer may be imported by any of them). Analysing
+//! one again reuses its schema phase when nothing the phase read changed (`analyzer.rs`,
+//! the core's `project::Incremental`): an edit to permissions.ts or a migration re-runs only
+//! those. Diagnostics are published per project for every file it read, and a
 //! file published last time that it no longer reads is published empty, so stale ones are
 //! cleared.
 //!
@@ -20,11 +22,10 @@ use std::sync::Arc;
 
 use jazz_schema_compiler::migrations::plan::CreatePlan;
 use jazz_schema_compiler::project::query::LastGood;
-use jazz_schema_compiler::project::{
-    Analysis, AnalyzeOptions, Discovery, analyze, discover, env_file,
-};
+use jazz_schema_compiler::project::{Analysis, Discovery, discover, env_file};
 use tower_lsp_server::ls_types::{Diagnostic as LspDiagnostic, Uri};
 
+use crate::analyzer::Analyzer;
 use crate::loader::OverlayLoader;
 use crate::to_proto;
 
@@ -55,6 +56,8 @@ pub struct Workspace {
     projects: HashMap<PathBuf, Project>,
     /// Bumped by every change to a buffer or to the disk.
     generation: u64,
+    /// Where analyses run, keeping each project's schema phase between them.
+    analyzer: Analyzer,
 }
 
 impl Workspace {
@@ -147,16 +150,7 @@ impl Workspace {
         // `process.env` reads see what the CLI's do without flags: the server's environment,
         // then the project's `.env`.
         let env_file = env_file::project_values(&self.loader, root);
-        let lookup = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .or_else(|| env_file.get(name).cloned())
-        };
-        // The editor checks every migration file (in the default directory) on each change.
-        let options = AnalyzeOptions::default()
-            .with_env(&lookup)
-            .with_migrations(None);
-        let analysis = Arc::new(analyze(&self.loader, root, &options));
+        let analysis = Arc::new(self.analyzer.analyze(root, &self.loader, env_file));
         let generation = self.generation;
         let p = self
             .projects

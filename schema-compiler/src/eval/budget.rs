@@ -54,7 +54,7 @@ impl Limit {
 }
 
 /// The budget of one evaluation. Limits are checked before allocating.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Budget {
     steps: u64,
     comparisons: u64,

@@ -82,18 +82,29 @@ pub struct PermissionsExport {
     pub value: Option<(value::Value, crate::source::Span)>,
 }
 
-/// Evaluates `schema_file`, then `permissions_file` (when given) with the same module cache.
-pub fn evaluate_project(
-    loader: &dyn SourceLoader,
-    schema_file: &Path,
-    permissions_file: Option<&Path>,
-    db: &mut SourceDb,
-) -> (SchemaOutput, PermissionsExport) {
-    let mut ev = module::Evaluator::new(loader, db);
+/// The first phase of a project's evaluation: `schema_file` and what it imports, with the
+/// schema built. The diagnostics are the phase's own, not yet deduplicated; `ev` is left at
+/// module level with its module cache, ready for [`evaluate_permissions`].
+pub fn evaluate_schema_phase(ev: &mut module::Evaluator<'_>, schema_file: &Path) -> SchemaOutput {
     ev.confine_to(schema_file.parent().unwrap_or(Path::new("")));
     let schema = ev.run_schema(schema_file);
-    let symbols = std::mem::take(&mut ev.symbols);
-    let zod_columns = std::mem::take(&mut ev.zod_columns);
+    SchemaOutput {
+        schema,
+        diagnostics: std::mem::take(&mut ev.diags),
+        symbols: std::mem::take(&mut ev.symbols),
+        zod_columns: std::mem::take(&mut ev.zod_columns),
+    }
+}
+
+/// The second phase: `permissions_file` (else the `permissions` export of `schema_file`),
+/// evaluated with the module cache the schema phase left in `ev`, so `import { app } from
+/// "./schema"` is the same app value. Returns the phase's diagnostics (with the end-of-run
+/// checks over both phases) and the export.
+pub fn evaluate_permissions(
+    ev: &mut module::Evaluator<'_>,
+    schema_file: &Path,
+    permissions_file: Option<&Path>,
+) -> (Vec<Diagnostic>, PermissionsExport) {
     let mut perms = PermissionsExport::default();
     let (path, names): (&Path, &[&str]) = match permissions_file {
         Some(p) => (p, &["default", "permissions"]),
@@ -105,17 +116,16 @@ pub fn evaluate_project(
             .iter()
             .find_map(|n| exports.get(n).map(|(_, v, s)| (v.clone(), *s)));
     }
-    let mut diagnostics = ev.finish();
-    dedup(&mut diagnostics);
-    (
-        SchemaOutput {
-            schema,
-            diagnostics,
-            symbols,
-            zod_columns,
-        },
-        perms,
-    )
+    ev.check_mutated_after_build();
+    (std::mem::take(&mut ev.diags), perms)
+}
+
+/// The evaluation diagnostics of both phases, in the order they were found, each once.
+pub fn phase_diagnostics(schema: &[Diagnostic], permissions: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut all = schema.to_vec();
+    all.extend(permissions);
+    dedup(&mut all);
+    all
 }
 
 /// Removes diagnostics reported twice (an aliased builder is built once per use).

@@ -86,6 +86,59 @@ pub struct Evaluator<'a> {
     pub zod_columns: Vec<Span>,
     /// Each evaluated module's final scope, for calls of its functions from other modules.
     pub(super) module_frames: HashMap<FileId, super::exec::Frame>,
+    /// Modifier calls applied to existing builders so far.
+    pub(super) builder_writes: u64,
+}
+
+/// An [`Evaluator`]'s state without its loader and file database, kept between analyses so
+/// permissions.ts can be evaluated again over the schema's modules (`project/incremental.rs`).
+/// It holds `Rc` values: it stays on the thread that made it.
+pub struct Suspended {
+    diags: Vec<Diagnostic>,
+    builders: Vec<BuilderState>,
+    modules: HashMap<PathBuf, ModuleState>,
+    legacy_tables: Vec<(String, Value, Span)>,
+    apps: Vec<Rc<AppValue>>,
+    scope: HashMap<Rc<str>, Binding>,
+    reassigned: HashMap<Rc<str>, Span>,
+    file: FileId,
+    symbols: super::symbols::SchemaSymbols,
+    budget: super::budget::Budget,
+    root: Option<ProjectRoot>,
+    env_inits: HashMap<Rc<str>, EnvInit>,
+    frames: Vec<super::exec::Frame>,
+    call_depth: u32,
+    mutations: u64,
+    failed_assign: Option<Value>,
+    pinned: Vec<Value>,
+    zod_columns: Vec<Span>,
+    module_frames: HashMap<FileId, super::exec::Frame>,
+    builder_writes: u64,
+}
+
+impl std::fmt::Debug for Suspended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Suspended")
+            .field("modules", &self.modules.len())
+            .field("builders", &self.builders.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where an evaluator stood between two phases, to come back to with [`Evaluator::rewind`].
+#[derive(Debug)]
+pub struct Checkpoint {
+    builders: usize,
+    legacy_tables: usize,
+    apps: usize,
+    pinned: usize,
+    mutations: u64,
+    builder_writes: u64,
+    budget: super::budget::Budget,
+    file: FileId,
+    modules: Vec<PathBuf>,
+    frames: Vec<FileId>,
+    top_level: bool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -112,7 +165,123 @@ impl<'a> Evaluator<'a> {
             pinned: Vec::new(),
             zod_columns: Vec::new(),
             module_frames: HashMap::new(),
+            builder_writes: 0,
         }
+    }
+
+    /// Sets the state aside, without the loader and the database.
+    pub fn suspend(self) -> Suspended {
+        Suspended {
+            diags: self.diags,
+            builders: self.builders,
+            modules: self.modules,
+            legacy_tables: self.legacy_tables,
+            apps: self.apps,
+            scope: self.scope,
+            reassigned: self.reassigned,
+            file: self.file,
+            symbols: self.symbols,
+            budget: self.budget,
+            root: self.root,
+            env_inits: self.env_inits,
+            frames: self.frames,
+            call_depth: self.call_depth,
+            mutations: self.mutations,
+            failed_assign: self.failed_assign,
+            pinned: self.pinned,
+            zod_columns: self.zod_columns,
+            module_frames: self.module_frames,
+            builder_writes: self.builder_writes,
+        }
+    }
+
+    /// Goes on from a suspended state, reading through `loader` into `db` (which must hold
+    /// the files the state's ids name, with the same ids).
+    pub fn resume(loader: &'a dyn SourceLoader, db: &'a mut SourceDb, s: Suspended) -> Self {
+        Self {
+            loader,
+            db,
+            diags: s.diags,
+            builders: s.builders,
+            modules: s.modules,
+            legacy_tables: s.legacy_tables,
+            apps: s.apps,
+            scope: s.scope,
+            reassigned: s.reassigned,
+            file: s.file,
+            symbols: s.symbols,
+            budget: s.budget,
+            root: s.root,
+            env_inits: s.env_inits,
+            frames: s.frames,
+            call_depth: s.call_depth,
+            mutations: s.mutations,
+            failed_assign: s.failed_assign,
+            pinned: s.pinned,
+            zod_columns: s.zod_columns,
+            module_frames: s.module_frames,
+            builder_writes: s.builder_writes,
+        }
+    }
+
+    /// Marks the current state (between phases, at module level) to [`rewind`](Self::rewind)
+    /// to.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            builders: self.builders.len(),
+            legacy_tables: self.legacy_tables.len(),
+            apps: self.apps.len(),
+            pinned: self.pinned.len(),
+            mutations: self.mutations,
+            builder_writes: self.builder_writes,
+            budget: self.budget.clone(),
+            file: self.file,
+            modules: self.modules.keys().cloned().collect(),
+            frames: self.module_frames.keys().copied().collect(),
+            top_level: self.at_top_level(),
+        }
+    }
+
+    fn at_top_level(&self) -> bool {
+        self.scope.is_empty()
+            && self.reassigned.is_empty()
+            && self.env_inits.is_empty()
+            && self.frames.is_empty()
+            && self.call_depth == 0
+            && self.failed_assign.is_none()
+            && self.diags.is_empty()
+            && self.zod_columns.is_empty()
+    }
+
+    /// Drops everything evaluated since `c`, so the state is again exactly what it was then.
+    /// `false` (and the state left as it is) when that cannot be done: something from before
+    /// `c` was changed in place (a binding or object, a column builder), which only a fresh
+    /// evaluation undoes. Diagnostics must have been taken out first.
+    pub fn rewind(&mut self, c: &Checkpoint) -> bool {
+        if !c.top_level
+            || self.mutations != c.mutations
+            || self.builder_writes != c.builder_writes
+            || !self.frames.is_empty()
+            || self.call_depth != 0
+        {
+            return false;
+        }
+        self.builders.truncate(c.builders);
+        self.legacy_tables.truncate(c.legacy_tables);
+        self.apps.truncate(c.apps);
+        self.pinned.truncate(c.pinned);
+        self.budget = c.budget.clone();
+        self.file = c.file;
+        self.modules.retain(|p, _| c.modules.contains(p));
+        self.module_frames.retain(|f, _| c.frames.contains(f));
+        self.scope.clear();
+        self.reassigned.clear();
+        self.env_inits.clear();
+        self.failed_assign = None;
+        self.diags.clear();
+        self.symbols = Default::default();
+        self.zod_columns.clear();
+        true
     }
 
     /// Confines imports to the project whose entry files sit in `dir`.
@@ -714,7 +883,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// JZ1072: a builder changed after an app was built from it.
-    fn check_mutated_after_build(&mut self) {
+    pub(super) fn check_mutated_after_build(&mut self) {
         let apps = std::mem::take(&mut self.apps);
         for app in &apps {
             for (id, frozen) in &app.frozen {

@@ -4,11 +4,13 @@
 
 mod discover;
 pub mod env_file;
+mod incremental;
 mod migration_plan;
 pub mod query;
 pub mod versions;
 
 pub use discover::{Discovery, default_migrations_dir, discover, find_root};
+pub use incremental::Incremental;
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +42,8 @@ pub struct Analysis {
     /// Whether schema.ts, permissions.ts or discovery reported an error (migration files
     /// aside).
     project_errors: bool,
+    /// The occurrence index of editor queries, built on first use (`query/occurrences.rs`).
+    occurrence_index: std::sync::OnceLock<Vec<query::Occurrence>>,
 }
 
 impl Analysis {
@@ -124,63 +128,7 @@ impl<'a> AnalyzeOptions<'a> {
 /// files when `options` asks for them. The one way in for the CLI, `jazz dev` and the
 /// language server.
 pub fn analyze(loader: &dyn SourceLoader, root: &Path, options: &AnalyzeOptions<'_>) -> Analysis {
-    let mut analysis = Analysis::default();
-    let found = discover(loader, root);
-    match found {
-        Discovery::Found {
-            schema_file,
-            permissions_file,
-        } => {
-            let (out, perms) = crate::eval::evaluate_project(
-                loader,
-                &schema_file,
-                permissions_file.as_deref(),
-                &mut analysis.db,
-            );
-            analysis.schema = out.schema;
-            analysis.diagnostics = out.diagnostics;
-            analysis.diagnostics.extend(versions::version_diagnostics(
-                loader,
-                root,
-                &analysis.db,
-                &schema_file,
-                &out.zod_columns,
-            ));
-            // Permissions are checked against a valid schema only (schema errors come first,
-            // and a policy over a broken schema would only repeat them).
-            let schema_ok = !analysis.diagnostics.iter().any(Diagnostic::is_error);
-            if let (Some(schema), true) = (&analysis.schema, schema_ok) {
-                let has_file = permissions_file.is_some();
-                let p = crate::policy::compile(
-                    &perms,
-                    has_file,
-                    schema,
-                    options.env,
-                    &analysis.db,
-                    &out.symbols,
-                );
-                analysis.diagnostics.extend(p.diagnostics.iter().cloned());
-                analysis.permissions = Some(p);
-            }
-            analysis.symbols = out.symbols;
-            analysis.schema_file = Some(schema_file);
-            analysis.permissions_file = permissions_file;
-        }
-        Discovery::Failed(d) => analysis.diagnostics.push(*d),
-    }
-    analysis.project_errors = analysis.diagnostics.iter().any(Diagnostic::is_error);
-    if options.check_migrations {
-        let dir = options
-            .migrations_dir
-            .map_or_else(|| default_migrations_dir(root), Path::to_path_buf);
-        let (diags, files) =
-            crate::migrations::project::check_dir_names(loader, &dir, &mut analysis.db);
-        analysis.diagnostics.extend(diags);
-        analysis.migrations = files;
-        analysis.migrations_dir = Some(dir);
-    }
-    sort_diagnostics(&mut analysis.diagnostics);
-    analysis
+    incremental::analyze_once(loader, root, options)
 }
 
 /// Stable order: project-level findings first, then by file and position.

@@ -74,9 +74,9 @@ impl Analysis {
     /// enclosing `defineApp` call.
     pub fn symbol_at(&self, file: FileId, offset: u32) -> Option<SymbolAt> {
         let hit = |s: &Span| s.file == file && s.range.contains(offset);
-        if let Some(o) = self.occurrences().into_iter().find(|o| hit(&o.span)) {
+        if let Some(o) = self.occurrences().iter().find(|o| hit(&o.span)) {
             return Some(SymbolAt {
-                symbol: o.symbol,
+                symbol: o.symbol.clone(),
                 span: o.span,
             });
         }
@@ -109,7 +109,7 @@ impl Analysis {
             _ => {}
         }
         self.occurrences()
-            .into_iter()
+            .iter()
             .find(|o| o.definition && o.symbol == *symbol)
             .map(|o| o.span)
     }
@@ -118,7 +118,7 @@ impl Analysis {
     /// migrations, the definition first when `with_definition`.
     pub fn references(&self, symbol: &Symbol, with_definition: bool) -> Vec<Span> {
         self.occurrences()
-            .into_iter()
+            .iter()
             .filter(|o| o.symbol == *symbol && (with_definition || !o.definition))
             .map(|o| o.span)
             .collect()

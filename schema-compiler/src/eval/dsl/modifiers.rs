@@ -114,5 +114,6 @@ pub(super) fn modifier(
     }
     if let Some(slot) = ev.builders.get_mut(id.0) {
         *slot = b;
+        ev.builder_writes += 1;
     }
 }

@@ -26,8 +26,14 @@ pub struct Occurrence {
 
 impl Analysis {
     /// Every occurrence, definitions first (columns, then tables), then uses in recording
-    /// order: schema refs, permissions, migrations. Each (symbol, span) once.
-    pub fn occurrences(&self) -> Vec<Occurrence> {
+    /// order: schema refs, permissions, migrations. Each (symbol, span) once. Built by the
+    /// first question that needs it and kept with the analysis; an edit never builds it.
+    pub fn occurrences(&self) -> &[Occurrence] {
+        self.occurrence_index
+            .get_or_init(|| self.index_occurrences())
+    }
+
+    fn index_occurrences(&self) -> Vec<Occurrence> {
         let syms = &self.symbols;
         let mut out: Vec<Occurrence> = Vec::new();
         out.extend(syms.columns.iter().map(|c| Occurrence {
