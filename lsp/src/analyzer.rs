@@ -52,24 +52,20 @@ impl Analyzer {
         let job = Job {
             root: root.to_path_buf(),
             loader: loader.clone(),
-            env_file,
+            env_file: env_file.clone(),
             reply,
         };
         let sent = match self.sender() {
-            Some(tx) => tx.send(job).map_err(|e| e.0),
-            None => Err(job),
+            Some(tx) => tx.send(job).map_err(drop),
+            None => Err(()),
         };
         match sent.map(|()| answer.recv()) {
             Ok(Ok(analysis)) => analysis,
             // The thread is gone (it cannot be started, or it ended): analyse here, from
             // scratch, and start a new thread next time.
-            Ok(Err(_)) => {
+            Ok(Err(_)) | Err(_) => {
                 self.thread = None;
-                analyze_once(root, loader, &BTreeMap::new(), None)
-            }
-            Err(job) => {
-                self.thread = None;
-                analyze_once(&job.root, &job.loader, &job.env_file, None)
+                analyze_once(root, loader, &env_file, None)
             }
         }
     }
