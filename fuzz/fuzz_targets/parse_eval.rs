@@ -22,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
     DEFAULT_PANIC_HOOK.call_once(|| drop(std::panic::take_hook()));
     let text = String::from_utf8_lossy(data);
     let loader = MemoryLoader::new().with("/app/schema.ts", text.as_ref());
-    let analysis = analyze(&loader, Path::new("/app"), &jazz_schema_compiler::project::AnalyzeOptions::default());
+    let analysis = analyze(
+        &loader,
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
     if let Some(schema) = &analysis.schema {
         let hash = schema_hash(schema);
         assert_eq!(hash.to_hex().len(), 64);

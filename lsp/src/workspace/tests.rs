@@ -264,3 +264,39 @@ fn process_env_reads_see_the_project_env_file() {
     let codes = all_codes(&ws.diagnostics(&root));
     assert!(!codes.contains(&"JZ2350".to_owned()), "{codes:?}");
 }
+
+#[test]
+fn edits_to_permissions_alone_are_analysed_like_a_fresh_project() {
+    let t = TempDir::new("perms-only");
+    let schema = t.write("schema.ts", GOOD);
+    t.write(
+        "base.ts",
+        "import { schema as s } from \"jazz-tools\";\nexport const base = { n: s.string() };\n",
+    );
+    let good = "import { definePermissions } from \"jazz-tools/permissions\";\nimport { app } from \"./schema\";\nexport default definePermissions(app, ({ policy }) => {\n  policy.a.allowRead.always();\n  policy.a.allowInsert.always();\n  policy.a.allowUpdate.always();\n  policy.a.allowDelete.always();\n});\n";
+    let bad = good.replace("policy.a.allowRead", "policy.b.allowRead");
+    let perms = t.write("permissions.ts", good);
+    let mut ws = Workspace::new(vec![t.0.clone()]);
+    ws.set_text(schema, Arc::from(GOOD));
+    for (i, text) in [good, &bad, good, &bad].into_iter().enumerate() {
+        ws.set_text(perms.clone(), Arc::from(text));
+        let kept = ws.analysis(&t.0);
+        let _ = std::fs::write(&perms, text);
+        let fresh = jazz_schema_compiler::project::analyze(
+            &OverlayLoader::default(),
+            &t.0,
+            &jazz_schema_compiler::project::AnalyzeOptions::default().with_migrations(None),
+        );
+        assert_eq!(
+            format!("{:?}", kept.diagnostics),
+            format!("{:?}", fresh.diagnostics),
+            "edit {i}"
+        );
+        assert_eq!(
+            kept.has_errors(),
+            i % 2 == 1,
+            "edit {i}: {:?}",
+            kept.diagnostics
+        );
+    }
+}
