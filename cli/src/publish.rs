@@ -217,7 +217,7 @@ fn step(status: MigrationStatus, from: Option<String>, to: Option<String>) -> Mi
     }
 }
 
-/// Steps 5 and 6 of migrations.md §7.2: connectivity from the head's schema, and the lens.
+/// The publish steps after the schema: connectivity from the head's schema, and the lens.
 fn migrate(
     mut out: Published,
     admin: &Admin,

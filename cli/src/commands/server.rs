@@ -17,7 +17,7 @@ use super::{Context, Outcome, UsageError};
 use crate::output::{Stream, write_line};
 use crate::paths;
 
-/// The app-id names of §1.4.1, in order.
+/// The environment names an app id is read from, in order.
 const APP_ID_NAMES: [&str; 5] = [
     "JAZZ_APP_ID",
     "PUBLIC_JAZZ_APP_ID",

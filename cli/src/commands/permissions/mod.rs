@@ -1,5 +1,4 @@
-//! `jazz permissions compile|explain|test|status` (permissions.md §4.6, §6; cli-and-server.md
-//! §1.9.6, §1.9.7).
+//! `jazz permissions compile|explain|test|status`.
 //!
 //! - `args.rs`: the flags; `compile.rs`, `explain.rs`, `status.rs`: those commands;
 //! - `testing/`: the TOML policy-test harness (`jazz permissions test`).

@@ -1,4 +1,4 @@
-//! Registry entries for migrations codes (`JZ3xxx`, migrations.md §4.3). The constants that
+//! Registry entries for migrations codes (`JZ3xxx`). The constants that
 //! name them live in `migrations::codes`.
 
 use super::{CodeInfo, e};
