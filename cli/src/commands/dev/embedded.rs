@@ -18,7 +18,7 @@ use crate::paths;
 const DRAIN: Duration = Duration::from_secs(5);
 
 /// The engine's run options for these settings.
-#[expect(clippy::too_many_arguments, reason = "one value per setting of the embedded server")]
+#[expect(clippy::too_many_arguments, reason = "one value per server setting")]
 pub fn options(
     s: &Settings,
     host: &str,

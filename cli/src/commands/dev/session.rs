@@ -1,6 +1,6 @@
 //! The watch loop of a `jazz dev` run, once a server is known: persist the app id, print the env
-//! block, run the initial cycle, then wait for
-//! debounced changes and run one cycle per batch until asked to stop. Cycles run on this one
+//! block, run the initial cycle, then wait for debounced changes and run one cycle per batch
+//! until asked to stop. Cycles run on this one
 //! thread, so at most one runs at a time and changes made meanwhile make one follow-up cycle.
 
 use std::collections::BTreeSet;
