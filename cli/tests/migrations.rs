@@ -1,7 +1,6 @@
 //! `jazz migrations create|check|push` and `jazz schema diff` on the real binary: the create →
-//! check → fill →
-//! check walk in a temp project, push and server lookups against a real engine (`jazz server`
-//! on loopback), and the bad-input cases.
+//! check → fill → check walk in a temp project, push and server lookups against a real engine
+//! (`jazz server` on loopback), and the bad-input cases.
 
 mod support;
 

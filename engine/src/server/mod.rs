@@ -303,8 +303,7 @@ async fn method_not_allowed() -> ApiError {
 }
 
 /// Answers CORS preflights, refuses app requests while shutting down, turns panics into 500, echoes
-/// or generates
-/// `X-Request-Id`, and logs one line per request without raw ids or secrets.
+/// or generates `X-Request-Id`, and logs one line per request without raw ids or secrets.
 async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let peer = listen::peer(&req).map(|a| a.ip());

@@ -2,8 +2,7 @@
 //! per table that applies all the fixes of its missing-policy warnings at once. JZ2101 already
 //! carries one fix for all the operations of its table; the grouped action adds JZ2102's
 //! (copy the update rule to delete) when a table has both. The "create migration" action needs the
-//! migrations directory and is planned by
-//! `Analysis::migration_plan`.
+//! migrations directory and is planned by `Analysis::migration_plan`.
 
 use std::collections::BTreeMap;
 
