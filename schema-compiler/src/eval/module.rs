@@ -43,6 +43,19 @@ enum ModuleState {
     Done(Rc<Exports>),
 }
 
+/// One import of a project file: where it is written, what it names and the file it reads.
+#[derive(Clone, Debug)]
+pub struct FileImport {
+    /// The importing module.
+    pub from: PathBuf,
+    /// The specifier as written (`"../src/schema"`).
+    pub spec: String,
+    /// The module it resolves to.
+    pub target: PathBuf,
+    /// The specifier's span.
+    pub span: Span,
+}
+
 /// The evaluator: the arena of builders, the module cache and the diagnostics.
 pub struct Evaluator<'a> {
     pub loader: &'a dyn SourceLoader,
@@ -75,6 +88,9 @@ pub struct Evaluator<'a> {
     pub(super) frames: Vec<super::exec::Frame>,
     /// How deeply user function calls nest.
     pub(super) call_depth: u32,
+    /// Every import of a project file that binds a value, in evaluation order (the migration
+    /// reader warns about the ones that leave the migrations folder, JZ3502).
+    pub file_imports: Vec<FileImport>,
     /// In-place changes made so far (`exec.rs`).
     pub(super) mutations: u64,
     /// Why the last assignment could not be made, until its statement reads it.
@@ -107,6 +123,7 @@ impl<'a> Evaluator<'a> {
             env_inits: HashMap::new(),
             frames: Vec::new(),
             call_depth: 0,
+            file_imports: Vec::new(),
             mutations: 0,
             failed_assign: None,
             pinned: Vec::new(),
@@ -298,6 +315,9 @@ impl<'a> Evaluator<'a> {
                     ..
                 } => {
                     let target = self.import_target(path, &spec.text, *src_span);
+                    if let Imported::Module(_) = &target {
+                        self.record_import(path, &spec.text, *src_span);
+                    }
                     for s in specifiers {
                         if let Imported::Module(e) = &target
                             && let Some(init) = e.env_inits.get(&*s.orig)
@@ -323,6 +343,7 @@ impl<'a> Evaluator<'a> {
                     ..
                 } => {
                     if let Imported::Module(e) = self.import_target(path, &spec.text, *src_span) {
+                        self.record_import(path, &spec.text, *src_span);
                         for (n, v, s) in &e.values {
                             if n != "default" && exports.get(n).is_none() {
                                 exports.values.push((n.clone(), v.clone(), *s));
@@ -362,6 +383,9 @@ impl<'a> Evaluator<'a> {
 
     fn eval_import(&mut self, path: &Path, i: &ast::Import) {
         let target = self.import_target(path, &i.source.1.text, i.source.0);
+        if let (Imported::Module(_), false) = (&target, i.specifiers.is_empty()) {
+            self.record_import(path, &i.source.1.text, i.source.0);
+        }
         for spec in &i.specifiers {
             let (local, value) = match spec {
                 ast::ImportSpec::Named { local, imported } => {
@@ -404,6 +428,18 @@ impl<'a> Evaluator<'a> {
                 }
             };
             self.scope.insert(local.name.clone(), Binding::Value(value));
+        }
+    }
+
+    /// Records that `from` imports the project file `spec` resolves to.
+    fn record_import(&mut self, from: &Path, spec: &str, span: Span) {
+        if let ImportTarget::File(target) = resolve_relative(self.loader, from, spec) {
+            self.file_imports.push(FileImport {
+                from: from.to_path_buf(),
+                spec: spec.to_owned(),
+                target,
+                span,
+            });
         }
     }
 

@@ -305,8 +305,8 @@ pub static CODES: &[CodeInfo] = &[
     e(
         3502,
         W,
-        "witness imported from a mutable module",
-        "Migrations must be frozen. A witness imported from schema.ts (or what it imports) follows later edits of the schema.",
+        "migration imports an app module",
+        "A migration describes one fixed change between the schemas of its two hashes, so it must be frozen. A value it imports from outside the migrations folder (schema.ts, or any module of the app) follows every later edit of that module, and the same file would then publish a different lens. Copy the tables and values the migration needs into the file itself. Every `.ts` file in the migrations folder is read as a migration, so shared helpers cannot live there either.",
     ),
     e(
         3503,
