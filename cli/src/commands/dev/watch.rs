@@ -32,7 +32,7 @@ impl WatchSet {
         (parent == Some(self.migrations_dir.as_path())
             && name.ends_with(".ts")
             && !name.ends_with(".d.ts"))
-            || (parent == Some(self.migrations_dir.join("snapshots").as_path())
+            || (parent == Some(crate::store::snapshots_dir(&self.migrations_dir).as_path())
                 && name.ends_with(".json"))
     }
 
@@ -49,7 +49,7 @@ impl WatchSet {
             .filter_map(|f| f.parent().map(Path::to_path_buf))
             .collect();
         dirs.insert(self.migrations_dir.clone());
-        dirs.insert(self.migrations_dir.join("snapshots"));
+        dirs.insert(crate::store::snapshots_dir(&self.migrations_dir));
         if let Some(parent) = self.migrations_dir.parent() {
             dirs.insert(parent.to_path_buf());
         }
@@ -62,7 +62,7 @@ impl WatchSet {
             self.files.iter().filter(|f| f.is_file()).cloned().collect();
         for dir in [
             self.migrations_dir.clone(),
-            self.migrations_dir.join("snapshots"),
+            crate::store::snapshots_dir(&self.migrations_dir),
         ] {
             if let Ok(entries) = std::fs::read_dir(&dir) {
                 for e in entries.flatten() {

@@ -1,4 +1,4 @@
-//! The command-line shape of `jazz dev`. Re-exported by `args.rs`.
+//! The command-line shape of `jazz dev`.
 //! Which flags may be combined is decided in `dev::settings`, so the messages follow the spec.
 
 use std::ffi::OsString;
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, ValueEnum};
 
-use crate::args::ProjectArgs;
+use super::ProjectArgs;
 
 /// `--framework`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,7 @@ pub struct DevArgs {
     pub backend_secret: Option<String>,
 
     /// Accept local-first tokens [default: true]
-    #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, value_parser = crate::args::parse_bool)]
+    #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, value_parser = super::parse_bool)]
     pub allow_local_first_auth: Option<bool>,
 
     /// Which framework's env var names to print [default: auto, from package.json]
