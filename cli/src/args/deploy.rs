@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args};
+use clap::Args;
 
 use super::{ProjectArgs, ServerArgs};
 
@@ -23,18 +23,18 @@ pub struct DeployArgs {
     pub server: ServerArgs,
 
     /// Publish permissions even when no migration connects the previous permissions schema
-    #[arg(long = "no-verify", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub no_verify: bool,
 
     /// Exit 1 when there are warnings, before publishing anything
-    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub deny_warnings: bool,
 
     /// Send only GET requests and print what would be published
-    #[arg(long = "dry-run", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub dry_run: bool,
 
     /// Exit 3 when something was (or would be) published, 0 when nothing changed
-    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub exit_code: bool,
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Subcommand};
+use clap::{Args, Subcommand};
 
 use super::{ProjectArgs, ServerArgs};
 
@@ -53,11 +53,11 @@ pub struct MigrationsCreateArgs {
     pub server: ServerArgs,
 
     /// Write nothing; report what would be written and exit 1 if anything is pending
-    #[arg(long, action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub check: bool,
 
     /// Exit 3 when something was (or would be) written, 0 when nothing changed
-    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub exit_code: bool,
 }
 

@@ -1,8 +1,8 @@
-//! The command line, as clap sees it (cli-and-server.md §1.2, §1.3 and the synopsis of each
-//! command in §1.9). Every clap struct and enum of the CLI lives in this module, one file per
-//! command (`args/<command>.rs` for `commands/<command>`), plus [`target`] for the project and
-//! server flags several commands share and [`switches`] for boolean flags. Only shapes and
-//! value parsing live here: what a flag *means* is decided by the command that reads it.
+//! The command line, as clap sees it. Every clap struct and enum of the CLI lives in this
+//! module: one file per command (`args/<command>.rs` for `commands/<command>`), plus
+//! [`target`] for the project and server flags several commands share and [`switches`] for
+//! boolean flags. Only shapes and value parsing live here: what a flag *means* is decided by
+//! the command that reads it.
 
 mod completions;
 mod create;
@@ -73,7 +73,7 @@ pub struct GlobalArgs {
     pub env_files: Vec<PathBuf>,
 
     /// Load no env file at all
-    #[arg(long = "no-env-file", global = true, action = ArgAction::SetTrue)]
+    #[arg(long, global = true)]
     pub no_env_file: bool,
 
     /// Value for `process.env.NAME` reads in the project (repeatable)
@@ -89,11 +89,11 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 
     /// Suppress informational stdout lines (results, warnings and errors are still printed)
-    #[arg(short, long, global = true, action = ArgAction::SetTrue)]
+    #[arg(short, long, global = true)]
     pub quiet: bool,
 
     /// Log every HTTP request to stderr
-    #[arg(short, long, global = true, action = ArgAction::SetTrue)]
+    #[arg(short, long, global = true)]
     pub verbose: bool,
 
     /// Timeout for each HTTP request, in seconds [env: JAZZ_HTTP_TIMEOUT_SECS] [default: 60]

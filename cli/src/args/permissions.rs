@@ -1,9 +1,8 @@
-//! The command-line shapes of `jazz permissions compile|explain|test|status` (permissions.md
-//! §4.6, §6.2; cli-and-server.md §1.9.6, §1.9.7).
+//! The command-line shapes of `jazz permissions compile|explain|test|status`.
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Subcommand};
+use clap::{Args, Subcommand};
 
 use super::{ProjectArgs, ServerArgs};
 
@@ -39,7 +38,7 @@ pub struct PermissionsStatusArgs {
     pub server: ServerArgs,
 
     /// Exit 3 when the head is missing, targets another schema, or differs from the local one
-    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub exit_code: bool,
 }
 
@@ -65,7 +64,7 @@ pub struct PermissionsCompileArgs {
     pub strip: bool,
 
     /// Exit 1 when there are warnings
-    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub deny_warnings: bool,
 }
 

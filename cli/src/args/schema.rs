@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Subcommand};
+use clap::{Args, Subcommand};
 
 use super::ProjectArgs;
 
@@ -22,7 +22,7 @@ pub struct SchemaHashArgs {
     pub project: ProjectArgs,
 
     /// Print the full 64-character hash
-    #[arg(long, action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub full: bool,
 }
 
@@ -70,10 +70,10 @@ pub struct SchemaDiffArgs {
     pub migrations_dir: Option<PathBuf>,
 
     /// Also print a unified diff of the two WasmSchema JSON documents
-    #[arg(long, action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub unified: bool,
 
     /// Exit 3 when the schemas differ, 0 when they do not
-    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub exit_code: bool,
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args};
+use clap::Args;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -24,7 +24,7 @@ pub struct ServeArgs {
     pub data_dir: Option<PathBuf>,
 
     /// Keep everything in memory
-    #[arg(long = "in-memory")]
+    #[arg(long)]
     pub in_memory: bool,
 
     /// Admin secret; without it every admin route answers 403 [env: JAZZ_ADMIN_SECRET]
@@ -37,7 +37,7 @@ pub struct ServeArgs {
 
     /// Accept local-first tokens [env: JAZZ_ALLOW_LOCAL_FIRST_AUTH] [default: on unless
     /// NODE_ENV=production]
-    #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
+    #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub allow_local_first_auth: Option<String>,
 
     /// JWKS URL for external JWTs [env: JAZZ_JWKS_URL]

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args};
+use clap::Args;
 
 use super::ProjectArgs;
 
@@ -16,10 +16,10 @@ pub struct ValidateArgs {
     pub migrations_dir: Option<PathBuf>,
 
     /// Do not check the migration files
-    #[arg(long = "no-migrations", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub no_migrations: bool,
 
     /// Exit 1 when there are warnings
-    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub deny_warnings: bool,
 }
