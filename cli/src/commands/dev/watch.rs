@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+use jazz_schema_compiler::source::SourceLoader;
 use notify::{RecursiveMode, Watcher as _};
+
+use crate::loader::DiskLoader;
 
 /// Under continuous changes a cycle still starts after this long.
 const DEBOUNCE_CAP: Duration = Duration::from_secs(1);
@@ -64,12 +67,11 @@ impl WatchSet {
             self.migrations_dir.clone(),
             crate::store::snapshots_dir(&self.migrations_dir),
         ] {
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                for e in entries.flatten() {
-                    let p = e.path();
-                    if self.is_migration_input(&p) && p.is_file() {
-                        out.insert(p);
-                    }
+            // Listed the way the compiler lists them.
+            for name in DiskLoader.list_dir(&dir).unwrap_or_default() {
+                let p = dir.join(name);
+                if self.is_migration_input(&p) && p.is_file() {
+                    out.insert(p);
                 }
             }
         }
