@@ -1,5 +1,7 @@
-//! What most commands act on: the project (`--schema-dir`) and the server
-//! (`--server-url`, `--admin-secret`). The one place these flags are declared.
+//! What most commands act on: the project (`--schema-dir`) and the server (`--server-url`,
+//! `--admin-secret`), flattened into each command's flags. `schema export` (whose server flags
+//! apply only with `--schema-hash`) and `jazz dev` (whose `--admin-secret` is the one its dev
+//! server gets) declare flags of the same names with their own help.
 
 use std::path::PathBuf;
 
