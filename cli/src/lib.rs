@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod args;
 pub mod commands;
+pub mod connection;
 pub mod dev_state;
 pub mod env;
 pub mod loader;
@@ -16,4 +17,5 @@ pub mod output;
 pub mod paths;
 pub mod publish;
 pub mod run;
+pub mod store;
 pub mod usage;

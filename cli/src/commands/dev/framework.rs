@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::args::FrameworkChoice;
+use crate::args::FrameworkChoice;
 
 /// A framework whose bundler exposes prefixed env vars to client code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,10 +13,10 @@ use jazz_schema_compiler::schema::snapshots::{Snapshot, committed_name_cmp, is_c
 use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 
-use super::args::MigrationsCheckArgs;
-use super::{Store, migration_file_names};
+use crate::args::MigrationsCheckArgs;
 use crate::commands::{Context, Outcome, no_schema, report, shown};
 use crate::loader::DiskLoader;
+use crate::store::{Store, migration_file_names};
 
 pub fn run(ctx: &mut Context, a: &MigrationsCheckArgs) -> anyhow::Result<Outcome> {
     let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);

@@ -7,10 +7,11 @@ use jazz_schema_compiler::schema::hash::normalize_hash_input;
 use jazz_schema_compiler::schema::{SchemaHash, hash::parse_hex};
 use serde_json::json;
 
-use super::args::MigrationsPushArgs;
-use super::{Settings, Store, Version, resolve};
+use crate::args::MigrationsPushArgs;
 use crate::commands::{Context, Outcome, UsageError, shown};
+use crate::connection::Settings;
 use crate::publish::edge::{EdgeResult, push_edge};
+use crate::store::{Store, Version, resolve};
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
     ctx.out.error(message);

@@ -12,9 +12,9 @@ use jazz_schema_compiler::schema::{SchemaHash, WasmSchema, schema_hash};
 use serde_json::json;
 use similar::{ChangeTag, TextDiff};
 
-use super::Store;
-use super::args::SchemaDiffArgs;
+use crate::args::SchemaDiffArgs;
 use crate::commands::{Context, Outcome, no_schema, report};
+use crate::store::Store;
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
     ctx.out.error(message);
