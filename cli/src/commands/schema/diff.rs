@@ -1,6 +1,6 @@
 //! `jazz schema diff` (ours): a readable structural diff between two schema versions (default:
 //! the latest committed snapshot -> the current schema.ts) with the change kinds of
-//! migrations.md §2.2 and whether a migration is needed; `--unified` adds a unified diff of the
+//! `migrations::diff` and whether a migration is needed; `--unified` adds a unified diff of the
 //! two WasmSchema JSON documents; `--exit-code` exits 3 when they differ. Local only.
 
 use std::io::IsTerminal;
