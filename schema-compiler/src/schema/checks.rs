@@ -14,12 +14,21 @@
 //! - `defaults`: `.default(v)` by column type, once the value is a plain number, string or
 //!   byte list.
 //!
-//! What stays in `eval/`, and why: checks that report on the JS value that was written (its
-//! type, as in "an int column's default must be a number, not an object", a non-string enum
-//! variant, an `s.json` argument that is no object, `JSON.stringify` of a default), on which
-//! JS export or call was used (JZ1001–JZ1008, the legacy `table()` API, extra arguments), or
-//! on builder identity (modifiers on an array's element builder, a builder changed after the
-//! schema was built); each needs the evaluator's values to say what went wrong.
+//! What stays in `eval/`, and why: a finding that has to say what JS value or call was
+//! written, or that depends on JS semantics, needs the evaluator's values:
+//!
+//! - the JS type of a value a column cannot take at all: "an int column's default must be a
+//!   number, not an object" (JZ1060–JZ1063, JZ1065, JZ1066, JZ1091 in `eval/build/defaults.rs`),
+//!   an `s.enum` variant that is no string or an array of variants (JZ1023), an `s.json`
+//!   argument that is no object (JZ1030), an `indexOnly` argument that is no list of strings
+//!   (JZ1050), a `.merge` argument that is no string (JZ1041);
+//! - what `JSON.stringify` does to a value: a JSON schema that changes when serialized
+//!   (JZ1031) and a default that cannot be serialized (JZ1067), in `eval/tojson.rs`;
+//! - which export or call was written: the export that is the schema (JZ1003, JZ1004,
+//!   JZ1007, JZ1008 in `eval/export.rs`), the legacy `table()` API (JZ1005, JZ1006), extra
+//!   arguments to a DSL call (JZ1044);
+//! - builder identity: modifiers on an array's element builder (JZ1042) and a builder changed
+//!   after the schema was built from it (JZ1072, `eval/module.rs`).
 
 mod defaults;
 mod enums;
