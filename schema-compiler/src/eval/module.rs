@@ -12,7 +12,7 @@ use crate::source::{
 };
 use crate::syntax::ast::{self, Item, Pat, Stmt};
 
-use super::builder::BuilderState;
+use super::column_builder::BuilderState;
 use super::value::{AppValue, EnvInit, EnvOrigin, LibRef, Object, Opaque, Value};
 
 /// A module-scope binding.
@@ -163,6 +163,11 @@ impl<'a> Evaluator<'a> {
 
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// Pushes what a check found: `None`, one diagnostic, or a list (see `schema::checks`).
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.diags.extend(ds);
     }
 
     /// Reports an opaque value that reached a position that matters.

@@ -230,7 +230,7 @@ pub struct AppValue {
     pub table_names: Vec<String>,
     pub span: Span,
     /// Builder states at build time, to detect later mutation (JZ1072).
-    pub frozen: Vec<(BuilderId, super::builder::BuilderState)>,
+    pub frozen: Vec<(BuilderId, super::column_builder::BuilderState)>,
 }
 
 /// A path into a library namespace.
