@@ -1,6 +1,6 @@
 //! Reader rules: one failing case per code, checked by code, plus accepted
 //! forms (upstream's raw layout with quoted keys, `col`, consts and spreads, `export const
-//! migration`) and the §4.4 value encodings.
+//! migration`) and the wire encodings of default values.
 
 use std::path::Path;
 
