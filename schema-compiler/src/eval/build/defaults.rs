@@ -134,10 +134,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
                     );
                 }
             };
-            checks::timestamp_default(ms, span)
-                .map_err(|d| ev.push(*d))
-                .ok()
-                .flatten()
+            checked(ev, checks::timestamp_default(ms, span))
         }
         ColKind::Ref { .. } => match v {
             Value::Str(s) => checked(ev, checks::uuid_default(&s.text, span)),

@@ -79,9 +79,9 @@ pub fn float_default(n: f64, span: Span) -> Checked<Value> {
 pub const TIMESTAMP_EXPECTED: &str = "Invalid timestamp value. Expected Date or finite number.";
 
 /// JZ1061: a timestamp default (milliseconds since 1970, from a number or a `Date`) must be a
-/// finite, whole, non-negative number. `Ok(None)` when it is too large for the server's u64
-/// once it has gone through upstream's text round trip.
-pub fn timestamp_default(ms: f64, span: Span) -> Checked<Option<Value>> {
+/// finite, whole, non-negative number that fits the server's u64 once it has gone through
+/// upstream's text round trip.
+pub fn timestamp_default(ms: f64, span: Span) -> Checked<Value> {
     if !ms.is_finite() {
         return Err(Box::new(
             Diagnostic::new(codes::DEFAULT_TIMESTAMP, TIMESTAMP_EXPECTED)
@@ -100,7 +100,18 @@ pub fn timestamp_default(ms: f64, span: Span) -> Checked<Option<Value>> {
         .at(span)));
     }
     // Through upstream's text round trip: `2**60` is stored as 1152921504606847000.
-    Ok(timestamp_from_js(ms).map(Value::Timestamp))
+    timestamp_from_js(ms).map(Value::Timestamp).ok_or_else(|| {
+        Box::new(
+            Diagnostic::new(
+                codes::DEFAULT_TIMESTAMP,
+                format!(
+                    "a timestamp default must be below 2^64 milliseconds (got {}); the server stores it as an unsigned 64-bit integer",
+                    number_to_js_string(ms)
+                ),
+            )
+            .at(span),
+        )
+    })
 }
 
 /// JZ1063: a ref default must be a UUID string.
@@ -212,10 +223,13 @@ mod tests {
         assert!(float_default(f64::NAN, span()).is_err());
         assert!(timestamp_default(-1.0, span()).is_err());
         assert!(timestamp_default(0.5, span()).is_err());
+        assert_eq!(timestamp_default(5.0, span()), Ok(Value::Timestamp(5)));
+        // 2^60 goes through upstream's text round trip; 1e20 does not fit the server's u64.
         assert_eq!(
-            timestamp_default(5.0, span()),
-            Ok(Some(Value::Timestamp(5)))
+            timestamp_default(2f64.powi(60), span()),
+            Ok(Value::Timestamp(1_152_921_504_606_847_000))
         );
+        assert!(timestamp_default(1e20, span()).is_err());
     }
 
     #[test]
