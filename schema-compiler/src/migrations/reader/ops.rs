@@ -1,7 +1,7 @@
 //! Reading one column op of `migrate.<table>`:
 //! `s.add.<t>(…)`, `s.drop.<t>(…)`, `s.renameFrom("old")` and the deprecated `s.rename`.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::schema::ColumnKind;
 use crate::source::Span;
 use crate::syntax::ast::Expr;
@@ -121,10 +121,18 @@ pub(super) fn column_op<'a>(scope: &mut Scope<'a>, value: &'a Expr) -> Option<Op
                 OpKind::Add(op)
             })
         }
-        _ => {
-            scope
-                .diags
-                .push(unsupported(callee.span(), "not a migration op"));
+        path => {
+            let mut d = unsupported(callee.span(), "not a migration op");
+            // `s.add.strng(...)`: the column constructor is misspelt.
+            if let Some((Some(verb @ ("add" | "drop")), name)) = path
+                && let Some(near) = did_you_mean(name, ColumnKind::dsl_names())
+            {
+                d = d.help(format!("did you mean `s.{verb}.{near}(...)`?"));
+                if let Some(at) = callee_name_span(callee) {
+                    d = d.fix(format!("Replace with `{near}`"), at, near);
+                }
+            }
+            scope.diags.push(d);
             None
         }
     }

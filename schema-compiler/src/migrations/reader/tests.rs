@@ -295,4 +295,19 @@ fn op_types_are_the_column_constructors() {
         "{:?}",
         m.diagnostics
     );
+    // The misspelt constructor gets its did-you-mean and the fix that writes it.
+    let d = d.expect("JZ3002");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("did you mean `s.add.array(...)`?"),
+        "{d:?}"
+    );
+    let edits: Vec<&str> = d
+        .fixes
+        .iter()
+        .flat_map(|f| f.edits.iter().map(|e| e.new_text.as_str()))
+        .collect();
+    assert_eq!(edits, ["array"], "{d:?}");
+    let fixed = &d.fixes[0].edits[0];
+    assert_eq!(fixed.range.end - fixed.range.start, "arrray".len() as u32);
 }
