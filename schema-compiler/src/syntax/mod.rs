@@ -2,6 +2,7 @@
 //! module: spans are converted here to file-relative byte ranges.
 
 pub mod ast;
+pub mod flow;
 mod guard;
 mod lower;
 
