@@ -538,6 +538,27 @@ impl Evaluator<'_> {
         })
     }
 
+    /// Whether `test` is truthy, when that is known statically; otherwise the statement stops
+    /// (with `msg` and `help` unless the value already says why).
+    fn static_truth(&mut self, test: &Expr, msg: &str, help: &str) -> Result<bool, Flow> {
+        let t = self.eval_expr(test);
+        match t.truthy() {
+            Some(b) => Ok(b),
+            None => Err(Flow::Stop(stop_with(t, test.span(), msg, help))),
+        }
+    }
+
+    /// Appends `v` to `out`, an array's elements spread one level (`.concat`, `.flat()`), within
+    /// the array budget.
+    fn append_flat(&mut self, out: &mut Vec<Value>, v: &Value, span: Span) -> Result<(), Value> {
+        match v {
+            Value::Array(inner) => out.extend(inner.iter().cloned()),
+            other => out.push(other.clone()),
+        }
+        let check = self.budget.array(out.len());
+        self.spend(check, span, "this array")
+    }
+
     /// `array.<name>` for the methods we evaluate; `None` for others.
     pub(super) fn array_method(arr: &Value, name: &str, span: Span) -> Option<Value> {
         ARRAY_METHODS
@@ -749,13 +770,10 @@ impl Evaluator<'_> {
             "concat" => {
                 let mut out: Vec<Value> = items.to_vec();
                 for (a, _) in &args {
-                    match a {
-                        Value::Array(more) => out.extend(more.iter().cloned()),
-                        Value::Opaque(_) => return a.clone(),
-                        other => out.push(other.clone()),
+                    if is_opaque(a) {
+                        return a.clone();
                     }
-                    let check = self.budget.array(out.len());
-                    if let Err(v) = self.spend(check, span, "this array") {
+                    if let Err(v) = self.append_flat(&mut out, a, span) {
                         return v;
                     }
                 }
@@ -772,12 +790,7 @@ impl Evaluator<'_> {
                 }
                 let mut out = Vec::new();
                 for v in items.iter() {
-                    match v {
-                        Value::Array(inner) => out.extend(inner.iter().cloned()),
-                        other => out.push(other.clone()),
-                    }
-                    let check = self.budget.array(out.len());
-                    if let Err(v) = self.spend(check, span, "this array") {
+                    if let Err(v) = self.append_flat(&mut out, v, span) {
                         return v;
                     }
                 }
@@ -999,29 +1012,19 @@ impl Machine for Evaluator<'_> {
     }
 
     fn condition(&mut self, _: &(), test: &Expr) -> Result<bool, Flow> {
-        let t = self.eval_expr(test);
-        match t.truthy() {
-            Some(b) => Ok(b),
-            None => Err(Flow::Stop(stop_with(
-                t,
-                test.span(),
-                "this condition cannot be evaluated statically",
-                "branch on constants only",
-            ))),
-        }
+        self.static_truth(
+            test,
+            "this condition cannot be evaluated statically",
+            "branch on constants only",
+        )
     }
 
     fn loop_test(&mut self, _: &(), test: &Expr) -> Result<bool, Flow> {
-        let t = self.eval_expr(test);
-        match t.truthy() {
-            Some(b) => Ok(b),
-            None => Err(Flow::Stop(stop_with(
-                t,
-                test.span(),
-                "this loop condition cannot be evaluated statically",
-                UPDATE_HELP,
-            ))),
-        }
+        self.static_truth(
+            test,
+            "this loop condition cannot be evaluated statically",
+            UPDATE_HELP,
+        )
     }
 
     fn switch_value(&mut self, _: &(), e: &Expr, _what: &str) -> Result<Value, Flow> {

@@ -38,7 +38,7 @@ pub enum Refusal {
 }
 
 /// What a statement executor supplies to the shared control flow.
-pub trait Machine {
+pub trait Machine: Sized {
     /// The values expressions evaluate to.
     type Value: Clone;
     /// What [`Flow::Stop`] carries: the schema evaluator stops a function with an opaque value;
@@ -49,12 +49,12 @@ pub trait Machine {
     type Scope;
 
     /// Runs one statement: the machine's own guards around [`dispatch`].
-    fn exec(&mut self, scope: &Self::Scope, s: &Stmt) -> Flow<Self::Value, Self::Stop>;
+    fn exec(&mut self, scope: &Self::Scope, s: &Stmt) -> MFlow<Self>;
     /// Runs a statement list in `scope` (hoisting as the machine does).
-    fn exec_stmts(&mut self, scope: &Self::Scope, stmts: &[Stmt]) -> Flow<Self::Value, Self::Stop>;
+    fn exec_stmts(&mut self, scope: &Self::Scope, stmts: &[Stmt]) -> MFlow<Self>;
     /// `var`/`let`/`const`, expression statements, and the statements neither machine runs
     /// (`throw`, classes, TS enums, others): their rules are the machine's own.
-    fn exec_leaf(&mut self, scope: &Self::Scope, s: &Stmt) -> Flow<Self::Value, Self::Stop>;
+    fn exec_leaf(&mut self, scope: &Self::Scope, s: &Stmt) -> MFlow<Self>;
 
     /// A new scope inside `scope`; [`Machine::leave`] ends it.
     fn enter(&mut self, scope: &Self::Scope) -> Self::Scope;
@@ -72,44 +72,34 @@ pub trait Machine {
     /// The number a value is (no conversion).
     fn as_number(v: &Self::Value) -> Option<f64>;
     /// How a statement ends when `v` is a value that could not be evaluated (and says why).
-    fn failed(v: &Self::Value) -> Option<Flow<Self::Value, Self::Stop>>;
+    fn failed(v: &Self::Value) -> Option<MFlow<Self>>;
 
     /// The branch an `if` takes. The permissions interpreter takes any value's truthiness here
     /// (unlike in a loop condition or `switch`), as it always has.
-    fn condition(
-        &mut self,
-        scope: &Self::Scope,
-        test: &Expr,
-    ) -> Result<bool, Flow<Self::Value, Self::Stop>>;
+    fn condition(&mut self, scope: &Self::Scope, test: &Expr) -> Result<bool, MFlow<Self>>;
     /// Whether a `for` loop goes on.
-    fn loop_test(
-        &mut self,
-        scope: &Self::Scope,
-        test: &Expr,
-    ) -> Result<bool, Flow<Self::Value, Self::Stop>>;
+    fn loop_test(&mut self, scope: &Self::Scope, test: &Expr) -> Result<bool, MFlow<Self>>;
     /// A `switch` or `case` value (`what` names which), known statically.
     fn switch_value(
         &mut self,
         scope: &Self::Scope,
         e: &Expr,
         what: &str,
-    ) -> Result<Self::Value, Flow<Self::Value, Self::Stop>>;
+    ) -> Result<Self::Value, MFlow<Self>>;
     /// Whether a `case` value matches the `switch` value. The schema evaluator has full `===`;
     /// the permissions interpreter compares primitives only.
     fn same(a: &Self::Value, b: &Self::Value) -> bool;
     /// The items a `for...of` runs over.
-    fn items(
-        &mut self,
-        scope: &Self::Scope,
-        e: &Expr,
-    ) -> Result<Rc<Vec<Self::Value>>, Flow<Self::Value, Self::Stop>>;
+    fn items(&mut self, scope: &Self::Scope, e: &Expr)
+    -> Result<Rc<Vec<Self::Value>>, MFlow<Self>>;
     /// Spends one step of the budget for a loop iteration at `span`.
-    fn loop_tick(&mut self, span: Span) -> Result<(), Flow<Self::Value, Self::Stop>>;
+    fn loop_tick(&mut self, span: Span) -> Result<(), MFlow<Self>>;
     /// Reports (or records) a refused construct at `span`, and how the statement ends.
-    fn refuse(&mut self, what: Refusal, span: Span) -> Flow<Self::Value, Self::Stop>;
+    fn refuse(&mut self, what: Refusal, span: Span) -> MFlow<Self>;
 }
 
-type MFlow<M> = Flow<<M as Machine>::Value, <M as Machine>::Stop>;
+/// The [`Flow`] of a machine.
+pub type MFlow<M> = Flow<<M as Machine>::Value, <M as Machine>::Stop>;
 
 /// The statement dispatch shared by both machines; [`Machine::exec`] wraps it.
 pub fn dispatch<M: Machine>(m: &mut M, scope: &M::Scope, s: &Stmt) -> MFlow<M> {
