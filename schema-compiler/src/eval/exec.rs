@@ -5,10 +5,11 @@
 //! methods `.map`/`.filter`/`.forEach`/... with callbacks, and in-place mutation of objects and
 //! arrays that nothing else holds yet (`cols[name] = s.string()`, `list.push(x)`).
 //!
-//! The control-flow rules are those of the permissions interpreter (`policy/interp/exec.rs`),
-//! applied to schema values. Anything we cannot prove makes the statement's function (or the
-//! module-level statement) stop with an [`Opaque`] value naming the construct and what to
-//! write instead; it is reported only where the value matters, as everywhere in `eval/`.
+//! The control-flow rules are shared with the permissions interpreter (`syntax/flow.rs`);
+//! this file supplies schema values to them. Anything we cannot prove makes the statement's
+//! function (or the module-level statement) stop with an [`Opaque`] value naming the construct
+//! and what to write instead; it is reported only where the value matters, as everywhere in
+//! `eval/`.
 //! Every statement, call, loop iteration and callback spends the evaluation budget (JZ0111).
 
 use std::cell::RefCell;

@@ -25,7 +25,8 @@ pub enum Flow<V, S> {
 /// A construct the flow rules refuse. Each machine words its own diagnostic for it.
 #[derive(Clone, Copy)]
 pub enum Refusal {
-    /// A labelled `break` or `continue`.
+    /// A labelled `break` or `continue`. (Its labelled statement is refused first, as
+    /// `Stmt::Other`; the rule stands for a jump that reaches here anyway.)
     LabelledJump,
     /// `for (x of ...)` assigning to an existing variable.
     ForOfAssigns,
@@ -50,7 +51,9 @@ pub trait Machine: Sized {
 
     /// Runs one statement: the machine's own guards around [`dispatch`].
     fn exec(&mut self, scope: &Self::Scope, s: &Stmt) -> MFlow<Self>;
-    /// Runs a statement list in `scope` (hoisting as the machine does).
+    /// Runs a statement list in `scope`, hoisting function declarations. The schema evaluator
+    /// also puts `let`/`const` names in their dead zone; the permissions interpreter records
+    /// which statement runs, for its findings.
     fn exec_stmts(&mut self, scope: &Self::Scope, stmts: &[Stmt]) -> MFlow<Self>;
     /// `var`/`let`/`const`, expression statements, and the statements neither machine runs
     /// (`throw`, classes, TS enums, others): their rules are the machine's own.

@@ -4,6 +4,7 @@
 //! whose control flow is known statically: `if`, `switch` on constants, `for...of` over static
 //! arrays or `Object.keys/values/entries` of static objects, `for (let i = 0; i < n; i++)`
 //! with constant bounds, unlabelled `break`/`continue`. Each loop iteration spends a step.
+//! The control-flow rules are shared with the schema evaluator (`syntax/flow.rs`).
 
 use std::convert::Infallible;
 use std::rc::Rc;
