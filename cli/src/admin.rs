@@ -46,7 +46,7 @@ impl Head {
         })
     }
 
-    /// The CLI's JSON form (snake_case, §1.6.3).
+    /// The CLI's JSON form (snake_case, like every `--format json` envelope).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "schema_hash": self.schema_hash,
@@ -57,7 +57,8 @@ impl Head {
     }
 }
 
-/// A failed request: the HTTP status when the server answered, and the §1.8 message.
+/// A failed request: the HTTP status when the server answered, and the message upstream's CLI
+/// prints for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub status: Option<u16>,
@@ -272,7 +273,7 @@ impl Admin {
         self.finish(what, "POST", &url, r, started)
     }
 
-    /// A 2xx JSON answer of a GET, or the §1.8 failure message.
+    /// A 2xx JSON answer of a GET, or the failure message upstream's CLI prints.
     fn get_json(&self, what: &str, route: &str) -> Result<serde_json::Value, String> {
         let (status, body) = self.get(what, route)?;
         if !(200..300).contains(&status) {

@@ -28,6 +28,7 @@ use jazz_schema_compiler::schema::wasm_json::{from_json_text, to_compact_json};
 use jazz_schema_compiler::schema::{JsonValue, SchemaHash, WasmSchema, schema_hash};
 
 use crate::admin::{Admin, Head};
+use crate::store;
 use edge::{EdgeResult, push_edge};
 
 /// What the pipeline needs besides the project and the client.
@@ -217,7 +218,7 @@ fn step(status: MigrationStatus, from: Option<String>, to: Option<String>) -> Mi
     }
 }
 
-/// Steps 5 and 6 of migrations.md §7.2: connectivity from the head's schema, and the lens.
+/// The publish steps after the schema: connectivity from the head's schema, and the lens.
 fn migrate(
     mut out: Published,
     admin: &Admin,
@@ -296,8 +297,8 @@ fn migrate(
 
 /// The head's schema: a local snapshot with that hash, else the server's stored copy.
 fn head_schema(admin: &Admin, opts: &Options, hash: &SchemaHash) -> Result<WasmSchema, String> {
-    let dir = opts.migrations_dir.join("snapshots");
-    let files = crate::commands::schema::read_snapshot_files(&dir).map_err(|e| format!("{e:#}"))?;
+    let dir = store::snapshots_dir(&opts.migrations_dir);
+    let files = store::read_snapshot_files(&dir).map_err(|e| format!("{e:#}"))?;
     let (snapshots, _) = read_snapshots(files);
     if let Some(s) = snapshots.into_iter().find(|s| s.hash == *hash) {
         return Ok(s.schema);

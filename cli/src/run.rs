@@ -161,7 +161,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Command::Validate(a) => commands::validate::run(&mut ctx, a),
         Command::Schema(SchemaCommand::Hash(a)) => Ok(commands::schema::hash(&mut ctx, a)),
         Command::Schema(SchemaCommand::Export(a)) => commands::schema::export(&mut ctx, a),
-        Command::Schema(SchemaCommand::Diff(a)) => commands::migrations::diff::run(&mut ctx, a),
+        Command::Schema(SchemaCommand::Diff(a)) => commands::schema::diff::run(&mut ctx, a),
         Command::Migrations(MigrationsCommand::Create(a)) => {
             commands::migrations::create::run(&mut ctx, a)
         }

@@ -1,6 +1,6 @@
 //! Usage errors: `error: <message>`, a usage line and
 //! `For more information, try '--help'.` on stderr, exit 2; in `--format json` mode also an
-//! envelope on stdout. Also the removed commands of §1.9.12.
+//! envelope on stdout. Also the commands upstream removed, with what replaces them.
 //!
 //! When the parser rejects the command line, nothing parsed is available, so the few flags that
 //! shape error output (`--format`, `--color`) are looked up in the raw arguments.

@@ -1,5 +1,4 @@
-//! Help, version, usage errors and the removed commands (cli-and-server.md §1.2, §1.3, §1.7,
-//! §1.9.12).
+//! Help, version, usage errors and the removed commands.
 
 mod support;
 

@@ -1,7 +1,6 @@
 //! `jazz deploy` and `jazz permissions status` on the real binary against a real engine
 //! (`jazz server` on loopback): a schema change walked through its migration, status before and
-//! after, the stale-parent 409, the hash guard and dry runs (cli-and-server.md §1.9.6, §1.9.8;
-//! migrations.md §7.2).
+//! after, the stale-parent 409, the hash guard and dry runs.
 
 mod support;
 

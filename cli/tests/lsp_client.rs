@@ -2,7 +2,7 @@
 //! vscode-languageserver-protocol under Node) drives diagnostics, hover, completion,
 //! definition, references, rename and code actions on the corpus apps, and
 //! `lsp-e2e-errors.mjs` the same features while a file has an error; the exit codes of
-//! §1.9.9 are checked with raw frames.
+//! `jazz lsp` are checked with raw frames.
 //!
 //! Needs Node and the extension's dependencies: `npm ci --prefix editors/vscode`. It is never
 //! skipped: without them it fails and says so.

@@ -1,7 +1,6 @@
 //! `jazz migrations create|check|push` and `jazz schema diff` on the real binary: the create →
-//! check → fill →
-//! check walk in a temp project, push and server lookups against a real engine (`jazz server`
-//! on loopback), and the bad-input cases.
+//! check → fill → check walk in a temp project, push and server lookups against a real engine
+//! (`jazz server` on loopback), and the bad-input cases.
 
 mod support;
 
@@ -78,8 +77,9 @@ fn create_check_fill_check_walk() {
     let r = run(jazz(dir).args(["migrations", "check"]));
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr
-            .contains("needs a reviewed migration. Run `jazz migrations create`."),
+        r.stderr.contains("JZ3602")
+            && r.stderr
+                .contains("needs a reviewed migration. Run `jazz migrations create`."),
         "{}",
         r.stderr
     );
@@ -115,13 +115,26 @@ fn create_check_fill_check_walk() {
     assert!(name.contains("-unnamed-"), "{name}");
     assert_eq!(snapshot_count(dir), 2);
 
+    // Without the stub, the transition between the two snapshots has no migration file.
+    let aside = dir.join("stub.ts.aside");
+    fs::rename(&stub, &aside).expect("move the stub aside");
+    let r = run(jazz(dir).args(["migrations", "check"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("JZ3603") && r.stderr.contains("No migration file for "),
+        "{}",
+        r.stderr
+    );
+    fs::rename(&aside, &stub).expect("put the stub back");
+
     // The stub still has a TODO: check fails and names the file.
     let r = run(jazz(dir).args(["migrations", "check"]));
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("JZ3107"), "{}", r.stderr);
+    assert!(r.stderr.contains("JZ3604"), "{}", r.stderr);
+    // (The terminal renderer wraps long messages, so the name is looked for on its own.)
     assert!(
-        r.stderr
-            .contains(&format!("Migration {} for ", stub.display())),
+        r.stderr.contains("Migration ") && r.stderr.contains(&stub.display().to_string()),
         "{}",
         r.stderr
     );
@@ -598,7 +611,7 @@ fn two_files_for_one_edge_warn_in_validate_and_fail_push_and_check() {
     let r = run(jazz(dir).args(["migrations", "check"]));
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.contains("Multiple migration files found"),
+        r.stderr.contains("JZ3605") && r.stderr.contains("Multiple migration files found"),
         "{}",
         r.stderr
     );

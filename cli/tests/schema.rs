@@ -211,7 +211,7 @@ fn schema_hash_finds_local_snapshots() {
     let r = run(jazz(tmp.path()).args(["schema", "export", "--schema-hash", &full[..12]]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, first.stdout);
-    // Not found locally and no server configured: the §1.4.1 message.
+    // Not found locally and no server configured: the message naming both ways to get the schema.
     let r = run(jazz(tmp.path()).args(["schema", "export", "--schema-hash", "abcdefabcdef"]));
     assert_eq!(r.code, 1);
     assert!(r.stdout.is_empty());

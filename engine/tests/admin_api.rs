@@ -1,6 +1,5 @@
 //! Every admin route over real HTTP against a real server on loopback: success bodies and the 400,
-//! 401, 403, 404, 405,
-//! 409, 413, 415 and 501 answers.
+//! 401, 403, 404, 405, 409, 413, 415 and 501 answers.
 
 mod support;
 

@@ -1,7 +1,7 @@
 //! The exact bytes of every admin route's answers, success and error, over real HTTP: key
 //! order, number formatting and escaping are part of the upstream-compatible API, so a change in
-//! how the server builds JSON shows up here.
-//! Only `publishedAt` (wall-clock milliseconds) is masked.
+//! how the server builds JSON shows up here. Only `publishedAt` (wall-clock milliseconds) is
+//! masked.
 
 mod support;
 

@@ -231,3 +231,56 @@ fn imported_functions_use_their_own_module_scope() {
     assert_eq!(to_compact_json(a), to_compact_json(b));
     assert_eq!(schema_hash(a), schema_hash(b));
 }
+
+/// An export that fails to convert is skipped for the next candidate, as upstream does: the
+/// schema (bytes and hash) is the next export's, the failure is a JZ1007 warning carrying the
+/// reason as a label, and nothing blocks the artefacts.
+#[test]
+fn a_skipped_export_yields_the_next_exports_schema() {
+    use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_compact_json};
+
+    let skipped = fs::read_to_string(dir("err").join("export-skipped.ts")).expect("fixture");
+    let only_app = "import { schema as s } from \"jazz-tools\";\nexport const app = s.defineApp({ todos: s.table({ title: s.string() }) });\n";
+    let a = analyze(
+        &MemoryLoader::new().with("/app/schema.ts", skipped.as_str()),
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
+    let codes: Vec<String> = a.diagnostics.iter().map(|d| d.code.to_string()).collect();
+    assert_eq!(codes, ["JZ1007"]);
+    let jz1007 = &a.diagnostics[0];
+    assert!(
+        jz1007.message.ends_with("using `app`"),
+        "{}",
+        jz1007.message
+    );
+    assert!(
+        jz1007
+            .labels
+            .iter()
+            .any(|l| l.message.as_deref().is_some_and(|m| m.contains("$owner"))),
+        "the reason is a label: {jz1007:?}"
+    );
+    assert!(!jz1007.fixes.is_empty(), "the skipped export's fix is kept");
+    let b = analyze(
+        &MemoryLoader::new().with("/app/schema.ts", only_app),
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
+    let (a, b) = (
+        a.valid_schema().expect("the next export is the schema"),
+        b.valid_schema().expect("app-only schema"),
+    );
+    assert_eq!(to_compact_json(a), to_compact_json(b));
+    assert_eq!(schema_hash(a), schema_hash(b));
+    // The skipped export's tables are not offered to editor queries.
+    let app = analyze(
+        &MemoryLoader::new().with("/app/schema.ts", skipped.as_str()),
+        Path::new("/app"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default(),
+    );
+    assert!(
+        app.symbols.columns.iter().all(|c| c.name != "$owner"),
+        "symbols of the skipped export were kept"
+    );
+}

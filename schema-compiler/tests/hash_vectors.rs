@@ -1,5 +1,5 @@
-//! Golden tests for the schema artefacts: WasmSchema JSON text, preimage and hash (schema.md
-//! §5.8, §5.9, Appendix A), and the corpus apps' `expected/schema.json` + `hash.txt`.
+//! Golden tests for the schema artefacts: WasmSchema JSON text, preimage and hash (the
+//! upstream-verified vectors), and the corpus apps' `expected/schema.json` + `hash.txt`.
 //!
 //! Every vector goes in as JSON text through `from_json_text`, so these also cover reading.
 
@@ -219,7 +219,7 @@ fn json_vectors_19_to_38() {
     ];
     for (label, text, want) in cases {
         assert_eq!(hash_of(&text), want, "{label}: {text}");
-        // The compact writer reproduces the input (modulo §3.4 table order for #32).
+        // The compact writer reproduces the input (modulo table order for #32).
         let again = to_compact_json(&read(&text));
         assert_eq!(hash_of(&again), want, "{label} after a round trip");
     }

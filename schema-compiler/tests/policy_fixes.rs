@@ -311,7 +311,7 @@ fn always_and_where_new_fixes_apply() {
 
 #[test]
 fn no_permissions_file_no_per_table_warnings() {
-    // Deliberate deviation from §5.2 (CHANGELOG): without permissions.ts nothing is warned
+    // Deliberate deviation from upstream (CHANGELOG): without permissions.ts nothing is warned
     // per table.
     let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
     let a = analyze(

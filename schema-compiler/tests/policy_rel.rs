@@ -123,7 +123,8 @@ impl App {
     }
 }
 
-/// The §2.4 example: `policy.workspaces.allowRead.where({ "members.userId": session.user_id })`.
+/// The worked relation example: `policy.workspaces.allowRead.where({ "members.userId":
+/// session.user_id })`.
 const SPEC_EXAMPLE: &str = r#"{"type":"ExistsRel","rel":{"Filter":{"input":{"Filter":{"input":{"Join":{
   "left":{"TableScan":{"table":"workspaces"}},"right":{"TableScan":{"table":"members"}},
   "on":[{"left":{"scope":"workspaces","column":"id"},"right":{"scope":"__join_0","column":"workspaceId"}}],

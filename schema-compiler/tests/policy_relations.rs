@@ -11,7 +11,7 @@ use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::source::MemoryLoader;
 
 /// The tables of upstream's `permissions/index.test.ts` apps (ids are implicit here) plus a
-/// workspace/member pair for the §2.4 example.
+/// workspace/member pair for the worked relation example.
 const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
 export const app = s.defineApp({
   todos: s.table({ ownerId: s.string(), archived: s.boolean(), done: s.boolean(), projectId: s.ref("projects").optional() }),

@@ -368,7 +368,7 @@ fn malformed_raw_expressions_jz2341_and_dropped_fields_jz2342() {
 
 #[test]
 fn worked_example_has_exactly_the_findings_the_spec_lists() {
-    // permissions.md §2.8: the 8 missing operations (workspaces insert/update/delete, members
+    // The worked example: the 8 missing operations (workspaces insert/update/delete, members
     // ×4, docs insert) as one JZ2101 per table, JZ2102 for docs; nothing else (the members
     // scan in `exists` is structural).
     let schema = r#"import { schema as s } from "jazz-tools";

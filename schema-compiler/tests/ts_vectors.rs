@@ -1,4 +1,4 @@
-//! schema.md §5.9 test vectors whose input is DSL code: each `schema.ts` is evaluated
+//! Upstream-verified hash vectors whose input is DSL code: each `schema.ts` is evaluated
 //! statically and must hash to the upstream-verified value.
 
 use std::path::Path;

@@ -1,5 +1,5 @@
 //! `jazz completions <shell>`: print the shell completion script that `clap_complete` derives
-//! from the command line definition (`args.rs`), so it never lists a flag that does not exist.
+//! from the command line definition (`crate::args`), so it never lists a flag that does not exist.
 //! Hidden commands and flags (removed commands, upstream flags accepted for compatibility) are
 //! left out: `clap_complete` would offer them.
 

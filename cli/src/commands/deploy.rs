@@ -3,49 +3,12 @@
 //! ([`crate::publish`]) and print what it did. Exit 1 on any failure, 3 with `--exit-code`
 //! when something was (or, with `--dry-run`, would be) published.
 
-use std::path::PathBuf;
-
-use clap::{ArgAction, Args};
 use jazz_schema_compiler::diagnostics::count;
 
-use super::migrations::Settings;
-use super::migrations::args::ServerArgs;
 use super::{Context, Outcome, no_schema, report, shown};
-use crate::args::ProjectArgs;
+use crate::args::DeployArgs;
+use crate::connection::Settings;
 use crate::publish::{Line, Options, publish};
-
-#[derive(Args, Debug)]
-pub struct DeployArgs {
-    /// App id [env: JAZZ_APP_ID and framework-prefixed forms]
-    #[arg(value_name = "APP_ID")]
-    pub app_id: Option<String>,
-
-    #[command(flatten)]
-    pub project: ProjectArgs,
-
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub server: ServerArgs,
-
-    /// Publish permissions even when no migration connects the previous permissions schema
-    #[arg(long = "no-verify", action = ArgAction::SetTrue)]
-    pub no_verify: bool,
-
-    /// Exit 1 when there are warnings, before publishing anything
-    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
-    pub deny_warnings: bool,
-
-    /// Send only GET requests and print what would be published
-    #[arg(long = "dry-run", action = ArgAction::SetTrue)]
-    pub dry_run: bool,
-
-    /// Exit 3 when something was (or would be) published, 0 when nothing changed
-    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
-    pub exit_code: bool,
-}
 
 pub fn run(ctx: &mut Context, a: &DeployArgs) -> anyhow::Result<Outcome> {
     // The settings come first, in the order app id, URL, secret.

@@ -151,7 +151,7 @@ pub fn no_schema(ctx: &mut Context, analysis: &Analysis) {
     }
 }
 
-/// A command line the parser accepted but a command rejects (exit 2, §1.7).
+/// A command line the parser accepted but a command rejects (exit 2, like a usage error).
 #[derive(Debug)]
 pub struct UsageError {
     /// The subcommand path, for the usage line: `["schema", "export"]`.

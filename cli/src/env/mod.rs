@@ -143,7 +143,7 @@ impl Env {
     }
 
     /// What `process.env.NAME` reads in the project see: `--define`, then the real environment,
-    /// then the env files (`permissions.md` §1.13).
+    /// then the env files.
     pub fn process_env(&self, name: &str) -> Option<&str> {
         self.defines
             .get(name)

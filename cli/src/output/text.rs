@@ -1,5 +1,5 @@
-//! The terminal renderer of [`Diagnostic`]: miette's graphical report (cli-and-server.md
-//! §1.6.1). A diagnostic with upstream text prints that text alone on its first line (so `grep`
+//! The terminal renderer of [`Diagnostic`]: miette's graphical report.
+//! A diagnostic with upstream text prints that text alone on its first line (so `grep`
 //! on upstream messages keeps working), then the code, message, snippet with labels, notes and
 //! help.
 //!

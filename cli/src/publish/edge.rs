@@ -12,8 +12,8 @@ use jazz_schema_compiler::schema::{SchemaHash, WasmSchema};
 use jazz_schema_compiler::source::SourceDb;
 
 use crate::admin::Admin;
-use crate::commands::migrations::migration_file_names;
 use crate::loader::DiskLoader;
+use crate::store::migration_file_names;
 
 /// How the edge ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

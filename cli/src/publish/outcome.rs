@@ -1,5 +1,5 @@
 //! What one run of the publish pipeline produced: the output lines in order, the status of
-//! each step (the `result` of `jazz deploy --format json`, cli-and-server.md §1.9.8) and the
+//! each step (the `result` of `jazz deploy --format json`) and the
 //! failure that stopped it.
 
 use jazz_schema_compiler::diagnostics::Diagnostic;

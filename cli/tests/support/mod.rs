@@ -135,7 +135,7 @@ pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).expect("valid JSON")
 }
 
-/// Asserts the §1.6.3 envelope fields and returns the envelope.
+/// Asserts the `--format json` envelope fields and returns the envelope.
 pub fn envelope(text: &str, command: &str, exit_code: i32) -> serde_json::Value {
     let v = json(text);
     assert_eq!(v["version"], 1, "{v}");

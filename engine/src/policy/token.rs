@@ -1,5 +1,5 @@
 //! Bearer tokens. Self-signed local-first and
-//! anonymous tokens are verified here, every step of §3.5.3 with strict Ed25519. External JWTs
+//! anonymous tokens are verified here, every step with strict Ed25519. External JWTs
 //! are not supported yet: they are answered `disabled`, as a server without
 //! `--jwks-url` / `--jwt-public-key` does.
 
@@ -133,7 +133,7 @@ pub fn verify_bearer(token: &str, rules: &TokenRules) -> Result<Session, AuthFai
 mod tests {
     use super::*;
 
-    /// The test vector of cli-and-server.md §3.5.3.
+    /// A self-signed local-first token (a published test vector), valid in its time window.
     const TOKEN: &str = "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJ1cm46amF6ejpsb2NhbC1maXJzdCIsInN1YiI6ImZhNjU5NTdhLThiNjMtNTNjOC04MTg3LWZiMTU2ODM2NWZhMSIsImF1ZCI6IjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMSIsImphenpfcHViX2tleSI6Il96Mlh2N2lTSjdLdVEybHlsZ01mNWp2UHVXS1BGOThWNE9LQUV3SVVVZGsiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMzYwMH0.DADrahx-8JUfwCPP1S9IFL-rRUnxQgb2hGs8LVkc3_N0jEy5c69omAoTsEfhGOJAWDPyCEjKzhiZDKVEJpbyCg";
 
     fn rules(now: i64) -> TokenRules {

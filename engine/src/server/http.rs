@@ -89,7 +89,7 @@ pub fn has_admin_header(headers: &HeaderMap) -> bool {
     headers.contains_key(ADMIN_SECRET)
 }
 
-/// The admin rules of §3.2: 403 without a configured secret, 401 for a missing or wrong header.
+/// The admin rules: 403 without a configured secret, 401 for a missing or wrong header.
 pub fn check_admin(configured: Option<&str>, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = configured else {
         return Err(ApiError::new(
@@ -113,8 +113,8 @@ pub fn check_admin(configured: Option<&str>, headers: &HeaderMap) -> Result<(), 
     }
 }
 
-/// A future that turns a panic while polling into `Err(())` (§5.1: the request gets 500, the
-/// process and other requests go on).
+/// A future that turns a panic while polling into `Err(())`: the request gets 500, the
+/// process and other requests go on.
 pub struct CatchPanic<F> {
     inner: Pin<Box<F>>,
 }

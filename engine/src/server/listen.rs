@@ -2,8 +2,7 @@
 //! timeout (slowloris) and a bounded read buffer, at most
 //! [`MAX_CONNECTIONS`] at a time, the peer address handed to handlers as `ConnectInfo`, and a
 //! graceful drain when `shutdown` resolves, bounded by the shutdown timeout. Accept errors (such as
-//! running out of file
-//! descriptors) pause the loop instead of ending the server.
+//! running out of file descriptors) pause the loop instead of ending the server.
 
 use std::convert::Infallible;
 use std::future::Future;

@@ -1,5 +1,5 @@
 //! The HTTP server (axum): `GET /health` and the upstream-compatible admin API under
-//! `/apps/<appId>/`, with the reliability rules of §5 (JSON
+//! `/apps/<appId>/`, with its reliability rules (JSON
 //! errors, body limits, caught panics, graceful shutdown). The only module of the engine that
 //! touches the network. Our data API and WebSocket subscriptions slot in as further routes.
 //!
@@ -45,7 +45,7 @@ use wire::{Health, LogLine, json_response};
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Default time to receive a whole request body once its handler reads it.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(15);
-/// Default drain deadline after SIGINT/SIGTERM (`--shutdown-timeout-secs`, §5.7).
+/// Default drain deadline after SIGINT/SIGTERM (`--shutdown-timeout-secs`).
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How the server runs.
@@ -303,8 +303,7 @@ async fn method_not_allowed() -> ApiError {
 }
 
 /// Answers CORS preflights, refuses app requests while shutting down, turns panics into 500, echoes
-/// or generates
-/// `X-Request-Id`, and logs one line per request without raw ids or secrets.
+/// or generates `X-Request-Id`, and logs one line per request without raw ids or secrets.
 async fn per_request(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let peer = listen::peer(&req).map(|a| a.ip());

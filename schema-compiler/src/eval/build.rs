@@ -1,20 +1,23 @@
-//! From definitions and builders to the schema IR, with the checks that
-//! belong to construction: table and column names, `s.ref` targets, `slice`, and the legacy
-//! `table()` API. The arguments of `s.json`/`s.enum` are checked in `column_args`, `indexOnly`
-//! in `indexes`; the JS globals (`Date`, `Uint8Array`, `Object.freeze`) live in `eval::globals`.
+//! From definitions and builders to the schema IR: tables, columns, `s.ref` targets, `slice`,
+//! and the legacy `table()` API. The arguments of `s.json`/`s.enum` are read in
+//! `column_args`, `indexOnly` in `indexes`, `.default(v)` values in `defaults`; the JS globals
+//! (`Date`, `Uint8Array`, `Object.freeze`) live in `eval::globals`. The rules about names,
+//! refs, index lists, enum variants and default values are `schema::checks`, called here as
+//! each fact is read; what is reported here itself is about the JS values written (a table
+//! that is no object, a column that is no builder) or the legacy call.
 
 mod column_args;
+mod defaults;
 mod indexes;
-mod names;
 
-use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, codes, did_you_mean, name_list, quoted_name};
+use crate::diagnostics::{Diagnostic, codes, quoted_name};
+use crate::schema::checks;
 use crate::schema::{Column, MergeStrategy, Table, WasmSchema};
 use crate::source::Span;
 
-use super::builder::{BuilderState, Merge};
+use super::column_builder::{BuilderState, ColKind, Merge};
 use super::module::Evaluator;
 use super::symbols::{ColumnSymbol, Discarded, RefSite, TableSymbol};
 use super::value::{AppValue, Object, Overwritten, Value};
@@ -22,7 +25,6 @@ use super::value::{AppValue, Object, Overwritten, Value};
 pub use column_args::{enum_variants, json_schema_arg};
 use indexes::check_index_name;
 pub use indexes::index_only;
-use names::name_checks;
 
 /// Builds a WasmSchema from a definition object now (defineApp, or at the end of evaluation).
 pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Option<WasmSchema> {
@@ -65,14 +67,7 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
     for (name, t) in &obj.props {
         let key_span = obj.key_span(name).unwrap_or(span);
         if name == "__proto__" {
-            ev.push(
-                Diagnostic::new(
-                    codes::PROTO_TABLE,
-                    "a table named `__proto__` silently disappears from the schema upstream",
-                )
-                .at(key_span)
-                .help("rename the table"),
-            );
+            ev.push(checks::proto_table(key_span));
             continue;
         }
         ev.symbols.add_table(TableSymbol {
@@ -110,7 +105,7 @@ pub fn build_definition(ev: &mut Evaluator<'_>, def: &Value, span: Span) -> Opti
         }
     }
     if obj.props.is_empty() {
-        ev.push(Diagnostic::new(codes::EMPTY_TABLE, "the schema has no tables").at(span));
+        ev.push(checks::empty_schema(span));
     }
     check_refs(ev, &schema, &obj);
     Some(schema)
@@ -124,7 +119,7 @@ pub(super) fn build_table(
     indexed: Option<Vec<(String, Span)>>,
 ) -> Option<Table> {
     let mut columns = Vec::with_capacity(cols.props.len());
-    name_checks(ev, name, span, "table");
+    ev.extend(checks::name("table", name, span));
     for o in &cols.overwritten {
         let first = ev.symbols.add_discarded(Discarded {
             table: name.to_owned(),
@@ -143,39 +138,12 @@ pub(super) fn build_table(
     }
     for (cname, v) in &cols.props {
         let cspan = cols.key_span(cname).unwrap_or(span);
-        if cname.starts_with('$') {
-            let msg = format!(
-                "Column name \"{}\" is reserved for magic columns. Names starting with \"$\" are reserved for system fields.",
-                quoted_name(cname)
-            );
-            let suggestion = cname.trim_start_matches('$');
-            let mut d = Diagnostic::new(codes::DOLLAR_COLUMN, msg.clone())
-                .upstream(msg)
-                .at(cspan);
-            if !suggestion.is_empty() && cols.get(suggestion).is_none() {
-                let q = quoted_name(suggestion);
-                d = d.help(format!("rename it, e.g. to `{q}`")).fix(
-                    format!("Rename to `{q}`"),
-                    cspan,
-                    suggestion.to_owned(),
-                );
-            } else {
-                d = d.help("rename the column");
-            }
+        if let Some(d) = checks::dollar_column(cname, cspan, |n| cols.get(n).is_some()) {
             ev.push(d);
             continue;
         }
-        name_checks(ev, cname, cspan, "column");
-        if cname == "id" {
-            ev.push(
-                Diagnostic::new(
-                    codes::ID_COLUMN,
-                    "a column named `id` shadows the implicit row id",
-                )
-                .at(cspan)
-                .help("rename the column, e.g. to `externalId`"),
-            );
-        }
+        ev.extend(checks::name("column", cname, cspan));
+        ev.extend(checks::id_column(cname, cspan));
         match v {
             Value::Builder(id) => {
                 let Some(b) = ev.builders.get(id.0).cloned() else {
@@ -189,8 +157,7 @@ pub(super) fn build_table(
                     Merge::Counter => MergeStrategy::Counter,
                 });
                 if let Some((dv, dspan)) = &b.default {
-                    col.default =
-                        super::convert::convert_default(ev, &b.kind, b.nullable, dv, *dspan);
+                    col.default = defaults::convert_default(ev, &b.kind, b.nullable, dv, *dspan);
                 }
                 columns.push(col);
             }
@@ -213,13 +180,7 @@ pub(super) fn build_table(
         }
     }
     if columns.is_empty() && cols.props.is_empty() {
-        ev.push(
-            Diagnostic::new(
-                codes::EMPTY_TABLE,
-                format!("table `{}` has no columns", quoted_name(name)),
-            )
-            .at(span),
-        );
+        ev.push(checks::empty_table(name, span));
     }
     let indexed_columns = indexed.map(|list| {
         for (c, s) in &list {
@@ -234,18 +195,9 @@ pub(super) fn build_table(
     })
 }
 
-/// JZ1086: `what` (a table or a column, `kind`) is written twice in one object literal. JS keeps
-/// the later value, and so does the schema (upstream builds the same one).
+/// JZ1086 for a key the object literal `o` repeats.
 fn overwritten(o: &Overwritten, kind: &str, what: &str) -> Diagnostic {
-    Diagnostic::new(
-        codes::DUPLICATE_KEY,
-        format!("{what} is defined twice; the later definition wins, as in JavaScript"),
-    )
-    .at_labelled(o.later, "this definition wins")
-    .label(o.earlier, format!("this {kind} definition is discarded"))
-    .help(format!(
-        "remove one of the two definitions, or rename one if both {kind}s are meant to exist"
-    ))
+    checks::defined_twice(kind, what, o.earlier, o.later)
 }
 
 /// Records a column's definition site, and its `s.ref` site if it has one.
@@ -267,8 +219,7 @@ fn record_column(ev: &mut Evaluator<'_>, table: &str, name: &str, key: Span, b: 
 
 /// JZ1016: `s.ref("t")` to a table the schema does not define.
 fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
-    let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
-    let known: HashSet<&str> = names.iter().copied().collect();
+    let tables = checks::TableNames::new(schema.tables.iter().map(|t| t.name.as_str()));
     for (_, t) in &def.props {
         let cols = match t {
             Value::Table(t) => t.columns.clone(),
@@ -283,29 +234,9 @@ fn check_refs(ev: &mut Evaluator<'_>, schema: &WasmSchema, def: &Object) {
             let Some((target, span)) = b.kind.references() else {
                 continue;
             };
-            if known.contains(target) {
-                continue;
+            if let Some(d) = checks::ref_target(target, span, &tables) {
+                ev.push(d);
             }
-            let target = target.to_owned();
-            let mut d = Diagnostic::new(
-                codes::UNKNOWN_REF,
-                format!(
-                    "`s.ref(\"{}\")` references a table that does not exist",
-                    quoted_name(&target)
-                ),
-            )
-            .at(span);
-            if let Some(s) = did_you_mean(&target, names.iter().copied()) {
-                let q = quoted_name(s);
-                d = d.help(format!("did you mean \"{q}\"?")).fix(
-                    format!("Replace with \"{q}\""),
-                    span,
-                    format!("\"{s}\""),
-                );
-            } else {
-                d = d.help(format!("the tables are: {}", name_list(&names)));
-            }
-            ev.push(d);
         }
     }
 }
@@ -318,33 +249,11 @@ pub fn slice(
     span: Span,
 ) -> Value {
     if args.is_empty() {
-        let msg = "slice(...) requires at least one table name.";
-        ev.push(
-            Diagnostic::new(codes::SLICE_EMPTY, msg)
-                .upstream(msg)
-                .at(span),
-        );
+        ev.push(checks::slice_empty(span));
     }
     for (a, s) in &args {
-        if let Value::Str(t) = a
-            && !app.table_names.iter().any(|n| **n == *t.text)
-        {
-            let msg = format!(
-                "slice(...) references unknown table \"{}\".",
-                quoted_name(&t.text)
-            );
-            let mut d = Diagnostic::new(codes::SLICE_UNKNOWN, msg.clone())
-                .upstream(msg)
-                .at(*s);
-            if let Some(sugg) = did_you_mean(&t.text, app.table_names.iter().map(String::as_str)) {
-                let q = quoted_name(sugg);
-                d = d.help(format!("did you mean \"{q}\"?")).fix(
-                    format!("Replace with \"{q}\""),
-                    *s,
-                    format!("\"{sugg}\""),
-                );
-            }
-            ev.push(d);
+        if let Value::Str(t) = a {
+            ev.extend(checks::slice_table(&t.text, *s, &app.table_names));
         }
     }
     Value::App(app)
@@ -373,29 +282,11 @@ pub fn legacy_table(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span
                     continue;
                 };
                 let ks = o.key_span(k).unwrap_or(*cspan);
-                let is_array = matches!(b.kind, super::builder::ColKind::Array { .. });
-                if b.kind.references().is_some() {
-                    let ok = if is_array {
-                        k.ends_with("_ids") || k.ends_with("Ids")
-                    } else {
-                        k.ends_with("_id") || k.ends_with("Id")
-                    };
-                    if !ok {
-                        let msg = if is_array {
-                            format!(
-                                "Invalid array reference key '{k}'. Rename it to '{k}_ids' or '{k}Ids'."
-                            )
-                        } else {
-                            format!(
-                                "Invalid reference key '{k}'. Rename it to '{k}_id' or '{k}Id'."
-                            )
-                        };
-                        ev.push(
-                            Diagnostic::new(codes::LEGACY_REF_NAME, msg.clone())
-                                .upstream(msg)
-                                .at(ks),
-                        );
-                    }
+                let is_array = matches!(b.kind, ColKind::Array { .. });
+                if b.kind.references().is_some()
+                    && let Some(d) = checks::legacy_ref_key(k, is_array, ks)
+                {
+                    ev.push(d);
                 }
             }
             ev.legacy_tables

@@ -5,10 +5,11 @@
 //! methods `.map`/`.filter`/`.forEach`/... with callbacks, and in-place mutation of objects and
 //! arrays that nothing else holds yet (`cols[name] = s.string()`, `list.push(x)`).
 //!
-//! The control-flow rules are those of the permissions interpreter (`policy/interp/exec.rs`),
-//! applied to schema values. Anything we cannot prove makes the statement's function (or the
-//! module-level statement) stop with an [`Opaque`] value naming the construct and what to
-//! write instead; it is reported only where the value matters, as everywhere in `eval/`.
+//! The control-flow rules are shared with the permissions interpreter (`syntax/flow.rs`);
+//! this file supplies schema values to them. Anything we cannot prove makes the statement's
+//! function (or the module-level statement) stop with an [`Opaque`] value naming the construct
+//! and what to write instead; it is reported only where the value matters, as everywhere in
+//! `eval/`.
 //! Every statement, call, loop iteration and callback spends the evaluation budget (JZ0111).
 
 use std::cell::RefCell;
@@ -18,10 +19,8 @@ use std::rc::Rc;
 use crate::diagnostics::codes;
 use crate::schema::json::number_to_js_string;
 use crate::source::Span;
-use crate::syntax::ast::{
-    AssignOp, BinOp, Expr, FnBody, ForUpdate, Function, LoopForm, MemberProp, Pat, Stmt,
-    SwitchCase, VarKind,
-};
+use crate::syntax::ast::{AssignOp, BinOp, Expr, FnBody, Function, MemberProp, Pat, Stmt, VarKind};
+use crate::syntax::flow::{self, Machine, Refusal};
 
 use super::module::{Binding, Evaluator, opaque, silent};
 use super::ops::{strict_eq, to_js_string, to_number};
@@ -40,15 +39,11 @@ pub struct Closure {
     pub frames: Vec<Frame>,
 }
 
-/// How a statement ended.
-pub(super) enum Flow {
-    Normal,
-    Return(Value),
-    Break,
-    Continue,
-    /// Something could not be evaluated: the opaque value says what and where.
-    Stop(Value),
-}
+/// How a statement ended; `Stop` carries the opaque value that says what could not be
+/// evaluated, and where.
+pub(super) type Flow = crate::syntax::flow::Flow<Value, Value>;
+
+const UPDATE_HELP: &str = "write `for (let i = 0; i < n; i++)` (or `i--`, `i += k`, `i -= k`) with constant bounds, or iterate with `for (const x of [...])`";
 
 const LOOP_HELP: &str = "iterate with `for (const x of [...])` over a static array (or `Object.keys/values/entries(obj)` of a static object), or `for (let i = 0; i < n; i++)` with a constant bound";
 
@@ -174,7 +169,7 @@ impl Evaluator<'_> {
             Some(v) => v,
             None => match &func.body {
                 FnBody::Expr(e) => self.eval_expr(e),
-                FnBody::Block(stmts) => match self.exec_stmts(stmts) {
+                FnBody::Block(stmts) => match self.exec_stmts(&(), stmts) {
                     Flow::Return(v) | Flow::Stop(v) => v,
                     _ => Value::Undefined,
                 },
@@ -191,7 +186,7 @@ impl Evaluator<'_> {
     pub(super) fn exec_module_stmt(&mut self, s: &Stmt) {
         let before = self.mutations;
         let saved = std::mem::replace(&mut self.frames, vec![new_frame()]);
-        let flow = self.exec(s);
+        let flow = self.exec(&(), s);
         self.frames = saved;
         if let Flow::Stop(v) = flow {
             let mark = self.diags.len();
@@ -206,264 +201,10 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Runs statements in the current scope, hoisting function declarations and putting
-    /// `let`/`const` names in their dead zone.
-    fn exec_stmts(&mut self, stmts: &[Stmt]) -> Flow {
-        if let Some(frame) = self.frames.last().cloned() {
-            for s in stmts {
-                match s {
-                    Stmt::Function { name, func, .. } => {
-                        let f = self.function_value(func);
-                        frame
-                            .borrow_mut()
-                            .insert(name.name.clone(), Binding::Value(f));
-                    }
-                    Stmt::Var { decls, kind, .. } if *kind != VarKind::Var => {
-                        for d in decls {
-                            let mut names = Vec::new();
-                            d.pat.bound_names(&mut names);
-                            for n in names {
-                                frame.borrow_mut().insert(n.name, Binding::Uninit);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        for s in stmts {
-            let r = self.exec(s);
-            if !matches!(r, Flow::Normal) {
-                return r;
-            }
-        }
-        Flow::Normal
-    }
-
-    fn exec_block(&mut self, stmts: &[Stmt]) -> Flow {
-        self.frames.push(new_frame());
-        let r = self.exec_stmts(stmts);
-        self.frames.pop();
-        r
-    }
-
-    fn exec(&mut self, s: &Stmt) -> Flow {
-        if self.budget.exhausted() {
-            return Flow::Stop(silent(stmt_span(s)));
-        }
-        stacker::maybe_grow(
-            crate::syntax::STACK_RED_ZONE,
-            crate::syntax::STACK_GROW,
-            || self.exec_inner(s),
-        )
-    }
-
-    fn exec_inner(&mut self, s: &Stmt) -> Flow {
-        match s {
-            Stmt::Var {
-                decls,
-                kind: VarKind::Var,
-                span,
-            } if !self.frames.is_empty() && !decls.is_empty() => Flow::Stop(opaque(
-                *span,
-                codes::NOT_STATIC,
-                "`var` declarations are not evaluated inside functions and blocks",
-                Some("declare it with `let` or `const`"),
-            )),
-            Stmt::Var { decls, .. } => {
-                for d in decls {
-                    if let Pat::Unsupported { span } = &d.pat {
-                        return Flow::Stop(opaque(
-                            *span,
-                            codes::NOT_STATIC,
-                            "this binding pattern is not evaluated",
-                            Some("bind plain names, or destructure objects and arrays"),
-                        ));
-                    }
-                    let v = match &d.init {
-                        Some(e) => self.eval_expr(e),
-                        None => Value::Undefined,
-                    };
-                    self.bind_pattern(&d.pat, v);
-                }
-                Flow::Normal
-            }
-            Stmt::Expr { expr, .. } => {
-                let outer = self.failed_assign.take();
-                let v = self.eval_expr(expr);
-                let failed = std::mem::replace(&mut self.failed_assign, outer);
-                if let Some(f) = failed {
-                    return Flow::Stop(f);
-                }
-                if is_opaque(&v) && !matches!(expr, Expr::Assign { .. }) {
-                    return Flow::Stop(v);
-                }
-                Flow::Normal
-            }
-            Stmt::Return { arg, .. } => Flow::Return(match arg {
-                Some(e) => self.eval_expr(e),
-                None => Value::Undefined,
-            }),
-            Stmt::If {
-                test, cons, alt, ..
-            } => {
-                let t = self.eval_expr(test);
-                match t.truthy() {
-                    Some(true) => self.exec_branch(cons),
-                    Some(false) => match alt {
-                        Some(a) => self.exec_branch(a),
-                        None => Flow::Normal,
-                    },
-                    None => Flow::Stop(stop_with(
-                        t,
-                        test.span(),
-                        "this condition cannot be evaluated statically",
-                        "branch on constants only",
-                    )),
-                }
-            }
-            Stmt::Block { stmts, .. } => self.exec_block(stmts),
-            Stmt::Function { .. } | Stmt::Nothing => Flow::Normal,
-            Stmt::Break {
-                labelled: false, ..
-            } => Flow::Break,
-            Stmt::Continue {
-                labelled: false, ..
-            } => Flow::Continue,
-            Stmt::Break { span, .. } | Stmt::Continue { span, .. } => Flow::Stop(opaque(
-                *span,
-                codes::NOT_STATIC,
-                "labelled `break` and `continue` are not evaluated",
-                Some("use an unlabelled `break` or `continue`"),
-            )),
-            Stmt::Switch { disc, cases, .. } => self.exec_switch(disc, cases),
-            Stmt::Loop {
-                span, form, body, ..
-            } => self.exec_loop(form, body, *span),
-            Stmt::Throw { span, .. } => Flow::Stop(opaque(
-                *span,
-                codes::NOT_STATIC,
-                "`throw` is not evaluated: the value would depend on the exception",
-                Some("compute the value without throwing"),
-            )),
-            Stmt::Class { span, .. } => Flow::Stop(opaque(
-                *span,
-                codes::NOT_STATIC,
-                "classes cannot be evaluated statically",
-                Some("use plain literals"),
-            )),
-            Stmt::TsEnum { span, .. } => Flow::Stop(opaque(
-                *span,
-                codes::NOT_STATIC,
-                "TypeScript `enum` values cannot be evaluated statically",
-                Some("use string literals, or `s.enum(\"a\", \"b\")`"),
-            )),
-            Stmt::Other { span, what, .. } => Flow::Stop(opaque(
-                *span,
-                codes::NOT_STATIC,
-                format!("{what} is not evaluated statically"),
-                Some("use `if`/`else`, `switch`, `for...of` or a C-style `for` with static bounds"),
-            )),
-        }
-    }
-
-    /// An `if` branch: a block, or a single statement in its own scope.
-    fn exec_branch(&mut self, s: &Stmt) -> Flow {
-        self.frames.push(new_frame());
-        let r = self.exec(s);
-        self.frames.pop();
-        r
-    }
-
-    /// `switch` on a static value: strict equality, fall-through, `break` ends it.
-    fn exec_switch(&mut self, disc: &Expr, cases: &[SwitchCase]) -> Flow {
-        let d = self.eval_expr(disc);
-        if is_opaque(&d) {
-            return Flow::Stop(d);
-        }
-        let mut start = None;
-        for (i, c) in cases.iter().enumerate() {
-            if let Some(t) = &c.test {
-                let tv = self.eval_expr(t);
-                if is_opaque(&tv) {
-                    return Flow::Stop(tv);
-                }
-                if strict_eq(&d, &tv) {
-                    start = Some(i);
-                    break;
-                }
-            }
-        }
-        let Some(start) = start.or_else(|| cases.iter().position(|c| c.test.is_none())) else {
-            return Flow::Normal;
-        };
-        self.frames.push(new_frame());
-        let mut out = Flow::Normal;
-        for c in &cases[start..] {
-            match self.exec_stmts(&c.cons) {
-                Flow::Normal => {}
-                Flow::Break => break,
-                other => {
-                    out = other;
-                    break;
-                }
-            }
-        }
-        self.frames.pop();
-        out
-    }
-
     /// Spends one step for a loop iteration or callback call.
     fn tick(&mut self, span: Span, what: &str) -> Result<(), Value> {
         let step = self.budget.step();
         self.spend(step, span, what)
-    }
-
-    fn exec_loop(&mut self, form: &LoopForm, body: &Stmt, span: Span) -> Flow {
-        match form {
-            LoopForm::ForOf {
-                pat: Some(pat),
-                right,
-            } => {
-                let items = match self.iterable(right) {
-                    Ok(items) => items,
-                    Err(v) => return Flow::Stop(v),
-                };
-                for item in items.iter() {
-                    if let Err(v) = self.tick(span, "this loop") {
-                        return Flow::Stop(v);
-                    }
-                    self.frames.push(new_frame());
-                    self.bind_pattern(pat, item.clone());
-                    let r = self.exec(body);
-                    self.frames.pop();
-                    match r {
-                        Flow::Normal | Flow::Continue => {}
-                        Flow::Break => break,
-                        other => return other,
-                    }
-                }
-                Flow::Normal
-            }
-            LoopForm::ForOf { pat: None, .. } => Flow::Stop(opaque(
-                span,
-                codes::NOT_STATIC,
-                "a `for...of` loop that assigns to an existing variable is not evaluated",
-                Some("declare the loop variable in the head: `for (const x of [...])`"),
-            )),
-            LoopForm::For {
-                init,
-                test,
-                update,
-                body,
-            } => self.exec_for(init.as_deref(), test.as_ref(), update.as_ref(), body, span),
-            LoopForm::Other { what } => Flow::Stop(opaque(
-                span,
-                codes::NOT_STATIC,
-                format!("{what} loops are not evaluated statically"),
-                Some(LOOP_HELP),
-            )),
-        }
     }
 
     /// The items a `for...of` runs over: a static array or a string's characters.
@@ -488,148 +229,6 @@ impl Evaluator<'_> {
                 Some(LOOP_HELP),
             )),
         }
-    }
-
-    /// `for (init; test; update)` with a fresh binding of the head's names per iteration.
-    fn exec_for(
-        &mut self,
-        init: Option<&Stmt>,
-        test: Option<&Expr>,
-        update: Option<&ForUpdate>,
-        body: &Stmt,
-        span: Span,
-    ) -> Flow {
-        self.frames.push(new_frame());
-        let r = self.exec_for_inner(init, test, update, body, span);
-        self.frames.pop();
-        r
-    }
-
-    fn exec_for_inner(
-        &mut self,
-        init: Option<&Stmt>,
-        test: Option<&Expr>,
-        update: Option<&ForUpdate>,
-        body: &Stmt,
-        span: Span,
-    ) -> Flow {
-        let mut names = Vec::new();
-        if let Some(init) = init {
-            if let Stmt::Var { decls, .. } = init {
-                for d in decls {
-                    d.pat.bound_names(&mut names);
-                }
-            }
-            match self.exec(init) {
-                Flow::Normal => {}
-                Flow::Stop(v) => return Flow::Stop(v),
-                _ => return Flow::Normal,
-            }
-        }
-        let read = |ev: &Self| -> Vec<Value> {
-            names
-                .iter()
-                .map(|n| match ev.local(&n.name) {
-                    Some(Binding::Value(v)) => v,
-                    _ => Value::Undefined,
-                })
-                .collect()
-        };
-        let mut vals = read(self);
-        let mut first = true;
-        loop {
-            if let Err(v) = self.tick(span, "this loop") {
-                return Flow::Stop(v);
-            }
-            let iter = new_frame();
-            for (n, v) in names.iter().zip(&vals) {
-                iter.borrow_mut()
-                    .insert(n.name.clone(), Binding::Value(v.clone()));
-            }
-            self.frames.push(iter);
-            let r = self.for_iteration(&names, first, test, update, body);
-            vals = read(self);
-            self.frames.pop();
-            first = false;
-            match r {
-                Flow::Normal | Flow::Continue => {}
-                Flow::Break => break,
-                other => return other,
-            }
-        }
-        Flow::Normal
-    }
-
-    /// One iteration of a C-style `for`: the update (after the first), the test, the body.
-    fn for_iteration(
-        &mut self,
-        names: &[crate::syntax::ast::Ident],
-        first: bool,
-        test: Option<&Expr>,
-        update: Option<&ForUpdate>,
-        body: &Stmt,
-    ) -> Flow {
-        const UPDATE_HELP: &str = "write `for (let i = 0; i < n; i++)` (or `i--`, `i += k`, `i -= k`) with constant bounds, or iterate with `for (const x of [...])`";
-        if !first {
-            match update {
-                None => {}
-                Some(ForUpdate::Step {
-                    name,
-                    by,
-                    down,
-                    span,
-                }) => {
-                    let local = names.iter().any(|n| n.name == name.name);
-                    let cur = self.local(&name.name);
-                    let by = match by {
-                        None => Value::Num(1.0),
-                        Some(e) => self.eval_expr(e),
-                    };
-                    match (local, cur, by) {
-                        (true, Some(Binding::Value(Value::Num(c))), Value::Num(k)) => {
-                            let next = if *down { c - k } else { c + k };
-                            if let Some(f) = self.frames.last() {
-                                f.borrow_mut()
-                                    .insert(name.name.clone(), Binding::Value(Value::Num(next)));
-                            }
-                        }
-                        (_, _, v @ Value::Opaque(_)) => return Flow::Stop(v),
-                        _ => {
-                            return Flow::Stop(opaque(
-                                *span,
-                                codes::NOT_STATIC,
-                                "this loop update must step a numeric loop variable declared in the head",
-                                Some(UPDATE_HELP),
-                            ));
-                        }
-                    }
-                }
-                Some(ForUpdate::Unsupported { span }) => {
-                    return Flow::Stop(opaque(
-                        *span,
-                        codes::NOT_STATIC,
-                        "only `i++`, `i--`, `i += k` and `i -= k` are evaluated as a loop update",
-                        Some(UPDATE_HELP),
-                    ));
-                }
-            }
-        }
-        if let Some(t) = test {
-            let tv = self.eval_expr(t);
-            match tv.truthy() {
-                Some(true) => {}
-                Some(false) => return Flow::Break,
-                None => {
-                    return Flow::Stop(stop_with(
-                        tv,
-                        t.span(),
-                        "this loop condition cannot be evaluated statically",
-                        UPDATE_HELP,
-                    ));
-                }
-            }
-        }
-        self.exec(body)
     }
 
     /// `target = value` (and `+=`, `-=`) on a local name or on a member of an object or array
@@ -940,6 +539,27 @@ impl Evaluator<'_> {
         })
     }
 
+    /// Whether `test` is truthy, when that is known statically; otherwise the statement stops
+    /// (with `msg` and `help` unless the value already says why).
+    fn static_truth(&mut self, test: &Expr, msg: &str, help: &str) -> Result<bool, Flow> {
+        let t = self.eval_expr(test);
+        match t.truthy() {
+            Some(b) => Ok(b),
+            None => Err(Flow::Stop(stop_with(t, test.span(), msg, help))),
+        }
+    }
+
+    /// Appends `v` to `out`, an array's elements spread one level (`.concat`, `.flat()`), within
+    /// the array budget.
+    fn append_flat(&mut self, out: &mut Vec<Value>, v: &Value, span: Span) -> Result<(), Value> {
+        match v {
+            Value::Array(inner) => out.extend(inner.iter().cloned()),
+            other => out.push(other.clone()),
+        }
+        let check = self.budget.array(out.len());
+        self.spend(check, span, "this array")
+    }
+
     /// `array.<name>` for the methods we evaluate; `None` for others.
     pub(super) fn array_method(arr: &Value, name: &str, span: Span) -> Option<Value> {
         ARRAY_METHODS
@@ -1151,13 +771,10 @@ impl Evaluator<'_> {
             "concat" => {
                 let mut out: Vec<Value> = items.to_vec();
                 for (a, _) in &args {
-                    match a {
-                        Value::Array(more) => out.extend(more.iter().cloned()),
-                        Value::Opaque(_) => return a.clone(),
-                        other => out.push(other.clone()),
+                    if is_opaque(a) {
+                        return a.clone();
                     }
-                    let check = self.budget.array(out.len());
-                    if let Err(v) = self.spend(check, span, "this array") {
+                    if let Err(v) = self.append_flat(&mut out, a, span) {
                         return v;
                     }
                 }
@@ -1174,12 +791,7 @@ impl Evaluator<'_> {
                 }
                 let mut out = Vec::new();
                 for v in items.iter() {
-                    match v {
-                        Value::Array(inner) => out.extend(inner.iter().cloned()),
-                        other => out.push(other.clone()),
-                    }
-                    let check = self.budget.array(out.len());
-                    if let Err(v) = self.spend(check, span, "this array") {
+                    if let Err(v) = self.append_flat(&mut out, v, span) {
                         return v;
                     }
                 }
@@ -1225,6 +837,245 @@ impl Evaluator<'_> {
                 ),
             ),
         }
+    }
+}
+
+/// The schema evaluator's side of the shared control flow (`syntax/flow.rs`): concrete values,
+/// and a statement it cannot run stops the enclosing function with an opaque value.
+impl Machine for Evaluator<'_> {
+    type Value = Value;
+    type Stop = Value;
+    /// The scopes are the stack `self.frames`: entering a scope pushes a frame on it.
+    type Scope = ();
+
+    fn exec(&mut self, _: &(), s: &Stmt) -> Flow {
+        if self.budget.exhausted() {
+            return Flow::Stop(silent(stmt_span(s)));
+        }
+        stacker::maybe_grow(
+            crate::syntax::STACK_RED_ZONE,
+            crate::syntax::STACK_GROW,
+            || flow::dispatch(self, &(), s),
+        )
+    }
+
+    /// Runs statements in the current scope, hoisting function declarations and putting
+    /// `let`/`const` names in their dead zone.
+    fn exec_stmts(&mut self, _: &(), stmts: &[Stmt]) -> Flow {
+        if let Some(frame) = self.frames.last().cloned() {
+            for s in stmts {
+                match s {
+                    Stmt::Function { name, func, .. } => {
+                        let f = self.function_value(func);
+                        frame
+                            .borrow_mut()
+                            .insert(name.name.clone(), Binding::Value(f));
+                    }
+                    Stmt::Var { decls, kind, .. } if *kind != VarKind::Var => {
+                        for d in decls {
+                            let mut names = Vec::new();
+                            d.pat.bound_names(&mut names);
+                            for n in names {
+                                frame.borrow_mut().insert(n.name, Binding::Uninit);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for s in stmts {
+            let r = self.exec(&(), s);
+            if !matches!(r, Flow::Normal) {
+                return r;
+            }
+        }
+        Flow::Normal
+    }
+
+    fn exec_leaf(&mut self, _: &(), s: &Stmt) -> Flow {
+        match s {
+            Stmt::Var {
+                decls,
+                kind: VarKind::Var,
+                span,
+            } if !self.frames.is_empty() && !decls.is_empty() => Flow::Stop(opaque(
+                *span,
+                codes::NOT_STATIC,
+                "`var` declarations are not evaluated inside functions and blocks",
+                Some("declare it with `let` or `const`"),
+            )),
+            Stmt::Var { decls, .. } => {
+                for d in decls {
+                    if let Pat::Unsupported { span } = &d.pat {
+                        return Flow::Stop(opaque(
+                            *span,
+                            codes::NOT_STATIC,
+                            "this binding pattern is not evaluated",
+                            Some("bind plain names, or destructure objects and arrays"),
+                        ));
+                    }
+                    let v = match &d.init {
+                        Some(e) => self.eval_expr(e),
+                        None => Value::Undefined,
+                    };
+                    self.bind_pattern(&d.pat, v);
+                }
+                Flow::Normal
+            }
+            Stmt::Expr { expr, .. } => {
+                let outer = self.failed_assign.take();
+                let v = self.eval_expr(expr);
+                let failed = std::mem::replace(&mut self.failed_assign, outer);
+                if let Some(f) = failed {
+                    return Flow::Stop(f);
+                }
+                if is_opaque(&v) && !matches!(expr, Expr::Assign { .. }) {
+                    return Flow::Stop(v);
+                }
+                Flow::Normal
+            }
+            Stmt::Throw { span, .. } => Flow::Stop(opaque(
+                *span,
+                codes::NOT_STATIC,
+                "`throw` is not evaluated: the value would depend on the exception",
+                Some("compute the value without throwing"),
+            )),
+            Stmt::Class { span, .. } => Flow::Stop(opaque(
+                *span,
+                codes::NOT_STATIC,
+                "classes cannot be evaluated statically",
+                Some("use plain literals"),
+            )),
+            Stmt::TsEnum { span, .. } => Flow::Stop(opaque(
+                *span,
+                codes::NOT_STATIC,
+                "TypeScript `enum` values cannot be evaluated statically",
+                Some("use string literals, or `s.enum(\"a\", \"b\")`"),
+            )),
+            Stmt::Other { span, what, .. } => Flow::Stop(opaque(
+                *span,
+                codes::NOT_STATIC,
+                format!("{what} is not evaluated statically"),
+                Some("use `if`/`else`, `switch`, `for...of` or a C-style `for` with static bounds"),
+            )),
+            // `flow::dispatch` runs every other statement itself.
+            _ => Flow::Normal,
+        }
+    }
+
+    fn enter(&mut self, _: &()) {
+        self.frames.push(new_frame());
+    }
+
+    fn leave(&mut self, (): ()) {
+        self.frames.pop();
+    }
+
+    fn read(&self, _: &(), name: &str) -> Option<Value> {
+        match self.local(name) {
+            Some(Binding::Value(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    fn set(&mut self, _: &(), name: Rc<str>, v: Value) {
+        if let Some(f) = self.frames.last() {
+            f.borrow_mut().insert(name, Binding::Value(v));
+        }
+    }
+
+    fn bind_pat(&mut self, _: &(), pat: &Pat, v: Value) {
+        self.bind_pattern(pat, v);
+    }
+
+    fn value_of(&mut self, _: &(), e: &Expr) -> Value {
+        self.eval_expr(e)
+    }
+
+    fn undefined() -> Value {
+        Value::Undefined
+    }
+
+    fn number(n: f64) -> Value {
+        Value::Num(n)
+    }
+
+    fn as_number(v: &Value) -> Option<f64> {
+        match v {
+            Value::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn failed(v: &Value) -> Option<Flow> {
+        is_opaque(v).then(|| Flow::Stop(v.clone()))
+    }
+
+    fn condition(&mut self, _: &(), test: &Expr) -> Result<bool, Flow> {
+        self.static_truth(
+            test,
+            "this condition cannot be evaluated statically",
+            "branch on constants only",
+        )
+    }
+
+    fn loop_test(&mut self, _: &(), test: &Expr) -> Result<bool, Flow> {
+        self.static_truth(
+            test,
+            "this loop condition cannot be evaluated statically",
+            UPDATE_HELP,
+        )
+    }
+
+    fn switch_value(&mut self, _: &(), e: &Expr, _what: &str) -> Result<Value, Flow> {
+        let v = self.eval_expr(e);
+        if is_opaque(&v) {
+            Err(Flow::Stop(v))
+        } else {
+            Ok(v)
+        }
+    }
+
+    fn same(a: &Value, b: &Value) -> bool {
+        strict_eq(a, b)
+    }
+
+    fn items(&mut self, _: &(), e: &Expr) -> Result<Rc<Vec<Value>>, Flow> {
+        self.iterable(e).map_err(Flow::Stop)
+    }
+
+    fn loop_tick(&mut self, span: Span) -> Result<(), Flow> {
+        self.tick(span, "this loop").map_err(Flow::Stop)
+    }
+
+    fn refuse(&mut self, what: Refusal, span: Span) -> Flow {
+        let (msg, help) = match what {
+            Refusal::LabelledJump => (
+                "labelled `break` and `continue` are not evaluated".to_owned(),
+                "use an unlabelled `break` or `continue`",
+            ),
+            Refusal::ForOfAssigns => (
+                "a `for...of` loop that assigns to an existing variable is not evaluated"
+                    .to_owned(),
+                "declare the loop variable in the head: `for (const x of [...])`",
+            ),
+            Refusal::LoopKind(what) => (
+                format!("{what} loops are not evaluated statically"),
+                LOOP_HELP,
+            ),
+            Refusal::UpdateTarget => (
+                "this loop update must step a numeric loop variable declared in the head"
+                    .to_owned(),
+                UPDATE_HELP,
+            ),
+            Refusal::UpdateForm => (
+                "only `i++`, `i--`, `i += k` and `i -= k` are evaluated as a loop update"
+                    .to_owned(),
+                UPDATE_HELP,
+            ),
+        };
+        Flow::Stop(opaque(span, codes::NOT_STATIC, msg, Some(help)))
     }
 }
 

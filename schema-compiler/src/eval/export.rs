@@ -20,6 +20,28 @@ enum Candidate {
     Definition(Value, Span),
 }
 
+/// JZ1007: `name` failed to convert and `next` is used instead. The errors that made it fail
+/// become labels here: they describe an export that is not the schema, so they block nothing.
+fn skipped(name: &str, next: &str, span: Span, dropped: &[Diagnostic]) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        codes::EXPORT_SKIPPED,
+        format!("export `{name}` is not a schema; using `{next}`"),
+    )
+    .at(span);
+    let mut unlabelled = Vec::new();
+    for e in dropped.iter().filter(|e| e.is_error()) {
+        match e.span() {
+            Some(at) => d = d.label(at, format!("{} ({})", e.message, e.code)),
+            None => unlabelled.push(format!("{} ({})", e.message, e.code)),
+        }
+        d.fixes.extend(e.fixes.iter().cloned());
+    }
+    for text in unlabelled {
+        d = d.note(format!("converting it fails: {text}"));
+    }
+    d.note("upstream silently moves on to the next export when converting one fails; fix the problems above if this export is meant to be the schema")
+}
+
 impl Evaluator<'_> {
     pub fn select_schema(&mut self, exports: &Exports, file: FileId) -> Option<WasmSchema> {
         // Candidates in priority order, up to the first one that cannot be evaluated: upstream
@@ -47,25 +69,37 @@ impl Evaluator<'_> {
                 _ => {}
             }
         }
-        let count = found.len() + usize::from(stopped_at.is_some());
+        // The name of each candidate's successor, for JZ1007.
+        let next_names: Vec<Option<&str>> = (0..found.len())
+            .map(|i| {
+                found
+                    .get(i + 1)
+                    .map(|(n, _, _)| *n)
+                    .or(stopped_at.map(|(n, _, _)| n))
+            })
+            .collect();
         for (i, (name, cand, span)) in found.into_iter().enumerate() {
             let chosen = match cand {
                 Candidate::App(schema) => Some(schema),
                 Candidate::WasmLiteral(v, s) => self.wasm_literal(&v, s),
-                Candidate::Definition(v, s) => {
-                    let before = self.diags.iter().filter(|d| d.is_error()).count();
-                    let schema = super::build::build_definition(self, &v, s);
-                    let failed = self.diags.iter().filter(|d| d.is_error()).count() > before;
-                    if failed && i + 1 < count {
-                        self.push(
-                            Diagnostic::new(codes::EXPORT_SKIPPED, format!("export `{name}` is not a schema; upstream skips it and uses the next candidate"))
-                                .at(span)
-                                .note("upstream silently moves on when converting an export fails"),
-                        );
-                        continue;
+                Candidate::Definition(v, s) => match next_names[i] {
+                    None => super::build::build_definition(self, &v, s),
+                    Some(next) => {
+                        // Another candidate follows: a failed conversion skips this one, as
+                        // upstream does, and only the chosen export's findings stay.
+                        let before = self.diags.len();
+                        let symbols = self.symbols.clone();
+                        let schema = super::build::build_definition(self, &v, s);
+                        if !self.diags[before..].iter().any(Diagnostic::is_error) {
+                            schema
+                        } else {
+                            let dropped = self.diags.split_off(before);
+                            self.symbols = symbols;
+                            self.push(skipped(name, next, span, &dropped));
+                            continue;
+                        }
                     }
-                    schema
-                }
+                },
             };
             if let Some((later, Value::Opaque(o), later_span)) = stopped_at
                 && !o.silent

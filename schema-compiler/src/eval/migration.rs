@@ -10,7 +10,7 @@ use crate::schema::WasmSchema;
 use crate::source::{FileId, SourceDb, SourceLoader};
 
 use super::build::build_table;
-use super::module::Evaluator;
+use super::module::{Evaluator, FileImport};
 use super::symbols::{NameUse, SchemaSymbols, TableSymbol};
 use super::value::Value;
 
@@ -24,6 +24,8 @@ pub struct Witnesses {
     pub diagnostics: Vec<Diagnostic>,
     /// The table keys, column keys and ref strings of the `to` witness (for the editor).
     pub to_names: Vec<NameUse>,
+    /// The project files the migration module (and what it imports) imports.
+    pub imports: Vec<FileImport>,
 }
 
 /// Evaluates `path` and builds the `from` / `to` witnesses of its exported config.
@@ -80,6 +82,7 @@ pub fn evaluate_witnesses(loader: &dyn SourceLoader, path: &Path, db: &mut Sourc
         }
     }
     out.file = ev.db.lookup(path);
+    out.imports = std::mem::take(&mut ev.file_imports);
     out.diagnostics = ev.finish();
     super::dedup(&mut out.diagnostics);
     out

@@ -9,15 +9,17 @@
 //!   mutation of objects nothing else holds;
 //! - `dsl.rs`: calls into jazz-tools, zod and the few globals we model;
 //! - `globals.rs`: the JS globals the subset allows (`Date`, `Uint8Array`, `Object.freeze`);
-//! - `build.rs`: turning definitions and builders into the schema IR, with the schema checks;
-//! - `convert.rs`: default values by column type;
+//! - `column_builder.rs`: the state of one column builder (`s.string()`, ...) and the
+//!   modifiers applied to it;
+//! - `build.rs` and `build/`: turning definitions and builders into the schema IR (column
+//!   arguments, `indexOnly`, defaults by column type), asking `schema::checks` about each
+//!   name and value on the way;
 //! - `export.rs`: choosing the export that is the schema;
 //! - `migration.rs`: the witness schemas of a migration file.
 
 pub mod budget;
 mod build;
-mod builder;
-mod convert;
+mod column_builder;
 pub mod date;
 mod dsl;
 mod exec;

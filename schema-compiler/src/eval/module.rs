@@ -12,7 +12,7 @@ use crate::source::{
 };
 use crate::syntax::ast::{self, Item, Pat, Stmt};
 
-use super::builder::BuilderState;
+use super::column_builder::BuilderState;
 use super::value::{AppValue, EnvInit, EnvOrigin, LibRef, Object, Opaque, Value};
 
 /// A module-scope binding.
@@ -41,6 +41,19 @@ impl Exports {
 enum ModuleState {
     Loading,
     Done(Rc<Exports>),
+}
+
+/// One import of a project file: where it is written, what it names and the file it reads.
+#[derive(Clone, Debug)]
+pub struct FileImport {
+    /// The importing module.
+    pub from: PathBuf,
+    /// The specifier as written (`"../src/schema"`).
+    pub spec: String,
+    /// The module it resolves to.
+    pub target: PathBuf,
+    /// The specifier's span.
+    pub span: Span,
 }
 
 /// The evaluator: the arena of builders, the module cache and the diagnostics.
@@ -75,6 +88,9 @@ pub struct Evaluator<'a> {
     pub(super) frames: Vec<super::exec::Frame>,
     /// How deeply user function calls nest.
     pub(super) call_depth: u32,
+    /// Every import of a project file that binds a value, in evaluation order (the migration
+    /// reader warns about the ones that leave the migrations folder, JZ3502).
+    pub file_imports: Vec<FileImport>,
     /// In-place changes made so far (`exec.rs`).
     pub(super) mutations: u64,
     /// Why the last assignment could not be made, until its statement reads it.
@@ -108,6 +124,7 @@ pub struct Suspended {
     env_inits: HashMap<Rc<str>, EnvInit>,
     frames: Vec<super::exec::Frame>,
     call_depth: u32,
+    file_imports: Vec<FileImport>,
     mutations: u64,
     failed_assign: Option<Value>,
     pinned: Vec<Value>,
@@ -132,6 +149,7 @@ pub struct Checkpoint {
     legacy_tables: usize,
     apps: usize,
     pinned: usize,
+    file_imports: usize,
     mutations: u64,
     builder_writes: u64,
     budget: super::budget::Budget,
@@ -160,6 +178,7 @@ impl<'a> Evaluator<'a> {
             env_inits: HashMap::new(),
             frames: Vec::new(),
             call_depth: 0,
+            file_imports: Vec::new(),
             mutations: 0,
             failed_assign: None,
             pinned: Vec::new(),
@@ -186,6 +205,7 @@ impl<'a> Evaluator<'a> {
             env_inits: self.env_inits,
             frames: self.frames,
             call_depth: self.call_depth,
+            file_imports: self.file_imports,
             mutations: self.mutations,
             failed_assign: self.failed_assign,
             pinned: self.pinned,
@@ -215,6 +235,7 @@ impl<'a> Evaluator<'a> {
             env_inits: s.env_inits,
             frames: s.frames,
             call_depth: s.call_depth,
+            file_imports: s.file_imports,
             mutations: s.mutations,
             failed_assign: s.failed_assign,
             pinned: s.pinned,
@@ -232,6 +253,7 @@ impl<'a> Evaluator<'a> {
             legacy_tables: self.legacy_tables.len(),
             apps: self.apps.len(),
             pinned: self.pinned.len(),
+            file_imports: self.file_imports.len(),
             mutations: self.mutations,
             builder_writes: self.builder_writes,
             budget: self.budget.clone(),
@@ -270,6 +292,7 @@ impl<'a> Evaluator<'a> {
         self.legacy_tables.truncate(c.legacy_tables);
         self.apps.truncate(c.apps);
         self.pinned.truncate(c.pinned);
+        self.file_imports.truncate(c.file_imports);
         self.budget = c.budget.clone();
         self.file = c.file;
         self.modules.retain(|p, _| c.modules.contains(p));
@@ -315,6 +338,11 @@ impl<'a> Evaluator<'a> {
 
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// Pushes what a check found: `None`, one diagnostic, or a list (see `schema::checks`).
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.diags.extend(ds);
     }
 
     /// Reports an opaque value that reached a position that matters.
@@ -467,6 +495,9 @@ impl<'a> Evaluator<'a> {
                     ..
                 } => {
                     let target = self.import_target(path, &spec.text, *src_span);
+                    if let Imported::Module(_) = &target {
+                        self.record_import(path, &spec.text, *src_span);
+                    }
                     for s in specifiers {
                         if let Imported::Module(e) = &target
                             && let Some(init) = e.env_inits.get(&*s.orig)
@@ -492,6 +523,7 @@ impl<'a> Evaluator<'a> {
                     ..
                 } => {
                     if let Imported::Module(e) = self.import_target(path, &spec.text, *src_span) {
+                        self.record_import(path, &spec.text, *src_span);
                         for (n, v, s) in &e.values {
                             if n != "default" && exports.get(n).is_none() {
                                 exports.values.push((n.clone(), v.clone(), *s));
@@ -531,6 +563,9 @@ impl<'a> Evaluator<'a> {
 
     fn eval_import(&mut self, path: &Path, i: &ast::Import) {
         let target = self.import_target(path, &i.source.1.text, i.source.0);
+        if let (Imported::Module(_), false) = (&target, i.specifiers.is_empty()) {
+            self.record_import(path, &i.source.1.text, i.source.0);
+        }
         for spec in &i.specifiers {
             let (local, value) = match spec {
                 ast::ImportSpec::Named { local, imported } => {
@@ -573,6 +608,18 @@ impl<'a> Evaluator<'a> {
                 }
             };
             self.scope.insert(local.name.clone(), Binding::Value(value));
+        }
+    }
+
+    /// Records that `from` imports the project file `spec` resolves to.
+    fn record_import(&mut self, from: &Path, spec: &str, span: Span) {
+        if let ImportTarget::File(target) = resolve_relative(self.loader, from, spec) {
+            self.file_imports.push(FileImport {
+                from: from.to_path_buf(),
+                spec: spec.to_owned(),
+                target,
+                span,
+            });
         }
     }
 

@@ -12,7 +12,7 @@ use crate::syntax::ast::{Function, JsStr};
 use super::zod::ZodSchema;
 
 /// Index of a column builder in the evaluator's arena (builders are mutable and shared by
-/// identity, schema.md §3.5).
+/// identity: `const a = s.string(); a.optional()` changes every use of `a`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BuilderId(pub usize);
 
@@ -230,7 +230,7 @@ pub struct AppValue {
     pub table_names: Vec<String>,
     pub span: Span,
     /// Builder states at build time, to detect later mutation (JZ1072).
-    pub frozen: Vec<(BuilderId, super::builder::BuilderState)>,
+    pub frozen: Vec<(BuilderId, super::column_builder::BuilderState)>,
 }
 
 /// A path into a library namespace.

@@ -1,7 +1,7 @@
 //! The auto-diff: an auto-lens between two schemas with draft flags and
 //! the ambiguities it found. Deterministic: tables in byte order, column renames paired only
 //! when mutual and unique, in the declared order of the old table. Not used by
-//! `migrations create` (stubs follow §3); the engine and the editor use it.
+//! `migrations create` (stubs follow `migrations::stub`); the engine and the editor use it.
 
 use crate::schema::{Column, ColumnType, Table, Value, WasmSchema};
 
@@ -40,7 +40,7 @@ fn mutual_pairs<T>(old: &[T], new: &[T], eq: impl Fn(&T, &T) -> bool) -> Vec<(us
     out
 }
 
-/// The §5.4 default `d` of a column.
+/// The default an added required column gets when nothing better is known.
 pub fn auto_default(c: &Column) -> Value {
     if let Some(d) = &c.default {
         return d.clone();

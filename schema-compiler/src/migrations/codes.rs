@@ -59,3 +59,9 @@ pub const TODO_LEFT: Code = Code(3505);
 pub const ENUM_ORDER: Code = Code(3506);
 pub const DUPLICATE_KEY: Code = Code(3507);
 pub const UNKNOWN_KEY: Code = Code(3508);
+// `jazz migrations check`: the committed snapshot chain as a whole.
+pub const NO_SNAPSHOT: Code = Code(3601);
+pub const NOT_SNAPSHOTTED: Code = Code(3602);
+pub const NO_MIGRATION_FILE: Code = Code(3603);
+pub const MIGRATION_HAS_ERRORS: Code = Code(3604);
+pub const CHAIN_MULTIPLE_FILES: Code = Code(3605);

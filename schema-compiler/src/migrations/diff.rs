@@ -1,6 +1,6 @@
 //! Comparing two schema versions: the "requires row transform" rule, table
 //! equality as the stub generator sees it, column identity, and the structural diff with
-//! the change kinds of the §2.2 matrix that `jazz schema diff` prints.
+//! the change kinds (`ColumnChange`) that `jazz schema diff` prints.
 
 use crate::schema::hash::canonical_json_bytes;
 use crate::schema::wasm_json::{column_type_to_json, value_to_json};
@@ -73,7 +73,7 @@ pub fn table_eq(a: &Table, b: &Table) -> bool {
     })
 }
 
-/// How a same-named column changed (the rows of the §2.2 matrix).
+/// How a same-named column changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeKind {
     Nullability,

@@ -6,7 +6,7 @@ use crate::schema::{ColumnType, SchemaHash, Table, Value, WasmSchema};
 
 use super::wire::{TableLens, WireOp};
 
-/// One lens op. New kinds arrive with §6; never send one to a server that does not
+/// One lens op. New kinds may arrive later; never send one to a server that does not
 /// advertise it.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -138,7 +138,7 @@ pub struct Row {
 
 /// Walks one transform over a row, tracking the current table name in op order.
 /// Column ops touch the row only when their table is the row's table at that point (upstream
-/// applied them to every table, §5.9). `None`: the row has no counterpart (added or removed
+/// applied them to every table). `None`: the row has no counterpart (added or removed
 /// table).
 pub fn apply_ops(mut row: Row, ops: &[Step]) -> Option<Row> {
     for step in ops {

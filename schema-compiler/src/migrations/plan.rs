@@ -94,7 +94,7 @@ pub fn plan_create(current: &WasmSchema, inputs: Inputs<'_>) -> CreatePlan {
     plan_edge(from, to, true, inputs)
 }
 
-/// Plans §1.4 steps 4–9 for a resolved edge. `snapshot_to` asks for a committed snapshot of
+/// Plans what `migrations create` writes for a resolved edge (snapshot, stub, or nothing). `snapshot_to` asks for a committed snapshot of
 /// `to` (it is the current schema, not one named by `--toHash`).
 pub fn plan_edge(
     from: Version<'_>,

@@ -6,7 +6,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::schema::enum_order::sort_variants;
 use crate::schema::json::{JsonValue, number_to_js_string, write_js_string};
-use crate::schema::{Column, ColumnType, MergeStrategy, SchemaHash, Table, WasmSchema};
+use crate::schema::{Column, ColumnKind, ColumnType, MergeStrategy, SchemaHash, Table, WasmSchema};
 
 use super::codes;
 use super::diff::{same_identity, table_eq, table_sets};
@@ -65,25 +65,46 @@ fn js_literal(v: &JsonValue) -> Render<String> {
     })
 }
 
+/// The constructor that produces a column of type `t`, or the stub error for a type no DSL
+/// call produces.
+fn kind_of(t: &ColumnType) -> Render<ColumnKind> {
+    ColumnKind::of_type(t).ok_or_else(|| match t {
+        ColumnType::BigInt => unsupported("BIGINT columns"),
+        _ => unsupported("row-valued columns"),
+    })
+}
+
 /// `B(col)`: the witness builder of a type (refs inherited by array elements).
 fn builder(t: &ColumnType, references: Option<&str>) -> Render<String> {
-    Ok(match t {
-        ColumnType::Text => "s.string()".into(),
-        ColumnType::Boolean => "s.boolean()".into(),
-        ColumnType::Integer => "s.int()".into(),
-        ColumnType::Double => "s.float()".into(),
-        ColumnType::Timestamp => "s.timestamp()".into(),
-        ColumnType::Bytea => "s.bytes()".into(),
-        ColumnType::Json { schema: None } => "s.json()".into(),
-        ColumnType::Json { schema: Some(j) } => format!("s.json({})", js_literal(j)?),
-        ColumnType::Enum { variants } => format!("s.enum({})", variant_list(variants)),
-        ColumnType::Uuid => match references {
-            Some(r) => format!("s.ref({})", lit(r)),
+    let kind = kind_of(t)?;
+    let name = kind.dsl_name();
+    Ok(match (kind, t) {
+        (ColumnKind::Json, ColumnType::Json { schema: Some(j) }) => {
+            format!("s.{name}({})", js_literal(j)?)
+        }
+        (ColumnKind::Enum, ColumnType::Enum { variants }) => {
+            format!("s.{name}({})", variant_list(variants))
+        }
+        (ColumnKind::Ref, _) => match references {
+            Some(r) => format!("s.{name}({})", lit(r)),
             None => return Err(unsupported("bare UUID columns")),
         },
-        ColumnType::Array(e) => format!("s.array({})", builder(e, references)?),
-        ColumnType::BigInt => return Err(unsupported("BIGINT columns")),
-        ColumnType::Row(_) | ColumnType::BatchId => return Err(unsupported("row-valued columns")),
+        (ColumnKind::Array, ColumnType::Array(e)) => {
+            format!("s.{name}({})", builder(e, references)?)
+        }
+        // `Json` without a schema; `kind_of` gives `t`'s own kind, so no other pair occurs.
+        (
+            ColumnKind::String
+            | ColumnKind::Boolean
+            | ColumnKind::Int
+            | ColumnKind::Float
+            | ColumnKind::Timestamp
+            | ColumnKind::Bytes
+            | ColumnKind::Json
+            | ColumnKind::Enum
+            | ColumnKind::Array,
+            _,
+        ) => format!("s.{name}()"),
     })
 }
 
@@ -117,31 +138,37 @@ fn column_op(c: &Column, drop: bool) -> Render<String> {
         ("add", "default")
     };
     let opts = format!("{{ {dkey}: null }}");
-    Ok(match &c.column_type {
-        ColumnType::Text => format!("s.{verb}.string({opts})"),
-        ColumnType::Boolean => format!("s.{verb}.boolean({opts})"),
-        ColumnType::Integer => format!("s.{verb}.int({opts})"),
-        ColumnType::Double => format!("s.{verb}.float({opts})"),
-        ColumnType::Timestamp => format!("s.{verb}.timestamp({opts})"),
-        ColumnType::Bytea => format!("s.{verb}.bytes({opts})"),
-        ColumnType::Json { schema: None } => format!("s.{verb}.json({opts})"),
-        ColumnType::Json { schema: Some(j) } => format!(
-            "s.{verb}.json({{ {dkey}: null, schema: {} }})",
+    let kind = kind_of(&c.column_type)?;
+    let name = kind.dsl_name();
+    Ok(match (kind, &c.column_type) {
+        (ColumnKind::Json, ColumnType::Json { schema: Some(j) }) => format!(
+            "s.{verb}.{name}({{ {dkey}: null, schema: {} }})",
             js_literal(j)?
         ),
-        ColumnType::Enum { variants } => {
-            format!("s.{verb}.enum({}, {opts})", variant_list(variants))
+        (ColumnKind::Enum, ColumnType::Enum { variants }) => {
+            format!("s.{verb}.{name}({}, {opts})", variant_list(variants))
         }
-        ColumnType::Uuid => format!(
-            "s.{verb}.ref({}, {opts})",
+        (ColumnKind::Ref, _) => format!(
+            "s.{verb}.{name}({}, {opts})",
             lit(c.references.as_deref().unwrap_or("TODO_TABLE"))
         ),
-        ColumnType::Array(e) => format!(
-            "s.{verb}.array({{ of: {}, {dkey}: null }})",
+        (ColumnKind::Array, ColumnType::Array(e)) => format!(
+            "s.{verb}.{name}({{ of: {}, {dkey}: null }})",
             builder(e, c.references.as_deref())?
         ),
-        ColumnType::BigInt => return Err(unsupported("BIGINT columns")),
-        ColumnType::Row(_) | ColumnType::BatchId => return Err(unsupported("row-valued columns")),
+        // As in `builder`: `Json` without a schema, and no mismatched pair.
+        (
+            ColumnKind::String
+            | ColumnKind::Boolean
+            | ColumnKind::Int
+            | ColumnKind::Float
+            | ColumnKind::Timestamp
+            | ColumnKind::Bytes
+            | ColumnKind::Json
+            | ColumnKind::Enum
+            | ColumnKind::Array,
+            _,
+        ) => format!("s.{verb}.{name}({opts})"),
     })
 }
 

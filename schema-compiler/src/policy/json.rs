@@ -49,7 +49,7 @@ fn pvalue(v: &PValue) -> JsonValue {
     }
 }
 
-/// One expression, keys in §2.2 order.
+/// One expression, keys in upstream's order.
 pub fn expr(e: &Expr) -> JsonValue {
     let t = |tag: &str| ("type", s(tag));
     match e {

@@ -65,7 +65,7 @@ pub fn compile(
             }
             out.diagnostics.push(d);
         }
-        // Deliberate deviation from permissions.md §5.2: without a permissions file upstream
+        // Deliberate deviation from upstream (see CHANGELOG): without a permissions file upstream
         // warns for every table × operation. For a schema-only project that is four identical
         // warnings per table, pinned to the top of schema.ts in the editor and failing
         // `--deny-warnings`; the missing-policy warnings accompany a permissions file only

@@ -5,8 +5,9 @@
 //! bytes J ([`canonical_json`]) and serde_json's number semantics ([`serde_num`]). Nothing here
 //! may go through `serde_json::Value`, whose behaviour changes with cargo features.
 //!
-//! The preimage is computed from the IR directly, applying §5.5 to each number as JS would have
-//! written it; this equals hashing what Rust deserializes from the compact JS JSON text.
+//! The preimage is computed from the IR directly, applying serde's number reading to each number as
+//! JS would have written it; this equals hashing what Rust deserializes from the compact JS JSON
+//! text.
 
 pub mod canonical_json;
 pub mod serde_num;

@@ -30,7 +30,7 @@ pub struct SnapshotFile {
 /// order, and recomputes each hash from the content.
 ///
 /// - A file that cannot be read or is not valid WasmSchema JSON is skipped with a JZ1080
-///   warning naming it (upstream aborts; §7 Q15).
+///   warning naming it (upstream aborts).
 /// - A name whose hash is not a prefix of the content hash gets a JZ1081 warning; the snapshot
 ///   is kept under its content hash.
 ///

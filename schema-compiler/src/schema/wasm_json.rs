@@ -2,8 +2,8 @@
 //! publish bodies, pretty for snapshots and `schema export`), and reading it back with
 //! upstream's JS-then-serde semantics.
 //!
-//! Writing builds a [`JsonValue`] tree in §4.1 key order and hands it to the `JSON.stringify`
-//! writer, so numbers and strings follow §3.7 exactly. Reading lives in [`read`].
+//! Writing builds a [`JsonValue`] tree in upstream's key order and hands it to the `JSON.stringify`
+//! writer, so numbers and strings follow `JSON.stringify` exactly. Reading lives in [`read`].
 
 mod read;
 
@@ -31,7 +31,7 @@ pub fn to_pretty_json(schema: &WasmSchema) -> String {
     out
 }
 
-/// The WasmSchema as a JSON value, tables in IR order, keys in §4.1 order.
+/// The WasmSchema as a JSON value, tables in IR order, keys in upstream's order.
 pub fn schema_to_json(schema: &WasmSchema) -> JsonValue {
     JsonValue::Object(
         schema

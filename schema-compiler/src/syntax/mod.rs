@@ -1,7 +1,9 @@
 //! Parsing with SWC and lowering to our own small AST ([`ast`]). SWC types never leave this
-//! module: spans are converted here to file-relative byte ranges.
+//! module: spans are converted here to file-relative byte ranges. `flow.rs` holds the static
+//! control-flow rules over that AST, shared by the two statement executors.
 
 pub mod ast;
+pub(crate) mod flow;
 mod guard;
 mod lower;
 

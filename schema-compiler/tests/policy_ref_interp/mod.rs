@@ -62,7 +62,7 @@ pub fn lit(l: &Lit) -> Val {
     }
 }
 
-/// §3.4 equality: variant-exact, structural, Doubles bitwise.
+/// Equality as the VM's `Cmp Eq`: variant-exact, structural, Doubles bitwise.
 fn eq(a: &Val, b: &Val) -> bool {
     match (a, b) {
         (Val::Double(x), Val::Double(y)) => x.to_bits() == y.to_bits(),
@@ -109,7 +109,7 @@ fn compare(col: &Val, op: CmpOp, rhs: &Val) -> bool {
     }
 }
 
-/// §3.5: a claim as a value (strings, integers, booleans, null; others Absent).
+/// A claim as a value (strings, integers, booleans, null; others Absent).
 fn claim_value(j: &JsonValue) -> Option<Val> {
     match j {
         JsonValue::String(s) => Some(Val::Text(s.clone())),
@@ -170,7 +170,7 @@ impl Reference<'_> {
         self.schema.table(t).is_some() || self.policy.table(t).is_some()
     }
 
-    /// §3.3: magic column → schema column → id → Absent.
+    /// Column lookup: magic column → schema column → id → Absent.
     fn column(&self, table: &str, row: &Row, name: &str) -> Option<Val> {
         if let Some(i) = self
             .schema

@@ -18,7 +18,7 @@ use crate::paths;
 const DRAIN: Duration = Duration::from_secs(5);
 
 /// The engine's run options for these settings.
-#[expect(clippy::too_many_arguments, reason = "one value per setting of §2.4")]
+#[expect(clippy::too_many_arguments, reason = "one value per server setting")]
 pub fn options(
     s: &Settings,
     host: &str,
@@ -34,7 +34,7 @@ pub fn options(
     config.admin_secret = Some(s.admin_secret.value.clone());
     config.backend_secret = Some(backend.value.clone());
     config.development_mode = true;
-    // Loopback binds refuse foreign Host headers (DNS rebinding, §2.4).
+    // Loopback binds refuse foreign Host headers (DNS rebinding).
     config.loopback_host_check = true;
     config.allow_local_first_auth = local_first;
     // Request logs would drown the cycle lines; `-v` brings them back in text mode.

@@ -1,10 +1,10 @@
-//! Which framework a project uses and the env var lines its client needs (cli-and-server.md
-//! §2.9): detection from `<root>/package.json`, the env-var prefix, and the printed block.
+//! Which framework a project uses and the env var lines its client needs:
+//! detection from `<root>/package.json`, the env-var prefix, and the printed block.
 //! The block never holds secrets.
 
 use std::path::Path;
 
-use super::args::FrameworkChoice;
+use crate::args::FrameworkChoice;
 
 /// A framework whose bundler exposes prefixed env vars to client code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,6 @@
 //! scoped thread that borrows the context.
 
 mod app_id;
-pub mod args;
 mod child;
 mod cycle;
 mod embedded;
@@ -38,10 +37,10 @@ use serde_json::json;
 
 use super::{Context, Outcome};
 use crate::admin::Admin;
+use crate::args::DevArgs;
 use crate::loader::DiskLoader;
 use crate::output::{Stream, write_line};
 use crate::publish::Options;
-use args::DevArgs;
 use push::Target;
 use report::Reporter;
 use settings::{Mode, Settings};

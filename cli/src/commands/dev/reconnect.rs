@@ -11,8 +11,8 @@ use jazz_schema_compiler::schema::hash::parse_hex;
 use super::push::Target;
 use super::report::Reporter;
 use crate::commands::Context;
-use crate::commands::migrations::migration_file_names;
 use crate::publish::edge::{EdgeResult, push_edge};
+use crate::store::migration_file_names;
 
 /// The full stored hash that `prefix` names, when exactly one does.
 fn unique<'a>(stored: &'a [String], prefix: &str) -> Option<&'a String> {

@@ -1,6 +1,6 @@
-//! The watch loop of a `jazz dev` run, once a server is known (cli-and-server.md §2.2 steps
-//! 6–8, §2.6): persist the app id, print the env block, run the initial cycle, then wait for
-//! debounced changes and run one cycle per batch until asked to stop. Cycles run on this one
+//! The watch loop of a `jazz dev` run, once a server is known: persist the app id, print the env
+//! block, run the initial cycle, then wait for debounced changes and run one cycle per batch
+//! until asked to stop. Cycles run on this one
 //! thread, so at most one runs at a time and changes made meanwhile make one follow-up cycle.
 
 use std::collections::BTreeSet;

@@ -9,10 +9,10 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::app_id::{self, AppId};
-use super::args::DevArgs;
 use super::engine::{self, Choice, Selected};
 use super::framework::{self, Framework};
 use super::report::Reporter;
+use crate::args::DevArgs;
 use crate::commands::{Context, UsageError};
 use crate::dev_state;
 use crate::env::{Origin, SERVER_URL_NAMES};

@@ -14,7 +14,8 @@ use jazz_schema_compiler::schema::{WasmSchema, schema_hash};
 
 use super::push::Target;
 use crate::commands::Context;
-use crate::commands::migrations::{self, Store, migration_file_names, now_ms};
+use crate::connection::Settings;
+use crate::store::{self, Store, migration_file_names, now_ms};
 
 /// What happened to the stub of a missing edge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,12 +82,12 @@ pub fn ensure(ctx: &mut Context, target: &Target, from_hex: &str, current: &Wasm
         Err(e) => return Stub::Failed(format!("{e:#}")),
     };
     let to_hash = schema_hash(current);
-    let settings = migrations::Settings {
+    let settings = Settings {
         app_id: Some(target.options.app_id.clone()),
         server_url: Some(target.url.clone()),
         admin_secret: Some(target.admin_secret.clone()),
     };
-    let from = match migrations::resolve(ctx, &store, &settings, "fromHash", from_hex) {
+    let from = match store::resolve(ctx, &store, &settings, "fromHash", from_hex) {
         Ok(v) => v,
         Err(m) => return Stub::Failed(m),
     };

@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+use jazz_schema_compiler::source::SourceLoader;
 use notify::{RecursiveMode, Watcher as _};
+
+use crate::loader::DiskLoader;
 
 /// Under continuous changes a cycle still starts after this long.
 const DEBOUNCE_CAP: Duration = Duration::from_secs(1);
@@ -32,7 +35,7 @@ impl WatchSet {
         (parent == Some(self.migrations_dir.as_path())
             && name.ends_with(".ts")
             && !name.ends_with(".d.ts"))
-            || (parent == Some(self.migrations_dir.join("snapshots").as_path())
+            || (parent == Some(crate::store::snapshots_dir(&self.migrations_dir).as_path())
                 && name.ends_with(".json"))
     }
 
@@ -49,7 +52,7 @@ impl WatchSet {
             .filter_map(|f| f.parent().map(Path::to_path_buf))
             .collect();
         dirs.insert(self.migrations_dir.clone());
-        dirs.insert(self.migrations_dir.join("snapshots"));
+        dirs.insert(crate::store::snapshots_dir(&self.migrations_dir));
         if let Some(parent) = self.migrations_dir.parent() {
             dirs.insert(parent.to_path_buf());
         }
@@ -62,14 +65,13 @@ impl WatchSet {
             self.files.iter().filter(|f| f.is_file()).cloned().collect();
         for dir in [
             self.migrations_dir.clone(),
-            self.migrations_dir.join("snapshots"),
+            crate::store::snapshots_dir(&self.migrations_dir),
         ] {
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                for e in entries.flatten() {
-                    let p = e.path();
-                    if self.is_migration_input(&p) && p.is_file() {
-                        out.insert(p);
-                    }
+            // Listed the way the compiler lists them.
+            for name in DiskLoader.list_dir(&dir).unwrap_or_default() {
+                let p = dir.join(name);
+                if self.is_migration_input(&p) && p.is_file() {
+                    out.insert(p);
                 }
             }
         }

@@ -16,9 +16,10 @@ use jazz_schema_compiler::schema::{SchemaHash, WasmSchema, schema_hash};
 use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 
-use super::args::MigrationsCreateArgs;
-use super::{Settings, Store, Version, migration_file_names, now_ms, resolve};
+use crate::args::MigrationsCreateArgs;
 use crate::commands::{Context, Outcome, no_schema, report, shown};
+use crate::connection::Settings;
+use crate::store::{Store, Version, migration_file_names, now_ms, resolve};
 
 struct Run {
     dry: bool,

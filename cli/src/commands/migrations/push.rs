@@ -1,16 +1,17 @@
-//! `jazz migrations push [<appId>] <fromHash> <toHash>` (migrations.md §7.1; cli-and-server.md
-//! §1.9.5): resolve both hashes against the server, then push the edge with the publish
-//! pipeline's [`push_edge`] (reviewed file read statically, or the empty lens when no row
-//! transform is needed; a file with errors is never sent), as `deploy` does.
+//! `jazz migrations push [<appId>] <fromHash> <toHash>`: resolve both hashes against the server,
+//! then push the edge with the publish pipeline's [`push_edge`] (reviewed file read statically,
+//! or the empty lens when no row transform is needed; a file with errors is never sent), as
+//! `deploy` does.
 
 use jazz_schema_compiler::schema::hash::normalize_hash_input;
 use jazz_schema_compiler::schema::{SchemaHash, hash::parse_hex};
 use serde_json::json;
 
-use super::args::MigrationsPushArgs;
-use super::{Settings, Store, Version, resolve};
+use crate::args::MigrationsPushArgs;
 use crate::commands::{Context, Outcome, UsageError, shown};
+use crate::connection::Settings;
 use crate::publish::edge::{EdgeResult, push_edge};
+use crate::store::{Store, Version, resolve};
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
     ctx.out.error(message);
@@ -112,7 +113,7 @@ pub fn run(ctx: &mut Context, a: &MigrationsPushArgs) -> anyhow::Result<Outcome>
     }
 }
 
-/// §1.3 resolution of a full hash, writing the snapshot of a server-fetched schema.
+/// Resolution of a full hash (local snapshots first, then the server), writing the snapshot of a server-fetched schema.
 fn resolve_write(
     ctx: &mut Context,
     store: &mut Store,

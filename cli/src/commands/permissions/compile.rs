@@ -13,7 +13,7 @@ use super::{compiled, short_hash, write_atomic};
 use crate::commands::{Context, Outcome, UsageError};
 use crate::paths;
 
-use super::args::PermissionsCompileArgs;
+use crate::args::PermissionsCompileArgs;
 
 pub fn run(ctx: &mut Context, args: &PermissionsCompileArgs) -> anyhow::Result<Outcome> {
     let root = ctx.root(&args.project);

@@ -9,8 +9,8 @@ use jazz_schema_compiler::policy::ir::{Operation, Slot};
 use jazz_schema_compiler::policy::{bytecode, codes, explain, vm};
 use serde_json::json;
 
-use super::args::PermissionsExplainArgs;
 use super::{compiled, location, testing};
+use crate::args::PermissionsExplainArgs;
 use crate::commands::{Context, Outcome, report};
 
 pub fn run(ctx: &mut Context, args: &PermissionsExplainArgs) -> anyhow::Result<Outcome> {

@@ -1,10 +1,9 @@
-//! `jazz permissions compile|explain|test|status` (permissions.md §4.6, §6; cli-and-server.md
-//! §1.9.6, §1.9.7).
+//! `jazz permissions compile|explain|test|status`.
 //!
-//! - `args.rs`: the flags; `compile.rs`, `explain.rs`, `status.rs`: those commands;
+//! - `compile.rs`, `explain.rs`, `status.rs`: those commands (their flags are in
+//!   `crate::args::permissions`);
 //! - `testing/`: the TOML policy-test harness (`jazz permissions test`).
 
-pub mod args;
 mod compile;
 mod explain;
 mod status;
@@ -19,7 +18,7 @@ use jazz_schema_compiler::project::Analysis;
 use jazz_schema_compiler::source::Span;
 
 use super::{Context, Outcome, report};
-use args::PermissionsCommand;
+use crate::args::PermissionsCommand;
 
 pub fn run(ctx: &mut Context, cmd: &PermissionsCommand) -> anyhow::Result<Outcome> {
     match cmd {

@@ -5,10 +5,10 @@
 use jazz_schema_compiler::schema::schema_hash;
 use serde_json::json;
 
-use super::args::PermissionsStatusArgs;
 use super::compiled;
-use crate::commands::migrations::Settings;
+use crate::args::PermissionsStatusArgs;
 use crate::commands::{Context, Outcome, shown};
+use crate::connection::Settings;
 use crate::publish::same_permissions;
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {

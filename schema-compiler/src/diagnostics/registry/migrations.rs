@@ -1,4 +1,4 @@
-//! Registry entries for migrations codes (`JZ3xxx`, migrations.md §4.3). The constants that
+//! Registry entries for migrations codes (`JZ3xxx`). The constants that
 //! name them live in `migrations::codes`.
 
 use super::{CodeInfo, e};
@@ -305,8 +305,8 @@ pub static CODES: &[CodeInfo] = &[
     e(
         3502,
         W,
-        "witness imported from a mutable module",
-        "Migrations must be frozen. A witness imported from schema.ts (or what it imports) follows later edits of the schema.",
+        "migration imports an app module",
+        "A migration describes one fixed change between the schemas of its two hashes, so it must be frozen. A value it imports from outside the migrations folder (schema.ts, or any module of the app) follows every later edit of that module, and the same file would then publish a different lens. Copy the tables and values the migration needs into the file itself. Every `.ts` file in the migrations folder is read as a migration, so shared helpers cannot live there either.",
     ),
     e(
         3503,
@@ -343,5 +343,35 @@ pub static CODES: &[CodeInfo] = &[
         W,
         "unknown defineMigration key",
         "`defineMigration` takes `fromHash`, `toHash`, `from`, `to`, `renameTables`, `createTables`, `dropTables` and `migrate`. Other keys are ignored.",
+    ),
+    e(
+        3601,
+        E,
+        "no committed snapshot",
+        "`jazz migrations check` needs the migrations folder to hold at least one committed snapshot of the schema. Run `jazz migrations create` to record the initial one and commit it.",
+    ),
+    e(
+        3602,
+        E,
+        "the current schema is not the latest committed snapshot",
+        "The schema differs from the newest committed snapshot, so the change has not been recorded. Run `jazz migrations create`: it writes a new snapshot, and a migration stub to review when the change needs a row transform.",
+    ),
+    e(
+        3603,
+        E,
+        "no migration file for a snapshot transition",
+        "Two consecutive committed snapshots differ in a way that needs a row transform, and no file in the migrations folder covers that edge. Run the `jazz migrations create --fromHash <from> --toHash <to>` command the message names, then fill in the stub.",
+    ),
+    e(
+        3604,
+        E,
+        "migration file has errors",
+        "The migration file for a transition has errors (often a TODO left in the stub); they are listed above it. A migration with errors is never published.",
+    ),
+    e(
+        3605,
+        E,
+        "several migration files for a transition",
+        "More than one file covers one edge of the snapshot chain. `migrations check`, `migrations push`, `deploy` and `jazz dev` refuse to choose between them; delete all but one.",
     ),
 ];

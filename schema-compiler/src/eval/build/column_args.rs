@@ -1,9 +1,12 @@
 //! The arguments of column builders that need more than a type: the JSON schema of `s.json(S)`
-//! and the variants of `s.enum(...)`, with their checks.
+//! and the variants of `s.enum(...)`. The variant list is checked by `schema::checks`
+//! (`enums.rs`); reported here are arguments of the wrong JS type (an `s.json` argument that
+//! is no object, an array or a non-string given to `s.enum`) and unpaired surrogates.
 
 use crate::diagnostics::{Diagnostic, codes};
 use crate::schema::JsonValue;
-use crate::schema::enum_order::{is_collation_sensitive, sort_variants};
+use crate::schema::checks;
+use crate::schema::enum_order::sort_variants;
 use crate::source::Span;
 
 use crate::eval::module::Evaluator;
@@ -43,13 +46,7 @@ pub fn json_schema_arg(ev: &mut Evaluator<'_>, arg: Option<&(Value, Span)>) -> O
 /// `s.enum(...)`: validates and orders variants.
 pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span) -> Vec<String> {
     if args.is_empty() {
-        let msg = "Enum columns require at least one variant.";
-        ev.push(
-            Diagnostic::new(codes::ENUM_EMPTY, msg)
-                .upstream(msg)
-                .at(span)
-                .help("list the variants: `s.enum(\"a\", \"b\")`"),
-        );
+        ev.push(checks::enum_without_variants(span));
         return Vec::new();
     }
     if let [(Value::Array(items), s)] = args {
@@ -80,27 +77,8 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
     for (v, s) in args {
         match v {
             Value::Str(x) => {
-                if x.text.is_empty() {
-                    let msg = "Enum variants cannot be empty strings.";
-                    ev.push(
-                        Diagnostic::new(codes::ENUM_EMPTY_VARIANT, msg)
-                            .upstream(msg)
-                            .at(*s),
-                    );
-                } else if seen.contains(&*x.text) {
-                    let msg = "Enum variants must be unique.";
-                    ev.push(
-                        Diagnostic::new(
-                            codes::ENUM_DUPLICATE,
-                            format!(
-                                "duplicate enum variant \"{}\"",
-                                crate::diagnostics::quoted_name(&x.text)
-                            ),
-                        )
-                        .upstream(msg)
-                        .at(*s)
-                        .help("remove the duplicate"),
-                    );
+                if let Some(d) = checks::enum_variant(&x.text, *s, |t| seen.contains(t)) {
+                    ev.push(d);
                 } else if x.lone_surrogate {
                     ev.push(
                         Diagnostic::new(codes::LONE_SURROGATE, "this string contains an unpaired UTF-16 surrogate, which the server rejects")
@@ -121,18 +99,6 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
             ),
         }
     }
-    if is_collation_sensitive(&variants) {
-        // Without ICU data the order is not known at all: an error of its own.
-        let code = if crate::schema::enum_order::root_collation_available() {
-            codes::ENUM_COLLATION
-        } else {
-            codes::ENUM_ORDER_UNKNOWN
-        };
-        let d = Diagnostic::new(code, "this enum's stored order depends on collation: a client on a machine with another locale may order the variants differently")
-            .at(span)
-            .note("rows store an enum value as its index in the sorted variant list")
-            .help("use lowercase ASCII variants, or declare them already sorted");
-        ev.push(d);
-    }
+    ev.extend(checks::enum_collation(&variants, span));
     sort_variants(&variants)
 }

@@ -1,9 +1,11 @@
-//! `T.indexOnly([...])`: the list of indexed columns a table declares, and
-//! the checks of the names in it (unknown columns, `Object.prototype` members, duplicates).
+//! `T.indexOnly([...])`: the list of indexed columns a table declares. The names in it are
+//! checked by `schema::checks` (`indexes.rs`); reported here is an argument that is no list of
+//! strings.
 
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, codes, did_you_mean, quoted_name};
+use crate::diagnostics::{Diagnostic, codes};
+use crate::schema::checks;
 use crate::source::Span;
 
 use crate::eval::module::Evaluator;
@@ -25,7 +27,7 @@ pub fn index_only(
                     Value::Str(s) => {
                         let name = s.text.to_string();
                         if seen.contains(&name) {
-                            ev.push(Diagnostic::new(codes::INDEX_DUPLICATE, format!("\"{}\" is listed twice in `indexOnly`; duplicates are kept and change the schema hash", quoted_name(&name))).at(*lspan));
+                            ev.push(checks::index_listed_twice(&name, *lspan));
                         }
                         seen.push(name.clone());
                         out.push((name, string_span(ev, *lspan, &s.text)));
@@ -42,11 +44,7 @@ pub fn index_only(
                 }
             }
             if items.is_empty() {
-                ev.push(
-                    Diagnostic::new(codes::INDEX_EMPTY, "`indexOnly([])` indexes no column, which differs from not calling it (and changes the hash)")
-                        .at(*lspan)
-                        .help("remove the call to keep the default indexes"),
-                );
+                ev.push(checks::index_list_empty(*lspan));
             }
             out
         }
@@ -98,52 +96,12 @@ fn string_span(ev: &Evaluator<'_>, within: Span, text: &str) -> Span {
     within
 }
 
+/// JZ1050 / JZ1051: an `indexOnly` name `c` (at `s`) against the columns `cols`.
 pub(super) fn check_index_name(ev: &mut Evaluator<'_>, c: &str, s: Span, cols: &Object) {
-    if cols.get(c).is_some() {
-        return;
-    }
-    const PROTO: &[&str] = &[
-        "constructor",
-        "toString",
-        "toLocaleString",
-        "valueOf",
-        "hasOwnProperty",
-        "isPrototypeOf",
-        "propertyIsEnumerable",
-        "__proto__",
-        "__defineGetter__",
-        "__defineSetter__",
-        "__lookupGetter__",
-        "__lookupSetter__",
-    ];
-    if PROTO.contains(&c) {
-        ev.push(
-            Diagnostic::new(
-                codes::INDEX_PROTO,
-                format!(
-                    "`indexOnly` names \"{}\", which is an Object.prototype member, not a column",
-                    quoted_name(c)
-                ),
-            )
-            .at(s)
-            .note("upstream checks index names with the JS `in` operator, so it lets this through"),
-        );
-        return;
-    }
-    let msg = format!(
-        "table.indexOnly(...) references unknown column \"{}\".",
-        quoted_name(c)
-    );
-    let mut d = Diagnostic::new(codes::INDEX_UNKNOWN, msg.clone())
-        .upstream(msg)
-        .at(s);
-    if let Some(sugg) = did_you_mean(c, cols.props.iter().map(|(k, _)| k.as_str())) {
-        let q = quoted_name(sugg);
-        d = d.help(format!("did you mean \"{q}\"?")).fix(
-            format!("Replace with \"{q}\""),
-            s,
-            format!("\"{sugg}\""),
-        );
-    }
-    ev.push(d);
+    ev.extend(checks::index_column(
+        c,
+        s,
+        |n| cols.get(n).is_some(),
+        cols.props.iter().map(|(k, _)| k.as_str()),
+    ));
 }

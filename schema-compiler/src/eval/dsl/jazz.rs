@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, codes};
 use crate::eval::build;
-use crate::eval::builder::{BuilderState, ColKind};
+use crate::eval::column_builder::{BuilderState, ColKind};
 use crate::eval::module::{Binding, Evaluator, opaque, silent};
 use crate::eval::value::{AppValue, BuilderId, PermissionsDef, TableDef, Value};
+use crate::schema::ColumnKind;
 use crate::source::Span;
 
 use super::{check_args, extra_args};
@@ -37,105 +38,10 @@ pub(super) fn call_jazz(
     if !check_args(ev, &args) {
         return silent(span);
     }
-    let builder = |ev: &mut Evaluator<'_>, kind: ColKind, args: &[(Value, Span)], max: usize| {
-        extra_args(ev, name, args, max);
-        new_builder(ev, kind, span)
-    };
+    if let Some(kind) = ColumnKind::from_dsl_name(name) {
+        return column(ev, kind, &args, span);
+    }
     match name {
-        "string" => builder(ev, ColKind::Text, &args, 0),
-        "boolean" => builder(ev, ColKind::Boolean, &args, 0),
-        "int" => builder(ev, ColKind::Integer, &args, 0),
-        "float" => builder(ev, ColKind::Double, &args, 0),
-        "timestamp" => builder(ev, ColKind::Timestamp, &args, 0),
-        "bytes" => builder(ev, ColKind::Bytea, &args, 0),
-        "json" => {
-            if matches!(args.first(), Some((Value::Zod(_), _))) && !ev.zod_columns.contains(&span) {
-                ev.zod_columns.push(span);
-            }
-            let schema = build::json_schema_arg(ev, args.first());
-            builder(ev, ColKind::Json { schema }, &args, 1)
-        }
-        "enum" => {
-            let variants = build::enum_variants(ev, &args, span);
-            new_builder(ev, ColKind::Enum { variants }, span)
-        }
-        "ref" => match args.first() {
-            Some((Value::Str(t), tspan)) => {
-                let k = ColKind::Ref {
-                    table: t.text.to_string(),
-                    span: *tspan,
-                };
-                builder(ev, k, &args, 1)
-            }
-            Some((other, s)) => {
-                ev.push(
-                    Diagnostic::new(
-                        codes::NOT_STATIC,
-                        format!(
-                            "`s.ref` takes a table name string, not {}",
-                            other.describe()
-                        ),
-                    )
-                    .at(*s),
-                );
-                silent(span)
-            }
-            None => {
-                ev.push(
-                    Diagnostic::new(
-                        codes::NOT_STATIC,
-                        "`s.ref()` needs the name of the referenced table",
-                    )
-                    .at(span)
-                    .help("write `s.ref(\"table\")`"),
-                );
-                silent(span)
-            }
-        },
-        "array" => match args.first() {
-            Some((Value::Builder(id), _)) => {
-                let Some(inner) = ev.builders.get(id.0).cloned() else {
-                    return opaque(span, codes::INTERNAL, "unknown builder", None);
-                };
-                if let Some(m) = inner.modified {
-                    ev.push(
-                        Diagnostic::new(
-                            codes::ARRAY_ELEMENT_MODIFIER,
-                            "modifiers on the element builder of `s.array(…)` are ignored",
-                        )
-                        .at(m)
-                        .help("put `.optional()`, `.default()` or `.merge()` on the array instead"),
-                    );
-                }
-                builder(
-                    ev,
-                    ColKind::Array {
-                        element: Box::new(inner.kind),
-                    },
-                    &args,
-                    1,
-                )
-            }
-            Some((other, s)) => {
-                ev.push(
-                    Diagnostic::new(
-                        codes::NOT_STATIC,
-                        format!("`s.array` takes a column builder, not {}", other.describe()),
-                    )
-                    .at(*s)
-                    .help("write e.g. `s.array(s.string())`"),
-                );
-                silent(span)
-            }
-            None => {
-                ev.push(
-                    Diagnostic::new(codes::NOT_STATIC, "`s.array()` needs an element builder")
-                        .at(span)
-                        .help("write e.g. `s.array(s.string())`"),
-                );
-                silent(span)
-            }
-        },
         "table" if legacy => build::legacy_table(ev, args, span),
         "table" => match args.first() {
             Some((Value::Object(cols), _)) => {
@@ -207,6 +113,111 @@ pub(super) fn call_jazz(
             ),
         ),
         _ => Value::AppMember,
+    }
+}
+
+/// A column constructor call (`s.string()`, `s.ref("t")`...): a new builder, or a silent
+/// value when its arguments say nothing usable (reported here).
+fn column(ev: &mut Evaluator<'_>, kind: ColumnKind, args: &[(Value, Span)], span: Span) -> Value {
+    let name = kind.dsl_name();
+    let builder = |ev: &mut Evaluator<'_>, kind: ColKind, max: usize| {
+        extra_args(ev, name, args, max);
+        new_builder(ev, kind, span)
+    };
+    match kind {
+        ColumnKind::String => builder(ev, ColKind::Text, 0),
+        ColumnKind::Boolean => builder(ev, ColKind::Boolean, 0),
+        ColumnKind::Int => builder(ev, ColKind::Integer, 0),
+        ColumnKind::Float => builder(ev, ColKind::Double, 0),
+        ColumnKind::Timestamp => builder(ev, ColKind::Timestamp, 0),
+        ColumnKind::Bytes => builder(ev, ColKind::Bytea, 0),
+        ColumnKind::Json => {
+            if matches!(args.first(), Some((Value::Zod(_), _))) && !ev.zod_columns.contains(&span) {
+                ev.zod_columns.push(span);
+            }
+            let schema = build::json_schema_arg(ev, args.first());
+            builder(ev, ColKind::Json { schema }, 1)
+        }
+        ColumnKind::Enum => {
+            let variants = build::enum_variants(ev, args, span);
+            new_builder(ev, ColKind::Enum { variants }, span)
+        }
+        ColumnKind::Ref => match args.first() {
+            Some((Value::Str(t), tspan)) => {
+                let k = ColKind::Ref {
+                    table: t.text.to_string(),
+                    span: *tspan,
+                };
+                builder(ev, k, 1)
+            }
+            Some((other, s)) => {
+                ev.push(
+                    Diagnostic::new(
+                        codes::NOT_STATIC,
+                        format!(
+                            "`s.ref` takes a table name string, not {}",
+                            other.describe()
+                        ),
+                    )
+                    .at(*s),
+                );
+                silent(span)
+            }
+            None => {
+                ev.push(
+                    Diagnostic::new(
+                        codes::NOT_STATIC,
+                        "`s.ref()` needs the name of the referenced table",
+                    )
+                    .at(span)
+                    .help("write `s.ref(\"table\")`"),
+                );
+                silent(span)
+            }
+        },
+        ColumnKind::Array => match args.first() {
+            Some((Value::Builder(id), _)) => {
+                let Some(inner) = ev.builders.get(id.0).cloned() else {
+                    return opaque(span, codes::INTERNAL, "unknown builder", None);
+                };
+                if let Some(m) = inner.modified {
+                    ev.push(
+                        Diagnostic::new(
+                            codes::ARRAY_ELEMENT_MODIFIER,
+                            "modifiers on the element builder of `s.array(…)` are ignored",
+                        )
+                        .at(m)
+                        .help("put `.optional()`, `.default()` or `.merge()` on the array instead"),
+                    );
+                }
+                builder(
+                    ev,
+                    ColKind::Array {
+                        element: Box::new(inner.kind),
+                    },
+                    1,
+                )
+            }
+            Some((other, s)) => {
+                ev.push(
+                    Diagnostic::new(
+                        codes::NOT_STATIC,
+                        format!("`s.array` takes a column builder, not {}", other.describe()),
+                    )
+                    .at(*s)
+                    .help("write e.g. `s.array(s.string())`"),
+                );
+                silent(span)
+            }
+            None => {
+                ev.push(
+                    Diagnostic::new(codes::NOT_STATIC, "`s.array()` needs an element builder")
+                        .at(span)
+                        .help("write e.g. `s.array(s.string())`"),
+                );
+                silent(span)
+            }
+        },
     }
 }
 

@@ -1,30 +1,18 @@
 //! Name resolution for the library surface: the globals the subset knows, the named exports of
-//! jazz-tools, the members of `s` / `col` (column builders, schema functions, migration ops),
-//! zod paths, and the members DSL values have. Unknown members become opaque values with a
-//! did-you-mean; nothing is called here.
+//! jazz-tools, the members of `s` / `col` (the column builders of [`ColumnKind::ALL`], schema
+//! functions, migration ops), zod paths, and the members DSL values have. Unknown members become
+//! opaque values with a did-you-mean; nothing is called here.
 
 use std::rc::Rc;
 
 use crate::diagnostics::{Fix, TextEdit, codes, did_you_mean};
 use crate::eval::module::opaque;
 use crate::eval::value::{LibRef, Opaque, Value};
+use crate::schema::ColumnKind;
 use crate::source::Span;
 
 use super::modifiers::MODIFIERS;
 
-/// Column builder functions of `s` / `col`.
-pub const COLUMN_BUILDERS: &[&str] = &[
-    "string",
-    "boolean",
-    "int",
-    "float",
-    "timestamp",
-    "bytes",
-    "json",
-    "enum",
-    "ref",
-    "array",
-];
 /// Other value members of `s`.
 const SCHEMA_FUNCTIONS: &[&str] = &[
     "table",
@@ -204,7 +192,7 @@ fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
     match lib {
         LibRef::JazzTools => lib_member(lib, key, span),
         LibRef::Schema | LibRef::Col => {
-            if COLUMN_BUILDERS.contains(&key)
+            if ColumnKind::from_dsl_name(key).is_some()
                 || MIGRATION_OPS.contains(&key)
                 || (*lib == LibRef::Schema && SCHEMA_FUNCTIONS.contains(&key))
             {
@@ -213,15 +201,14 @@ fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
                     legacy: false,
                 })
             } else {
-                let mut known: Vec<&str> = COLUMN_BUILDERS.to_vec();
+                let mut known: Vec<&str> = ColumnKind::dsl_names().collect();
                 if *lib == LibRef::Schema {
                     known.extend_from_slice(SCHEMA_FUNCTIONS);
                 }
                 let ns = if *lib == LibRef::Schema { "s" } else { "col" };
                 let mut help = format!(
                     "the column builders are {}",
-                    COLUMN_BUILDERS
-                        .iter()
+                    ColumnKind::dsl_names()
                         .map(|b| format!("`{ns}.{b}()`"))
                         .collect::<Vec<_>>()
                         .join(", ")

@@ -1,11 +1,13 @@
 //! Builder modifiers: `.optional()`, `.default(v)`, `.merge(strategy)` and
-//! `.transform(...)`, applied to a column builder's state with their checks (counter columns,
-//! unknown merge strategies).
+//! `.transform(...)`, applied to a column builder's state. The counter and merge-strategy
+//! rules are `schema::checks` (`merge.rs`); reported here is a `.merge` argument that is no
+//! string.
 
-use crate::diagnostics::{Diagnostic, codes, did_you_mean};
-use crate::eval::builder::{ColKind, Merge};
+use crate::diagnostics::{Diagnostic, codes};
+use crate::eval::column_builder::Merge;
 use crate::eval::module::Evaluator;
 use crate::eval::value::{BuilderId, Value};
+use crate::schema::checks;
 use crate::source::Span;
 
 use super::extra_args;
@@ -22,7 +24,6 @@ pub(super) fn modifier(
     span: Span,
 ) {
     let call_span = Span::new(name_span.file, name_span.range.start, span.range.end);
-    let counter_msg = "Counter merge strategy is only supported on non-nullable INTEGER columns.";
     let Some(b) = ev.builders.get(id.0).cloned() else {
         return;
     };
@@ -31,15 +32,8 @@ pub(super) fn modifier(
     match name {
         "optional" => {
             extra_args(ev, ".optional", &args, 0);
-            if b.merge.is_some() {
-                let mut d = Diagnostic::new(codes::COUNTER_INVALID, "`.optional()` after `.merge(\"counter\")`: counter columns cannot be nullable")
-                    .upstream(counter_msg)
-                    .at(call_span)
-                    .help("remove `.optional()`; a counter column always holds a number (give it `.default(0)`)");
-                if let Some((_, ms)) = b.merge {
-                    d = d.label(ms, "counter merge set here");
-                }
-                ev.push(d);
+            if let Some((_, ms)) = b.merge {
+                ev.push(checks::optional_counter(call_span, ms));
             } else {
                 b.nullable = true;
             }
@@ -54,42 +48,13 @@ pub(super) fn modifier(
         "merge" => match args.first() {
             Some((Value::Str(m), _)) if &*m.text == "lww" => b.merge = None,
             Some((Value::Str(m), _)) if &*m.text == "counter" => {
-                if b.kind != ColKind::Integer || b.nullable {
-                    let why = if b.nullable {
-                        "the column is already `.optional()`"
-                    } else {
-                        "the column is not `s.int()`"
-                    };
-                    ev.push(
-                        Diagnostic::new(
-                            codes::COUNTER_INVALID,
-                            format!("`.merge(\"counter\")` needs a non-nullable int column; {why}"),
-                        )
-                        .upstream(counter_msg)
-                        .at(call_span)
-                        .help("use counter merge only on `s.int()` columns without `.optional()`"),
-                    );
+                if let Some(d) = checks::counter_merge(b.kind.kind(), b.nullable, call_span) {
+                    ev.push(d);
                 } else {
                     b.merge = Some((Merge::Counter, call_span));
                 }
             }
-            Some((Value::Str(m), ms)) => {
-                let mut d = Diagnostic::new(codes::MERGE_UNKNOWN, format!("unknown merge strategy \"{}\"", crate::diagnostics::quoted_name(&m.text)))
-                    .at(*ms)
-                    .note("upstream alpha.50 silently treats every strategy other than \"lww\" as counter");
-                d = if &*m.text == "g-set" {
-                    d.help("\"g-set\" needs a newer Jazz server than jazz-tools 2.0.0-alpha.50")
-                } else if let Some(s) = did_you_mean(&m.text, ["lww", "counter"]) {
-                    d.help(format!("did you mean \"{s}\"?")).fix(
-                        format!("Replace with \"{s}\""),
-                        *ms,
-                        format!("\"{s}\""),
-                    )
-                } else {
-                    d.help("the strategies are \"lww\" and \"counter\"")
-                };
-                ev.push(d);
-            }
+            Some((Value::Str(m), ms)) => ev.push(checks::unknown_merge_strategy(&m.text, *ms)),
             Some((other, s)) => ev.push(
                 Diagnostic::new(
                     codes::MERGE_UNKNOWN,

@@ -173,7 +173,7 @@ fn literal(construct: &str, arg: Option<&ZodArg>) -> Result<ZodSchema, ZodError>
     leaf(ZodKind::Literal(value))
 }
 
-/// zod keys an object by the variants, so the §3.4 key order applies: duplicates keep their
+/// zod keys an object by the variants, so JS object key order applies: duplicates keep their
 /// first position, array-index strings come first in ascending order.
 fn enumeration(construct: &str, arg: Option<&ZodArg>) -> Result<ZodSchema, ZodError> {
     let not_strings = || {

@@ -1,5 +1,5 @@
 //! Lens semantics: inversion round trips, in-order row and
-//! name translation including the upstream bugs §5.9 says not to copy, drafts, and a path that
+//! name translation including the upstream bugs we deliberately do not copy, drafts, and a path that
 //! does not depend on insertion order.
 
 use std::collections::BTreeSet;

@@ -1,6 +1,6 @@
-//! Upstream's rules for a migration config against its two witnesses (migrations.md §4.3:
-//! JZ31xx type-level, JZ32xx runtime, JZ33xx values) and the forward lens. Every rule
-//! runs and every violation is reported; the lens is built regardless (callers publish only
+//! Upstream's rules for a migration config against its two witnesses (JZ31xx type-level, JZ32xx
+//! runtime, JZ33xx values) and the forward lens. Every rule runs and every violation is
+//! reported; the lens is built regardless (callers publish only
 //! when there is no error).
 
 use crate::diagnostics::{Code, Diagnostic};

@@ -3,7 +3,7 @@
 //! the rename hint (JZ3503) and the table-rename simulation (JZ3216).
 
 use crate::diagnostics::Diagnostic;
-use crate::schema::{Column, ColumnType, Table, Value};
+use crate::schema::{Column, ColumnKind, ColumnType, Table, Value};
 use crate::source::Span;
 
 use super::super::codes;
@@ -172,17 +172,11 @@ pub(super) fn check_columns(
 /// The line that covers column `c` in `migrate`: `c: s.<verb>.<type>({ <key>: <value> }),`
 /// with a value of the column's type to edit (`null` for an optional column).
 fn op_line(c: &Column, verb: &str, key: &str) -> String {
-    let (ty, value) = match c.column_type.tag() {
-        "Text" => ("string", "\"\""),
-        "Integer" => ("int", "0"),
-        "Double" => ("float", "0"),
-        "Boolean" => ("boolean", "false"),
-        "Timestamp" => ("timestamp", "new Date(0)"),
-        "Uuid" => ("ref", "null"),
-        "Bytea" => ("bytes", "new Uint8Array([])"),
-        "Json" => ("json", "null"),
-        "Enum" => ("enum", "\"<variant>\""),
-        _ => ("array", "[]"),
+    // Witness columns come from evaluating DSL calls, so every one has a kind; the `None`
+    // arm (a type only upstream's Rust side has) names the type as a placeholder.
+    let (ty, value) = match ColumnKind::of_type(&c.column_type) {
+        Some(k) => (k.dsl_name().to_owned(), k.example_value()),
+        None => (c.column_type.describe(), "null"),
     };
     let value = if c.nullable { "null" } else { value };
     format!("{}: s.{verb}.{ty}({{ {key}: {value} }}),", c.name)
@@ -208,21 +202,6 @@ fn describe(c: &Column) -> String {
     s
 }
 
-fn op_type(ty: &str) -> &'static str {
-    match ty {
-        "string" => "Text",
-        "int" => "Integer",
-        "float" => "Double",
-        "boolean" => "Boolean",
-        "timestamp" => "Timestamp",
-        "bytes" => "Bytea",
-        "json" => "Json",
-        "enum" => "Enum",
-        "ref" => "Uuid",
-        _ => "Array",
-    }
-}
-
 /// The op's type against the witness column, then its value.
 fn check_typed(o: &TypedOp, col: &Column, drop: bool, d: &mut Vec<Diagnostic>) {
     let (code, msg) = if drop {
@@ -237,10 +216,10 @@ fn check_typed(o: &TypedOp, col: &Column, drop: bool, d: &mut Vec<Diagnostic>) {
         )
     };
     let mismatch = |why: String| up(code, msg, o.value_span).label(o.value_span, why);
-    if op_type(&o.ty) != col.column_type.tag() {
+    if ColumnKind::of_type(&col.column_type) != Some(o.ty) {
         d.push(mismatch(format!(
             "`{}` op on the {} column `{}`",
-            o.ty,
+            o.ty.dsl_name(),
             col.column_type.describe(),
             col.name
         )));

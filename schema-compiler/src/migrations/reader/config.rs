@@ -2,7 +2,7 @@
 //! syntax tree into owned data: hashes, table markers, table renames and column ops.
 
 use crate::diagnostics::Diagnostic;
-use crate::schema::ColumnType;
+use crate::schema::{ColumnKind, ColumnType};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{Expr, Item, Module, Pat, Stmt};
 
@@ -29,8 +29,8 @@ pub struct TableRename {
 /// `add.*` / `drop.*` arguments.
 #[derive(Debug, Clone)]
 pub struct TypedOp {
-    /// `string`, `int`, `enum`...
-    pub ty: String,
+    /// The constructor after `add.` / `drop.`: `string`, `int`, `enum`...
+    pub ty: ColumnKind,
     /// Enum variants as written.
     pub variants: Vec<String>,
     pub ref_table: Option<String>,

@@ -22,6 +22,7 @@ mod witness;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
+use crate::eval::module::FileImport;
 use crate::eval::symbols::NameUse;
 use crate::schema::WasmSchema;
 use crate::source::{FileId, SourceDb, SourceLoader, Span};
@@ -86,11 +87,13 @@ impl MigrationFile {
 /// Reads the migration file at `path` through `loader`, adding it (and what it imports) to `db`.
 pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb) -> MigrationFile {
     let w = crate::eval::migration::evaluate_witnesses(loader, path, db);
+    let mut diagnostics = w.diagnostics;
+    diagnostics.extend(mutable_imports(path, &w.imports));
     let mut out = MigrationFile {
         file: w.file,
         from: w.from,
         to: w.to,
-        diagnostics: w.diagnostics,
+        diagnostics,
         names: w.to_names,
         ..Default::default()
     };
@@ -121,6 +124,31 @@ pub fn read_migration(loader: &dyn SourceLoader, path: &Path, db: &mut SourceDb)
     }
     out.diagnostics.extend(todo_hints(&text, file));
     out
+}
+
+/// JZ3502: imports that leave the migrations folder. A migration describes one fixed change
+/// between two schemas; a value read from the app's modules (schema.ts above all) follows
+/// every later edit of them, so the same file would publish a different lens tomorrow.
+fn mutable_imports(path: &Path, imports: &[FileImport]) -> Vec<Diagnostic> {
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    imports
+        .iter()
+        .filter(|i| i.from.starts_with(dir) && !i.target.starts_with(dir))
+        .map(|i| {
+            let name = i.target.file_name().map_or_else(
+                || i.target.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            Diagnostic::new(
+                codes::MUTABLE_WITNESS,
+                format!("`{}` is outside the migrations folder: this migration would change whenever `{name}` changes", i.spec),
+            )
+            .at(i.span)
+            .help("copy the tables and values the migration needs into this file; it must keep describing the schemas of its two hashes")
+        })
+        .collect()
 }
 
 /// The `to`-side names of the config: created and renamed tables, migrated tables, and added

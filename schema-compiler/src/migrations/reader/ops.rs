@@ -1,26 +1,14 @@
 //! Reading one column op of `migrate.<table>`:
 //! `s.add.<t>(…)`, `s.drop.<t>(…)`, `s.renameFrom("old")` and the deprecated `s.rename`.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::schema::ColumnKind;
 use crate::source::Span;
 use crate::syntax::ast::Expr;
 
 use super::super::codes;
 use super::config::{OpKind, TypedOp};
 use super::syntax::{Scope, callee_path, unsupported};
-
-const OP_TYPES: &[&str] = &[
-    "string",
-    "int",
-    "float",
-    "boolean",
-    "timestamp",
-    "bytes",
-    "json",
-    "enum",
-    "ref",
-    "array",
-];
 
 pub(super) fn column_op<'a>(scope: &mut Scope<'a>, value: &'a Expr) -> Option<OpKind> {
     let e = scope.resolve(value);
@@ -61,11 +49,14 @@ pub(super) fn column_op<'a>(scope: &mut Scope<'a>, value: &'a Expr) -> Option<Op
                 }
             }
         }
-        Some((Some(verb @ ("add" | "drop")), ty)) if OP_TYPES.contains(&ty) => {
+        Some((Some(verb @ ("add" | "drop")), name))
+            if ColumnKind::from_dsl_name(name).is_some() =>
+        {
+            let ty = ColumnKind::from_dsl_name(name)?;
             let drop = verb == "drop";
             let dkey = if drop { "backwardsDefault" } else { "default" };
             let mut op = TypedOp {
-                ty: ty.to_owned(),
+                ty,
                 variants: Vec::new(),
                 ref_table: None,
                 of: None,
@@ -77,18 +68,35 @@ pub(super) fn column_op<'a>(scope: &mut Scope<'a>, value: &'a Expr) -> Option<Op
             for (i, a) in args.iter().enumerate() {
                 let is_last = i + 1 == args.len();
                 match ty {
-                    "enum" if !is_last => match scope.string(&a.expr) {
+                    ColumnKind::Enum if !is_last => match scope.string(&a.expr) {
                         Some((v, _)) => op.variants.push(v),
                         None => scope.diags.push(unsupported(
                             a.expr.span(),
                             "enum variants must be string literals",
                         )),
                     },
-                    "ref" if i == 0 => op.ref_table = scope.string(&a.expr).map(|s| s.0),
-                    _ if is_last => opts = Some(&a.expr),
-                    _ => scope
-                        .diags
-                        .push(unsupported(a.expr.span(), "unexpected argument")),
+                    ColumnKind::Ref if i == 0 => {
+                        op.ref_table = scope.string(&a.expr).map(|s| s.0);
+                    }
+                    // The options object (`{ default, of, schema }`) is the last argument.
+                    ColumnKind::String
+                    | ColumnKind::Boolean
+                    | ColumnKind::Int
+                    | ColumnKind::Float
+                    | ColumnKind::Timestamp
+                    | ColumnKind::Bytes
+                    | ColumnKind::Json
+                    | ColumnKind::Enum
+                    | ColumnKind::Ref
+                    | ColumnKind::Array => {
+                        if is_last {
+                            opts = Some(&a.expr);
+                        } else {
+                            scope
+                                .diags
+                                .push(unsupported(a.expr.span(), "unexpected argument"));
+                        }
+                    }
                 }
             }
             if let Some(o) = opts
@@ -101,8 +109,8 @@ pub(super) fn column_op<'a>(scope: &mut Scope<'a>, value: &'a Expr) -> Option<Op
                             op.value = scope.literal(en.value, 0);
                             op.unreadable = op.value.is_none();
                         }
-                        "of" if ty == "array" => op.of = scope.builder_type(en.value, 0),
-                        "schema" if ty == "json" => {}
+                        "of" if ty == ColumnKind::Array => op.of = scope.builder_type(en.value, 0),
+                        "schema" if ty == ColumnKind::Json => {}
                         _ => {}
                     }
                 }
@@ -113,10 +121,18 @@ pub(super) fn column_op<'a>(scope: &mut Scope<'a>, value: &'a Expr) -> Option<Op
                 OpKind::Add(op)
             })
         }
-        _ => {
-            scope
-                .diags
-                .push(unsupported(callee.span(), "not a migration op"));
+        path => {
+            let mut d = unsupported(callee.span(), "not a migration op");
+            // `s.add.strng(...)`: the column constructor is misspelt.
+            if let Some((Some(verb @ ("add" | "drop")), name)) = path
+                && let Some(near) = did_you_mean(name, ColumnKind::dsl_names())
+            {
+                d = d.help(format!("did you mean `s.{verb}.{near}(...)`?"));
+                if let Some(at) = callee_name_span(callee) {
+                    d = d.fix(format!("Replace with `{near}`"), at, near);
+                }
+            }
+            scope.diags.push(d);
             None
         }
     }

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::diagnostics::Diagnostic;
-use crate::schema::ColumnType;
 use crate::schema::enum_order::sort_variants;
 use crate::schema::json::is_array_index_key;
+use crate::schema::{ColumnKind, ColumnType};
 use crate::source::Span;
 use crate::syntax::ast::{Arg, Expr, Item, MemberProp, Pat, Prop, PropKey, Stmt, UnaryOp, VarKind};
 
@@ -357,18 +357,19 @@ impl<'a> Scope<'a> {
             return None;
         }
         let arg = |i: usize| args.get(i).filter(|a| !a.spread).map(|a| &a.expr);
-        Some(match &**name {
-            "optional" | "default" | "merge" | "transform" => {
-                return self.builder_type(obj, depth + 1);
-            }
-            "string" => (ColumnType::Text, None),
-            "boolean" => (ColumnType::Boolean, None),
-            "int" => (ColumnType::Integer, None),
-            "float" => (ColumnType::Double, None),
-            "timestamp" => (ColumnType::Timestamp, None),
-            "bytes" => (ColumnType::Bytea, None),
-            "json" => (ColumnType::Json { schema: None }, None),
-            "enum" => {
+        if matches!(&**name, "optional" | "default" | "merge" | "transform") {
+            return self.builder_type(obj, depth + 1);
+        }
+        let kind = ColumnKind::from_dsl_name(name)?;
+        Some(match kind {
+            ColumnKind::String
+            | ColumnKind::Boolean
+            | ColumnKind::Int
+            | ColumnKind::Float
+            | ColumnKind::Timestamp
+            | ColumnKind::Bytes => (kind.plain_type()?, None),
+            ColumnKind::Json => (ColumnType::Json { schema: None }, None),
+            ColumnKind::Enum => {
                 let vs: Option<Vec<String>> = args
                     .iter()
                     .map(|a| self.string(&a.expr).map(|s| s.0))
@@ -380,12 +381,11 @@ impl<'a> Scope<'a> {
                     None,
                 )
             }
-            "ref" => (ColumnType::Uuid, Some(self.string(arg(0)?)?.0)),
-            "array" => {
+            ColumnKind::Ref => (ColumnType::Uuid, Some(self.string(arg(0)?)?.0)),
+            ColumnKind::Array => {
                 let (el, r) = self.builder_type(arg(0)?, depth + 1)?;
                 (ColumnType::Array(Box::new(el)), r)
             }
-            _ => return None,
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Reader rules: one failing case per code, checked by code, plus accepted
 //! forms (upstream's raw layout with quoted keys, `col`, consts and spreads, `export const
-//! migration`) and the §4.4 value encodings.
+//! migration`) and the wire encodings of default values.
 
 use std::path::Path;
 
@@ -254,4 +254,60 @@ fn an_uncovered_column_points_at_migrate_and_shows_the_line_to_add() {
         "{:?}",
         d.help
     );
+}
+
+/// The op types are the DSL's column constructors: each one reads as an op and is compared
+/// with the witness column by kind; any other name is no op (JZ3002), never a guessed type.
+#[test]
+fn op_types_are_the_column_constructors() {
+    use crate::schema::ColumnKind;
+    for kind in ColumnKind::ALL {
+        let name = kind.dsl_name();
+        let m = read(&file(
+            &format!("migrate: {{ t: {{ b: s.add.{name}({{ default: 0 }}) }} }},"),
+            T1,
+            T2,
+        ));
+        assert!(!codes_of(&m).contains(&3002), "{name}: {:?}", m.diagnostics);
+        let mismatch = m.diagnostics.iter().any(|d| {
+            d.code == codes::ADDED_COLUMN
+                && d.labels.iter().chain(d.primary.as_ref()).any(|l| {
+                    l.message
+                        .as_deref()
+                        .is_some_and(|t| t.contains("op on the int column"))
+                })
+        });
+        assert_eq!(
+            mismatch,
+            kind != ColumnKind::Int,
+            "{name}: {:?}",
+            m.diagnostics
+        );
+    }
+    let m = read(&file(
+        "migrate: { t: { b: s.add.arrray({ default: [] }) } },",
+        T1,
+        T2,
+    ));
+    let d = m.diagnostics.iter().find(|d| d.code == codes::UNSUPPORTED);
+    assert!(
+        d.and_then(|d| d.primary.as_ref()?.message.as_deref()) == Some("not a migration op"),
+        "{:?}",
+        m.diagnostics
+    );
+    // The misspelt constructor gets its did-you-mean and the fix that writes it.
+    let d = d.expect("JZ3002");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("did you mean `s.add.array(...)`?"),
+        "{d:?}"
+    );
+    let edits: Vec<&str> = d
+        .fixes
+        .iter()
+        .flat_map(|f| f.edits.iter().map(|e| e.new_text.as_str()))
+        .collect();
+    assert_eq!(edits, ["array"], "{d:?}");
+    let fixed = &d.fixes[0].edits[0];
+    assert_eq!(fixed.range.end - fixed.range.start, "arrray".len() as u32);
 }

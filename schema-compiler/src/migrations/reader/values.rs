@@ -1,6 +1,6 @@
-//! Encoding default literals for the wire by the witness column type (migrations.md §4.4
-//! "Value encoding") with the JZ33xx checks: enum membership, timestamps, bytes, arrays, JSON,
-//! and the integer/timestamp ranges upstream's server would reject.
+//! Encoding default literals for the wire by the witness column type, with the JZ33xx checks:
+//! enum membership, timestamps, bytes, arrays, JSON, and the integer/timestamp ranges upstream's
+//! server would reject.
 
 use crate::diagnostics::Code;
 use crate::schema::json::{JsonValue, stringify};

@@ -1,4 +1,4 @@
-//! JZ3501 (ours, migrations.md §4.3): the witnesses of a file against the snapshots of the
+//! JZ3501 (ours): the witnesses of a file against the snapshots of the
 //! hashes it names. Each witness table must be `tableEq` to its snapshot table, and every table
 //! that differs between the two snapshots must appear in the witnesses; otherwise the published
 //! lens would be incomplete. Upstream never checks this.

@@ -1,4 +1,4 @@
-//! IR → bytecode. Deterministic: tables by byte-wise name, slots in §0 order, strings,
+//! IR → bytecode. Deterministic: tables by byte-wise name, slots in `ClauseSlot` order, strings,
 //! constants and paths by first use in that traversal; floats as IEEE-754 bits.
 
 use std::collections::{HashMap, HashSet};
@@ -347,7 +347,7 @@ impl Enc<'_> {
 }
 
 /// The depth operand of `INHERITS` / `INHERITS_REF`: 0 is the default (10); an explicit 0 is
-/// out of range like any value above 64 (it denies, §3.9 #1), so it is written as `u32::MAX`.
+/// out of range like any value above 64 (it denies), so it is written as `u32::MAX`.
 fn depth_operand(d: Option<u32>) -> u32 {
     match d {
         None => 0,

@@ -1,5 +1,6 @@
 //! The readable rendering of relations (`rel.rs`) for the disassembler and `explain`: one node
-//! per line, children indented, predicates in the readable notation of permissions.md §4.6.
+//! per line, children indented, predicates in the readable notation `jazz permissions explain`
+//! prints.
 
 use super::rel::{ColRef, KeyRef, Pred, Rel, RowIdRef, ValueRef};
 

@@ -193,7 +193,7 @@ impl Cx<'_> {
         super::label_table(d, self.defs, target, "table declared here")
     }
 
-    /// The clause an inherited `op` evaluates on `table` (§3.9 #7; delete falls back to
+    /// The clause an inherited `op` evaluates on `table` (delete falls back to
     /// `update.using`).
     fn has_clause(&self, table: &str, op: Operation) -> bool {
         let Some(t) = self.policy.table(table) else {

@@ -4,14 +4,14 @@
 //! whose control flow is known statically: `if`, `switch` on constants, `for...of` over static
 //! arrays or `Object.keys/values/entries` of static objects, `for (let i = 0; i < n; i++)`
 //! with constant bounds, unlabelled `break`/`continue`. Each loop iteration spends a step.
+//! The control-flow rules are shared with the schema evaluator (`syntax/flow.rs`).
 
+use std::convert::Infallible;
 use std::rc::Rc;
 
 use crate::source::Span;
-use crate::syntax::ast::{
-    Arg, BinOp, Expr, FnBody, ForUpdate, LoopForm, MemberProp, Pat, Prop, PropKey, Stmt,
-    SwitchCase, UnaryOp,
-};
+use crate::syntax::ast::{Arg, BinOp, Expr, FnBody, MemberProp, Pat, Prop, PropKey, Stmt, UnaryOp};
+use crate::syntax::flow::{self, Machine, Refusal};
 
 use super::super::codes;
 use super::Interp;
@@ -125,103 +125,6 @@ impl Interp<'_> {
         self.exec_stmts(&env, stmts)
     }
 
-    /// Runs statements in `env` (hoisting function declarations first).
-    fn exec_stmts(&mut self, env: &Env, stmts: &[Stmt]) -> Flow {
-        let env = env.clone();
-        for s in stmts {
-            if let Stmt::Function { name, func, .. } = s {
-                let c = Closure {
-                    func: func.clone(),
-                    env: env.clone(),
-                };
-                env.set(name.name.clone(), Pv::Closure(Rc::new(c)));
-            }
-        }
-        for s in stmts {
-            let at = match s {
-                Stmt::Expr { span, .. } => Some(*span),
-                _ => None,
-            };
-            let outer = self.stmt.replace((at, self.errors()));
-            let r = self.exec(&env, s);
-            self.stmt = outer;
-            if !matches!(r, Flow::Normal) {
-                return r;
-            }
-        }
-        Flow::Normal
-    }
-
-    fn exec(&mut self, env: &Env, s: &Stmt) -> Flow {
-        match s {
-            Stmt::Var { decls, .. } => {
-                for d in decls {
-                    let v = match &d.init {
-                        Some(e) => self.eval(env, e),
-                        None => Pv::Undef,
-                    };
-                    self.bind(env, &d.pat, v);
-                }
-                Flow::Normal
-            }
-            Stmt::Expr { expr, .. } => {
-                self.eval(env, expr);
-                Flow::Normal
-            }
-            Stmt::Return { arg, .. } => Flow::Return(match arg {
-                Some(e) => self.eval(env, e),
-                None => Pv::Undef,
-            }),
-            Stmt::If {
-                test, cons, alt, ..
-            } => {
-                if self.eval(env, test).truthy() {
-                    self.exec(env, cons)
-                } else if let Some(a) = alt {
-                    self.exec(env, a)
-                } else {
-                    Flow::Normal
-                }
-            }
-            Stmt::Block { stmts, .. } => self.exec_block(env, stmts),
-            Stmt::Function { .. } | Stmt::Nothing => Flow::Normal,
-            Stmt::Break {
-                labelled: false, ..
-            } => Flow::Break,
-            Stmt::Continue {
-                labelled: false, ..
-            } => Flow::Continue,
-            Stmt::Switch {
-                disc, cases, span, ..
-            } => self.exec_switch(env, disc, cases, *span),
-            Stmt::Loop {
-                span, form, body, ..
-            } => self.exec_loop(env, form, body, *span),
-            Stmt::Break { span, .. } | Stmt::Continue { span, .. } => {
-                self.report(
-                    codes::UNSUPPORTED,
-                    *span,
-                    "labelled `break` and `continue` are not evaluated in permissions callbacks",
-                );
-                if let Some(d) = self.diags.last_mut() {
-                    d.help = Some("use an unlabelled `break` or `continue`".into());
-                }
-                Flow::Normal
-            }
-            Stmt::Class { span, .. }
-            | Stmt::TsEnum { span, .. }
-            | Stmt::Throw { span, .. }
-            | Stmt::Other { span, .. } => {
-                self.report(
-                    codes::UNSUPPORTED,
-                    *span,
-                    "this statement is not evaluated in permissions callbacks",
-                );
-                Flow::Normal
-            }
-        }
-    }
-
     /// Whether a value deciding control flow is known statically (a DSL value such as a
     /// condition or a row reference is not: JZ2006 at `span`). `Pv::Bad` was reported already.
     pub(super) fn static_test(&mut self, v: &Pv, span: Span, what: &str) -> bool {
@@ -255,105 +158,6 @@ impl Interp<'_> {
                 }
                 false
             }
-        }
-    }
-
-    /// `switch` on a static value: strict equality, fall-through, `break` ends it.
-    fn exec_switch(&mut self, env: &Env, disc: &Expr, cases: &[SwitchCase], _span: Span) -> Flow {
-        let d = self.eval(env, disc);
-        if !self.static_test(&d, disc.span(), "`switch` value") {
-            return Flow::Normal;
-        }
-        let mut start = None;
-        for (i, c) in cases.iter().enumerate() {
-            if let Some(t) = &c.test {
-                let tv = self.eval(env, t);
-                if !self.static_test(&tv, t.span(), "`case` value") {
-                    return Flow::Normal;
-                }
-                if prim_eq(&d, &tv) {
-                    start = Some(i);
-                    break;
-                }
-            }
-        }
-        let start = start.or_else(|| cases.iter().position(|c| c.test.is_none()));
-        let Some(start) = start else {
-            return Flow::Normal;
-        };
-        let scope = env.push_frame();
-        for c in &cases[start..] {
-            match self.exec_stmts(&scope, &c.cons) {
-                Flow::Normal => {}
-                Flow::Break => return Flow::Normal,
-                other => return other,
-            }
-        }
-        Flow::Normal
-    }
-
-    /// A loop whose iterations are known statically: `for...of` over a static array (or
-    /// `Object.keys/values/entries` of a static object) and `for (let i = 0; i < n; i++)`.
-    /// Every iteration spends a step, so a loop that never ends stops at the budget (JZ0111).
-    fn exec_loop(&mut self, env: &Env, form: &LoopForm, body: &Stmt, span: Span) -> Flow {
-        match form {
-            LoopForm::ForOf {
-                pat: Some(pat),
-                right,
-            } => {
-                let Some(items) = self.iterable(env, right) else {
-                    return Flow::Normal;
-                };
-                for item in items.iter() {
-                    if !self.tick(span) {
-                        return Flow::Normal;
-                    }
-                    let scope = env.push_frame();
-                    self.bind(&scope, pat, item.clone());
-                    match self.exec(&scope, body) {
-                        Flow::Normal | Flow::Continue => {}
-                        Flow::Break => break,
-                        other => return other,
-                    }
-                }
-                Flow::Normal
-            }
-            LoopForm::For {
-                init,
-                test,
-                update,
-                body,
-            } => self.exec_for(
-                env,
-                init.as_deref(),
-                test.as_ref(),
-                update.as_ref(),
-                body,
-                span,
-            ),
-            LoopForm::ForOf { pat: None, .. } => {
-                self.unsupported_loop(
-                    span,
-                    "a `for...of` loop that assigns to an existing variable is not evaluated in permissions callbacks",
-                    "declare the loop variable in the head: `for (const x of [...])`",
-                );
-                Flow::Normal
-            }
-            LoopForm::Other { what } => {
-                self.unsupported_loop(
-                    span,
-                    &format!("{what} loops are not evaluated in permissions callbacks"),
-                    "use `for (const t of [...])` over a literal array (or `Object.keys(obj)` of a static object), or `for (let i = 0; i < n; i++)` with a constant bound",
-                );
-                Flow::Normal
-            }
-        }
-    }
-
-    fn unsupported_loop(&mut self, span: Span, msg: &str, help: &str) {
-        self.report(codes::UNSUPPORTED, span, msg.to_string());
-        if let Some(d) = self.diags.last_mut() {
-            d.help = Some(help.into());
         }
     }
 
@@ -426,121 +230,6 @@ impl Interp<'_> {
                 "iterate over a literal array (`for (const t of [policy.a, policy.b])`) or `Object.keys/values/entries` of a static object".into(),
             );
         }
-    }
-
-    /// `for (init; test; update)` with per-iteration bindings as in JS.
-    fn exec_for(
-        &mut self,
-        env: &Env,
-        init: Option<&Stmt>,
-        test: Option<&Expr>,
-        update: Option<&ForUpdate>,
-        body: &Stmt,
-        span: Span,
-    ) -> Flow {
-        let head = env.push_frame();
-        let mut names = Vec::new();
-        if let Some(init) = init {
-            if let Stmt::Var { decls, .. } = init {
-                for d in decls {
-                    d.pat.bound_names(&mut names);
-                }
-            }
-            if !matches!(self.exec(&head, init), Flow::Normal) {
-                return Flow::Normal;
-            }
-        }
-        let mut vals: Vec<Pv> = names
-            .iter()
-            .map(|n| head.get(&n.name).unwrap_or(Pv::Undef))
-            .collect();
-        let mut first = true;
-        loop {
-            if !self.tick(span) {
-                return Flow::Normal;
-            }
-            let iter = head.push_frame();
-            for (n, v) in names.iter().zip(&vals) {
-                iter.set(n.name.clone(), v.clone());
-            }
-            if !first {
-                match update {
-                    None => {}
-                    Some(ForUpdate::Step {
-                        name,
-                        by,
-                        down,
-                        span: uspan,
-                    }) => {
-                        let cur = iter.get(&name.name);
-                        let step = match by {
-                            None => Pv::Num(1.0),
-                            Some(e) => self.eval(&iter, e),
-                        };
-                        let local = names.iter().any(|n| n.name == name.name);
-                        match (local, cur, step) {
-                            (true, Some(Pv::Num(c)), Pv::Num(k)) => {
-                                let next = if *down { c - k } else { c + k };
-                                iter.set(name.name.clone(), Pv::Num(next));
-                            }
-                            (_, _, Pv::Bad) => return Flow::Normal,
-                            _ => {
-                                self.report(
-                                    codes::NOT_STATIC,
-                                    *uspan,
-                                    "cannot evaluate this loop statically: the update must step a numeric loop variable declared in the head",
-                                );
-                                if let Some(d) = self.diags.last_mut() {
-                                    d.help = Some("write `for (let i = 0; i < n; i++)` (or `i--`, `i += k`) with constant bounds".into());
-                                }
-                                return Flow::Normal;
-                            }
-                        }
-                    }
-                    Some(ForUpdate::Unsupported { span: uspan }) => {
-                        self.report(
-                            codes::NOT_STATIC,
-                            *uspan,
-                            "cannot evaluate this loop statically: only `i++`, `i--`, `i += k` and `i -= k` are supported as the update",
-                        );
-                        if let Some(d) = self.diags.last_mut() {
-                            d.help = Some("write `for (let i = 0; i < n; i++)` with constant bounds, or iterate with `for (const x of [...])`".into());
-                        }
-                        return Flow::Normal;
-                    }
-                }
-            }
-            first = false;
-            if let Some(t) = test {
-                let before = self.diags.len();
-                let tv = self.eval(&iter, t);
-                if matches!(tv, Pv::Bad) {
-                    for d in &mut self.diags[before..] {
-                        if d.is_error() && d.help.is_none() {
-                            d.help = Some(CONDITION_HELP.into());
-                        }
-                    }
-                    return Flow::Normal;
-                }
-                if !self.static_test(&tv, t.span(), "loop condition") {
-                    return Flow::Normal;
-                }
-                if !tv.truthy() {
-                    break;
-                }
-            }
-            let flow = self.exec(&iter, body);
-            vals = names
-                .iter()
-                .map(|n| iter.get(&n.name).unwrap_or(Pv::Undef))
-                .collect();
-            match flow {
-                Flow::Normal | Flow::Continue => {}
-                Flow::Break => break,
-                other => return other,
-            }
-        }
-        Flow::Normal
     }
 
     /// Evaluates call arguments (with spreads).
@@ -999,16 +688,206 @@ impl Interp<'_> {
     }
 }
 
+/// The permissions interpreter's side of the shared control flow (`syntax/flow.rs`): symbolic
+/// values, scopes are [`Env`] chains, and a statement it cannot run is reported and the
+/// callback goes on with the next statement (so nothing ever stops with `Flow::Stop`).
+impl Machine for Interp<'_> {
+    type Value = Pv;
+    type Stop = Infallible;
+    type Scope = Env;
+
+    fn exec(&mut self, env: &Env, s: &Stmt) -> Flow {
+        flow::dispatch(self, env, s)
+    }
+
+    /// Runs statements in `env` (hoisting function declarations first).
+    fn exec_stmts(&mut self, env: &Env, stmts: &[Stmt]) -> Flow {
+        let env = env.clone();
+        for s in stmts {
+            if let Stmt::Function { name, func, .. } = s {
+                let c = Closure {
+                    func: func.clone(),
+                    env: env.clone(),
+                };
+                env.set(name.name.clone(), Pv::Closure(Rc::new(c)));
+            }
+        }
+        for s in stmts {
+            let at = match s {
+                Stmt::Expr { span, .. } => Some(*span),
+                _ => None,
+            };
+            let outer = self.stmt.replace((at, self.errors()));
+            let r = self.exec(&env, s);
+            self.stmt = outer;
+            if !matches!(r, Flow::Normal) {
+                return r;
+            }
+        }
+        Flow::Normal
+    }
+
+    fn exec_leaf(&mut self, env: &Env, s: &Stmt) -> Flow {
+        match s {
+            Stmt::Var { decls, .. } => {
+                for d in decls {
+                    let v = match &d.init {
+                        Some(e) => self.eval(env, e),
+                        None => Pv::Undef,
+                    };
+                    self.bind(env, &d.pat, v);
+                }
+            }
+            Stmt::Expr { expr, .. } => {
+                self.eval(env, expr);
+            }
+            Stmt::Class { span, .. }
+            | Stmt::TsEnum { span, .. }
+            | Stmt::Throw { span, .. }
+            | Stmt::Other { span, .. } => {
+                self.report(
+                    codes::UNSUPPORTED,
+                    *span,
+                    "this statement is not evaluated in permissions callbacks",
+                );
+            }
+            // `flow::dispatch` runs every other statement itself.
+            _ => {}
+        }
+        Flow::Normal
+    }
+
+    fn enter(&mut self, env: &Env) -> Env {
+        env.push_frame()
+    }
+
+    fn leave(&mut self, _: Env) {}
+
+    fn read(&self, env: &Env, name: &str) -> Option<Pv> {
+        env.get(name)
+    }
+
+    fn set(&mut self, env: &Env, name: Rc<str>, v: Pv) {
+        env.set(name, v);
+    }
+
+    fn bind_pat(&mut self, env: &Env, pat: &Pat, v: Pv) {
+        self.bind(env, pat, v);
+    }
+
+    fn value_of(&mut self, env: &Env, e: &Expr) -> Pv {
+        self.eval(env, e)
+    }
+
+    fn undefined() -> Pv {
+        Pv::Undef
+    }
+
+    fn number(n: f64) -> Pv {
+        Pv::Num(n)
+    }
+
+    fn as_number(v: &Pv) -> Option<f64> {
+        match v {
+            Pv::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// `Pv::Bad` was reported where it was made.
+    fn failed(v: &Pv) -> Option<Flow> {
+        matches!(v, Pv::Bad).then_some(Flow::Normal)
+    }
+
+    fn condition(&mut self, env: &Env, test: &Expr) -> Result<bool, Flow> {
+        Ok(self.eval(env, test).truthy())
+    }
+
+    fn loop_test(&mut self, env: &Env, t: &Expr) -> Result<bool, Flow> {
+        let before = self.diags.len();
+        let tv = self.eval(env, t);
+        if matches!(tv, Pv::Bad) {
+            for d in &mut self.diags[before..] {
+                if d.is_error() && d.help.is_none() {
+                    d.help = Some(CONDITION_HELP.into());
+                }
+            }
+            return Err(Flow::Normal);
+        }
+        if !self.static_test(&tv, t.span(), "loop condition") {
+            return Err(Flow::Normal);
+        }
+        Ok(tv.truthy())
+    }
+
+    fn switch_value(&mut self, env: &Env, e: &Expr, what: &str) -> Result<Pv, Flow> {
+        let v = self.eval(env, e);
+        if self.static_test(&v, e.span(), what) {
+            Ok(v)
+        } else {
+            Err(Flow::Normal)
+        }
+    }
+
+    fn same(a: &Pv, b: &Pv) -> bool {
+        prim_eq(a, b)
+    }
+
+    fn items(&mut self, env: &Env, e: &Expr) -> Result<Rc<Vec<Pv>>, Flow> {
+        self.iterable(env, e).ok_or(Flow::Normal)
+    }
+
+    fn loop_tick(&mut self, span: Span) -> Result<(), Flow> {
+        if self.tick(span) {
+            Ok(())
+        } else {
+            Err(Flow::Normal)
+        }
+    }
+
+    fn refuse(&mut self, what: Refusal, span: Span) -> Flow {
+        let (code, msg, help) = match what {
+            Refusal::LabelledJump => (
+                codes::UNSUPPORTED,
+                "labelled `break` and `continue` are not evaluated in permissions callbacks"
+                    .to_owned(),
+                "use an unlabelled `break` or `continue`",
+            ),
+            Refusal::ForOfAssigns => (
+                codes::UNSUPPORTED,
+                "a `for...of` loop that assigns to an existing variable is not evaluated in permissions callbacks".to_owned(),
+                "declare the loop variable in the head: `for (const x of [...])`",
+            ),
+            Refusal::LoopKind(what) => (
+                codes::UNSUPPORTED,
+                format!("{what} loops are not evaluated in permissions callbacks"),
+                "use `for (const t of [...])` over a literal array (or `Object.keys(obj)` of a static object), or `for (let i = 0; i < n; i++)` with a constant bound",
+            ),
+            Refusal::UpdateTarget => (
+                codes::NOT_STATIC,
+                "cannot evaluate this loop statically: the update must step a numeric loop variable declared in the head".to_owned(),
+                "write `for (let i = 0; i < n; i++)` (or `i--`, `i += k`) with constant bounds",
+            ),
+            Refusal::UpdateForm => (
+                codes::NOT_STATIC,
+                "cannot evaluate this loop statically: only `i++`, `i--`, `i += k` and `i -= k` are supported as the update".to_owned(),
+                "write `for (let i = 0; i < n; i++)` with constant bounds, or iterate with `for (const x of [...])`",
+            ),
+        };
+        self.report(code, span, msg);
+        if let Some(d) = self.diags.last_mut() {
+            d.help = Some(help.into());
+        }
+        Flow::Normal
+    }
+}
+
 /// What to write instead of a `for` condition we cannot evaluate.
 const CONDITION_HELP: &str = "a `for` condition must compare the loop variable with a constant (`i < 3`, `i < items.length` of a static array); or iterate with `for (const x of [...])`";
 
-/// How a statement ended. A loop that cannot be evaluated reports an error and ends `Normal`.
-pub(super) enum Flow {
-    Normal,
-    Return(Pv),
-    Break,
-    Continue,
-}
+/// How a statement ended. A statement that cannot be evaluated reports an error and ends
+/// `Normal`, so there is no `Stop`.
+pub(super) type Flow = crate::syntax::flow::Flow<Pv, Infallible>;
 
 fn prim_eq(a: &Pv, b: &Pv) -> bool {
     match (a, b) {

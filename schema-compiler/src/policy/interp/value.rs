@@ -21,7 +21,7 @@ pub enum Action {
     Delete,
 }
 
-/// A fresh `allowUpdate` builder (shared by identity, permissions.md §1.3 rule 2).
+/// A fresh `allowUpdate` builder (shared by identity: every chain on it edits the same rule).
 #[derive(Debug)]
 pub struct UpdateBuilder {
     pub table: Rc<str>,

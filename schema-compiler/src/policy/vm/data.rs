@@ -64,7 +64,7 @@ pub trait DataAccess {
         })
     }
 
-    /// Rows of `table` whose column `col` equals `value` as `Cmp Eq` compares (§3.4: a Uuid
+    /// Rows of `table` whose column `col` equals `value` as `Cmp Eq` compares (a Uuid
     /// column also equals Text that parses to it). The default scans; stores with indexes
     /// override it. Used for `col = <bound value>` conjuncts of `Exists` and relations; the VM
     /// does not compare an `Exists` probe conjunct again on the rows this returns.

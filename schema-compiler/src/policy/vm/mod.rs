@@ -112,7 +112,7 @@ impl Decision {
         }
     }
 
-    /// The local denial text of §3.11.
+    /// The text a local client shows for a denied write.
     pub fn denial_text(&self, verb: &str, table: &str) -> Option<String> {
         match &self.reason {
             _ if self.allowed => None,

@@ -1,8 +1,8 @@
 //! Code actions in core terms: every fix of the diagnostics that touch a range, and one action
 //! per table that applies all the fixes of its missing-policy warnings at once. JZ2101 already
 //! carries one fix for all the operations of its table; the grouped action adds JZ2102's
-//! (copy the update rule to delete) when a table has both. The "create migration" action needs the migrations directory and is planned by
-//! `Analysis::migration_plan`.
+//! (copy the update rule to delete) when a table has both. The "create migration" action needs the
+//! migrations directory and is planned by `Analysis::migration_plan`.
 
 use std::collections::BTreeMap;
 
@@ -87,7 +87,7 @@ impl Analysis {
 }
 
 /// The table of a JZ2101 / JZ2102 warning: both messages start `table "<t>" has no `
-/// (JZ2102's is upstream's fixed text, permissions.md §5.2).
+/// (JZ2102's is upstream's fixed text).
 fn missing_policy_table(d: &crate::diagnostics::Diagnostic) -> Option<String> {
     if d.code != MISSING_POLICY && d.code != DELETE_FALLBACK {
         return None;

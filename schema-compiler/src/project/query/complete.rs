@@ -6,6 +6,7 @@
 //! session members after `session.`. Keys of where-objects and session paths are in
 //! `where_keys`.
 
+use crate::schema::ColumnKind;
 use crate::source::FileId;
 
 use super::Analysis;
@@ -32,18 +33,6 @@ pub struct Completion {
     pub detail: String,
 }
 
-const CONSTRUCTORS: &[(&str, &str)] = &[
-    ("string", "text column"),
-    ("boolean", "boolean column"),
-    ("int", "32-bit integer column"),
-    ("float", "double column"),
-    ("timestamp", "timestamp column (Date or ms)"),
-    ("bytes", "bytea column"),
-    ("json", "JSON column, optionally typed by a zod schema"),
-    ("enum", "enum column: s.enum(\"a\", \"b\")"),
-    ("ref", "reference to a table: s.ref(\"table\")"),
-    ("array", "array column: s.array(s.string())"),
-];
 const FUNCTIONS: &[(&str, &str)] = &[
     ("table", "s.table({ column: s.string() })"),
     ("defineApp", "s.defineApp({ table: s.table({...}) })"),
@@ -147,7 +136,14 @@ impl Analysis {
             .map_or(0, |i| i + 1);
         let ident = receiver.get(ident_start..).unwrap_or("");
         if NAMESPACES.contains(&ident) {
-            let mut out = list(CONSTRUCTORS, CompletionKind::Constructor);
+            let mut out: Vec<Completion> = ColumnKind::ALL
+                .into_iter()
+                .map(|k| Completion {
+                    label: k.dsl_name().to_owned(),
+                    kind: CompletionKind::Constructor,
+                    detail: k.completion_detail().to_owned(),
+                })
+                .collect();
             out.extend(list(FUNCTIONS, CompletionKind::Function));
             return out;
         }

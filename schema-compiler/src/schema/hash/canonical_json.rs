@@ -6,8 +6,8 @@ use crate::schema::JsonValue;
 use crate::schema::json::write_js_string;
 
 /// J: object keys sorted by UTF-8 bytes (recursively; a repeated key keeps its last value),
-/// arrays in order, strings escaped as §3.7, numbers as `serdeFmt(serdeNum(js text))`, and
-/// non-finite numbers as `null` (what `JSON.stringify` sent).
+/// arrays in order, strings escaped as `JSON.stringify` does, numbers as `serdeFmt(serdeNum(js
+/// text))`, and non-finite numbers as `null` (what `JSON.stringify` sent).
 pub fn canonical_json_bytes(v: &JsonValue) -> Vec<u8> {
     let mut out = String::new();
     write(&mut out, v);

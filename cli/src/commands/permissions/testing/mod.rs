@@ -23,8 +23,8 @@ use jazz_schema_compiler::source::{SourceDb, Span};
 use serde_json::json;
 use toml::Value as T;
 
-use super::args::PermissionsTestArgs;
 use super::{Compiled, compiled};
+use crate::args::PermissionsTestArgs;
 use crate::commands::{Context, Outcome};
 use file::{Problem, TestFile};
 

@@ -1,5 +1,5 @@
-//! Converting TOML values of policy-test files to VM values by column type (permissions.md
-//! §6.3), symbolic ids (`@sym` → UUIDv5 under a fixed namespace) and TOML datetimes.
+//! Converting TOML values of policy-test files to VM values by column type,
+//! symbolic ids (`@sym` → UUIDv5 under a fixed namespace) and TOML datetimes.
 
 use jazz_schema_compiler::policy::vm::{Val, parse_uuid};
 use jazz_schema_compiler::schema::json::JsonValue;

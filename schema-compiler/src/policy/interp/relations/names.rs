@@ -1,4 +1,4 @@
-//! Relation names derived from the schema (permissions.md §1.11, upstream's
+//! Relation names derived from the schema (upstream's
 //! `codegen/relation-analyzer.ts` rules): a forward relation per FK column on its table, a
 //! reverse relation `<source>Via<Forward>` on the referenced table.
 

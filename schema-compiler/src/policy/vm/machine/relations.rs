@@ -1,6 +1,5 @@
 //! The non-trivial leaves of the machine: session `In`/`Contains`, `EXISTS` scans and forward /
-//! referencing inherits with depth limits and path-scoped cycle detection (permissions.md
-//! §3.4, §3.7, §3.9).
+//! referencing inherits with depth limits and path-scoped cycle detection.
 
 use super::super::super::bytecode::{FALLBACK, NONE, col, op, operand, read_u16, read_u32};
 use super::super::super::ir::Slot;

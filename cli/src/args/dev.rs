@@ -1,12 +1,12 @@
-//! The command-line shape of `jazz dev`. Re-exported by `args.rs`.
+//! The command-line shape of `jazz dev`.
 //! Which flags may be combined is decided in `dev::settings`, so the messages follow the spec.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, ValueEnum};
+use clap::{Args, ValueEnum};
 
-use crate::args::ProjectArgs;
+use super::ProjectArgs;
 
 /// `--framework`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +72,7 @@ pub struct DevArgs {
     pub data_dir: Option<PathBuf>,
 
     /// Keep the embedded server's data in memory (nothing is written to disk)
-    #[arg(long = "in-memory")]
+    #[arg(long)]
     pub in_memory: bool,
 
     /// Delete this app's store before starting
@@ -88,7 +88,7 @@ pub struct DevArgs {
     pub backend_secret: Option<String>,
 
     /// Accept local-first tokens [default: true]
-    #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, value_parser = crate::args::parse_bool)]
+    #[arg(long = "allow-local-first-auth", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = super::parse_bool)]
     pub allow_local_first_auth: Option<bool>,
 
     /// Which framework's env var names to print [default: auto, from package.json]
@@ -101,7 +101,7 @@ pub struct DevArgs {
     pub write_env: Option<String>,
 
     /// Do not append a generated app id to the env file
-    #[arg(long = "no-persist-app-id")]
+    #[arg(long)]
     pub no_persist_app_id: bool,
 
     /// Full deploy semantics: a schema change without a reviewed migration is not published
@@ -109,7 +109,7 @@ pub struct DevArgs {
     pub strict: bool,
 
     /// Remote mode: publish permissions even when no migration connects the schemas
-    #[arg(long = "no-verify")]
+    #[arg(long)]
     pub no_verify: bool,
 
     /// Debounce window in milliseconds (for benchmarks) [default: 200]

@@ -1,6 +1,6 @@
 //! `jazz schema diff` (ours): a readable structural diff between two schema versions (default:
 //! the latest committed snapshot -> the current schema.ts) with the change kinds of
-//! migrations.md §2.2 and whether a migration is needed; `--unified` adds a unified diff of the
+//! `migrations::diff` and whether a migration is needed; `--unified` adds a unified diff of the
 //! two WasmSchema JSON documents; `--exit-code` exits 3 when they differ. Local only.
 
 use std::io::IsTerminal;
@@ -12,9 +12,9 @@ use jazz_schema_compiler::schema::{SchemaHash, WasmSchema, schema_hash};
 use serde_json::json;
 use similar::{ChangeTag, TextDiff};
 
-use super::Store;
-use super::args::SchemaDiffArgs;
+use crate::args::SchemaDiffArgs;
 use crate::commands::{Context, Outcome, no_schema, report};
+use crate::store::Store;
 
 fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
     ctx.out.error(message);

@@ -1,11 +1,10 @@
-//! The command-line shapes of `jazz permissions compile|explain|test|status` (permissions.md
-//! §4.6, §6.2; cli-and-server.md §1.9.6, §1.9.7). Re-exported by `args.rs`.
+//! The command-line shapes of `jazz permissions compile|explain|test|status`.
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Subcommand};
+use clap::{Args, Subcommand};
 
-use crate::args::ProjectArgs;
+use super::{ProjectArgs, ServerArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum PermissionsCommand {
@@ -36,10 +35,10 @@ pub struct PermissionsStatusArgs {
     pub project: ProjectArgs,
 
     #[command(flatten)]
-    pub server: crate::commands::migrations::args::ServerArgs,
+    pub server: ServerArgs,
 
     /// Exit 3 when the head is missing, targets another schema, or differs from the local one
-    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub exit_code: bool,
 }
 
@@ -65,7 +64,7 @@ pub struct PermissionsCompileArgs {
     pub strip: bool,
 
     /// Exit 1 when there are warnings
-    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub deny_warnings: bool,
 }
 

@@ -1,12 +1,48 @@
-//! The command line, as clap sees it (cli-and-server.md §1.2, §1.3 and the synopsis of each
-//! command in §1.9). Only shapes and value parsing live here: what a flag *means* is decided by
+//! The command line, as clap sees it. Every clap struct and enum of the CLI lives in this
+//! module: one file per command (`args/<command>.rs` for `commands/<command>`), plus
+//! [`target`] for the project and server flags several commands share and [`switches`] for
+//! boolean flags. Only shapes and value parsing live here: what a flag *means* is decided by
 //! the command that reads it.
 
-use std::collections::BTreeMap;
+mod completions;
+mod create;
+mod deploy;
+mod dev;
+mod explain;
+mod init;
+mod lsp;
+mod migrations;
+mod permissions;
+mod schema;
+mod server;
+mod switches;
+mod target;
+mod validate;
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+pub use completions::CompletionsArgs;
+pub use create::{CreateAppArgs, CreateCommand};
+pub use deploy::DeployArgs;
+pub use dev::{DevArgs, FrameworkChoice};
+pub use explain::ExplainArgs;
+pub use init::InitArgs;
+pub use lsp::LspArgs;
+pub use migrations::{
+    MigrationsCheckArgs, MigrationsCommand, MigrationsCreateArgs, MigrationsPushArgs,
+};
+pub use permissions::{
+    PermissionsCommand, PermissionsCompileArgs, PermissionsExplainArgs, PermissionsStatusArgs,
+    PermissionsTestArgs,
+};
+pub use schema::{SchemaCommand, SchemaDiffArgs, SchemaExportArgs, SchemaHashArgs};
+pub use server::ServeArgs;
+pub use switches::{explicit_switch_values, parse_bool};
+pub use target::{ProjectArgs, ServerArgs};
+pub use validate::ValidateArgs;
 
 /// `jazz --version` text after the program name.
 pub const VERSION: &str = concat!(
@@ -37,7 +73,7 @@ pub struct GlobalArgs {
     pub env_files: Vec<PathBuf>,
 
     /// Load no env file at all
-    #[arg(long = "no-env-file", global = true, action = ArgAction::SetTrue)]
+    #[arg(long, global = true)]
     pub no_env_file: bool,
 
     /// Value for `process.env.NAME` reads in the project (repeatable)
@@ -53,11 +89,11 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 
     /// Suppress informational stdout lines (results, warnings and errors are still printed)
-    #[arg(short, long, global = true, action = ArgAction::SetTrue)]
+    #[arg(short, long, global = true)]
     pub quiet: bool,
 
     /// Log every HTTP request to stderr
-    #[arg(short, long, global = true, action = ArgAction::SetTrue)]
+    #[arg(short, long, global = true)]
     pub verbose: bool,
 
     /// Timeout for each HTTP request, in seconds [env: JAZZ_HTTP_TIMEOUT_SECS] [default: 60]
@@ -127,7 +163,7 @@ pub enum Command {
   jazz deploy my-app --server-url https://sync.example.com --admin-secret \"$SECRET\"
   jazz deploy --dry-run          show what would be published (app id, URL, secret from the env)
   jazz deploy --deny-warnings    refuse to publish a project with warnings")]
-    Deploy(crate::commands::deploy::DeployArgs),
+    Deploy(DeployArgs),
     /// Print the documentation of a diagnostic code
     Explain(ExplainArgs),
     /// Add a starter schema.ts, permissions.ts, policy test and migrations/ to a project
@@ -158,157 +194,14 @@ root, in src/ or in src/lib/), jazz init changes nothing and exits 1.")]
     /// Run the language server over stdio (for editors)
     Lsp(LspArgs),
     /// Run a Jazz server for one app
-    Server(crate::commands::server::ServeArgs),
+    Server(ServeArgs),
     /// Watch the project, recompile on save and push to an embedded (or --server) dev server
     #[command(after_help = "Examples:
   jazz dev                                   watch the project found from the current folder up
   jazz dev --schema-dir examples/todo        watch another project
   jazz dev -- npm run dev                    also run the app, with the app id and URL in its env
   jazz dev --server http://localhost:4000    push to a running server instead")]
-    Dev(crate::commands::dev::args::DevArgs),
-}
-
-/// `jazz lsp`.
-#[derive(Args, Debug)]
-pub struct LspArgs {
-    /// Accepted for editors that pass it; stdio is the only transport
-    #[arg(long)]
-    pub stdio: bool,
-
-    /// Write logs to this file instead of stderr
-    #[arg(long = "log-file", value_name = "PATH")]
-    pub log_file: Option<PathBuf>,
-
-    /// Log level: error, warn, info, debug or trace [env: JAZZ_LSP_LOG] [default: warn]
-    #[arg(long = "log-level", value_name = "LEVEL", value_parser = ["error", "warn", "info", "debug", "trace"])]
-    pub log_level: Option<String>,
-}
-
-/// Where the project is.
-#[derive(Args, Debug, Clone, Default)]
-pub struct ProjectArgs {
-    /// Project root: the directory that holds schema.ts, src/schema.ts or src/lib/schema.ts
-    /// [default: the nearest one from the current directory up]
-    #[arg(long = "schema-dir", value_name = "PATH")]
-    pub schema_dir: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-pub struct ValidateArgs {
-    #[command(flatten)]
-    pub project: ProjectArgs,
-
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
-
-    /// Do not check the migration files
-    #[arg(long = "no-migrations", action = ArgAction::SetTrue)]
-    pub no_migrations: bool,
-
-    /// Exit 1 when there are warnings
-    #[arg(long = "deny-warnings", action = ArgAction::SetTrue)]
-    pub deny_warnings: bool,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum SchemaCommand {
-    /// Print the current schema hash
-    Hash(SchemaHashArgs),
-    /// Print the structural WasmSchema JSON (and snapshot it if it is new)
-    Export(SchemaExportArgs),
-    /// Show what changed between two schema versions
-    Diff(SchemaDiffArgs),
-}
-
-#[derive(Args, Debug)]
-pub struct SchemaHashArgs {
-    #[command(flatten)]
-    pub project: ProjectArgs,
-
-    /// Print the full 64-character hash
-    #[arg(long, action = ArgAction::SetTrue)]
-    pub full: bool,
-}
-
-#[derive(Args, Debug)]
-pub struct SchemaExportArgs {
-    /// App id (used only with --schema-hash)
-    #[arg(value_name = "APP_ID")]
-    pub app_id: Option<String>,
-
-    #[command(flatten)]
-    pub project: ProjectArgs,
-
-    /// Export a stored schema by hash or hash prefix instead of the local project
-    #[arg(long = "schema-hash", value_name = "HASH")]
-    pub schema_hash: Option<String>,
-
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
-
-    /// Server URL (used only with --schema-hash)
-    #[arg(long = "server-url", value_name = "URL")]
-    pub server_url: Option<String>,
-
-    /// Admin secret (used only with --schema-hash)
-    #[arg(long = "admin-secret", value_name = "SECRET")]
-    pub admin_secret: Option<String>,
-}
-
-pub use crate::commands::permissions::args::{
-    PermissionsCommand, PermissionsCompileArgs, PermissionsExplainArgs, PermissionsTestArgs,
-};
-
-pub use crate::commands::migrations::args::{
-    MigrationsCheckArgs, MigrationsCommand, MigrationsCreateArgs, MigrationsPushArgs,
-    SchemaDiffArgs,
-};
-
-#[derive(Args, Debug)]
-#[command(arg_required_else_help = false)]
-pub struct ExplainArgs {
-    /// A diagnostic code such as JZ1002 (case-insensitive; the JZ prefix is optional)
-    #[arg(
-        value_name = "CODE",
-        required_unless_present = "list",
-        conflicts_with = "list"
-    )]
-    pub code: Option<String>,
-
-    /// List every diagnostic code
-    #[arg(long)]
-    pub list: bool,
-}
-
-/// `jazz init`.
-#[derive(Args, Debug)]
-pub struct InitArgs {
-    /// The project folder to set up (created if missing) [default: the current directory]
-    #[arg(long, value_name = "PATH")]
-    pub dir: Option<PathBuf>,
-}
-
-/// `jazz completions`.
-#[derive(Args, Debug)]
-pub struct CompletionsArgs {
-    /// The shell to complete for
-    #[arg(value_name = "SHELL")]
-    pub shell: clap_complete::Shell,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum CreateCommand {
-    /// Print a new app id
-    App(CreateAppArgs),
-}
-
-#[derive(Args, Debug)]
-pub struct CreateAppArgs {
-    /// Derive the id from this name (UUIDv5 in the DNS namespace) instead of a random UUIDv7
-    #[arg(short = 'n', long = "name", value_name = "NAME")]
-    pub name: Option<String>,
+    Dev(DevArgs),
 }
 
 /// Whatever follows a removed command; it is not looked at.
@@ -316,83 +209,6 @@ pub struct CreateAppArgs {
 pub struct RemovedArgs {
     #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
     pub rest: Vec<OsString>,
-}
-
-/// Boolean switches are shown and parsed as plain `--flag` (one style for every command), and
-/// `--flag=true|false|1|0` is still accepted: this rewrites such an argument to `--flag`
-/// or drops it before clap sees the line. Only names that are a switch wherever they appear
-/// are rewritten (`--bytecode` takes a file in `permissions test`), and nothing after `--`.
-/// `Err` names a switch given another value.
-pub fn explicit_switch_values(
-    cmd: &clap::Command,
-    args: Vec<OsString>,
-) -> Result<Vec<OsString>, String> {
-    let mut switches: BTreeMap<String, bool> = BTreeMap::new();
-    collect_switches(cmd, &mut switches);
-    let mut out = Vec::with_capacity(args.len());
-    let mut rest = false;
-    for (i, arg) in args.into_iter().enumerate() {
-        let text = arg.to_str().map(str::to_owned);
-        match text {
-            Some(t) if !rest && i > 0 && t == "--" => {
-                rest = true;
-                out.push(arg);
-            }
-            Some(t) if !rest && i > 0 => {
-                let split = t
-                    .strip_prefix("--")
-                    .or_else(|| t.strip_prefix('-').filter(|s| s.len() > 2))
-                    .and_then(|s| s.split_once('='));
-                match split {
-                    Some((name, value)) if switches.get(name) == Some(&true) => {
-                        match parse_bool(value) {
-                            Ok(true) => {
-                                out.push(OsString::from(t[..t.len() - value.len() - 1].to_owned()))
-                            }
-                            Ok(false) => {}
-                            Err(e) => {
-                                let dashes = if t.starts_with("--") { "--" } else { "-" };
-                                return Err(format!(
-                                    "invalid value '{value}' for '{dashes}{name}': {e}"
-                                ));
-                            }
-                        }
-                    }
-                    _ => out.push(arg),
-                }
-            }
-            _ => out.push(arg),
-        }
-    }
-    Ok(out)
-}
-
-/// Long and short names of every argument in the tree: `true` when it is a switch everywhere.
-fn collect_switches(cmd: &clap::Command, into: &mut BTreeMap<String, bool>) {
-    for arg in cmd.get_arguments() {
-        let switch = matches!(arg.get_action(), ArgAction::SetTrue);
-        let names = arg
-            .get_long()
-            .map(str::to_owned)
-            .into_iter()
-            .chain(arg.get_short().map(String::from));
-        for name in names {
-            let entry = into.entry(name).or_insert(switch);
-            *entry = *entry && switch;
-        }
-    }
-    for sub in cmd.get_subcommands() {
-        collect_switches(sub, into);
-    }
-}
-
-/// `true`, `false`, `1` or `0`: the one boolean syntax of every flag that takes a value.
-pub fn parse_bool(s: &str) -> Result<bool, String> {
-    match s {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err(format!("expected true, false, 1 or 0, got '{s}'")),
-    }
 }
 
 /// `NAME=VALUE`, with a non-empty name.

@@ -1,13 +1,14 @@
-//! Column builder state: what a builder is, and how modifiers change it.
-//! Builders are mutable and shared by identity: `const t = s.string(); {a: t, b: t.optional()}`
-//! makes both columns nullable.
+//! Column builder state: what a builder is (`s.string()`, `s.ref("t")`, ...), and what the
+//! modifiers did to it (`eval/dsl/modifiers.rs`). Builders are mutable and shared by identity:
+//! `const t = s.string(); {a: t, b: t.optional()}` makes both columns nullable.
 
-use crate::schema::{ColumnType, JsonValue};
+use crate::schema::{ColumnKind, ColumnType, JsonValue};
 use crate::source::Span;
 
 use super::value::Value;
 
-/// The column kind a builder was created as; never changes after construction.
+/// The column kind a builder was created as, with what its arguments said (a
+/// [`ColumnKind`] and its payload); never changes after construction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ColKind {
     Text,
@@ -23,6 +24,22 @@ pub enum ColKind {
 }
 
 impl ColKind {
+    /// The constructor that made it.
+    pub fn kind(&self) -> ColumnKind {
+        match self {
+            ColKind::Text => ColumnKind::String,
+            ColKind::Boolean => ColumnKind::Boolean,
+            ColKind::Integer => ColumnKind::Int,
+            ColKind::Double => ColumnKind::Float,
+            ColKind::Timestamp => ColumnKind::Timestamp,
+            ColKind::Bytea => ColumnKind::Bytes,
+            ColKind::Json { .. } => ColumnKind::Json,
+            ColKind::Enum { .. } => ColumnKind::Enum,
+            ColKind::Ref { .. } => ColumnKind::Ref,
+            ColKind::Array { .. } => ColumnKind::Array,
+        }
+    }
+
     pub fn column_type(&self) -> ColumnType {
         match self {
             ColKind::Text => ColumnType::Text,

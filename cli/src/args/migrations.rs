@@ -1,11 +1,10 @@
-//! The command-line shapes of `jazz migrations create|push|check` and `jazz schema diff`.
-//! Re-exported by `args.rs`.
+//! The command-line shapes of `jazz migrations create|push|check`.
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Subcommand};
+use clap::{Args, Subcommand};
 
-use crate::args::ProjectArgs;
+use super::{ProjectArgs, ServerArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum MigrationsCommand {
@@ -23,18 +22,6 @@ pub enum MigrationsCommand {
   jazz migrations check --schema-dir examples/todo uses examples/todo/migrations
   jazz migrations check --format github            problems as GitHub Actions annotations")]
     Check(MigrationsCheckArgs),
-}
-
-/// Where the server is and how to authenticate.
-#[derive(Args, Debug, Clone, Default)]
-pub struct ServerArgs {
-    /// Server URL [env: JAZZ_SERVER_URL and framework-prefixed forms]
-    #[arg(long = "server-url", value_name = "URL")]
-    pub server_url: Option<String>,
-
-    /// Admin secret [env: JAZZ_ADMIN_SECRET]
-    #[arg(long = "admin-secret", value_name = "SECRET")]
-    pub admin_secret: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -66,11 +53,11 @@ pub struct MigrationsCreateArgs {
     pub server: ServerArgs,
 
     /// Write nothing; report what would be written and exit 1 if anything is pending
-    #[arg(long, action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub check: bool,
 
     /// Exit 3 when something was (or would be) written, 0 when nothing changed
-    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
+    #[arg(long)]
     pub exit_code: bool,
 }
 
@@ -100,30 +87,4 @@ pub struct MigrationsCheckArgs {
     /// Migrations directory [default: <project root>/migrations]
     #[arg(long = "migrations-dir", value_name = "PATH")]
     pub migrations_dir: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-pub struct SchemaDiffArgs {
-    #[command(flatten)]
-    pub project: ProjectArgs,
-
-    /// Old schema hash or prefix (a local snapshot) [default: the latest committed snapshot]
-    #[arg(long = "fromHash", visible_alias = "from-hash", value_name = "HASH")]
-    pub from_hash: Option<String>,
-
-    /// New schema hash or prefix (a local snapshot) [default: the current schema.ts]
-    #[arg(long = "toHash", visible_alias = "to-hash", value_name = "HASH")]
-    pub to_hash: Option<String>,
-
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
-
-    /// Also print a unified diff of the two WasmSchema JSON documents
-    #[arg(long, action = ArgAction::SetTrue)]
-    pub unified: bool,
-
-    /// Exit 3 when the schemas differ, 0 when they do not
-    #[arg(long = "exit-code", action = ArgAction::SetTrue)]
-    pub exit_code: bool,
 }

@@ -1,23 +1,26 @@
-//! `jazz schema hash` and `jazz schema export`.
+//! `jazz schema hash` and `jazz schema export`; `jazz schema diff` is in [`diff`].
 //!
 //! `export` prints the WasmSchema JSON and, when no snapshot with the same content hash exists
 //! yet, writes the readable-only `<h12>.json` into the snapshots directory. Which snapshot
 //! matches is decided by the core from the names and texts this module reads.
 
+pub mod diff;
+
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use jazz_schema_compiler::schema::snapshots::{SnapshotFile, read_snapshots, readable_name};
+use jazz_schema_compiler::schema::snapshots::{read_snapshots, readable_name};
 use jazz_schema_compiler::schema::wasm_json::to_pretty_json;
 use jazz_schema_compiler::schema::{SchemaHash, schema_hash};
 use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 
 use super::{Context, Outcome, UsageError, no_schema, report, shown};
-use crate::args::{SchemaExportArgs, SchemaHashArgs};
+use crate::args::{SchemaExportArgs, SchemaHashArgs, ServerArgs};
+use crate::connection::Settings;
 use crate::output::Stream;
+use crate::store::{self, Store, read_snapshot_files, resolve};
 
 pub fn hash(ctx: &mut Context, args: &SchemaHashArgs) -> Outcome {
     let root = ctx.root(&args.project);
@@ -60,7 +63,7 @@ pub fn export(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outc
 
     let root = ctx.root(&args.project);
     let migrations_dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
-    let snapshots_dir = migrations_dir.join("snapshots");
+    let snapshots_dir = store::snapshots_dir(&migrations_dir);
 
     let analysis = ctx.analyze(&root);
     report(ctx, &analysis, &root);
@@ -111,35 +114,10 @@ fn write_snapshot(
     Ok(Some(path))
 }
 
-/// The `.json` files of a snapshots directory with their texts (or read errors); none when the
-/// directory does not exist.
-pub(crate) fn read_snapshot_files(dir: &Path) -> anyhow::Result<Vec<SnapshotFile>> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot list {}", shown(dir))),
-    };
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot list {}", shown(dir)))?;
-        let Some(file_name) = entry.file_name().to_str().map(str::to_owned) else {
-            continue;
-        };
-        if !file_name.to_ascii_lowercase().ends_with(".json") || !entry.path().is_file() {
-            continue;
-        }
-        let text = fs::read_to_string(entry.path()).map_err(|e| e.to_string());
-        files.push(SnapshotFile { file_name, text });
-    }
-    files.sort_by(|a, b| a.file_name.cmp(&b.file_name));
-    Ok(files)
-}
-
 /// `schema export --schema-hash <h>`: a local snapshot by hash or unique prefix, else
 /// the server's stored schema, which is then written as a committed snapshot named after its
 /// `publishedAt`.
 fn export_stored(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outcome> {
-    use super::migrations::{Settings, Store, args::ServerArgs, resolve};
     let input = args.schema_hash.as_deref().unwrap_or_default();
     let dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
     let server = ServerArgs {
