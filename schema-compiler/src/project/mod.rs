@@ -51,8 +51,8 @@ impl Analysis {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// The schema, only when there are no errors (artefacts are never produced from a schema
-    /// with errors: schema.md §2.7).
+    /// The schema, only when there are no errors: artefacts (hash, snapshot, stub, publish) are
+    /// never produced from a schema with errors.
     pub fn valid_schema(&self) -> Option<&WasmSchema> {
         if self.has_errors() {
             None
