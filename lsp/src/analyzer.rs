@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
 use jazz_schema_compiler::project::{Analysis, AnalyzeOptions, Incremental, analyze};
@@ -24,10 +24,19 @@ struct Job {
     reply: mpsc::Sender<Analysis>,
 }
 
+/// What the thread is asked to do.
+enum Message {
+    Analyse(Job),
+    /// Let go of an analysis the workspace replaced. Freeing a large project's analysis takes
+    /// a few milliseconds; here it happens after the next answer has gone out, not between an
+    /// edit and its diagnostics.
+    Retire(Arc<Analysis>),
+}
+
 /// A handle on the analysis thread, started at the first analysis and ended when dropped.
 #[derive(Default)]
 pub struct Analyzer {
-    thread: Option<(mpsc::Sender<Job>, JoinHandle<()>)>,
+    thread: Option<(mpsc::Sender<Message>, JoinHandle<()>)>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -56,7 +65,7 @@ impl Analyzer {
             reply,
         };
         let sent = match self.sender() {
-            Some(tx) => tx.send(job).map_err(drop),
+            Some(tx) => tx.send(Message::Analyse(job)).map_err(drop),
             None => Err(()),
         };
         match sent.map(|()| answer.recv()) {
@@ -70,9 +79,16 @@ impl Analyzer {
         }
     }
 
-    fn sender(&mut self) -> Option<&mpsc::Sender<Job>> {
+    /// Hands `old` to the thread to be freed there (or frees it here when there is none).
+    pub fn retire(&mut self, old: Arc<Analysis>) {
+        if let Some((tx, _)) = &self.thread {
+            let _ = tx.send(Message::Retire(old));
+        }
+    }
+
+    fn sender(&mut self) -> Option<&mpsc::Sender<Message>> {
         if self.thread.is_none() {
-            let (tx, rx) = mpsc::channel::<Job>();
+            let (tx, rx) = mpsc::channel::<Message>();
             let handle = std::thread::Builder::new()
                 .name("jazz-analysis".to_owned())
                 .stack_size(STACK)
@@ -94,12 +110,19 @@ impl Drop for Analyzer {
 }
 
 /// The thread's loop: one [`Incremental`] per project root, until the handle is dropped.
-fn serve(jobs: &mpsc::Receiver<Job>) {
+fn serve(messages: &mpsc::Receiver<Message>) {
     let mut projects: HashMap<PathBuf, Incremental> = HashMap::new();
-    while let Ok(job) = jobs.recv() {
-        let project = projects.entry(job.root.clone()).or_default();
-        let analysis = analyze_once(&job.root, &job.loader, &job.env_file, Some(project));
-        let _ = job.reply.send(analysis);
+    while let Ok(message) = messages.recv() {
+        match message {
+            Message::Analyse(job) => {
+                let project = projects.entry(job.root.clone()).or_default();
+                let analysis = analyze_once(&job.root, &job.loader, &job.env_file, Some(project));
+                let _ = job.reply.send(analysis);
+                // The schema phase this analysis replaced is freed once the answer is out.
+                project.release_retired();
+            }
+            Message::Retire(old) => drop(old),
+        }
     }
 }
 

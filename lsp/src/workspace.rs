@@ -162,8 +162,9 @@ impl Workspace {
                 last_good: LastGood::default(),
             });
         p.last_good.record(&analysis);
-        p.analysis = analysis.clone();
+        let old = std::mem::replace(&mut p.analysis, analysis.clone());
         p.generation = generation;
+        self.analyzer.retire(old);
         analysis
     }
 

@@ -39,6 +39,8 @@ use crate::source::{SourceDb, SourceLoader};
 pub struct Incremental {
     kept: Option<SchemaPhase>,
     reused: bool,
+    /// Schema phases replaced by a newer one, not yet freed ([`Incremental::release_retired`]).
+    retired: Vec<SchemaPhase>,
 }
 
 impl Incremental {
@@ -53,9 +55,24 @@ impl Incremental {
         root: &Path,
         options: &AnalyzeOptions<'_>,
     ) -> Analysis {
-        let (analysis, reused) = run(loader, root, options, &mut self.kept, true);
+        // A caller that never releases still holds at most one retired phase.
+        self.release_retired();
+        let (analysis, reused) = run(
+            loader,
+            root,
+            options,
+            &mut self.kept,
+            Some(&mut self.retired),
+        );
         self.reused = reused;
         analysis
+    }
+
+    /// Frees the schema phases the last analyses replaced. Freeing a large project's
+    /// evaluator and syntax trees takes milliseconds: a caller that answers an editor calls
+    /// this after the answer has gone out. Until then they are only memory.
+    pub fn release_retired(&mut self) {
+        self.retired.clear();
     }
 
     /// Whether the last analysis reused the schema phase (for tests and logs).
@@ -125,18 +142,20 @@ pub(super) fn analyze_once(
     root: &Path,
     options: &AnalyzeOptions<'_>,
 ) -> Analysis {
-    run(loader, root, options, &mut None, false).0
+    run(loader, root, options, &mut None, None).0
 }
 
-/// One analysis. With `keep`, the schema phase in `kept` is reused when still valid and is
-/// left there for the next analysis; without, it is used up. Returns whether it was reused.
+/// One analysis. With `retired` (somewhere to put a phase that is replaced), the schema phase
+/// in `kept` is reused when still valid and is left there for the next analysis; without, it
+/// is used up. Returns whether it was reused.
 fn run(
     loader: &dyn SourceLoader,
     root: &Path,
     options: &AnalyzeOptions<'_>,
     kept: &mut Option<SchemaPhase>,
-    keep: bool,
+    retired: Option<&mut Vec<SchemaPhase>>,
 ) -> (Analysis, bool) {
+    let keep = retired.is_some();
     let mut analysis = Analysis::default();
     let mut reused = false;
     match discover(loader, root) {
@@ -149,7 +168,12 @@ fn run(
                 .is_some_and(|k| k.still_valid(loader, root, &schema_file));
             let mut phase = match kept.take() {
                 Some(k) if reused => k,
-                _ => SchemaPhase::run(loader, root, &schema_file),
+                stale => {
+                    if let (Some(stale), Some(retired)) = (stale, retired) {
+                        retired.push(stale);
+                    }
+                    SchemaPhase::run(loader, root, &schema_file)
+                }
             };
             analysis.db = phase.db.clone();
             let mut perms = eval::PermissionsExport::default();
