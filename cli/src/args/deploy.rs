@@ -1,10 +1,8 @@
 //! The flags of `jazz deploy`.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
-use super::{ProjectArgs, ServerArgs};
+use super::{MigrationsDirArgs, ProjectArgs, ServerArgs};
 
 #[derive(Args, Debug)]
 pub struct DeployArgs {
@@ -15,9 +13,8 @@ pub struct DeployArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub migrations: MigrationsDirArgs,
 
     #[command(flatten)]
     pub server: ServerArgs,

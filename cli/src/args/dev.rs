@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::ProjectArgs;
+use super::{MigrationsDirArgs, ProjectArgs};
 
 /// `--framework`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +32,8 @@ pub struct DevArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub migrations: MigrationsDirArgs,
 
     /// Push to this server instead of starting an embedded one (needs the admin secret)
     #[arg(long, value_name = "URL")]

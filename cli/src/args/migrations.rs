@@ -1,10 +1,8 @@
 //! The command-line shapes of `jazz migrations create|push|check`.
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand};
 
-use super::{ProjectArgs, ServerArgs};
+use super::{MigrationsDirArgs, ProjectArgs, ServerArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum MigrationsCommand {
@@ -45,9 +43,8 @@ pub struct MigrationsCreateArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub migrations: MigrationsDirArgs,
 
     #[command(flatten)]
     pub server: ServerArgs,
@@ -71,9 +68,8 @@ pub struct MigrationsPushArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub migrations: MigrationsDirArgs,
 
     #[command(flatten)]
     pub server: ServerArgs,
@@ -84,7 +80,6 @@ pub struct MigrationsCheckArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub migrations: MigrationsDirArgs,
 }

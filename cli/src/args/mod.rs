@@ -41,7 +41,7 @@ pub use permissions::{
 pub use schema::{SchemaCommand, SchemaDiffArgs, SchemaExportArgs, SchemaHashArgs};
 pub use server::ServeArgs;
 pub use switches::{explicit_switch_values, parse_bool};
-pub use target::{ProjectArgs, ServerArgs};
+pub use target::{MigrationsDirArgs, ProjectArgs, ServerArgs};
 pub use validate::ValidateArgs;
 
 /// `jazz --version` text after the program name.

@@ -1,10 +1,8 @@
 //! The command-line shapes of `jazz schema hash|export|diff`.
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand};
 
-use super::ProjectArgs;
+use super::{MigrationsDirArgs, ProjectArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum SchemaCommand {
@@ -39,9 +37,8 @@ pub struct SchemaExportArgs {
     #[arg(long = "schema-hash", value_name = "HASH")]
     pub schema_hash: Option<String>,
 
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub migrations: MigrationsDirArgs,
 
     /// Server URL (used only with --schema-hash)
     #[arg(long = "server-url", value_name = "URL")]
@@ -65,9 +62,8 @@ pub struct SchemaDiffArgs {
     #[arg(long = "toHash", visible_alias = "to-hash", value_name = "HASH")]
     pub to_hash: Option<String>,
 
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub migrations: MigrationsDirArgs,
 
     /// Also print a unified diff of the two WasmSchema JSON documents
     #[arg(long)]

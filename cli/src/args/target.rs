@@ -27,3 +27,11 @@ pub struct ServerArgs {
     #[arg(long = "admin-secret", value_name = "SECRET")]
     pub admin_secret: Option<String>,
 }
+
+/// Where the migration files and snapshots are.
+#[derive(Args, Debug, Clone, Default)]
+pub struct MigrationsDirArgs {
+    /// Migrations directory [default: <project root>/migrations]
+    #[arg(long = "migrations-dir", value_name = "PATH")]
+    pub migrations_dir: Option<PathBuf>,
+}

@@ -1,19 +1,16 @@
 //! The flags of `jazz validate`.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
-use super::ProjectArgs;
+use super::{MigrationsDirArgs, ProjectArgs};
 
 #[derive(Args, Debug)]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// Migrations directory [default: <project root>/migrations]
-    #[arg(long = "migrations-dir", value_name = "PATH")]
-    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub migrations: MigrationsDirArgs,
 
     /// Do not check the migration files
     #[arg(long)]

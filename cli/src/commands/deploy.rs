@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Context, a: &DeployArgs) -> anyhow::Result<Outcome> {
     }
 
     let opts = Options {
-        migrations_dir: ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project),
+        migrations_dir: ctx.migrations_dir(&a.migrations, &a.project),
         dry_run: a.dry_run,
         no_verify: a.no_verify,
         cli: ctx.cli.clone(),

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use jazz_schema_compiler::project::{self, Analysis};
 
-use crate::args::ProjectArgs;
+use crate::args::{MigrationsDirArgs, ProjectArgs};
 use crate::env::Env;
 use crate::loader::DiskLoader;
 use crate::output::{Output, Stream};
@@ -96,8 +96,8 @@ impl Context {
 
     /// The migrations directory: `--migrations-dir` resolved against the cwd, else
     /// [`project::default_migrations_dir`] of the project root (the one rule for every command).
-    pub fn migrations_dir(&self, flag: Option<&PathBuf>, project: &ProjectArgs) -> PathBuf {
-        match flag {
+    pub fn migrations_dir(&self, flag: &MigrationsDirArgs, project: &ProjectArgs) -> PathBuf {
+        match &flag.migrations_dir {
             Some(dir) => paths::resolve(&self.cwd, dir),
             None => project::default_migrations_dir(&self.root(project)),
         }

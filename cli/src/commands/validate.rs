@@ -11,8 +11,7 @@ use jazz_schema_compiler::schema::schema_hash;
 pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let root = ctx.root(&args.project);
     // `process.env` in permissions.ts reads --define › environment › env files.
-    let dir = (!args.no_migrations)
-        .then(|| ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project));
+    let dir = (!args.no_migrations).then(|| ctx.migrations_dir(&args.migrations, &args.project));
     let analysis = ctx.analyze_with(&root, dir.as_deref());
     let schema_ok = analysis.valid_schema_ignoring_migrations().is_some();
 

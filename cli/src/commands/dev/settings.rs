@@ -176,7 +176,7 @@ pub fn resolve(
     }
 
     let root = ctx.root(&args.project);
-    let migrations_dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
+    let migrations_dir = ctx.migrations_dir(&args.migrations, &args.project);
     let (framework, detected) = framework::choose(args.framework, &root);
 
     // App id, then the server URL, then the admin secret.

@@ -19,7 +19,7 @@ use crate::loader::DiskLoader;
 use crate::store::{Store, migration_file_names};
 
 pub fn run(ctx: &mut Context, a: &MigrationsCheckArgs) -> anyhow::Result<Outcome> {
-    let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
+    let migrations_dir = ctx.migrations_dir(&a.migrations, &a.project);
     let root = ctx.root(&a.project);
     let analysis = ctx.analyze(&root);
     report(ctx, &analysis, &root);

@@ -59,7 +59,7 @@ fn coded(ctx: &mut Context, d: Diagnostic) -> Outcome {
 }
 
 pub fn run(ctx: &mut Context, a: &MigrationsCreateArgs) -> anyhow::Result<Outcome> {
-    let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
+    let migrations_dir = ctx.migrations_dir(&a.migrations, &a.project);
     if !a.check {
         fs::create_dir_all(&migrations_dir)
             .with_context(|| format!("cannot create {}", shown(&migrations_dir)))?;

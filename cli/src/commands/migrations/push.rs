@@ -54,7 +54,7 @@ pub fn run(ctx: &mut Context, a: &MigrationsPushArgs) -> anyhow::Result<Outcome>
             .into());
         }
     };
-    let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
+    let migrations_dir = ctx.migrations_dir(&a.migrations, &a.project);
     let settings = Settings::resolve(ctx, app, &a.server, &ctx.root(&a.project));
     let admin = match settings.admin(ctx) {
         Ok(x) => x,

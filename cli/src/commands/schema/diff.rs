@@ -22,7 +22,7 @@ fn fail(ctx: &mut Context, message: &str) -> anyhow::Result<Outcome> {
 }
 
 pub fn run(ctx: &mut Context, a: &SchemaDiffArgs) -> anyhow::Result<Outcome> {
-    let migrations_dir = ctx.migrations_dir(a.migrations_dir.as_ref(), &a.project);
+    let migrations_dir = ctx.migrations_dir(&a.migrations, &a.project);
     let store = Store::load(ctx, &migrations_dir)?;
     let local = |label: &str, h: &str| {
         resolve_prefix(&store.snapshots, h, label)

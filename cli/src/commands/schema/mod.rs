@@ -62,7 +62,7 @@ pub fn export(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outc
     }
 
     let root = ctx.root(&args.project);
-    let migrations_dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
+    let migrations_dir = ctx.migrations_dir(&args.migrations, &args.project);
     let snapshots_dir = store::snapshots_dir(&migrations_dir);
 
     let analysis = ctx.analyze(&root);
@@ -119,7 +119,7 @@ fn write_snapshot(
 /// `publishedAt`.
 fn export_stored(ctx: &mut Context, args: &SchemaExportArgs) -> anyhow::Result<Outcome> {
     let input = args.schema_hash.as_deref().unwrap_or_default();
-    let dir = ctx.migrations_dir(args.migrations_dir.as_ref(), &args.project);
+    let dir = ctx.migrations_dir(&args.migrations, &args.project);
     let server = ServerArgs {
         server_url: args.server_url.clone(),
         admin_secret: args.admin_secret.clone(),
