@@ -88,13 +88,13 @@ impl Evaluator<'_> {
                         // Another candidate follows: a failed conversion skips this one, as
                         // upstream does, and only the chosen export's findings stay.
                         let before = self.diags.len();
-                        let symbols = self.symbols.clone();
+                        let symbols = self.symbols.mark();
                         let schema = super::build::build_definition(self, &v, s);
                         if !self.diags[before..].iter().any(Diagnostic::is_error) {
                             schema
                         } else {
                             let dropped = self.diags.split_off(before);
-                            self.symbols = symbols;
+                            self.symbols.truncate(symbols);
                             self.push(skipped(name, next, span, &dropped));
                             continue;
                         }

@@ -170,7 +170,44 @@ impl SchemaSymbols {
             self.apps.push(span);
         }
     }
+
+    /// How much has been recorded so far, for [`SchemaSymbols::truncate`].
+    pub fn mark(&self) -> SymbolsMark {
+        SymbolsMark([
+            self.tables.len(),
+            self.columns.len(),
+            self.refs.len(),
+            self.apps.len(),
+            self.discarded.len(),
+        ])
+    }
+
+    /// Forgets everything recorded after `mark` (a definition that turned out not to be the
+    /// schema), in time proportional to what is forgotten.
+    pub fn truncate(&mut self, mark: SymbolsMark) {
+        let [tables, columns, refs, apps, discarded] = mark.0;
+        for t in self.tables.drain(tables.min(self.tables.len())..) {
+            self.seen.tables.remove(&t);
+        }
+        for c in self.columns.drain(columns.min(self.columns.len())..) {
+            self.seen.columns.remove(&c);
+        }
+        for r in self.refs.drain(refs.min(self.refs.len())..) {
+            self.seen.refs.remove(&r);
+        }
+        for a in self.apps.drain(apps.min(self.apps.len())..) {
+            self.seen.apps.remove(&a);
+        }
+        for d in self.discarded.drain(discarded.min(self.discarded.len())..) {
+            self.seen.discarded.remove(&d);
+        }
+        self.seen.lookup = Lookup::default();
+    }
 }
+
+/// A point in the recording of [`SchemaSymbols`] (the length of each list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SymbolsMark([usize; 5]);
 
 /// What a name outside a definition denotes: a table, a column, or a session claim.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -264,6 +301,41 @@ mod tests {
         assert_eq!(NameUse::part(span(10, 23), key, 0, 5), Some(span(11, 16)));
         assert_eq!(NameUse::part(span(10, 23), key, 6, 5), Some(span(17, 22)));
         assert_eq!(NameUse::part(span(10, 23), key, 8, 5), None);
+    }
+
+    /// Truncating to a mark gives what was recorded up to it, and what was forgotten can be
+    /// recorded again.
+    #[test]
+    fn truncate_forgets_what_came_after_the_mark() {
+        let table = |name: &str, at: u32| TableSymbol {
+            name: name.into(),
+            key: span(at, at + 1),
+            body: None,
+        };
+        let column = |at: u32| ColumnSymbol {
+            table: "a".into(),
+            name: format!("c{at}"),
+            key: span(at, at + 1),
+            builder: span(at, at + 2),
+        };
+        let mut sy = SchemaSymbols::default();
+        sy.add_table(table("a", 0));
+        sy.add_column(column(1));
+        let before = sy.clone();
+        let mark = sy.mark();
+        sy.add_table(table("b", 10));
+        sy.add_column(column(11));
+        sy.add_app(span(20, 30));
+        assert!(sy.table("b").is_some());
+        sy.truncate(mark);
+        assert_eq!(sy, before);
+        assert!(sy.table("b").is_none(), "the lookup index was rebuilt");
+        sy.add_table(table("b", 10));
+        assert_eq!(
+            sy.tables.len(),
+            2,
+            "a forgotten symbol can be recorded again"
+        );
     }
 
     /// The name lookups find the first symbol recorded, as a scan of `tables` / `columns` does.
