@@ -26,7 +26,7 @@ fn analyze_and_hash(c: &mut Criterion) {
                     Path::new("/app"),
                     &jazz_schema_compiler::project::AnalyzeOptions::default(),
                 );
-                let hash = analysis.schema.as_ref().map(schema_hash);
+                let hash = analysis.schema.as_deref().map(schema_hash);
                 black_box((analysis.diagnostics.len(), hash))
             });
         });

@@ -38,7 +38,7 @@ fn compile(schema: &str, perms: &str) -> (Program, jazz_schema_compiler::schema:
         panic!("benchmark scenario does not compile: {:?}", a.diagnostics);
     };
     let bytes = bytecode::encode(&policy, &schema);
-    (Program::load(&bytes).expect("verifies"), schema)
+    (Program::load(&bytes).expect("verifies"), (*schema).clone())
 }
 
 /// A deterministic id.

@@ -27,7 +27,7 @@ fn corpus_apps_export_and_hash_like_upstream() {
             failures.push(format!("{name}: unexpected errors {errors:?}"));
             continue;
         }
-        let Some(schema) = analysis.schema.as_ref() else {
+        let Some(schema) = analysis.schema.as_deref() else {
             failures.push(format!("{name}: no schema"));
             continue;
         };

@@ -22,7 +22,7 @@ fn compile(path: &Path) -> WasmSchema {
         &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     assert!(!a.has_errors(), "{}: {:?}", path.display(), a.diagnostics);
-    a.schema.expect("schema")
+    (*a.schema.expect("schema")).clone()
 }
 
 fn cases() -> Vec<PathBuf> {

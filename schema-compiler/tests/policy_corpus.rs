@@ -45,7 +45,7 @@ fn compile_app(app: &Path) -> (jazz_schema_compiler::policy::Policy, Vec<u8>) {
         .as_ref()
         .and_then(|p| p.policy.clone())
         .expect("policy");
-    let schema = analysis.schema.as_ref().expect("schema");
+    let schema = analysis.schema.as_deref().expect("schema");
     let bytes = jazz_schema_compiler::policy::bytecode::encode(&policy, schema);
     (policy, bytes)
 }
@@ -91,7 +91,7 @@ fn bytecode_is_deterministic_and_json_round_trips() {
         let json = jazz_schema_compiler::policy::json::to_json(&policy);
         let parsed = jazz_schema_compiler::policy::parse::policy(&json).expect("parses");
         let analysis = support::analyse_app(&app).analysis;
-        let schema = analysis.schema.as_ref().expect("schema");
+        let schema = analysis.schema.as_deref().expect("schema");
         let mut p2 = parsed;
         p2.env = policy.env.clone();
         assert_eq!(

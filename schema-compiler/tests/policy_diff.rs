@@ -44,6 +44,7 @@ fn schema() -> WasmSchema {
         &jazz_schema_compiler::project::AnalyzeOptions::default(),
     )
     .schema
+    .map(|s| (*s).clone())
     .expect("schema")
 }
 

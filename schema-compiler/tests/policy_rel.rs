@@ -33,6 +33,7 @@ fn schema() -> WasmSchema {
         &jazz_schema_compiler::project::AnalyzeOptions::default(),
     )
     .schema
+    .map(|s| (*s).clone())
     .expect("schema")
 }
 

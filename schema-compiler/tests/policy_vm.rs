@@ -30,7 +30,7 @@ fn app(schema_ts: &str, perms_ts: &str) -> App {
     let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:?}");
     let policy = a.permissions.and_then(|p| p.policy).expect("policy");
-    let schema = a.schema.expect("schema");
+    let schema = (*a.schema.expect("schema")).clone();
     let bytes = bytecode::encode(&policy, &schema);
     App {
         program: Program::load(&bytes).expect("verifies"),
@@ -457,7 +457,7 @@ export default s.definePermissions(app, ({ policy, session }) => { policy.folder
             .as_ref()
             .and_then(|p| p.policy.as_ref())
             .expect("policy"),
-        an.schema.as_ref().expect("schema"),
+        an.schema.as_deref().expect("schema"),
     );
     assert!(bytecode::Bundle::load(&bytes).is_ok());
     for cut in 0..bytes.len() {

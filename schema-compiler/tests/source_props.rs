@@ -64,7 +64,7 @@ fn hash(src: &str) -> String {
         &jazz_schema_compiler::project::AnalyzeOptions::default(),
     );
     assert!(a.diagnostics.is_empty(), "{src}\n{:?}", a.diagnostics);
-    schema_hash(a.schema.as_ref().expect("schema")).to_hex()
+    schema_hash(a.schema.as_deref().expect("schema")).to_hex()
 }
 
 fn app() -> impl Strategy<Value = Vec<(String, Vec<Col>)>> {

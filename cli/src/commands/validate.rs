@@ -16,7 +16,7 @@ pub fn run(ctx: &mut Context, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let schema_ok = analysis.valid_schema_ignoring_migrations().is_some();
 
     let schema = if schema_ok {
-        analysis.schema.as_ref()
+        analysis.schema.as_deref()
     } else {
         None
     };

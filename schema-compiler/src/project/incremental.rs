@@ -29,8 +29,10 @@ use std::sync::Arc;
 
 use super::{Analysis, AnalyzeOptions, Discovery, discover, sort_diagnostics, versions};
 use crate::diagnostics::Diagnostic;
+use crate::eval;
 use crate::eval::module::{Checkpoint, Evaluator, Suspended};
-use crate::eval::{self, SchemaOutput};
+use crate::eval::symbols::SchemaSymbols;
+use crate::schema::WasmSchema;
 use crate::source::{SourceDb, SourceLoader};
 
 /// Analyses one project again and again, reusing the schema phase while nothing it read
@@ -87,7 +89,10 @@ struct SchemaPhase {
     schema_file: PathBuf,
     reads: Vec<Read>,
     db: SourceDb,
-    out: SchemaOutput,
+    /// The schema and its symbols, shared with every analysis made from this phase.
+    schema: Option<Arc<WasmSchema>>,
+    symbols: Arc<SchemaSymbols>,
+    diagnostics: Vec<Diagnostic>,
     versions: Vec<Diagnostic>,
     /// `None` once a permissions phase changed it beyond rewinding.
     state: Option<(Suspended, Checkpoint)>,
@@ -121,7 +126,9 @@ impl SchemaPhase {
             schema_file: schema_file.to_path_buf(),
             reads: recorder.log.into_inner(),
             db,
-            out,
+            schema: out.schema.map(Arc::new),
+            symbols: Arc::new(out.symbols),
+            diagnostics: out.diagnostics,
             versions,
             state: Some((state, checkpoint)),
         }
@@ -186,24 +193,18 @@ fn run(
                     phase.state = Some((ev.suspend(), checkpoint));
                 }
             }
-            let (out, versions) = if keep {
-                (
-                    SchemaOutput {
-                        schema: phase.out.schema.clone(),
-                        diagnostics: phase.out.diagnostics.clone(),
-                        symbols: phase.out.symbols.clone(),
-                        zod_columns: Vec::new(),
-                    },
-                    phase.versions.clone(),
-                )
+            // The schema and symbols are shared with the kept phase, not copied.
+            let (schema, symbols) = (phase.schema.clone(), phase.symbols.clone());
+            let (schema_diags, versions) = if keep {
+                (phase.diagnostics.clone(), phase.versions.clone())
             } else {
                 (
-                    std::mem::take(&mut phase.out),
+                    std::mem::take(&mut phase.diagnostics),
                     std::mem::take(&mut phase.versions),
                 )
             };
-            analysis.schema = out.schema;
-            analysis.diagnostics = eval::phase_diagnostics(&out.diagnostics, perm_diags);
+            analysis.schema = schema;
+            analysis.diagnostics = eval::phase_diagnostics(&schema_diags, perm_diags);
             analysis.diagnostics.extend(versions);
             // Permissions are checked against a valid schema only (schema errors come first,
             // and a policy over a broken schema would only repeat them).
@@ -216,7 +217,7 @@ fn run(
                     schema,
                     options.env,
                     &analysis.db,
-                    &out.symbols,
+                    &symbols,
                 );
                 analysis.diagnostics.extend(p.diagnostics.iter().cloned());
                 analysis.permissions = Some(p);
@@ -226,7 +227,7 @@ fn run(
             if keep {
                 *kept = Some(phase);
             }
-            analysis.symbols = out.symbols;
+            analysis.symbols = symbols;
             analysis.schema_file = Some(schema_file);
             analysis.permissions_file = permissions_file;
         }

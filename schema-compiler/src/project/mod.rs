@@ -28,11 +28,11 @@ pub struct Analysis {
     /// permissions.ts next to it, if it exists.
     pub permissions_file: Option<PathBuf>,
     /// The schema, when evaluation got far enough to build one (even with errors).
-    pub schema: Option<WasmSchema>,
+    pub schema: Option<std::sync::Arc<WasmSchema>>,
     /// All diagnostics, in a stable order (file, then position).
     pub diagnostics: Vec<Diagnostic>,
     /// Where the schema's tables, columns and refs are defined (for [`query`]).
-    pub symbols: crate::eval::symbols::SchemaSymbols,
+    pub symbols: std::sync::Arc<crate::eval::symbols::SchemaSymbols>,
     /// The permissions phase's result, when the schema evaluated (permissions.md).
     pub permissions: Option<crate::policy::PolicyOutput>,
     /// The names each migration file uses, when the migrations were checked.
@@ -57,7 +57,7 @@ impl Analysis {
         if self.has_errors() {
             None
         } else {
-            self.schema.as_ref()
+            self.schema.as_deref()
         }
     }
 
@@ -67,7 +67,7 @@ impl Analysis {
         if self.project_errors {
             None
         } else {
-            self.schema.as_ref()
+            self.schema.as_deref()
         }
     }
 }

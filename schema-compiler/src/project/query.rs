@@ -132,7 +132,7 @@ impl Analysis {
         if !is_identifier(new_name) || new_name.starts_with('$') {
             return Err(RenameError::InvalidName(new_name.to_owned()));
         }
-        let schema = self.schema.as_ref();
+        let schema = self.schema.as_deref();
         let old = match symbol {
             Symbol::App | Symbol::Migration(_) => return Err(RenameError::NotRenamable),
             Symbol::Table(t) => t,
@@ -194,7 +194,7 @@ impl Analysis {
         if let Symbol::Migration(f) = symbol {
             return self.migration_hover(*f);
         }
-        let schema = self.schema.as_ref()?;
+        let schema = self.schema.as_deref()?;
         match symbol {
             Symbol::Table(name) => schema.table(name).map(|t| {
                 let mut text = table_summary(t);

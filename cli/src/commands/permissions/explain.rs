@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsExplainArgs) -> anyhow::Result<O
         Ok(c) => c,
         Err(o) => return Ok(o),
     };
-    let Some(schema) = c.analysis.schema.as_ref() else {
+    let Some(schema) = c.analysis.schema.as_deref() else {
         return Ok(Outcome::failed(serde_json::Value::Null));
     };
     let table = args.table.as_str();

@@ -56,7 +56,7 @@ pub fn compiled(ctx: &mut Context, root: &Path) -> Result<Compiled, Outcome> {
     }
     report(ctx, &analysis, root);
     let policy = analysis.permissions.as_ref().and_then(|p| p.policy.clone());
-    match (analysis.has_errors(), policy, analysis.schema.as_ref()) {
+    match (analysis.has_errors(), policy, analysis.schema.as_deref()) {
         (false, Some(policy), Some(schema)) => {
             // Rule spans as project-relative paths (the debug section; `--strip` drops it).
             let path_of = |span: &Span| {

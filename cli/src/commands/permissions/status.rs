@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Context, a: &PermissionsStatusArgs) -> anyhow::Result<Outco
         Ok(c) => c,
         Err(o) => return Ok(o),
     };
-    let Some(schema) = c.analysis.schema.as_ref() else {
+    let Some(schema) = c.analysis.schema.as_deref() else {
         return fail(ctx, "internal error: no schema was built");
     };
     let hash = schema_hash(schema);

@@ -159,7 +159,7 @@ impl Analysis {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
             .collect();
-        let Some(t) = self.schema.as_ref().and_then(|s| s.table(&table)) else {
+        let Some(t) = self.schema.as_deref().and_then(|s| s.table(&table)) else {
             return Vec::new();
         };
         t.columns

@@ -67,7 +67,7 @@ impl Analysis {
 
     /// A recorded use as an occurrence, when it names a table or column of the schema.
     fn use_occurrence(&self, u: &NameUse) -> Option<Occurrence> {
-        let schema = self.schema.as_ref()?;
+        let schema = self.schema.as_deref()?;
         let symbol = match &u.named {
             Named::Table(t) => {
                 schema.table(t)?;
@@ -92,7 +92,7 @@ impl Analysis {
     /// The migration files whose `toHash` names the current schema: their `to` side uses
     /// today's names, so a rename carries over to them.
     pub fn current_migrations(&self) -> impl Iterator<Item = &MigrationNames> {
-        let hash = self.schema.as_ref().map(|s| schema_hash(s).to_hex());
+        let hash = self.schema.as_deref().map(|s| schema_hash(s).to_hex());
         self.migrations
             .iter()
             .filter(move |m| match (&hash, &m.to_hash) {

@@ -42,7 +42,7 @@ impl Analysis {
         if permissions.is_some() && self.db.path(file) == permissions {
             return self.rules_outline(file);
         }
-        let schema = self.schema.as_ref();
+        let schema = self.schema.as_deref();
         let mut out: Vec<OutlineItem> = self
             .symbols
             .tables

@@ -51,7 +51,7 @@ impl Analysis {
         match key_context(trimmed, &open)? {
             KeyContext::Session => Some(self.session_paths(in_claims, &here)),
             KeyContext::Table(t) => {
-                let table = self.schema.as_ref()?.table(&t)?;
+                let table = self.schema.as_deref()?.table(&t)?;
                 let mut out: Vec<Completion> = table
                     .columns
                     .iter()

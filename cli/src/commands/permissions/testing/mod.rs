@@ -68,7 +68,7 @@ pub fn run(ctx: &mut Context, args: &PermissionsTestArgs) -> anyhow::Result<Outc
             .map(|f| crate::paths::resolve(&ctx.cwd, f))
             .collect()
     };
-    let Some(schema) = c.analysis.schema.as_ref() else {
+    let Some(schema) = c.analysis.schema.as_deref() else {
         return Ok(Outcome::failed(serde_json::Value::Null));
     };
     if files.is_empty() {
@@ -583,7 +583,7 @@ pub fn trace(
     data: Option<&Path>,
     cwd: &Path,
 ) -> Result<(Decision, Vec<String>), String> {
-    let schema = c.analysis.schema.as_ref().ok_or("no schema")?;
+    let schema = c.analysis.schema.as_deref().ok_or("no schema")?;
     let program = Program::load(&c.bytes).map_err(|e| e.to_string())?;
     let seed = match data {
         Some(p) => {
