@@ -43,3 +43,28 @@ pub use indexes::*;
 pub use merge::*;
 pub use names::*;
 pub use refs::*;
+
+use crate::diagnostics::{Diagnostic, did_you_mean, quoted_name};
+use crate::source::Span;
+
+/// Adds the did-you-mean for a name written as the string literal at `span`: the help names
+/// the closest of `candidates` and the fix rewrites the whole literal. `d` is unchanged when
+/// no candidate is close.
+fn suggest_literal<'a>(
+    d: Diagnostic,
+    written: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    span: Span,
+) -> Diagnostic {
+    match did_you_mean(written, candidates) {
+        Some(near) => {
+            let q = quoted_name(near);
+            d.help(format!("did you mean \"{q}\"?")).fix(
+                format!("Replace with \"{q}\""),
+                span,
+                format!("\"{near}\""),
+            )
+        }
+        None => d,
+    }
+}

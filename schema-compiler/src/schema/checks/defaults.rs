@@ -7,7 +7,7 @@
 //! stores, or the diagnostic. Values of the wrong JS type are reported by `eval/build/defaults.rs`,
 //! which knows what was written.
 
-use crate::diagnostics::{Diagnostic, codes, did_you_mean, quoted_name};
+use crate::diagnostics::{Diagnostic, codes, quoted_name};
 use crate::schema::Value;
 use crate::schema::hash::parse_uuid;
 use crate::schema::hash::serde_num::{i32_from_js, timestamp_from_js};
@@ -142,17 +142,7 @@ pub fn not_a_variant(shown: &str, variants: &[String], span: Span) -> Diagnostic
     let d = Diagnostic::new(codes::DEFAULT_ENUM, msg.clone())
         .upstream(msg)
         .at(span);
-    match did_you_mean(shown, variants.iter().map(String::as_str)) {
-        Some(sugg) => {
-            let q = quoted_name(sugg);
-            d.help(format!("did you mean \"{q}\"?")).fix(
-                format!("Replace with \"{q}\""),
-                span,
-                format!("\"{sugg}\""),
-            )
-        }
-        None => d,
-    }
+    super::suggest_literal(d, shown, variants.iter().map(String::as_str), span)
 }
 
 /// JZ1066: a bytes default written as an array; each item is its number, `None` for an item

@@ -1,7 +1,7 @@
 //! The column names `T.indexOnly([...])` lists: an empty list (JZ1052), a name listed twice
 //! (JZ1053), an `Object.prototype` member (JZ1051) and a name that is no column (JZ1050).
 
-use crate::diagnostics::{Diagnostic, codes, did_you_mean, quoted_name};
+use crate::diagnostics::{Diagnostic, codes, quoted_name};
 use crate::source::Span;
 
 /// JZ1052: `indexOnly([])`, the empty list at `span`.
@@ -70,16 +70,8 @@ pub fn index_column<'a>(
         "table.indexOnly(...) references unknown column \"{}\".",
         quoted_name(c)
     );
-    let mut d = Diagnostic::new(codes::INDEX_UNKNOWN, msg.clone())
+    let d = Diagnostic::new(codes::INDEX_UNKNOWN, msg.clone())
         .upstream(msg)
         .at(span);
-    if let Some(sugg) = did_you_mean(c, columns) {
-        let q = quoted_name(sugg);
-        d = d.help(format!("did you mean \"{q}\"?")).fix(
-            format!("Replace with \"{q}\""),
-            span,
-            format!("\"{sugg}\""),
-        );
-    }
-    Some(d)
+    Some(super::suggest_literal(d, c, columns, span))
 }

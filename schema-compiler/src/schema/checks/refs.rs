@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostics::{Diagnostic, codes, did_you_mean, name_list, quoted_name};
+use crate::diagnostics::{Diagnostic, codes, name_list, quoted_name};
 use crate::source::Span;
 
 /// A schema's table names in order, with a set for the lookups (a schema may have thousands
@@ -36,15 +36,9 @@ pub fn ref_target(target: &str, span: Span, tables: &TableNames<'_>) -> Option<D
         ),
     )
     .at(span);
-    Some(match did_you_mean(target, tables.iter().copied()) {
-        Some(s) => {
-            let q = quoted_name(s);
-            d.help(format!("did you mean \"{q}\"?")).fix(
-                format!("Replace with \"{q}\""),
-                span,
-                format!("\"{s}\""),
-            )
-        }
+    let d = super::suggest_literal(d, target, tables.iter().copied(), span);
+    Some(match d.help {
+        Some(_) => d,
         None => d.help(format!("the tables are: {}", name_list(tables))),
     })
 }
@@ -66,18 +60,15 @@ pub fn slice_table(name: &str, span: Span, tables: &[String]) -> Option<Diagnost
         "slice(...) references unknown table \"{}\".",
         quoted_name(name)
     );
-    let mut d = Diagnostic::new(codes::SLICE_UNKNOWN, msg.clone())
+    let d = Diagnostic::new(codes::SLICE_UNKNOWN, msg.clone())
         .upstream(msg)
         .at(span);
-    if let Some(sugg) = did_you_mean(name, tables.iter().map(String::as_str)) {
-        let q = quoted_name(sugg);
-        d = d.help(format!("did you mean \"{q}\"?")).fix(
-            format!("Replace with \"{q}\""),
-            span,
-            format!("\"{sugg}\""),
-        );
-    }
-    Some(d)
+    Some(super::suggest_literal(
+        d,
+        name,
+        tables.iter().map(String::as_str),
+        span,
+    ))
 }
 
 /// JZ1015: in the legacy `table(name, columns)` API a ref column's key must end in `_id` / `Id`
