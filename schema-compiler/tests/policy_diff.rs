@@ -36,7 +36,7 @@ const ITEM_COLS: &[&str] = &["title", "ownerId", "n", "tags", "parentId", "group
 const GROUP_COLS: &[&str] = &["name", "ownerId", "parentId"];
 const GRANT_COLS: &[&str] = &["groupId", "userId", "level"];
 
-fn schema() -> WasmSchema {
+fn schema() -> std::sync::Arc<WasmSchema> {
     let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
     analyze(
         &loader,
@@ -44,7 +44,6 @@ fn schema() -> WasmSchema {
         &jazz_schema_compiler::project::AnalyzeOptions::default(),
     )
     .schema
-    .map(|s| (*s).clone())
     .expect("schema")
 }
 

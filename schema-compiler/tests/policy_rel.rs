@@ -25,7 +25,7 @@ export const app = s.defineApp({
   team_members: s.table({ teamId: s.ref("teams"), userId: s.string() }),
 });"#;
 
-fn schema() -> WasmSchema {
+fn schema() -> std::sync::Arc<WasmSchema> {
     let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
     analyze(
         &loader,
@@ -33,13 +33,12 @@ fn schema() -> WasmSchema {
         &jazz_schema_compiler::project::AnalyzeOptions::default(),
     )
     .schema
-    .map(|s| (*s).clone())
     .expect("schema")
 }
 
 struct App {
     program: Program,
-    schema: WasmSchema,
+    schema: std::sync::Arc<WasmSchema>,
     data: MemoryData,
 }
 

@@ -40,7 +40,7 @@ enum R {
     Nulls,
 }
 
-fn schema() -> WasmSchema {
+fn schema() -> std::sync::Arc<WasmSchema> {
     let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
     analyze(
         &loader,
@@ -48,7 +48,6 @@ fn schema() -> WasmSchema {
         &jazz_schema_compiler::project::AnalyzeOptions::default(),
     )
     .schema
-    .map(|s| (*s).clone())
     .expect("schema")
 }
 

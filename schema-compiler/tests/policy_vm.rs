@@ -14,7 +14,7 @@ use jazz_schema_compiler::source::MemoryLoader;
 
 struct App {
     program: Program,
-    schema: WasmSchema,
+    schema: std::sync::Arc<WasmSchema>,
     data: MemoryData,
 }
 
@@ -30,7 +30,7 @@ fn app(schema_ts: &str, perms_ts: &str) -> App {
     let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:?}");
     let policy = a.permissions.and_then(|p| p.policy).expect("policy");
-    let schema = (*a.schema.expect("schema")).clone();
+    let schema = a.schema.expect("schema");
     let bytes = bytecode::encode(&policy, &schema);
     App {
         program: Program::load(&bytes).expect("verifies"),
