@@ -6,55 +6,18 @@
 // Usage: node test/lsp-e2e-errors.mjs <jazz binary> <tests/fixtures dir>. Exits non-zero on
 // failure. Run by cli/tests/lsp_client.rs.
 
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 import rpc from "vscode-languageserver-protocol/node.js";
+import { applyEdits, posIn, startServer } from "./lsp-client.mjs";
 
 const [jazz, fixtures] = process.argv.slice(2);
-const server = spawn(jazz, ["lsp", "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
-const exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
-const conn = rpc.createProtocolConnection(
-  new rpc.StreamMessageReader(server.stdout),
-  new rpc.StreamMessageWriter(server.stdin),
-);
-const waiters = [];
-conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => {
-  for (const w of waiters.splice(0)) {
-    if (w.uri === p.uri && w.accept(p.diagnostics)) w.resolve(p.diagnostics);
-    else waiters.push(w);
-  }
-});
-function diagnosticsFor(uri, accept = () => true) {
-  return new Promise((resolve, reject) => {
-    waiters.push({ uri, accept, resolve });
-    setTimeout(() => reject(new Error(`no diagnostics for ${uri}`)), 10000).unref();
-  });
-}
+const { server, exited, conn, diagnosticsFor } = startServer(jazz);
 conn.listen();
 
-// The position of `needle` (+ offset) in a text.
-const posIn = (body, needle, offset = 0) => {
-  const i = body.indexOf(needle);
-  assert.ok(i >= 0, needle);
-  const before = body.slice(0, i);
-  const line = before.split("\n").length - 1;
-  return { line, character: i - (before.lastIndexOf("\n") + 1) + offset };
-};
-const offsetOf = (body, p) => {
-  const lines = body.split("\n");
-  return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-};
-const applyEdits = (body, edits) =>
-  [...edits]
-    .sort((x, y) => offsetOf(body, y.range.start) - offsetOf(body, x.range.start))
-    .reduce(
-      (t, e) => t.slice(0, offsetOf(t, e.range.start)) + e.newText + t.slice(offsetOf(t, e.range.end)),
-      body,
-    );
 const codes = (ds) => ds.filter((d) => d.severity === 1).map((d) => d.code);
 const labels = (c) => (c?.items ?? c ?? []).map((i) => i.label);
 

@@ -5,30 +5,18 @@
 // Usage: node test/lsp-e2e.mjs <jazz binary> <tests/fixtures dir>. Exits non-zero on failure.
 // Run by cli/tests/lsp_client.rs.
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 import rpc from "vscode-languageserver-protocol/node.js";
+import { applyEdits, posIn, startServer } from "./lsp-client.mjs";
 
 const [jazz, fixtures] = process.argv.slice(2);
-const server = spawn(jazz, ["lsp", "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
-const exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
-const conn = rpc.createProtocolConnection(
-  new rpc.StreamMessageReader(server.stdout),
-  new rpc.StreamMessageWriter(server.stdin),
-);
+const { server, exited, conn, diagnosticsFor } = startServer(jazz);
 
-// Every publishDiagnostics, and waiters for the next one of a URI.
-const waiters = [];
-conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => {
-  for (const w of waiters.splice(0)) {
-    if (w.uri === p.uri && w.accept(p.diagnostics)) w.resolve(p.diagnostics);
-    else waiters.push(w);
-  }
-});
 const messages = [];
 conn.onNotification(rpc.ShowMessageNotification.type, (p) => messages.push(p));
 // workspace/applyEdit: create files and insert text, as an editor does.
@@ -55,33 +43,13 @@ conn.onRequest(rpc.ShowDocumentRequest.type, (p) => {
   shown.push(p.uri);
   return { success: true };
 });
-function diagnosticsFor(uri, accept = () => true) {
-  return new Promise((resolve, reject) => {
-    waiters.push({ uri, accept, resolve });
-    setTimeout(() => reject(new Error(`no diagnostics for ${uri}`)), 10000).unref();
-  });
-}
 conn.listen();
 
 const app = path.join(fixtures, "projects-tasks");
 const uri = pathToFileURL(path.join(app, "schema.ts")).href;
 const text = readFileSync(path.join(app, "schema.ts"), "utf8");
-const at = (needle, offset = 0) => {
-  const i = text.indexOf(needle);
-  assert.ok(i >= 0, needle);
-  const before = text.slice(0, i);
-  const line = before.split("\n").length - 1;
-  return { line, character: i - (before.lastIndexOf("\n") + 1) + offset };
-};
+const at = (needle, offset = 0) => posIn(text, needle, offset);
 const schemaCodes = (ds) => ds.map((d) => d.code).filter((c) => /^JZ[01]/.test(c));
-// The position of `needle` (+ offset) in a text.
-const posIn = (body, needle, offset = 0) => {
-  const i = body.indexOf(needle);
-  assert.ok(i >= 0, needle);
-  const before = body.slice(0, i);
-  const line = before.split("\n").length - 1;
-  return { line, character: i - (before.lastIndexOf("\n") + 1) + offset };
-};
 
 // A scratch copy of the corpus app for the features that write files.
 const scratch = mkdtempSync(path.join(os.tmpdir(), "jazz-lsp-e2e-"));
@@ -294,17 +262,6 @@ await assert.rejects(
 
 // "Add missing policies": without its insert and delete rules, `comments` gets JZ2101 (fix: an
 // explicit `.never()`) and JZ2102 (fix: copy the update rule); one action applies both.
-const offsetOf = (body, p) => {
-  const lines = body.split("\n");
-  return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-};
-const applyEdits = (body, edits) =>
-  [...edits]
-    .sort((x, y) => offsetOf(body, y.range.start) - offsetOf(body, x.range.start))
-    .reduce(
-      (t, e) => t.slice(0, offsetOf(t, e.range.start)) + e.newText + t.slice(offsetOf(t, e.range.end)),
-      body,
-    );
 const gapped = pText
   .split("\n")
   .filter((l) => !/policy\.comments\.allow(Insert|Delete)/.test(l))
