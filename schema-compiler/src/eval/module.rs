@@ -494,10 +494,7 @@ impl<'a> Evaluator<'a> {
                     source: Some((src_span, spec)),
                     ..
                 } => {
-                    let target = self.import_target(path, &spec.text, *src_span);
-                    if let Imported::Module(_) = &target {
-                        self.record_import(path, &spec.text, *src_span);
-                    }
+                    let target = self.import_target(path, &spec.text, *src_span, true);
                     for s in specifiers {
                         if let Imported::Module(e) = &target
                             && let Some(init) = e.env_inits.get(&*s.orig)
@@ -522,8 +519,9 @@ impl<'a> Evaluator<'a> {
                     source: (src_span, spec),
                     ..
                 } => {
-                    if let Imported::Module(e) = self.import_target(path, &spec.text, *src_span) {
-                        self.record_import(path, &spec.text, *src_span);
+                    if let Imported::Module(e) =
+                        self.import_target(path, &spec.text, *src_span, true)
+                    {
                         for (n, v, s) in &e.values {
                             if n != "default" && exports.get(n).is_none() {
                                 exports.values.push((n.clone(), v.clone(), *s));
@@ -562,10 +560,9 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_import(&mut self, path: &Path, i: &ast::Import) {
-        let target = self.import_target(path, &i.source.1.text, i.source.0);
-        if let (Imported::Module(_), false) = (&target, i.specifiers.is_empty()) {
-            self.record_import(path, &i.source.1.text, i.source.0);
-        }
+        // A bare `import "./x"` binds no value: it is not one of `file_imports`.
+        let binds = !i.specifiers.is_empty();
+        let target = self.import_target(path, &i.source.1.text, i.source.0, binds);
         for spec in &i.specifiers {
             let (local, value) = match spec {
                 ast::ImportSpec::Named { local, imported } => {
@@ -611,19 +608,9 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Records that `from` imports the project file `spec` resolves to.
-    fn record_import(&mut self, from: &Path, spec: &str, span: Span) {
-        if let ImportTarget::File(target) = resolve_relative(self.loader, from, spec) {
-            self.file_imports.push(FileImport {
-                from: from.to_path_buf(),
-                spec: spec.to_owned(),
-                target,
-                span,
-            });
-        }
-    }
-
-    fn import_target(&mut self, from: &Path, spec: &str, span: Span) -> Imported {
+    /// What `spec`, imported by `from`, resolves to; with `record`, a project module that loads
+    /// is added to `file_imports`.
+    fn import_target(&mut self, from: &Path, spec: &str, span: Span, record: bool) -> Imported {
         match resolve_relative(self.loader, from, spec) {
             ImportTarget::JazzTools => Imported::Lib(LibRef::JazzTools),
             ImportTarget::JazzPermissions => Imported::Lib(LibRef::Permissions),
@@ -658,7 +645,17 @@ impl<'a> Evaluator<'a> {
                 }))
             }
             ImportTarget::File(p) => match self.load_module(&p, Some(span)) {
-                Some(e) => Imported::Module(e),
+                Some(e) => {
+                    if record {
+                        self.file_imports.push(FileImport {
+                            from: from.to_path_buf(),
+                            spec: spec.to_owned(),
+                            target: p,
+                            span,
+                        });
+                    }
+                    Imported::Module(e)
+                }
                 None => Imported::Unresolved(Rc::new(Opaque {
                     span,
                     code: codes::UNRESOLVED,
