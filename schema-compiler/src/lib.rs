@@ -11,6 +11,7 @@
 
 pub mod diagnostics;
 pub mod eval;
+pub mod hash;
 pub mod migrations;
 pub mod policy;
 pub mod project;

@@ -74,6 +74,10 @@ pub enum Merge {
     Counter,
 }
 
+/// What of a builder's state an app fixes when it is built: nullability, merge strategy and
+/// where its default was set (JZ1072 compares it with the state at the end).
+pub type Fingerprint = (bool, bool, Option<Span>);
+
 /// The mutable state of one builder.
 #[derive(Clone, Debug)]
 pub struct BuilderState {
@@ -101,7 +105,7 @@ impl BuilderState {
     }
 
     /// A comparable fingerprint of the structural state (for JZ1072).
-    pub fn fingerprint(&self) -> (bool, bool, Option<Span>) {
+    pub fn fingerprint(&self) -> Fingerprint {
         (
             self.nullable,
             self.merge.is_some(),

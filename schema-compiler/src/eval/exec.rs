@@ -12,8 +12,8 @@
 //! `eval/`.
 //! Every statement, call, loop iteration and callback spends the evaluation budget (JZ0111).
 
+use crate::hash::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::diagnostics::codes;
@@ -68,7 +68,7 @@ const ARRAY_METHODS: &[&str] = &[
 ];
 
 fn new_frame() -> Frame {
-    Rc::new(RefCell::new(HashMap::new()))
+    Rc::new(RefCell::new(HashMap::default()))
 }
 
 fn is_opaque(v: &Value) -> bool {

@@ -132,6 +132,6 @@ pub fn phase_diagnostics(schema: &[Diagnostic], permissions: Vec<Diagnostic>) ->
 
 /// Removes diagnostics reported twice (an aliased builder is built once per use).
 fn dedup(diags: &mut Vec<Diagnostic>) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = crate::hash::HashSet::default();
     diags.retain(|d| seen.insert((d.code, d.span(), d.message.clone())));
 }

@@ -1,7 +1,7 @@
 //! Modules: loading through the loader, imports (depth-first, each module once, cycles are
 //! JZ0107), module-scope statements in program order, bindings and exports.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -61,7 +61,9 @@ pub struct Evaluator<'a> {
     pub loader: &'a dyn SourceLoader,
     pub db: &'a mut SourceDb,
     pub diags: Vec<Diagnostic>,
-    pub builders: Vec<BuilderState>,
+    /// Shared, so reading a builder while building a table copies nothing; a modifier
+    /// replaces its builder's state.
+    pub builders: Vec<Rc<BuilderState>>,
     modules: HashMap<PathBuf, ModuleState>,
     /// Legacy `table(name, columns)` calls, in call order.
     pub legacy_tables: Vec<(String, Value, Span)>,
@@ -104,6 +106,9 @@ pub struct Evaluator<'a> {
     pub(super) module_frames: HashMap<FileId, super::exec::Frame>,
     /// Modifier calls applied to existing builders so far.
     pub(super) builder_writes: u64,
+    /// The syntax trees of the modules evaluated, freed with the evaluator instead of after
+    /// each module (see [`crate::syntax::Leftovers`]).
+    leftovers: crate::syntax::Leftovers,
 }
 
 /// An [`Evaluator`]'s state without its loader and file database, kept between analyses so
@@ -111,7 +116,7 @@ pub struct Evaluator<'a> {
 /// It holds `Rc` values: it stays on the thread that made it.
 pub struct Suspended {
     diags: Vec<Diagnostic>,
-    builders: Vec<BuilderState>,
+    builders: Vec<Rc<BuilderState>>,
     modules: HashMap<PathBuf, ModuleState>,
     legacy_tables: Vec<(String, Value, Span)>,
     apps: Vec<Rc<AppValue>>,
@@ -131,6 +136,7 @@ pub struct Suspended {
     zod_columns: Vec<Span>,
     module_frames: HashMap<FileId, super::exec::Frame>,
     builder_writes: u64,
+    leftovers: crate::syntax::Leftovers,
 }
 
 impl std::fmt::Debug for Suspended {
@@ -150,6 +156,7 @@ pub struct Checkpoint {
     apps: usize,
     pinned: usize,
     file_imports: usize,
+    leftovers: usize,
     mutations: u64,
     builder_writes: u64,
     budget: super::budget::Budget,
@@ -166,16 +173,16 @@ impl<'a> Evaluator<'a> {
             db,
             diags: Vec::new(),
             builders: Vec::new(),
-            modules: HashMap::new(),
+            modules: HashMap::default(),
             legacy_tables: Vec::new(),
             apps: Vec::new(),
-            scope: HashMap::new(),
-            reassigned: HashMap::new(),
+            scope: HashMap::default(),
+            reassigned: HashMap::default(),
             file: FileId(0),
             symbols: Default::default(),
             budget: Default::default(),
             root: None,
-            env_inits: HashMap::new(),
+            env_inits: HashMap::default(),
             frames: Vec::new(),
             call_depth: 0,
             file_imports: Vec::new(),
@@ -183,8 +190,9 @@ impl<'a> Evaluator<'a> {
             failed_assign: None,
             pinned: Vec::new(),
             zod_columns: Vec::new(),
-            module_frames: HashMap::new(),
+            module_frames: HashMap::default(),
             builder_writes: 0,
+            leftovers: crate::syntax::Leftovers::default(),
         }
     }
 
@@ -212,6 +220,7 @@ impl<'a> Evaluator<'a> {
             zod_columns: self.zod_columns,
             module_frames: self.module_frames,
             builder_writes: self.builder_writes,
+            leftovers: self.leftovers,
         }
     }
 
@@ -242,6 +251,7 @@ impl<'a> Evaluator<'a> {
             zod_columns: s.zod_columns,
             module_frames: s.module_frames,
             builder_writes: s.builder_writes,
+            leftovers: s.leftovers,
         }
     }
 
@@ -254,6 +264,7 @@ impl<'a> Evaluator<'a> {
             apps: self.apps.len(),
             pinned: self.pinned.len(),
             file_imports: self.file_imports.len(),
+            leftovers: self.leftovers.len(),
             mutations: self.mutations,
             builder_writes: self.builder_writes,
             budget: self.budget.clone(),
@@ -293,6 +304,7 @@ impl<'a> Evaluator<'a> {
         self.apps.truncate(c.apps);
         self.pinned.truncate(c.pinned);
         self.file_imports.truncate(c.file_imports);
+        self.leftovers.truncate(c.leftovers);
         self.budget = c.budget.clone();
         self.file = c.file;
         self.modules.retain(|p, _| c.modules.contains(p));
@@ -411,8 +423,9 @@ impl<'a> Evaluator<'a> {
         };
         let file = self.db.add(path.to_path_buf(), text.clone());
         let tsx = path.extension().is_some_and(|e| e == "tsx" || e == "jsx");
-        let parsed = crate::syntax::parse(file, &text, tsx);
-        self.diags.extend(parsed.diagnostics);
+        let mut parsed = crate::syntax::parse(file, &text, tsx);
+        self.diags.extend(std::mem::take(&mut parsed.diagnostics));
+        self.leftovers.append(&mut parsed.leftovers);
         self.modules
             .insert(path.to_path_buf(), ModuleState::Loading);
         let saved_scope = std::mem::take(&mut self.scope);
@@ -429,6 +442,7 @@ impl<'a> Evaluator<'a> {
         self.file = saved_file;
         self.modules
             .insert(path.to_path_buf(), ModuleState::Done(exports.clone()));
+        self.leftovers.keep(parsed.module);
         Some(exports)
     }
 
@@ -934,7 +948,7 @@ impl<'a> Evaluator<'a> {
                 let Some(now) = self.builders.get(id.0) else {
                     continue;
                 };
-                if now.fingerprint() != frozen.fingerprint() {
+                if now.fingerprint() != *frozen {
                     let at = now.modified.unwrap_or(now.span);
                     self.push(
                         Diagnostic::new(

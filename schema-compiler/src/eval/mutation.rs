@@ -1,7 +1,7 @@
 //! Mutation and reassignment (JZ0108): assignments to, `delete` of, and updates of module
 //! values, wherever they sit, and the `let`/`var` names a module reassigns.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, codes};

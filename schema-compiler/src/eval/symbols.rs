@@ -5,7 +5,9 @@
 //!
 //! Plain data: no syntax, no LSP types.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hash};
+
+use crate::hash::HashMap;
 
 use crate::source::Span;
 
@@ -64,15 +66,64 @@ pub struct SchemaSymbols {
     seen: Seen,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 struct Seen {
-    tables: HashSet<TableSymbol>,
-    columns: HashSet<ColumnSymbol>,
-    refs: HashSet<RefSite>,
-    apps: HashSet<Span>,
-    discarded: HashSet<Discarded>,
+    tables: Positions,
+    columns: Positions,
+    refs: Positions,
+    apps: Positions,
+    discarded: Positions,
     /// The name index of `tables` and `columns`, built at the first lookup.
     lookup: Lookup,
+}
+
+/// Determined by the lists it indexes.
+impl PartialEq for Seen {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Seen {}
+
+/// The positions of a list's elements, found by the element's hash: whether a symbol is
+/// already recorded is answered without keeping a second copy of it (a large schema records
+/// thousands of columns on every edit).
+#[derive(Clone, Default)]
+struct Positions(hashbrown::HashTable<usize>);
+
+impl std::fmt::Debug for Positions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Positions({})", self.0.len())
+    }
+}
+
+fn hash_of<T: Hash>(item: &T) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(item)
+}
+
+impl Positions {
+    /// Pushes `item` onto `list` unless an equal element is there; whether it was pushed.
+    fn push<T: Hash + Eq>(&mut self, list: &mut Vec<T>, item: T) -> bool {
+        let hash = hash_of(&item);
+        if self.0.find(hash, |&i| list.get(i) == Some(&item)).is_some() {
+            return false;
+        }
+        self.0
+            .insert_unique(hash, list.len(), |&i| list.get(i).map_or(0, hash_of));
+        list.push(item);
+        true
+    }
+
+    /// Removes the elements of `list` from `from` on.
+    fn truncate<T: Hash>(&mut self, list: &mut Vec<T>, from: usize) {
+        for (i, item) in list.iter().enumerate().skip(from) {
+            if let Ok(entry) = self.0.find_entry(hash_of(item), |&j| j == i) {
+                entry.remove();
+            }
+        }
+        list.truncate(from);
+    }
 }
 
 /// Table name → position of its first symbol in `tables`, and (table, column) → position of
@@ -94,19 +145,14 @@ impl Eq for Lookup {}
 
 impl SchemaSymbols {
     pub fn add_table(&mut self, t: TableSymbol) {
-        if self.seen.tables.insert(t.clone()) {
+        if self.seen.tables.push(&mut self.tables, t) {
             self.seen.lookup = Lookup::default();
-            self.tables.push(t);
         }
     }
 
     /// Records `d`; false when it was already recorded (the definition was built twice).
     pub fn add_discarded(&mut self, d: Discarded) -> bool {
-        let new = self.seen.discarded.insert(d.clone());
-        if new {
-            self.discarded.push(d);
-        }
-        new
+        self.seen.discarded.push(&mut self.discarded, d)
     }
 
     /// The discarded earlier definitions of tables, by table name.
@@ -118,20 +164,21 @@ impl SchemaSymbols {
     }
 
     pub fn add_column(&mut self, c: ColumnSymbol) {
-        if self.seen.columns.insert(c.clone()) {
+        if self.seen.columns.push(&mut self.columns, c) {
             self.seen.lookup = Lookup::default();
-            self.columns.push(c);
         }
     }
 
     /// The index of `tables` and `columns`, built at the first call after a change.
     fn lookup(&self) -> &Indexes {
         self.seen.lookup.0.get_or_init(|| {
-            let mut tables = HashMap::with_capacity(self.tables.len());
+            let mut tables =
+                HashMap::with_capacity_and_hasher(self.tables.len(), Default::default());
             for (i, t) in self.tables.iter().enumerate() {
                 tables.entry(t.name.clone()).or_insert(i);
             }
-            let mut columns = HashMap::with_capacity(self.columns.len());
+            let mut columns =
+                HashMap::with_capacity_and_hasher(self.columns.len(), Default::default());
             for (i, c) in self.columns.iter().enumerate() {
                 columns
                     .entry((c.table.clone(), c.name.clone()))
@@ -160,15 +207,11 @@ impl SchemaSymbols {
     }
 
     pub fn add_ref(&mut self, r: RefSite) {
-        if self.seen.refs.insert(r.clone()) {
-            self.refs.push(r);
-        }
+        self.seen.refs.push(&mut self.refs, r);
     }
 
     pub fn add_app(&mut self, span: Span) {
-        if self.seen.apps.insert(span) {
-            self.apps.push(span);
-        }
+        self.seen.apps.push(&mut self.apps, span);
     }
 
     /// How much has been recorded so far, for [`SchemaSymbols::truncate`].
@@ -186,21 +229,11 @@ impl SchemaSymbols {
     /// schema), in time proportional to what is forgotten.
     pub fn truncate(&mut self, mark: SymbolsMark) {
         let [tables, columns, refs, apps, discarded] = mark.0;
-        for t in self.tables.drain(tables.min(self.tables.len())..) {
-            self.seen.tables.remove(&t);
-        }
-        for c in self.columns.drain(columns.min(self.columns.len())..) {
-            self.seen.columns.remove(&c);
-        }
-        for r in self.refs.drain(refs.min(self.refs.len())..) {
-            self.seen.refs.remove(&r);
-        }
-        for a in self.apps.drain(apps.min(self.apps.len())..) {
-            self.seen.apps.remove(&a);
-        }
-        for d in self.discarded.drain(discarded.min(self.discarded.len())..) {
-            self.seen.discarded.remove(&d);
-        }
+        self.seen.tables.truncate(&mut self.tables, tables);
+        self.seen.columns.truncate(&mut self.columns, columns);
+        self.seen.refs.truncate(&mut self.refs, refs);
+        self.seen.apps.truncate(&mut self.apps, apps);
+        self.seen.discarded.truncate(&mut self.discarded, discarded);
         self.seen.lookup = Lookup::default();
     }
 }

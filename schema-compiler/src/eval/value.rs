@@ -1,7 +1,7 @@
 //! Values of the static evaluator: JS primitives, ordered objects, arrays,
 //! `Date`, `Uint8Array`, DSL values and `Opaque`, the stand-in for anything we cannot evaluate.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::rc::Rc;
 
 use crate::diagnostics::Code;
@@ -230,7 +230,7 @@ pub struct AppValue {
     pub table_names: Vec<String>,
     pub span: Span,
     /// Builder states at build time, to detect later mutation (JZ1072).
-    pub frozen: Vec<(BuilderId, super::column_builder::BuilderState)>,
+    pub frozen: Vec<(BuilderId, super::column_builder::Fingerprint)>,
 }
 
 /// A path into a library namespace.

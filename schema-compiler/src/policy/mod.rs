@@ -20,7 +20,7 @@ pub mod json;
 pub mod parse;
 pub mod vm;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::rc::Rc;
 
 use crate::diagnostics::Diagnostic;

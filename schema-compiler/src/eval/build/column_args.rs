@@ -72,8 +72,8 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
         return Vec::new();
     }
     let mut variants = Vec::with_capacity(args.len());
-    let mut seen: std::collections::HashSet<std::rc::Rc<str>> =
-        std::collections::HashSet::with_capacity(args.len());
+    let mut seen: crate::hash::HashSet<std::rc::Rc<str>> =
+        crate::hash::HashSet::with_capacity_and_hasher(args.len(), Default::default());
     for (v, s) in args {
         match v {
             Value::Str(x) => {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, codes};
 use crate::eval::build;
-use crate::eval::column_builder::{BuilderState, ColKind};
+use crate::eval::column_builder::{BuilderState, ColKind, Fingerprint};
 use crate::eval::module::{Binding, Evaluator, opaque, silent};
 use crate::eval::value::{AppValue, BuilderId, PermissionsDef, TableDef, Value};
 use crate::schema::ColumnKind;
@@ -15,7 +15,7 @@ use crate::source::Span;
 use super::{check_args, extra_args};
 
 fn new_builder(ev: &mut Evaluator<'_>, kind: ColKind, span: Span) -> Value {
-    ev.builders.push(BuilderState::new(kind, span));
+    ev.builders.push(Rc::new(BuilderState::new(kind, span)));
     Value::Builder(BuilderId(ev.builders.len() - 1))
 }
 
@@ -193,7 +193,7 @@ fn column(ev: &mut Evaluator<'_>, kind: ColumnKind, args: &[(Value, Span)], span
                 builder(
                     ev,
                     ColKind::Array {
-                        element: Box::new(inner.kind),
+                        element: Box::new(inner.kind.clone()),
                     },
                     1,
                 )
@@ -255,7 +255,7 @@ fn define_permissions(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Sp
 }
 
 /// The builders a definition uses, with their state now (for JZ1072).
-fn collect_builders(ev: &Evaluator<'_>, def: &Value) -> Vec<(BuilderId, BuilderState)> {
+fn collect_builders(ev: &Evaluator<'_>, def: &Value) -> Vec<(BuilderId, Fingerprint)> {
     let mut out = Vec::new();
     let Value::Object(o) = def else { return out };
     for (_, t) in &o.props {
@@ -268,7 +268,7 @@ fn collect_builders(ev: &Evaluator<'_>, def: &Value) -> Vec<(BuilderId, BuilderS
             if let Value::Builder(id) = c
                 && let Some(b) = ev.builders.get(id.0)
             {
-                out.push((*id, b.clone()));
+                out.push((*id, b.fingerprint()));
             }
         }
     }

@@ -3,8 +3,10 @@
 //! rules are `schema::checks` (`merge.rs`); reported here is a `.merge` argument that is no
 //! string.
 
+use std::rc::Rc;
+
 use crate::diagnostics::{Diagnostic, codes};
-use crate::eval::column_builder::Merge;
+use crate::eval::column_builder::{BuilderState, Merge};
 use crate::eval::module::Evaluator;
 use crate::eval::value::{BuilderId, Value};
 use crate::schema::checks;
@@ -24,10 +26,10 @@ pub(super) fn modifier(
     span: Span,
 ) {
     let call_span = Span::new(name_span.file, name_span.range.start, span.range.end);
-    let Some(b) = ev.builders.get(id.0).cloned() else {
+    let Some(b) = ev.builders.get(id.0) else {
         return;
     };
-    let mut b = b;
+    let mut b = BuilderState::clone(b);
     b.modified = Some(call_span);
     match name {
         "optional" => {
@@ -78,7 +80,7 @@ pub(super) fn modifier(
         _ => {}
     }
     if let Some(slot) = ev.builders.get_mut(id.0) {
-        *slot = b;
+        *slot = Rc::new(b);
         ev.builder_writes += 1;
     }
 }

@@ -22,7 +22,9 @@ mod typing;
 pub mod value;
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use crate::hash::HashMap;
 use std::rc::Rc;
 
 use crate::diagnostics::Diagnostic;
@@ -124,7 +126,7 @@ impl<'s> Interp<'s> {
         Self {
             schema: IndexedSchema::new(schema),
             module,
-            env_inits: HashMap::new(),
+            env_inits: HashMap::default(),
             env_resolving: Vec::new(),
             env_vars,
             diags: Vec::new(),
@@ -138,7 +140,7 @@ impl<'s> Interp<'s> {
             env_fallback: 0,
             callee_span: None,
             scope_table: None,
-            discarded: HashMap::new(),
+            discarded: HashMap::default(),
             uses: Vec::new(),
             fragments: Vec::new(),
             stmt: None,

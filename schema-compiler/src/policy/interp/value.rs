@@ -1,8 +1,8 @@
 //! Values of the permissions interpreter: JS values (as far as callbacks use them) plus the
 //! symbolic DSL values (`policy.<t>`, row and session references, deferred conditions).
 
+use crate::hash::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::eval::budget::{Budget, Limit};
@@ -76,7 +76,7 @@ impl Env {
 
     pub fn push_frame(&self) -> Env {
         let mut e = self.clone();
-        e.frames.push(Rc::new(RefCell::new(HashMap::new())));
+        e.frames.push(Rc::new(RefCell::new(HashMap::default())));
         e
     }
 

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use swc_common::Span as SwcSpan;
 use swc_ecma_ast as swc;
 
-use super::{Lowerer, STACK_GROW, STACK_RED_ZONE, wtf8_to_jsstr};
+use super::{Lowerer, STACK_GROW, STACK_RED_ZONE};
 use crate::source::Span;
 use crate::syntax::ast::*;
 
@@ -87,11 +87,14 @@ impl Lowerer {
         match k {
             swc::PropName::Ident(i) => PropKey::Static {
                 span: self.span(i.span),
-                name: JsStr::new(i.sym.as_str()),
+                name: JsStr {
+                    text: self.name(&i.sym),
+                    lone_surrogate: false,
+                },
             },
             swc::PropName::Str(s) => PropKey::Static {
                 span: self.span(s.span),
-                name: Self::jsstr(s),
+                name: self.jsstr(s),
             },
             swc::PropName::Num(n) => PropKey::Static {
                 span: self.span(n.span),
@@ -148,7 +151,7 @@ impl Lowerer {
             E::Lit(l) => match l {
                 swc::Lit::Str(s) => Expr::Str {
                     span,
-                    value: Self::jsstr(s),
+                    value: self.jsstr(s),
                 },
                 swc::Lit::Num(n) => Expr::Num {
                     span,
@@ -171,7 +174,7 @@ impl Lowerer {
                 quasis: t
                     .quasis
                     .iter()
-                    .map(|q| q.cooked.as_ref().map(wtf8_to_jsstr))
+                    .map(|q| q.cooked.as_ref().map(|c| self.js_str(c)))
                     .collect(),
                 exprs: t.exprs.iter().map(|e| self.expr(e)).collect(),
             },
@@ -414,7 +417,7 @@ impl Lowerer {
         match p {
             swc::MemberProp::Ident(i) => MemberProp::Name {
                 span: self.span(i.span),
-                name: Rc::from(i.sym.as_str()),
+                name: self.name(&i.sym),
             },
             swc::MemberProp::Computed(c) => MemberProp::Computed {
                 span: self.span(c.span),

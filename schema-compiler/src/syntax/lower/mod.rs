@@ -30,6 +30,9 @@ pub(super) struct Lowerer {
     pub len: u32,
     depth: u32,
     pub too_deep: Option<Span>,
+    /// One shared copy of each name and string the file writes: a schema repeats `s`,
+    /// `table`, `string` and its table names thousands of times.
+    names: crate::hash::HashSet<Rc<str>>,
 }
 
 impl Lowerer {
@@ -40,6 +43,7 @@ impl Lowerer {
             len,
             depth: 0,
             too_deep: None,
+            names: crate::hash::HashSet::default(),
         }
     }
 
@@ -65,15 +69,36 @@ impl Lowerer {
         self.depth = self.depth.saturating_sub(1);
     }
 
-    fn ident(&self, i: &swc::Ident) -> Ident {
+    /// The shared copy of `text`.
+    fn name(&mut self, text: &str) -> Rc<str> {
+        if let Some(name) = self.names.get(text) {
+            return name.clone();
+        }
+        let name: Rc<str> = Rc::from(text);
+        self.names.insert(name.clone());
+        name
+    }
+
+    fn ident(&mut self, i: &swc::Ident) -> Ident {
         Ident {
             span: self.span(i.span),
-            name: Rc::from(i.sym.as_str()),
+            name: self.name(&i.sym),
         }
     }
 
-    fn jsstr(w: &swc_ecma_ast::Str) -> JsStr {
-        wtf8_to_jsstr(&w.value)
+    /// A string value; one with a lone surrogate is not shared.
+    fn js_str(&mut self, w: &swc_atoms::Wtf8Atom) -> JsStr {
+        match w.as_str() {
+            Some(s) => JsStr {
+                text: self.name(s),
+                lone_surrogate: false,
+            },
+            None => wtf8_to_jsstr(w),
+        }
+    }
+
+    fn jsstr(&mut self, w: &swc_ecma_ast::Str) -> JsStr {
+        self.js_str(&w.value)
     }
 
     pub fn module(&mut self, m: &swc::Module) -> Module {
@@ -93,10 +118,10 @@ impl Lowerer {
         Module { items }
     }
 
-    fn module_export_name(&self, n: &swc::ModuleExportName) -> (Rc<str>, Span) {
+    fn module_export_name(&mut self, n: &swc::ModuleExportName) -> (Rc<str>, Span) {
         match n {
-            swc::ModuleExportName::Ident(i) => (Rc::from(i.sym.as_str()), self.span(i.span)),
-            swc::ModuleExportName::Str(s) => (Self::jsstr(s).text, self.span(s.span)),
+            swc::ModuleExportName::Ident(i) => (self.name(&i.sym), self.span(i.span)),
+            swc::ModuleExportName::Str(s) => (self.jsstr(s).text, self.span(s.span)),
             #[expect(
                 unreachable_patterns,
                 reason = "swc_ecma_ast enums are exhaustive in our feature set; the arm keeps the match total if a feature adds a variant"
@@ -120,7 +145,7 @@ impl Lowerer {
                             }
                             let imported = match &n.imported {
                                 Some(name) => self.module_export_name(name).0,
-                                None => Rc::from(n.local.sym.as_str()),
+                                None => self.name(&n.local.sym),
                             };
                             specifiers.push(ImportSpec::Named {
                                 local: self.ident(&n.local),
@@ -144,7 +169,7 @@ impl Lowerer {
                 }
                 items.push(Item::Import(Import {
                     span: self.span(i.span),
-                    source: (self.span(i.src.span), Self::jsstr(&i.src)),
+                    source: (self.span(i.src.span), self.jsstr(&i.src)),
                     specifiers,
                 }));
             }
@@ -203,7 +228,7 @@ impl Lowerer {
                         _ => {}
                     }
                 }
-                let source = n.src.as_ref().map(|s| (self.span(s.span), Self::jsstr(s)));
+                let source = n.src.as_ref().map(|s| (self.span(s.span), self.jsstr(s)));
                 items.push(Item::ExportNamed {
                     span: self.span(n.span),
                     specifiers,
@@ -216,7 +241,7 @@ impl Lowerer {
                 }
                 items.push(Item::ExportAll {
                     span: self.span(a.span),
-                    source: (self.span(a.src.span), Self::jsstr(&a.src)),
+                    source: (self.span(a.src.span), self.jsstr(&a.src)),
                 });
             }
             swc::ModuleDecl::ExportDefaultExpr(e) => {
@@ -591,7 +616,7 @@ impl Lowerer {
     }
 }
 
-pub(super) fn wtf8_to_jsstr(w: &swc_atoms::Wtf8Atom) -> JsStr {
+fn wtf8_to_jsstr(w: &swc_atoms::Wtf8Atom) -> JsStr {
     match w.as_str() {
         Some(s) => JsStr::new(s),
         None => JsStr {
