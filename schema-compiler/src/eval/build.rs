@@ -290,7 +290,7 @@ pub fn legacy_table(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span
                 }
             }
             ev.legacy_tables
-                .push((name.text.to_string(), cols.clone(), span));
+                .push((String::from(&*name.text), cols.clone(), span));
         }
         _ => ev.push(
             Diagnostic::new(

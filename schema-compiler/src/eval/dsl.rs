@@ -116,7 +116,7 @@ pub fn zod_arg(v: &Value) -> ZodArg {
     match v {
         Value::Zod(z) => ZodArg::Zod(z.clone()),
         Value::Num(n) => ZodArg::Number(*n),
-        Value::Str(s) => ZodArg::String(s.text.to_string()),
+        Value::Str(s) => ZodArg::String(String::from(&*s.text)),
         Value::Bool(b) => ZodArg::Bool(*b),
         Value::Null => ZodArg::Null,
         Value::Undefined => ZodArg::Undefined,

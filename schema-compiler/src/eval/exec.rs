@@ -1128,7 +1128,7 @@ fn member_path(e: &Expr) -> Option<(crate::syntax::ast::Ident, Vec<(&MemberProp,
 /// ToPropertyKey for assignment keys.
 fn key_string(v: &Value) -> Option<String> {
     match v {
-        Value::Str(s) if !s.lone_surrogate => Some(s.text.to_string()),
+        Value::Str(s) if !s.lone_surrogate => Some(String::from(&*s.text)),
         Value::Num(n) => Some(number_to_js_string(*n)),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,

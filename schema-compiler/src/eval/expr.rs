@@ -79,7 +79,7 @@ impl Evaluator<'_> {
                     return Value::Undefined;
                 }
                 let (key, key_span) = match prop {
-                    MemberProp::Name { name, span } => (Ok(name.to_string()), *span),
+                    MemberProp::Name { name, span } => (Ok(String::from(&**name)), *span),
                     MemberProp::Computed { expr, span } => (self.property_key(expr), *span),
                     MemberProp::Private { span } => {
                         return opaque(
@@ -341,7 +341,7 @@ impl Evaluator<'_> {
             match p {
                 Prop::KeyValue { key, value, .. } => {
                     let k = match key {
-                        PropKey::Static { name, .. } => name.text.to_string(),
+                        PropKey::Static { name, .. } => String::from(&*name.text),
                         PropKey::Computed { expr, .. } => match self.property_key(expr) {
                             Ok(k) => k,
                             Err(v) => return v,
@@ -367,8 +367,8 @@ impl Evaluator<'_> {
                 Prop::Shorthand(i) => {
                     let v = self.lookup(&i.name, i.span);
                     note_overwrite(&mut o, span, &spreads, &i.name, i.span);
-                    o.set_key_span(i.name.to_string(), i.span);
-                    o.set(i.name.to_string(), v);
+                    o.set_key_span(String::from(&*i.name), i.span);
+                    o.set(String::from(&*i.name), v);
                 }
                 Prop::Spread { span, expr } => {
                     spreads.push(*span);
@@ -452,7 +452,7 @@ impl Evaluator<'_> {
     fn property_key(&mut self, e: &Expr) -> Result<String, Value> {
         let v = self.eval_expr(e);
         match &v {
-            Value::Str(s) => Ok(s.text.to_string()),
+            Value::Str(s) => Ok(String::from(&*s.text)),
             Value::Num(n) => Ok(number_to_js_string(*n)),
             Value::Bool(b) => Ok(b.to_string()),
             Value::Null => Ok("null".into()),

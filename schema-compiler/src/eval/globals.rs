@@ -300,7 +300,7 @@ fn from_entries(ev: &mut Evaluator<'_>, args: Vec<(Value, Span)>, span: Span) ->
             }
         };
         let key = match &k {
-            Value::Str(s) if !s.lone_surrogate => s.text.to_string(),
+            Value::Str(s) if !s.lone_surrogate => String::from(&*s.text),
             Value::Num(n) => crate::schema::json::number_to_js_string(*n),
             Value::Opaque(_) => return k,
             _ => {

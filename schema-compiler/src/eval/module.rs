@@ -797,9 +797,10 @@ impl<'a> Evaluator<'a> {
             return false;
         };
         text.contains("process")
-            || text
-                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-                .any(|w| !w.is_empty() && self.env_inits.contains_key(w))
+            || (!self.env_inits.is_empty()
+                && text
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                    .any(|w| !w.is_empty() && self.env_inits.contains_key(w)))
     }
 
     fn eval_stmt(&mut self, stmt: &Stmt) {
@@ -879,7 +880,7 @@ impl<'a> Evaluator<'a> {
             Pat::Object { props, rest, span } => {
                 for p in props {
                     let key = match &p.key {
-                        ast::PropKey::Static { name, .. } => Some(name.text.to_string()),
+                        ast::PropKey::Static { name, .. } => Some(String::from(&*name.text)),
                         _ => None,
                     };
                     let pv = match (&v, key) {

@@ -311,7 +311,7 @@ pub fn to_js_string(v: &Value) -> Option<String> {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Num(n) => number_to_js_string(*n),
-        Value::Str(s) => s.text.to_string(),
+        Value::Str(s) => String::from(&*s.text),
         Value::Array(items) => {
             let mut parts = Vec::with_capacity(items.len());
             for i in items.iter() {

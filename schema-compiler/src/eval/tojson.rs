@@ -139,7 +139,7 @@ fn convert_inner(v: &Value, ch: &mut Changes) -> Result<Option<JsonValue>, JsonP
             if s.lone_surrogate {
                 return Err(JsonProblem::LoneSurrogate);
             }
-            JsonValue::String(s.text.to_string())
+            JsonValue::String(String::from(&*s.text))
         }
         Value::Date(ms) => match to_iso_string(*ms) {
             Some(s) => JsonValue::String(s),

@@ -34,10 +34,20 @@ pub fn root_collation_available() -> bool {
 pub fn sort_variants(variants: &[String]) -> Vec<String> {
     let mut sorted = variants.to_vec();
     match root_collator() {
+        // Root collation orders words of lowercase ASCII letters as bytes do: skip ICU for the
+        // common case (`sort_agrees_with_the_collator_on_lowercase_words` checks it).
+        Some(_) if all_lowercase_letters(variants) => sorted.sort(),
         Some(collator) => sorted.sort_by(|a, b| collator.compare(a, b)),
         None => sorted.sort(),
     }
     sorted
+}
+
+/// Whether every variant is made of the letters `a`–`z` alone.
+fn all_lowercase_letters(variants: &[String]) -> bool {
+    variants
+        .iter()
+        .all(|v| v.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// Whether root order differs from byte order or any variant is non-ASCII (JZ1024): a tailored
@@ -47,10 +57,11 @@ pub fn is_collation_sensitive(variants: &[String]) -> bool {
     if variants.iter().any(|v| !v.is_ascii()) {
         return true;
     }
+    if all_lowercase_letters(variants) {
+        return false;
+    }
     if !root_collation_available() {
-        return variants
-            .iter()
-            .any(|v| !v.bytes().all(|b| b.is_ascii_lowercase()));
+        return true;
     }
     let mut bytes = variants.to_vec();
     bytes.sort();
@@ -156,6 +167,18 @@ mod tests {
         );
         let v = vec![decomposed.clone(), composed.clone()];
         assert_eq!(sort_variants(&v), vec![decomposed, composed]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sort_agrees_with_the_collator_on_lowercase_words(
+            words in proptest::collection::vec("[a-z]{0,6}", 0..12),
+        ) {
+            let collator = root_collator().unwrap_or_else(|| unreachable!("compiled data"));
+            let mut by_collator = words.clone();
+            by_collator.sort_by(|a, b| collator.compare(a, b));
+            proptest::prop_assert_eq!(sort_variants(&words), by_collator);
+        }
     }
 
     #[test]

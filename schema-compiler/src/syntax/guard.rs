@@ -50,17 +50,15 @@ pub fn too_deep(text: &str) -> Option<usize> {
     let mut i = 0usize;
     loop {
         // Pass over plain text and spaces up to the next byte that needs a look.
-        let rest = bytes.get(i..).unwrap_or_default();
-        let k = rest.iter().position(|&b| match CLASSES[usize::from(b)] {
-            Class::Plain => {
-                run = 0;
-                false
+        let b = loop {
+            let &b = bytes.get(i)?;
+            match CLASSES[usize::from(b)] {
+                Class::Plain => run = 0,
+                Class::Space => {}
+                Class::Special => break b,
             }
-            Class::Space => false,
-            Class::Special => true,
-        })?;
-        i += k;
-        let &b = bytes.get(i)?;
+            i += 1;
+        };
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 while bytes.get(i).is_some_and(|&c| c != b'\n') {

@@ -87,7 +87,7 @@ pub fn enum_variants(ev: &mut Evaluator<'_>, args: &[(Value, Span)], span: Span)
                     );
                 } else {
                     seen.insert(x.text.clone());
-                    variants.push(x.text.to_string());
+                    variants.push(String::from(&*x.text));
                 }
             }
             other => ev.push(

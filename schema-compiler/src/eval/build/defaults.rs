@@ -62,7 +62,7 @@ fn convert(ev: &mut Evaluator<'_>, kind: &ColKind, v: &Value, span: Span) -> Opt
     }
     match kind {
         ColKind::Text => match v {
-            Value::Str(s) => Some(IrValue::Text(s.text.to_string())),
+            Value::Str(s) => Some(IrValue::Text(String::from(&*s.text))),
             Value::Num(_) | Value::Bool(_) => {
                 let t = crate::eval::ops::to_js_string_bounded(v).unwrap_or_default();
                 coerced(ev, span, "string", &format!("\"{t}\""));

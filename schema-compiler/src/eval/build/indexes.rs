@@ -25,7 +25,7 @@ pub fn index_only(
             for it in items.iter() {
                 match it {
                     Value::Str(s) => {
-                        let name = s.text.to_string();
+                        let name = String::from(&*s.text);
                         if seen.contains(&name) {
                             ev.push(checks::index_listed_twice(&name, *lspan));
                         }

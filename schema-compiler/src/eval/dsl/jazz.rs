@@ -145,7 +145,7 @@ fn column(ev: &mut Evaluator<'_>, kind: ColumnKind, args: &[(Value, Span)], span
         ColumnKind::Ref => match args.first() {
             Some((Value::Str(t), tspan)) => {
                 let k = ColKind::Ref {
-                    table: t.text.to_string(),
+                    table: String::from(&*t.text),
                     span: *tspan,
                 };
                 builder(ev, k, 1)

@@ -132,7 +132,7 @@ impl<'a> Scope<'a> {
                     key: PropKey::Static { span, name },
                     value,
                     ..
-                } => (name.text.to_string(), *span, value),
+                } => (String::from(&*name.text), *span, value),
                 Prop::KeyValue { key, .. } | Prop::Method { key, .. } => {
                     self.diags
                         .push(unsupported(key.span(), "computed or non-static key"));
@@ -186,7 +186,7 @@ impl<'a> Scope<'a> {
     /// A string literal (or a template without substitutions).
     pub fn string(&self, e: &'a Expr) -> Option<(String, Span)> {
         match self.resolve(e) {
-            Expr::Str { value, span } => Some((value.text.to_string(), *span)),
+            Expr::Str { value, span } => Some((String::from(&*value.text), *span)),
             Expr::Template {
                 quasis,
                 exprs,
@@ -195,7 +195,7 @@ impl<'a> Scope<'a> {
                 quasis
                     .iter()
                     .flatten()
-                    .map(|q| q.text.to_string())
+                    .map(|q| String::from(&*q.text))
                     .collect(),
                 *span,
             )),

@@ -87,7 +87,7 @@ impl Interp<'_> {
             Pat::Object { props, .. } => {
                 for p in props {
                     let key = match &p.key {
-                        PropKey::Static { name, .. } => name.text.to_string(),
+                        PropKey::Static { name, .. } => String::from(&*name.text),
                         PropKey::Computed { expr, .. } => match self.eval(env, expr) {
                             Pv::Str(s) => s.to_string(),
                             _ => String::new(),
@@ -549,7 +549,7 @@ impl Interp<'_> {
             match p {
                 Prop::KeyValue { key, value, .. } => {
                     let k = match key {
-                        PropKey::Static { name, .. } => name.text.to_string(),
+                        PropKey::Static { name, .. } => String::from(&*name.text),
                         PropKey::Computed { expr, .. } => match self.eval(env, expr) {
                             Pv::Str(s) => s.to_string(),
                             Pv::Num(n) => crate::schema::json::number_to_js_string(n),
