@@ -1,6 +1,7 @@
 //! Expressions: JS semantics for the static subset. Operators live in
 //! `ops.rs`, the mutation and reassignment scans (JZ0108) in `mutation.rs`.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use crate::diagnostics::{Diagnostic, codes};
@@ -79,8 +80,10 @@ impl Evaluator<'_> {
                     return Value::Undefined;
                 }
                 let (key, key_span) = match prop {
-                    MemberProp::Name { name, span } => (Ok(String::from(&**name)), *span),
-                    MemberProp::Computed { expr, span } => (self.property_key(expr), *span),
+                    MemberProp::Name { name, span } => (Ok(Cow::Borrowed(&**name)), *span),
+                    MemberProp::Computed { expr, span } => {
+                        (self.property_key(expr).map(Cow::Owned), *span)
+                    }
                     MemberProp::Private { span } => {
                         return opaque(
                             *span,

@@ -243,7 +243,7 @@ pub enum LibRef {
     /// The `col` namespace.
     Col,
     /// A jazz-tools function: `string`, `table`, `defineApp`, ... (`legacy` for top-level `table`).
-    JazzFn { name: Rc<str>, legacy: bool },
+    JazzFn { name: &'static str, legacy: bool },
     /// `import * as P from "jazz-tools/permissions"` and its members (not evaluated here).
     Permissions,
     /// The `z` namespace, or `z.iso`.

@@ -82,11 +82,11 @@ pub fn lib_member(lib: &LibRef, name: &str, span: Span) -> Value {
             "schema" => v(LibRef::Schema),
             "col" => v(LibRef::Col),
             "table" => v(LibRef::JazzFn {
-                name: Rc::from("table"),
+                name: "table",
                 legacy: true,
             }),
-            n if JAZZ_EXPORTS.contains(&n) => v(LibRef::JazzFn {
-                name: Rc::from(n),
+            n if let Some(name) = find_static(JAZZ_EXPORTS, n) => v(LibRef::JazzFn {
+                name,
                 legacy: false,
             }),
             "defineTable" => opaque(
@@ -101,8 +101,16 @@ pub fn lib_member(lib: &LibRef, name: &str, span: Span) -> Value {
             v(LibRef::Zod { path: Rc::from("") })
         }
         LibRef::Permissions => match name {
-            "definePermissions" | "anyOf" | "allOf" => v(LibRef::JazzFn {
-                name: Rc::from(name),
+            "definePermissions" => v(LibRef::JazzFn {
+                name: "definePermissions",
+                legacy: false,
+            }),
+            "anyOf" => v(LibRef::JazzFn {
+                name: "anyOf",
+                legacy: false,
+            }),
+            "allOf" => v(LibRef::JazzFn {
+                name: "allOf",
                 legacy: false,
             }),
             _ => Value::AppMember,
@@ -187,17 +195,27 @@ fn replace_name(span: Span, suggestion: &str) -> Fix {
     }
 }
 
+/// `key` as the entry of `list` that equals it.
+fn find_static(list: &[&'static str], key: &str) -> Option<&'static str> {
+    list.iter().copied().find(|&n| n == key)
+}
+
 fn lib_path_member(lib: &LibRef, key: &str, span: Span) -> Value {
     let v = |l: LibRef| Value::Lib(Rc::new(l));
     match lib {
         LibRef::JazzTools => lib_member(lib, key, span),
         LibRef::Schema | LibRef::Col => {
-            if ColumnKind::from_dsl_name(key).is_some()
-                || MIGRATION_OPS.contains(&key)
-                || (*lib == LibRef::Schema && SCHEMA_FUNCTIONS.contains(&key))
-            {
+            let name = ColumnKind::from_dsl_name(key)
+                .map(ColumnKind::dsl_name)
+                .or_else(|| find_static(MIGRATION_OPS, key))
+                .or_else(|| {
+                    (*lib == LibRef::Schema)
+                        .then(|| find_static(SCHEMA_FUNCTIONS, key))
+                        .flatten()
+                });
+            if let Some(name) = name {
                 v(LibRef::JazzFn {
-                    name: Rc::from(key),
+                    name,
                     legacy: false,
                 })
             } else {

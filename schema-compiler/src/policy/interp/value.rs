@@ -229,10 +229,10 @@ pub fn from_static_within(v: &Value, span: Span, budget: &mut Budget) -> Result<
             env: Env::default(),
         })),
         Value::Lib(l) => match &**l {
-            crate::eval::value::LibRef::JazzFn { name, .. } if &**name == "anyOf" => {
+            crate::eval::value::LibRef::JazzFn { name, .. } if *name == "anyOf" => {
                 Pv::Builtin(Builtin::AnyOf)
             }
-            crate::eval::value::LibRef::JazzFn { name, .. } if &**name == "allOf" => {
+            crate::eval::value::LibRef::JazzFn { name, .. } if *name == "allOf" => {
                 Pv::Builtin(Builtin::AllOf)
             }
             _ => Pv::Static(v.clone()),
