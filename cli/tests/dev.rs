@@ -364,6 +364,74 @@ fn json_mode_prints_ndjson_events_and_sigterm_exits_0() {
     );
 }
 
+/// A migration file that does not parse, for an edge no schema here has.
+const BROKEN_MIGRATION: &str = "20260101000000-broken-aaaaaaaaaaaa-bbbbbbbbbbbb.ts";
+
+/// The errors a cycle event reports in `migrations/<BROKEN_MIGRATION>`.
+fn broken_migration_errors(cycle: &Value) -> usize {
+    let file = format!("migrations/{BROKEN_MIGRATION}");
+    cycle["diagnostics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no diagnostics in {cycle}"))
+        .iter()
+        .filter(|d| d["file"] == file.as_str() && d["severity"] == "error")
+        .count()
+}
+
+#[test]
+fn a_migration_file_with_an_error_is_in_the_cycle_event_and_blocks_no_push() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    // The baseline snapshot: the change below needs a migration from it, which `jazz validate`
+    // reports as JZ3504 and jazz dev leaves to its own missing-migration event.
+    let create = support::jazz(dir)
+        .args(["--no-env-file", "migrations", "create"])
+        .output()
+        .expect("jazz migrations create");
+    assert!(create.status.success());
+    std::fs::write(
+        dir.join("migrations").join(BROKEN_MIGRATION),
+        "import { schema as s } from \"jazz-tools\";\nexport default s.defineMigration({\n",
+    )
+    .expect("write the migration");
+    let dev = Dev::start(dir, &["--in-memory", "--format", "json"]);
+    let h1 = local_hash(dir);
+    let first =
+        wait_for("cycle", || events(&dev, "cycle").into_iter().next()).expect("cycle event");
+    assert_eq!(first["status"], "pushed", "{first}");
+    assert_eq!(first["schema"]["hash"], h1.as_str());
+    assert!(broken_migration_errors(&first) > 0, "{first}");
+
+    // A change that needs a migration: pushed anyway (the embedded server is lenient), the
+    // broken file still reported, and the missing migration said once, as an event.
+    edit(
+        &dir.join("schema.ts"),
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    priority: s.int(),",
+        false,
+    );
+    let h2 = local_hash(dir);
+    let second = wait_for("second cycle", || {
+        events(&dev, "cycle")
+            .into_iter()
+            .find(|e| e["schema"]["hash"] == h2.as_str())
+    })
+    .expect("a cycle that pushes the change");
+    assert_eq!(second["status"], "pushed", "{second}");
+    assert!(broken_migration_errors(&second) > 0, "{second}");
+    let missing = wait_for("migration-missing", || {
+        events(&dev, "migration-missing").into_iter().next()
+    })
+    .expect("a migration-missing event");
+    assert_eq!(missing["to_hash"], h2.as_str(), "{missing}");
+    assert!(
+        !dev.out().contains("JZ3504"),
+        "jazz dev does not repeat the missing migration as JZ3504:\n{}",
+        dev.out()
+    );
+    assert_eq!(dev.stop(), Some(0));
+}
+
 /// The NDJSON events named `name` printed so far; every stdout line must be one.
 fn events(dev: &Dev, name: &str) -> Vec<Value> {
     dev.stdout

@@ -1,15 +1,16 @@
-//! One `jazz dev` cycle: compile the project, print its diagnostics,
-//! and publish schema + permissions (+ a reviewed migration) only from a compile without
-//! errors. A broken edit is reported and never published; the server keeps its last good
-//! bundle. The state between cycles (what was last compiled and pushed, the watched import
+//! One `jazz dev` cycle: compile the project (its migration files checked in the same
+//! analysis), print its diagnostics, and publish schema + permissions (+ a reviewed migration)
+//! only when schema.ts and permissions.ts have no errors. A broken edit is reported and never
+//! published; the server keeps its last good bundle. An error in a migration file is printed
+//! but blocks only that file's edge (the pipeline never sends it). The state between cycles (what was last compiled and pushed, the watched import
 //! graph) lives in [`DevState`].
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use jazz_schema_compiler::diagnostics::{Diagnostic, codes, count};
-use jazz_schema_compiler::migrations::project::check_dir;
+use jazz_schema_compiler::diagnostics::{Diagnostic, codes};
+use jazz_schema_compiler::migrations::codes as migration_codes;
 use jazz_schema_compiler::project::Analysis;
 use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
@@ -20,7 +21,6 @@ use super::report::Reporter;
 use super::watch::{Contents, WatchSet};
 use crate::commands::Context;
 use crate::env::{APP_ID_NAMES, EnvFiles, SERVER_URL_NAMES, load_files};
-use crate::loader::DiskLoader;
 use crate::output::json as json_out;
 use crate::paths;
 
@@ -137,23 +137,21 @@ impl DevState {
         if let Some(changed) = trigger.iter().find(|p| self.env_files.contains(p)) {
             self.reload_env(ctx, rep, changed);
         }
-        let analysis = ctx.analyze(&self.root);
-        let blocking = count(&analysis.diagnostics).0;
-        // Migration files are checked on their own: an error in one never blocks the schema
-        // and permissions (the pipeline refuses to push that file).
-        let mut mdb = SourceDb::new();
-        let mdiags = check_dir(&DiskLoader, &self.migrations_dir, &mut mdb);
-        self.remember(&analysis, &mdb, blocking == 0);
+        let analysis = ctx.analyze_with(&self.root, Some(&self.migrations_dir));
+        // An error in a migration file never blocks the schema and permissions: the pipeline
+        // refuses to push that file only.
+        let blocking = analysis
+            .project_diagnostics()
+            .filter(|d| d.is_error())
+            .count();
+        self.remember(&analysis, blocking == 0);
         // The installed jazz-tools does not change between edits: say so in the first cycle only.
-        let shown: Vec<Diagnostic> = analysis
-            .diagnostics
-            .iter()
+        let shown: Vec<Diagnostic> = dev_diagnostics(&analysis)
             .filter(|d| d.code != codes::JAZZ_TOOLS_VERSION || !self.version_warned)
             .cloned()
             .collect();
         self.version_warned |= shown.iter().any(|d| d.code == codes::JAZZ_TOOLS_VERSION);
         self.print_diagnostics(ctx, rep, &shown, &analysis.db);
-        self.print_diagnostics(ctx, rep, &mdiags, &mdb);
 
         if blocking > 0 || analysis.schema.is_none() {
             let errors = blocking.max(1);
@@ -417,7 +415,7 @@ impl DevState {
             "migration-missing",
             json!({ "from_hash": from, "to_hash": to, "pushed": false }),
         );
-        let Some(schema) = analysis.valid_schema() else {
+        let Some(schema) = analysis.valid_schema_ignoring_migrations() else {
             return;
         };
         let stub = self.write_stub(ctx, rep, target, from, schema);
@@ -458,9 +456,10 @@ impl DevState {
         }
     }
 
-    /// Records what this compile read: its graph, and the content it compiled (from the
-    /// analysis's own texts, so an edit that lands during the cycle still counts as a change).
-    fn remember(&mut self, analysis: &Analysis, migrations: &SourceDb, good: bool) {
+    /// Records what this compile read: its graph (migration files and what they import
+    /// included), and the content it compiled (from the analysis's own texts, so an edit that
+    /// lands during the cycle still counts as a change).
+    fn remember(&mut self, analysis: &Analysis, good: bool) {
         let read: BTreeSet<PathBuf> = analysis.db.iter().map(|(_, f)| f.path.clone()).collect();
         if good {
             self.good_graph = read.clone();
@@ -468,7 +467,7 @@ impl DevState {
         self.last_graph = read;
         let set = self.watch_set();
         let mut contents = Contents::default();
-        for (_, f) in analysis.db.iter().chain(migrations.iter()) {
+        for (_, f) in analysis.db.iter() {
             contents
                 .0
                 .insert(f.path.clone(), Some(blake3::hash(f.text.as_bytes())));
@@ -494,10 +493,9 @@ impl DevState {
         }
     }
 
+    /// The cycle event's diagnostics: schema.ts, permissions.ts and the migration files.
     fn json_diagnostics(&self, analysis: &Analysis) -> Vec<json_out::JsonDiagnostic> {
-        analysis
-            .diagnostics
-            .iter()
+        dev_diagnostics(analysis)
             .map(|d| json_out::diagnostic(d, &analysis.db, &self.root))
             .collect()
     }
@@ -535,6 +533,17 @@ impl DevState {
             }),
         );
     }
+}
+
+/// The analysis's diagnostics as jazz dev shows them: all of them but JZ3504 (the schema
+/// changed since the latest snapshot). jazz dev judges a missing migration against the server
+/// it publishes to, and says so in its own words (`missing_migration`,
+/// `live_without_migration`) with the edge that server needs.
+fn dev_diagnostics(analysis: &Analysis) -> impl Iterator<Item = &Diagnostic> {
+    analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code != migration_codes::SCHEMA_CHANGED)
 }
 
 fn short(hash: &str) -> &str {
