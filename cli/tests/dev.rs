@@ -561,6 +561,74 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
 }
 
 #[test]
+fn a_save_that_only_pushes_a_migration_says_so() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    let create = || {
+        let out = support::jazz(dir)
+            .args(["--no-env-file", "migrations", "create"])
+            .output()
+            .expect("jazz migrations create");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    create(); // the snapshot of the first schema
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    let h1 = local_hash(dir);
+    server.wait_live(&dev, &h1, 1);
+    // A change that needs a migration goes live without one (the embedded server is lenient).
+    edit(
+        &dir.join("schema.ts"),
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    priority: s.int(),",
+        true,
+    );
+    let h2 = local_hash(dir);
+    server.wait_live(&dev, &h2, 2);
+    let (f12, t12) = (&h1[..12], &h2[..12]);
+
+    // Its stub, from the snapshot, saved with its TODO: not pushed, and the summary says so.
+    create();
+    let stub = std::fs::read_dir(dir.join("migrations"))
+        .expect("migrations")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(&format!("-{f12}-{t12}.ts")))
+        })
+        .expect("the stub of that edge");
+    dev.wait_lines(
+        &format!("[jazz]   schema {t12} already stored · migration {f12} -> {t12} not pushed · permissions v2 unchanged"),
+        1,
+    );
+
+    // Filled in: only the migration is pushed, and both lines say that, not "not needed".
+    edit(
+        &stub,
+        "      // TODO: Added required column \"priority\" needs an explicit default.\n",
+        "      priority: s.add.int({ default: 0 }),\n",
+        true,
+    );
+    dev.wait_lines(
+        &format!("[jazz]   schema {t12} already stored · migration {f12} -> {t12} pushed · permissions v2 unchanged"),
+        1,
+    );
+    let out = dev.out();
+    assert!(
+        out.contains(&format!("[jazz] schema {t12} unchanged\n")),
+        "{out}"
+    );
+    assert!(!out.contains("already stored · migration not needed"), "{out}");
+    assert_eq!(server.head(), Some((h2, 2)), "permissions are unchanged");
+    assert_eq!(dev.stop(), Some(0));
+}
+
+#[test]
 fn the_child_command_gets_the_env_and_its_exit_ends_jazz_dev() {
     let app = support::copy_app("todo-minimal");
     let dir = app.path();

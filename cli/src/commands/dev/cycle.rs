@@ -16,13 +16,14 @@ use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 
 use super::push::{self, Pushed, Target};
-use super::reconnect;
+use super::reconnect::{self, Reconnected};
 use super::report::Reporter;
 use super::watch::{Contents, WatchSet};
 use crate::commands::Context;
 use crate::env::{APP_ID_NAMES, EnvFiles, SERVER_URL_NAMES, load_files};
 use crate::output::json as json_out;
 use crate::paths;
+use crate::publish::MigrationStatus;
 
 /// How a cycle ended (the JSON `status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,12 +204,22 @@ impl DevState {
 
         match push::push(ctx, rep, target, &analysis) {
             Ok(pushed) => {
-                if target.managed {
-                    reconnect::reconnect(ctx, rep, target);
-                }
+                let reconnected = if target.managed {
+                    reconnect::reconnect(ctx, rep, target)
+                } else {
+                    Vec::new()
+                };
                 let first = self.live.is_none();
                 self.failing = false;
-                self.report_pushed(rep, &pushed, first, &trigger_json, &analysis, started);
+                self.report_pushed(
+                    rep,
+                    &pushed,
+                    &reconnected,
+                    first,
+                    &trigger_json,
+                    &analysis,
+                    started,
+                );
                 self.pending_edge = pushed.missing.clone();
                 if let Some((from, to)) = &pushed.missing {
                     self.live_without_migration(ctx, rep, target, from, to);
@@ -500,10 +511,19 @@ impl DevState {
             .collect()
     }
 
+    /// The two lines of a successful push and its `cycle` event. `reconnected` are the saved
+    /// migration files this cycle tried to push for other edges (a save that only touched a
+    /// migration file pushes nothing else): the migration part names them, not the pipeline's
+    /// own step, whose "not needed" is about the live schema's own edge.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one cycle's outcome, reported in one place"
+    )]
     fn report_pushed(
         &self,
         rep: Reporter,
         pushed: &Pushed,
+        reconnected: &[Reconnected],
         first: bool,
         trigger: &[String],
         analysis: &Analysis,
@@ -512,20 +532,35 @@ impl DevState {
         let ms = elapsed_ms(started);
         if first {
             rep.info("[jazz] schema published");
-        } else {
+        } else if pushed.changed {
             rep.info(&format!("[jazz] schema updated ({})", pushed.schema_h12));
+        } else {
+            rep.info(&format!("[jazz] schema {} unchanged", pushed.schema_h12));
         }
         rep.info(&format!(
             "[jazz]   schema {} {} · migration {} · permissions {} · {ms} ms",
-            pushed.schema_h12, pushed.schema_status, pushed.migration, pushed.permissions
+            pushed.schema_h12,
+            pushed.schema_status,
+            migration_part(pushed, reconnected),
+            pushed.permissions
         ));
+        let mut migrations: Vec<serde_json::Value> =
+            pushed.json.get("migration").cloned().into_iter().collect();
+        migrations.extend(reconnected.iter().filter(|r| r.pushed).map(|r| {
+            json!({
+                "status": "pushed",
+                "from_hash": r.from.to_hex(),
+                "to_hash": r.to.to_hex(),
+                "file": r.file,
+            })
+        }));
         rep.event(
             "cycle",
             json!({
                 "trigger": trigger,
                 "status": Status::Pushed.as_str(),
                 "schema": pushed.json.get("schema"),
-                "migrations": pushed.json.get("migration").map(|m| vec![m.clone()]).unwrap_or_default(),
+                "migrations": migrations,
                 "permissions": pushed.json.get("permissions"),
                 "diagnostics": self.json_diagnostics(analysis),
                 "error": null,
@@ -533,6 +568,27 @@ impl DevState {
             }),
         );
     }
+}
+
+/// The `migration …` part of the summary line: the pipeline's own step when it pushed or
+/// missed one, then each saved migration file pushed (or refused) for another edge. Without
+/// those, the pipeline's step as it is.
+fn migration_part(pushed: &Pushed, reconnected: &[Reconnected]) -> String {
+    if reconnected.is_empty() {
+        return pushed.migration.clone();
+    }
+    let own = matches!(
+        pushed.migration_status,
+        Some(MigrationStatus::Pushed | MigrationStatus::Missing)
+    );
+    own.then(|| pushed.migration.clone())
+        .into_iter()
+        .chain(reconnected.iter().map(|r| {
+            let word = if r.pushed { "pushed" } else { "not pushed" };
+            format!("{} {word}", r.label())
+        }))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The analysis's diagnostics as jazz dev shows them: all of them but JZ3504 (the schema
