@@ -432,6 +432,44 @@ fn a_migration_file_with_an_error_is_in_the_cycle_event_and_blocks_no_push() {
     assert_eq!(dev.stop(), Some(0));
 }
 
+#[test]
+fn a_file_a_migration_imports_is_watched() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    std::fs::create_dir(dir.join("migrations")).expect("mkdir");
+    std::fs::write(
+        dir.join("migrations/20260101000000-cols-aaaaaaaaaaaa-bbbbbbbbbbbb.ts"),
+        "import { schema as s } from \"jazz-tools\";\nimport { cols } from \"../helper\";\nexport default s.defineMigration({\n  fromHash: \"aaaaaaaaaaaa\", toHash: \"bbbbbbbbbbbb\",\n  migrate: {},\n  from: { todos: s.table(cols) },\n  to: { todos: s.table(cols) },\n});\n",
+    )
+    .expect("write the migration");
+    let helper = dir.join("helper.ts");
+    std::fs::write(
+        &helper,
+        "import { schema as s } from \"jazz-tools\";\nexport const cols = { title: s.string() };\n",
+    )
+    .expect("write helper.ts");
+    let dev = Dev::start(dir, &["--in-memory", "--format", "json"]);
+    let first =
+        wait_for("cycle", || events(&dev, "cycle").into_iter().next()).expect("cycle event");
+    assert_eq!(first["status"], "pushed", "{first}");
+    // Only the migration reads helper.ts (JZ3502 says it should not): a save of it is a cycle.
+    edit(
+        &helper,
+        "title: s.string()",
+        "title: s.string(), done: s.boolean()",
+        false,
+    );
+    let again = wait_for("a cycle for helper.ts", || {
+        events(&dev, "cycle").into_iter().find(|e| {
+            e["trigger"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|p| p == "helper.ts"))
+        })
+    });
+    assert!(again.is_some(), "{}", dev.out());
+    assert_eq!(dev.stop(), Some(0));
+}
+
 /// The NDJSON events named `name` printed so far; every stdout line must be one.
 fn events(dev: &Dev, name: &str) -> Vec<Value> {
     dev.stdout
@@ -623,7 +661,10 @@ fn a_save_that_only_pushes_a_migration_says_so() {
         out.contains(&format!("[jazz] schema {t12} unchanged\n")),
         "{out}"
     );
-    assert!(!out.contains("already stored · migration not needed"), "{out}");
+    assert!(
+        !out.contains("already stored · migration not needed"),
+        "{out}"
+    );
     assert_eq!(server.head(), Some((h2, 2)), "permissions are unchanged");
     assert_eq!(dev.stop(), Some(0));
 }
