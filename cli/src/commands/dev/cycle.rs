@@ -2,8 +2,8 @@
 //! analysis), print its diagnostics, and publish schema + permissions (+ a reviewed migration)
 //! only when schema.ts and permissions.ts have no errors. A broken edit is reported and never
 //! published; the server keeps its last good bundle. An error in a migration file is printed
-//! but blocks only that file's edge (the pipeline never sends it). The state between cycles (what was last compiled and pushed, the watched import
-//! graph) lives in [`DevState`].
+//! but blocks only that file's edge (the pipeline never sends it). The state between cycles
+//! (what was last compiled and pushed, the watched import graph) lives in [`DevState`].
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
