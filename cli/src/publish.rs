@@ -65,11 +65,12 @@ pub fn local_policy(analysis: &Analysis) -> Option<&Policy> {
     analysis.permissions.as_ref()?.policy.as_ref()
 }
 
-/// Runs the pipeline for an analysed project. A project with error diagnostics publishes
-/// nothing.
+/// Runs the pipeline for an analysed project. A project whose schema.ts or permissions.ts has
+/// errors publishes nothing. Errors in migration files (when the analysis checked them, as
+/// `jazz dev`'s does) block only their own edge: the edge step never sends a file with errors.
 pub fn publish(analysis: &Analysis, admin: &Admin, opts: &Options) -> Published {
     let mut out = Published::new(opts.dry_run);
-    let Some(schema) = analysis.valid_schema() else {
+    let Some(schema) = analysis.valid_schema_ignoring_migrations() else {
         return out.fail("The project has errors; nothing was published.");
     };
     let hash = schema_hash(schema);

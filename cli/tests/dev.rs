@@ -364,6 +364,112 @@ fn json_mode_prints_ndjson_events_and_sigterm_exits_0() {
     );
 }
 
+/// A migration file that does not parse, for an edge no schema here has.
+const BROKEN_MIGRATION: &str = "20260101000000-broken-aaaaaaaaaaaa-bbbbbbbbbbbb.ts";
+
+/// The errors a cycle event reports in `migrations/<BROKEN_MIGRATION>`.
+fn broken_migration_errors(cycle: &Value) -> usize {
+    let file = format!("migrations/{BROKEN_MIGRATION}");
+    cycle["diagnostics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no diagnostics in {cycle}"))
+        .iter()
+        .filter(|d| d["file"] == file.as_str() && d["severity"] == "error")
+        .count()
+}
+
+#[test]
+fn a_migration_file_with_an_error_is_in_the_cycle_event_and_blocks_no_push() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    // The baseline snapshot: the change below needs a migration from it, which `jazz validate`
+    // reports as JZ3504 and jazz dev leaves to its own missing-migration event.
+    let create = support::jazz(dir)
+        .args(["--no-env-file", "migrations", "create"])
+        .output()
+        .expect("jazz migrations create");
+    assert!(create.status.success());
+    std::fs::write(
+        dir.join("migrations").join(BROKEN_MIGRATION),
+        "import { schema as s } from \"jazz-tools\";\nexport default s.defineMigration({\n",
+    )
+    .expect("write the migration");
+    let dev = Dev::start(dir, &["--in-memory", "--format", "json"]);
+    let h1 = local_hash(dir);
+    let first =
+        wait_for("cycle", || events(&dev, "cycle").into_iter().next()).expect("cycle event");
+    assert_eq!(first["status"], "pushed", "{first}");
+    assert_eq!(first["schema"]["hash"], h1.as_str());
+    assert!(broken_migration_errors(&first) > 0, "{first}");
+
+    // A change that needs a migration: pushed anyway (the embedded server is lenient), the
+    // broken file still reported, and the missing migration said once, as an event.
+    edit(
+        &dir.join("schema.ts"),
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    priority: s.int(),",
+        false,
+    );
+    let h2 = local_hash(dir);
+    let second = wait_for("second cycle", || {
+        events(&dev, "cycle")
+            .into_iter()
+            .find(|e| e["schema"]["hash"] == h2.as_str())
+    })
+    .expect("a cycle that pushes the change");
+    assert_eq!(second["status"], "pushed", "{second}");
+    assert!(broken_migration_errors(&second) > 0, "{second}");
+    let missing = wait_for("migration-missing", || {
+        events(&dev, "migration-missing").into_iter().next()
+    })
+    .expect("a migration-missing event");
+    assert_eq!(missing["to_hash"], h2.as_str(), "{missing}");
+    assert!(
+        !dev.out().contains("JZ3504"),
+        "jazz dev does not repeat the missing migration as JZ3504:\n{}",
+        dev.out()
+    );
+    assert_eq!(dev.stop(), Some(0));
+}
+
+#[test]
+fn a_file_a_migration_imports_is_watched() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    std::fs::create_dir(dir.join("migrations")).expect("mkdir");
+    std::fs::write(
+        dir.join("migrations/20260101000000-cols-aaaaaaaaaaaa-bbbbbbbbbbbb.ts"),
+        "import { schema as s } from \"jazz-tools\";\nimport { cols } from \"../helper\";\nexport default s.defineMigration({\n  fromHash: \"aaaaaaaaaaaa\", toHash: \"bbbbbbbbbbbb\",\n  migrate: {},\n  from: { todos: s.table(cols) },\n  to: { todos: s.table(cols) },\n});\n",
+    )
+    .expect("write the migration");
+    let helper = dir.join("helper.ts");
+    std::fs::write(
+        &helper,
+        "import { schema as s } from \"jazz-tools\";\nexport const cols = { title: s.string() };\n",
+    )
+    .expect("write helper.ts");
+    let dev = Dev::start(dir, &["--in-memory", "--format", "json"]);
+    let first =
+        wait_for("cycle", || events(&dev, "cycle").into_iter().next()).expect("cycle event");
+    assert_eq!(first["status"], "pushed", "{first}");
+    // Only the migration reads helper.ts (JZ3502 says it should not): a save of it is a cycle.
+    edit(
+        &helper,
+        "title: s.string()",
+        "title: s.string(), done: s.boolean()",
+        false,
+    );
+    let again = wait_for("a cycle for helper.ts", || {
+        events(&dev, "cycle").into_iter().find(|e| {
+            e["trigger"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|p| p == "helper.ts"))
+        })
+    });
+    assert!(again.is_some(), "{}", dev.out());
+    assert_eq!(dev.stop(), Some(0));
+}
+
 /// The NDJSON events named `name` printed so far; every stdout line must be one.
 fn events(dev: &Dev, name: &str) -> Vec<Value> {
     dev.stdout
@@ -488,6 +594,77 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
         1,
     );
     assert_eq!(connected(&server), true);
+    assert_eq!(server.head(), Some((h2, 2)), "permissions are unchanged");
+    assert_eq!(dev.stop(), Some(0));
+}
+
+#[test]
+fn a_save_that_only_pushes_a_migration_says_so() {
+    let app = support::copy_app("todo-minimal");
+    let dir = app.path();
+    let create = || {
+        let out = support::jazz(dir)
+            .args(["--no-env-file", "migrations", "create"])
+            .output()
+            .expect("jazz migrations create");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    create(); // the snapshot of the first schema
+    let dev = Dev::start(dir, &["--in-memory"]);
+    let server = Server::of(&dev);
+    let h1 = local_hash(dir);
+    server.wait_live(&dev, &h1, 1);
+    // A change that needs a migration goes live without one (the embedded server is lenient).
+    edit(
+        &dir.join("schema.ts"),
+        "done: s.boolean(),",
+        "done: s.boolean(),\n    priority: s.int(),",
+        true,
+    );
+    let h2 = local_hash(dir);
+    server.wait_live(&dev, &h2, 2);
+    let (f12, t12) = (&h1[..12], &h2[..12]);
+
+    // Its stub, from the snapshot, saved with its TODO: not pushed, and the summary says so.
+    create();
+    let stub = std::fs::read_dir(dir.join("migrations"))
+        .expect("migrations")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(&format!("-{f12}-{t12}.ts")))
+        })
+        .expect("the stub of that edge");
+    dev.wait_lines(
+        &format!("[jazz]   schema {t12} already stored · migration {f12} -> {t12} not pushed · permissions v2 unchanged"),
+        1,
+    );
+
+    // Filled in: only the migration is pushed, and both lines say that, not "not needed".
+    edit(
+        &stub,
+        "      // TODO: Added required column \"priority\" needs an explicit default.\n",
+        "      priority: s.add.int({ default: 0 }),\n",
+        true,
+    );
+    dev.wait_lines(
+        &format!("[jazz]   schema {t12} already stored · migration {f12} -> {t12} pushed · permissions v2 unchanged"),
+        1,
+    );
+    let out = dev.out();
+    assert!(
+        out.contains(&format!("[jazz] schema {t12} unchanged\n")),
+        "{out}"
+    );
+    assert!(
+        !out.contains("already stored · migration not needed"),
+        "{out}"
+    );
     assert_eq!(server.head(), Some((h2, 2)), "permissions are unchanged");
     assert_eq!(dev.stop(), Some(0));
 }

@@ -389,3 +389,76 @@ fn another_installed_jazz_tools_is_warned_about_once() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("JZ0113"), "{}", r.stderr);
 }
+
+#[test]
+fn a_change_needing_a_migration_since_the_latest_snapshot_is_an_info() {
+    let tmp = copy_app("todo-minimal");
+    let dir = tmp.path();
+    let create = || run(jazz(dir).args(["--no-env-file", "migrations", "create"]));
+    let hash = || {
+        let r = run(jazz(dir).args(["--no-env-file", "schema", "hash"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("Current schema hash: "))
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|| panic!("no hash in {}", r.stdout))
+    };
+    assert_eq!(create().code, 0);
+    let h1 = hash();
+    // Unchanged since the snapshot: nothing to say.
+    let r = run(jazz(dir).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("JZ3504"), "{}", r.stderr);
+
+    let schema = dir.join("schema.ts");
+    let text = fs::read_to_string(&schema).expect("read");
+    fs::write(
+        &schema,
+        text.replacen(
+            "done: s.boolean(),",
+            "done: s.boolean(),\n    priority: s.int(),",
+            1,
+        ),
+    )
+    .expect("write");
+    let h2 = hash();
+    let r = run(jazz(dir).args(["validate", "--color=never"]));
+    assert_eq!(r.code, 0, "an info: {}", r.stderr);
+    assert!(r.stderr.contains("JZ3504"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("{h1} -> {h2} needs a migration")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("jazz migrations create"), "{}", r.stderr);
+    assert!(
+        r.stdout.ends_with("Validated 1 table in schema.ts.\n"),
+        "{}",
+        r.stdout
+    );
+    // Infos do not count as warnings.
+    let r = run(jazz(dir).args(["validate", "--deny-warnings"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jazz(dir).args(["validate", "--format", "json"]));
+    let v = envelope(&r.stdout, "validate", 0);
+    let d = v["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == "JZ3504"))
+        .unwrap_or_else(|| panic!("no JZ3504 in {v}"));
+    assert_eq!(d["severity"], "info");
+    assert!(
+        d["file"].as_str().is_some_and(|f| f.ends_with("schema.ts")),
+        "{d}"
+    );
+    // Not when the migrations are not checked.
+    let r = run(jazz(dir).args(["validate", "--no-migrations", "--color=never"]));
+    assert!(!r.stderr.contains("JZ3504"), "{}", r.stderr);
+
+    // The stub written, the edge has its file: JZ3504 is gone (the stub's TODO is reported
+    // in its own words).
+    assert_eq!(create().code, 0);
+    let r = run(jazz(dir).args(["validate", "--color=never"]));
+    assert!(!r.stderr.contains("JZ3504"), "{}", r.stderr);
+}

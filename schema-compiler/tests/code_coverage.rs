@@ -131,7 +131,6 @@ const UNREACHABLE: &[Unreachable] = &[
         "the witnesses are compared with the stored snapshots by `migrations check`, not by the project analysis",
         Some("schema-compiler/src/migrations/reader/tests.rs"),
     ),
-    u(3504, "dead: registered, but nothing emits it", None),
     u(
         3602,
         "CLI-only: `jazz migrations check` judges the committed snapshot chain, which the project analysis does not read (JZ3601 shows in a CLI snapshot)",

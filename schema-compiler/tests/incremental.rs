@@ -1,12 +1,13 @@
 //! `project::Incremental` against a fresh analysis: over seeded random edit sequences to
-//! schema.ts, a file it imports, permissions.ts, a migration file, an installed package.json
-//! and the files import resolution looks at (edits that introduce and fix errors included),
-//! the analysis that reused its schema phase and one made from scratch must agree exactly:
+//! schema.ts, a file it imports, permissions.ts, a migration file, a committed snapshot, an
+//! installed package.json and the files import resolution looks at (edits that introduce and
+//! fix errors included), the analysis that reused its schema phase and one made from scratch must agree exactly:
 //! the files read with their ids, every diagnostic with its spans, the WasmSchema bytes and
 //! hash, the policy JSON and the names the editor queries use.
 
 use std::path::Path;
 
+use jazz_schema_compiler::migrations::codes::SCHEMA_CHANGED;
 use jazz_schema_compiler::policy::json::to_compact;
 use jazz_schema_compiler::project::{Analysis, AnalyzeOptions, Incremental, analyze};
 use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_compact_json};
@@ -127,6 +128,16 @@ const ZOD: &[Option<&str>] = &[
     Some("{ \"name\": \"zod\", \"version\": \"4.5.0\" }"),
 ];
 
+/// A committed snapshot: the schema changed since, so JZ3504 is reported while no migration
+/// file names the edge.
+const SNAPSHOT: &[Option<&str>] = &[
+    None,
+    Some(
+        "{\"todos\":{\"columns\":[{\"name\":\"title\",\"column_type\":{\"type\":\"Text\"},\"nullable\":false}]}}",
+    ),
+    Some("not a schema"),
+];
+
 /// The files of the project and the variants each can take (`None`: absent).
 fn files() -> Vec<(&'static str, Vec<Option<&'static str>>)> {
     vec![
@@ -144,6 +155,10 @@ fn files() -> Vec<(&'static str, Vec<Option<&'static str>>)> {
             JAZZ_TOOLS.to_vec(),
         ),
         ("/app/node_modules/zod/package.json", ZOD.to_vec()),
+        (
+            "/app/migrations/snapshots/20260101T000000-aaaaaaaaaaaa.json",
+            SNAPSHOT.to_vec(),
+        ),
     ]
 }
 
@@ -195,8 +210,9 @@ fn facts(a: &Analysis) -> String {
     out
 }
 
-/// Runs `steps` random edits from `seed`; returns how many analyses reused the schema phase.
-fn run(seed: u64, steps: usize) -> usize {
+/// Runs `steps` random edits from `seed`; returns how many analyses reused the schema phase,
+/// and how many reported JZ3504 (the schema changed since the snapshot).
+fn run(seed: u64, steps: usize) -> (usize, usize) {
     let env = |name: &str| (name == "ADMIN_ID").then(|| "admin".to_owned());
     let options = AnalyzeOptions::default()
         .with_env(&env)
@@ -206,6 +222,7 @@ fn run(seed: u64, steps: usize) -> usize {
     let mut state = vec![0usize; files.len()];
     let mut incremental = Incremental::new();
     let mut reused = 0;
+    let mut changed = 0;
     for step in 0..steps {
         // Mostly permissions.ts and the migration, as in an editor; the rest now and then.
         let which = match rng.below(10) {
@@ -213,7 +230,7 @@ fn run(seed: u64, steps: usize) -> usize {
             4..=5 => 5,
             6 => 0,
             7 => 1,
-            _ => [2, 3, 6, 7][rng.below(4)],
+            _ => [2, 3, 6, 7, 8][rng.below(5)],
         };
         state[which] = rng.below(files[which].1.len());
         let loader = loader(&state);
@@ -225,18 +242,23 @@ fn run(seed: u64, steps: usize) -> usize {
             facts(&fresh),
             "seed {seed}, step {step}, files {state:?}"
         );
+        changed += usize::from(kept.diagnostics.iter().any(|d| d.code == SCHEMA_CHANGED));
     }
-    reused
+    (reused, changed)
 }
 
 #[test]
 fn incremental_analysis_agrees_with_a_fresh_one() {
-    let mut reused = 0;
+    let (mut reused, mut changed) = (0, 0);
     for seed in [0x9e37_79b9_7f4a_7c15, 42, 7] {
-        reused += run(seed, 150);
+        let (r, c) = run(seed, 150);
+        reused += r;
+        changed += c;
     }
-    // The comparison means something only if the kept phase was really used.
+    // The comparison means something only if the kept phase was really used, and the
+    // snapshot was really read.
     assert!(reused > 100, "the schema phase was reused {reused} times");
+    assert!(changed > 10, "JZ3504 was reported {changed} times");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use jazz_schema_compiler::migrations::codes::SCHEMA_CHANGED;
 use jazz_schema_compiler::migrations::plan::{CreatePlan, PlannedFile};
 use jazz_schema_compiler::project::Analysis;
 use tower_lsp_server::ls_types::{
@@ -19,7 +20,7 @@ pub const CREATE_MIGRATION: &str = "jazz.createMigration";
 
 /// The actions for `range` of `path`: every fix of the diagnostics there, "Add missing policies
 /// for table `t`", and, on the schema file when the schema changed since the latest snapshot
-/// and no migration file covers the change, "Create migration".
+/// and no migration file covers the change, "Create migration" (the fix of JZ3504).
 pub fn code_actions(
     a: &Analysis,
     path: &Path,
@@ -70,9 +71,18 @@ pub fn code_actions(
             from.short(),
             to.short()
         );
+        // The action fixes JZ3504 (the schema changed since the latest snapshot), which the
+        // analysis reports on this file when it checked the migrations.
+        let fixes: Vec<_> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == SCHEMA_CHANGED && d.span().is_some_and(|s| s.file == file))
+            .map(|d| to_proto::diagnostic(a, d))
+            .collect();
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: title.clone(),
             kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: (!fixes.is_empty()).then_some(fixes),
             command: Some(Command {
                 title,
                 command: CREATE_MIGRATION.into(),

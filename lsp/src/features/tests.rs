@@ -155,6 +155,49 @@ fn files_outside_the_project_get_nothing() {
 }
 
 #[test]
+fn create_migration_is_the_fix_of_jz3504() {
+    use jazz_schema_compiler::schema::wasm_json::to_pretty_json;
+    use tower_lsp_server::ls_types::NumberOrString;
+
+    let old = SCHEMA
+        .replace("\"project\"", "\"projects\"")
+        .replace("$owner", "owner");
+    let new = old.replace(
+        "owner: s.string(),",
+        "owner: s.string(),\n    done: s.boolean(),",
+    );
+    let old_schema = analysis(&old).schema.unwrap_or_default();
+    let loader = MemoryLoader::new().with(PATH, new.as_str()).with(
+        "/p/migrations/snapshots/20260101T000000-aaaaaaaaaaaa.json",
+        to_pretty_json(&old_schema).as_str(),
+    );
+    // With the migrations checked, as the language server analyses.
+    let a = analyze(
+        &loader,
+        Path::new("/p"),
+        &jazz_schema_compiler::project::AnalyzeOptions::default().with_migrations(None),
+    );
+    let plan = a
+        .migration_plan(&loader, Path::new("/p/migrations"), 1_780_315_200_000)
+        .expect("a plan");
+    let all = Range::new(Position::new(0, 0), Position::new(0, 0));
+    let actions = code_actions(&a, Path::new(PATH), all, Some((&plan, Path::new("/p"))));
+    let fixed: Vec<String> = actions
+        .iter()
+        .filter_map(|c| match c {
+            CodeActionOrCommand::CodeAction(c) if c.command.is_some() => c.diagnostics.clone(),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|d| match d.code {
+            Some(NumberOrString::String(code)) => Some(code),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fixed, vec!["JZ3504".to_owned()], "{actions:?}");
+}
+
+#[test]
 fn a_changed_schema_offers_create_migration_with_the_files_to_create() {
     use jazz_schema_compiler::migrations::plan::CreatePlan;
     use jazz_schema_compiler::schema::schema_hash;

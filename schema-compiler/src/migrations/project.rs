@@ -1,4 +1,4 @@
-//! Checking a whole migrations directory, as `jazz validate` and the
+//! Checking a whole migrations directory, as `jazz validate`, `jazz dev` and the
 //! editor do: every `*.ts` file directly in the directory is read statically, its name is
 //! checked against the edge pattern (JZ3005), and two files for one edge are JZ3006. JZ3006 is
 //! a warning here: upstream's `validate` does not read migrations, and only a push has to
@@ -32,12 +32,9 @@ pub struct MigrationNames {
     pub publish_body: Option<String>,
 }
 
-/// The diagnostics of every migration file in `dir` (none when the directory is missing).
-pub fn check_dir(loader: &dyn SourceLoader, dir: &Path, db: &mut SourceDb) -> Vec<Diagnostic> {
-    check_dir_names(loader, dir, db).0
-}
-
-/// [`check_dir`], with the names each file uses (for the editor).
+/// The diagnostics of every migration file in `dir` (none when the directory is missing), with
+/// the names each file uses (for the editor). `project::analyze` calls it when asked to check
+/// the migrations.
 pub fn check_dir_names(
     loader: &dyn SourceLoader,
     dir: &Path,

@@ -27,7 +27,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Analysis, AnalyzeOptions, Discovery, discover, sort_diagnostics, versions};
+use super::{Analysis, AnalyzeOptions, Discovery, discover, versions};
 use crate::diagnostics::Diagnostic;
 use crate::eval;
 use crate::eval::module::{Checkpoint, Evaluator, Suspended};
@@ -234,6 +234,7 @@ fn run(
         Discovery::Failed(d) => analysis.diagnostics.push(*d),
     }
     analysis.project_errors = analysis.diagnostics.iter().any(Diagnostic::is_error);
+    let first_migration = analysis.diagnostics.len();
     if options.check_migrations {
         let dir = options
             .migrations_dir
@@ -242,9 +243,25 @@ fn run(
             crate::migrations::project::check_dir_names(loader, &dir, &mut analysis.db);
         analysis.diagnostics.extend(diags);
         analysis.migrations = files;
+        let schema_file = analysis
+            .schema_file
+            .as_deref()
+            .and_then(|p| analysis.db.lookup(p));
+        if let (Some(schema), Some(file), false) =
+            (&analysis.schema, schema_file, analysis.project_errors)
+        {
+            analysis.diagnostics.extend(super::schema_changed::check(
+                loader,
+                &dir,
+                schema,
+                &analysis.symbols,
+                file,
+                &analysis.db,
+            ));
+        }
         analysis.migrations_dir = Some(dir);
     }
-    sort_diagnostics(&mut analysis.diagnostics);
+    analysis.from_migrations = super::sort_tagged(&mut analysis.diagnostics, first_migration);
     (analysis, reused)
 }
 

@@ -7,6 +7,7 @@ pub mod env_file;
 mod incremental;
 mod migration_plan;
 pub mod query;
+mod schema_changed;
 pub mod versions;
 
 pub use discover::{Discovery, default_migrations_dir, discover, find_root};
@@ -42,6 +43,9 @@ pub struct Analysis {
     /// Whether schema.ts, permissions.ts or discovery reported an error (migration files
     /// aside).
     project_errors: bool,
+    /// For each of [`Analysis::diagnostics`], whether checking the migrations directory
+    /// produced it (see [`Analysis::is_migration_diagnostic`]).
+    from_migrations: Vec<bool>,
     /// The occurrence index of editor queries, built on first use (`query/occurrences.rs`).
     occurrence_index: std::sync::OnceLock<Vec<query::Occurrence>>,
 }
@@ -69,6 +73,33 @@ impl Analysis {
         } else {
             self.schema.as_deref()
         }
+    }
+
+    /// Whether `diagnostics[index]` came from checking the migrations directory: a finding in
+    /// a migration file, in a file only migrations import, or about the migrations the schema
+    /// lacks (JZ3504). Such findings never make [`Analysis::valid_schema_ignoring_migrations`]
+    /// fail. `false` for an index out of range.
+    pub fn is_migration_diagnostic(&self, index: usize) -> bool {
+        self.from_migrations.get(index).copied().unwrap_or(false)
+    }
+
+    /// The diagnostics of discovery, schema.ts and permissions.ts (and what they import), in
+    /// order: [`Analysis::diagnostics`] without the migration findings.
+    pub fn project_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.is_migration_diagnostic(*i))
+            .map(|(_, d)| d)
+    }
+
+    /// The migration findings of [`Analysis::diagnostics`], in order.
+    pub fn migration_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.is_migration_diagnostic(*i))
+            .map(|(_, d)| d)
     }
 }
 
@@ -133,5 +164,23 @@ pub fn analyze(loader: &dyn SourceLoader, root: &Path, options: &AnalyzeOptions<
 
 /// Stable order: project-level findings first, then by file and position.
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
-    diags.sort_by_key(|d| d.span().map(|s| (s.file, s.range.start, s.range.end)));
+    diags.sort_by_key(sort_key);
+}
+
+fn sort_key(d: &Diagnostic) -> Option<(crate::source::FileId, u32, u32)> {
+    d.span().map(|s| (s.file, s.range.start, s.range.end))
+}
+
+/// Sorts `diags` as [`sort_diagnostics`] does, where those from `first_migration` on came from
+/// the migrations check; returns, in the new order, which did.
+fn sort_tagged(diags: &mut Vec<Diagnostic>, first_migration: usize) -> Vec<bool> {
+    let mut tagged: Vec<(Diagnostic, bool)> = std::mem::take(diags)
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| (d, i >= first_migration))
+        .collect();
+    tagged.sort_by_key(|(d, _)| sort_key(d));
+    let (sorted, tags) = tagged.into_iter().unzip();
+    *diags = sorted;
+    tags
 }

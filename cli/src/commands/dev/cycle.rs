@@ -1,28 +1,29 @@
-//! One `jazz dev` cycle: compile the project, print its diagnostics,
-//! and publish schema + permissions (+ a reviewed migration) only from a compile without
-//! errors. A broken edit is reported and never published; the server keeps its last good
-//! bundle. The state between cycles (what was last compiled and pushed, the watched import
-//! graph) lives in [`DevState`].
+//! One `jazz dev` cycle: compile the project (its migration files checked in the same
+//! analysis), print its diagnostics, and publish schema + permissions (+ a reviewed migration)
+//! only when schema.ts and permissions.ts have no errors. A broken edit is reported and never
+//! published; the server keeps its last good bundle. An error in a migration file is printed
+//! but blocks only that file's edge (the pipeline never sends it). The state between cycles
+//! (what was last compiled and pushed, the watched import graph) lives in [`DevState`].
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use jazz_schema_compiler::diagnostics::{Diagnostic, codes, count};
-use jazz_schema_compiler::migrations::project::check_dir;
+use jazz_schema_compiler::diagnostics::{Diagnostic, codes};
+use jazz_schema_compiler::migrations::codes as migration_codes;
 use jazz_schema_compiler::project::Analysis;
 use jazz_schema_compiler::source::SourceDb;
 use serde_json::json;
 
 use super::push::{self, Pushed, Target};
-use super::reconnect;
+use super::reconnect::{self, Reconnected};
 use super::report::Reporter;
 use super::watch::{Contents, WatchSet};
 use crate::commands::Context;
 use crate::env::{APP_ID_NAMES, EnvFiles, SERVER_URL_NAMES, load_files};
-use crate::loader::DiskLoader;
 use crate::output::json as json_out;
 use crate::paths;
+use crate::publish::MigrationStatus;
 
 /// How a cycle ended (the JSON `status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,23 +138,21 @@ impl DevState {
         if let Some(changed) = trigger.iter().find(|p| self.env_files.contains(p)) {
             self.reload_env(ctx, rep, changed);
         }
-        let analysis = ctx.analyze(&self.root);
-        let blocking = count(&analysis.diagnostics).0;
-        // Migration files are checked on their own: an error in one never blocks the schema
-        // and permissions (the pipeline refuses to push that file).
-        let mut mdb = SourceDb::new();
-        let mdiags = check_dir(&DiskLoader, &self.migrations_dir, &mut mdb);
-        self.remember(&analysis, &mdb, blocking == 0);
+        let analysis = ctx.analyze_with(&self.root, Some(&self.migrations_dir));
+        // An error in a migration file never blocks the schema and permissions: the pipeline
+        // refuses to push that file only.
+        let blocking = analysis
+            .project_diagnostics()
+            .filter(|d| d.is_error())
+            .count();
+        self.remember(&analysis, blocking == 0);
         // The installed jazz-tools does not change between edits: say so in the first cycle only.
-        let shown: Vec<Diagnostic> = analysis
-            .diagnostics
-            .iter()
+        let shown: Vec<Diagnostic> = dev_diagnostics(&analysis)
             .filter(|d| d.code != codes::JAZZ_TOOLS_VERSION || !self.version_warned)
             .cloned()
             .collect();
         self.version_warned |= shown.iter().any(|d| d.code == codes::JAZZ_TOOLS_VERSION);
         self.print_diagnostics(ctx, rep, &shown, &analysis.db);
-        self.print_diagnostics(ctx, rep, &mdiags, &mdb);
 
         if blocking > 0 || analysis.schema.is_none() {
             let errors = blocking.max(1);
@@ -205,12 +204,22 @@ impl DevState {
 
         match push::push(ctx, rep, target, &analysis) {
             Ok(pushed) => {
-                if target.managed {
-                    reconnect::reconnect(ctx, rep, target);
-                }
+                let reconnected = if target.managed {
+                    reconnect::reconnect(ctx, rep, target)
+                } else {
+                    Vec::new()
+                };
                 let first = self.live.is_none();
                 self.failing = false;
-                self.report_pushed(rep, &pushed, first, &trigger_json, &analysis, started);
+                self.report_pushed(
+                    rep,
+                    &pushed,
+                    &reconnected,
+                    first,
+                    &trigger_json,
+                    &analysis,
+                    started,
+                );
                 self.pending_edge = pushed.missing.clone();
                 if let Some((from, to)) = &pushed.missing {
                     self.live_without_migration(ctx, rep, target, from, to);
@@ -417,7 +426,7 @@ impl DevState {
             "migration-missing",
             json!({ "from_hash": from, "to_hash": to, "pushed": false }),
         );
-        let Some(schema) = analysis.valid_schema() else {
+        let Some(schema) = analysis.valid_schema_ignoring_migrations() else {
             return;
         };
         let stub = self.write_stub(ctx, rep, target, from, schema);
@@ -458,9 +467,10 @@ impl DevState {
         }
     }
 
-    /// Records what this compile read: its graph, and the content it compiled (from the
-    /// analysis's own texts, so an edit that lands during the cycle still counts as a change).
-    fn remember(&mut self, analysis: &Analysis, migrations: &SourceDb, good: bool) {
+    /// Records what this compile read: its graph (migration files and what they import
+    /// included), and the content it compiled (from the analysis's own texts, so an edit that
+    /// lands during the cycle still counts as a change).
+    fn remember(&mut self, analysis: &Analysis, good: bool) {
         let read: BTreeSet<PathBuf> = analysis.db.iter().map(|(_, f)| f.path.clone()).collect();
         if good {
             self.good_graph = read.clone();
@@ -468,7 +478,7 @@ impl DevState {
         self.last_graph = read;
         let set = self.watch_set();
         let mut contents = Contents::default();
-        for (_, f) in analysis.db.iter().chain(migrations.iter()) {
+        for (_, f) in analysis.db.iter() {
             contents
                 .0
                 .insert(f.path.clone(), Some(blake3::hash(f.text.as_bytes())));
@@ -494,18 +504,26 @@ impl DevState {
         }
     }
 
+    /// The cycle event's diagnostics: schema.ts, permissions.ts and the migration files.
     fn json_diagnostics(&self, analysis: &Analysis) -> Vec<json_out::JsonDiagnostic> {
-        analysis
-            .diagnostics
-            .iter()
+        dev_diagnostics(analysis)
             .map(|d| json_out::diagnostic(d, &analysis.db, &self.root))
             .collect()
     }
 
+    /// The two lines of a successful push and its `cycle` event. `reconnected` are the saved
+    /// migration files this cycle tried to push for other edges (a save that only touched a
+    /// migration file pushes nothing else): the migration part names them, not the pipeline's
+    /// own step, whose "not needed" is about the live schema's own edge.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one cycle's outcome, reported in one place"
+    )]
     fn report_pushed(
         &self,
         rep: Reporter,
         pushed: &Pushed,
+        reconnected: &[Reconnected],
         first: bool,
         trigger: &[String],
         analysis: &Analysis,
@@ -514,20 +532,35 @@ impl DevState {
         let ms = elapsed_ms(started);
         if first {
             rep.info("[jazz] schema published");
-        } else {
+        } else if pushed.changed {
             rep.info(&format!("[jazz] schema updated ({})", pushed.schema_h12));
+        } else {
+            rep.info(&format!("[jazz] schema {} unchanged", pushed.schema_h12));
         }
         rep.info(&format!(
             "[jazz]   schema {} {} · migration {} · permissions {} · {ms} ms",
-            pushed.schema_h12, pushed.schema_status, pushed.migration, pushed.permissions
+            pushed.schema_h12,
+            pushed.schema_status,
+            migration_part(pushed, reconnected),
+            pushed.permissions
         ));
+        let mut migrations: Vec<serde_json::Value> =
+            pushed.json.get("migration").cloned().into_iter().collect();
+        migrations.extend(reconnected.iter().filter(|r| r.pushed).map(|r| {
+            json!({
+                "status": "pushed",
+                "from_hash": r.from.to_hex(),
+                "to_hash": r.to.to_hex(),
+                "file": r.file,
+            })
+        }));
         rep.event(
             "cycle",
             json!({
                 "trigger": trigger,
                 "status": Status::Pushed.as_str(),
                 "schema": pushed.json.get("schema"),
-                "migrations": pushed.json.get("migration").map(|m| vec![m.clone()]).unwrap_or_default(),
+                "migrations": migrations,
                 "permissions": pushed.json.get("permissions"),
                 "diagnostics": self.json_diagnostics(analysis),
                 "error": null,
@@ -535,6 +568,38 @@ impl DevState {
             }),
         );
     }
+}
+
+/// The `migration …` part of the summary line: the pipeline's own step when it pushed or
+/// missed one, then each saved migration file pushed (or refused) for another edge. Without
+/// those, the pipeline's step as it is.
+fn migration_part(pushed: &Pushed, reconnected: &[Reconnected]) -> String {
+    if reconnected.is_empty() {
+        return pushed.migration.clone();
+    }
+    let own = matches!(
+        pushed.migration_status,
+        Some(MigrationStatus::Pushed | MigrationStatus::Missing)
+    );
+    own.then(|| pushed.migration.clone())
+        .into_iter()
+        .chain(reconnected.iter().map(|r| {
+            let word = if r.pushed { "pushed" } else { "not pushed" };
+            format!("{} {word}", r.label())
+        }))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The analysis's diagnostics as jazz dev shows them: all of them but JZ3504 (the schema
+/// changed since the latest snapshot). jazz dev judges a missing migration against the server
+/// it publishes to, and says so in its own words (`missing_migration`,
+/// `live_without_migration`) with the edge that server needs.
+fn dev_diagnostics(analysis: &Analysis) -> impl Iterator<Item = &Diagnostic> {
+    analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code != migration_codes::SCHEMA_CHANGED)
 }
 
 fn short(hash: &str) -> &str {

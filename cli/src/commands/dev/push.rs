@@ -42,6 +42,10 @@ pub struct Pushed {
     pub schema_h12: String,
     pub schema_status: &'static str,
     pub migration: String,
+    /// The pipeline's own migration step (from the permissions head's schema).
+    pub migration_status: Option<MigrationStatus>,
+    /// The push changed something on the server: a schema, a migration or permissions.
+    pub changed: bool,
     pub permissions: String,
     pub permissions_version: Option<u64>,
     pub json: Value,
@@ -146,6 +150,8 @@ pub fn push(
         schema_h12,
         schema_status,
         migration,
+        migration_status: out.migration.as_ref().map(|m| m.status),
+        changed: out.changed,
         permissions,
         permissions_version,
         json: out.to_json(),

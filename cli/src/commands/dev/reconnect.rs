@@ -6,6 +6,7 @@
 //! skipped.
 
 use jazz_schema_compiler::migrations::names::edge_in_name;
+use jazz_schema_compiler::schema::SchemaHash;
 use jazz_schema_compiler::schema::hash::parse_hex;
 
 use super::push::Target;
@@ -21,8 +22,25 @@ fn unique<'a>(stored: &'a [String], prefix: &str) -> Option<&'a String> {
     found.next().is_none().then_some(first)
 }
 
-/// Pushes the unconnected edges; returns the `<f12> -> <t12>` of each edge it pushed.
-pub fn reconnect(ctx: &mut Context, rep: Reporter, target: &Target) -> Vec<String> {
+/// An unconnected edge with a reviewed file that [`reconnect`] tried to push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reconnected {
+    pub from: SchemaHash,
+    pub to: SchemaHash,
+    /// The reviewed file, when it was pushed.
+    pub file: Option<String>,
+    pub pushed: bool,
+}
+
+impl Reconnected {
+    /// `<f12> -> <t12>`.
+    pub fn label(&self) -> String {
+        format!("{} -> {}", self.from.short(), self.to.short())
+    }
+}
+
+/// Pushes the unconnected edges; returns each edge it tried, pushed or not.
+pub fn reconnect(ctx: &mut Context, rep: Reporter, target: &Target) -> Vec<Reconnected> {
     let dir = &target.options.migrations_dir;
     let Ok(names) = migration_file_names(dir) else {
         return Vec::new();
@@ -34,7 +52,7 @@ pub fn reconnect(ctx: &mut Context, rep: Reporter, target: &Target) -> Vec<Strin
     let Ok(stored) = target.admin.list_hashes() else {
         return Vec::new();
     };
-    let mut pushed = Vec::new();
+    let mut out = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for (f, t) in edges {
         let (Some(from), Some(to)) = (unique(&stored, &f), unique(&stored, &t)) else {
@@ -60,20 +78,31 @@ pub fn reconnect(ctx: &mut Context, rep: Reporter, target: &Target) -> Vec<Strin
             ctx.out
                 .diagnostics(&edge.diagnostics, &edge.db, &target.root);
         }
-        let label = format!("{} -> {}", fh.short(), th.short());
+        let mut tried = Reconnected {
+            from: fh,
+            to: th,
+            file: None,
+            pushed: false,
+        };
+        let label = tried.label();
         match edge.result {
             EdgeResult::Pushed { file } => {
                 rep.info(&format!(
                     "[jazz] pushed migration {label}{}",
-                    file.map(|f| format!(" from {f}")).unwrap_or_default()
+                    file.as_ref()
+                        .map(|f| format!(" from {f}"))
+                        .unwrap_or_default()
                 ));
-                pushed.push(label);
+                tried.file = file;
+                tried.pushed = true;
+                out.push(tried);
             }
             EdgeResult::Missing => {}
             EdgeResult::Failed(message) => {
                 rep.problem(&format!("[jazz] migration {label} not pushed: {message}"));
+                out.push(tried);
             }
         }
     }
-    pushed
+    out
 }

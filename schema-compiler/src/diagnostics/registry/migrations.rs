@@ -318,7 +318,7 @@ pub static CODES: &[CodeInfo] = &[
         3504,
         I,
         "schema changed since the latest snapshot",
-        "The current schema differs from the latest committed snapshot in a way that needs a row transform. Run `jazz migrations create`.",
+        "The current schema differs from the latest committed snapshot in `migrations/snapshots/` in a way that needs a row transform, and no migration file names that edge yet. Reported on the `defineApp` call by `jazz validate` and the editor, which check the migrations folder. Run `jazz migrations create` to write the stub for the edge and a snapshot of the current schema; `jazz dev` says the same in its own words, against the server it publishes to.",
     ),
     e(
         3505,
