@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Cases: `schema` (schema.ts edit, no permissions.ts), `perms` (permissions.ts edit),
-//! `schema-perms` (schema.ts edit with permissions.ts). Prints p50/p95 at the end.
+//! `schema-perms` (schema.ts edit with permissions.ts), `schema-snapshot` (schema.ts edit, with
+//! a committed snapshot of the schema in `migrations/snapshots`). Prints p50/p95 at the end.
 //! Arguments: `<case> [edits] [gap in ms between edits]`.
 
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ fn main() {
         "schema" => (false, false),
         "perms" => (true, true),
         "schema-perms" => (true, false),
+        "schema-snapshot" => (false, false),
         other => {
             eprintln!("edit_loop: unknown case {other:?} (schema, perms, schema-perms)");
             std::process::exit(2);
@@ -46,6 +48,21 @@ fn main() {
         let perms = jazz_bench::generate_app_permissions(TABLES);
         let _ = std::fs::write(dir.join("permissions.ts"), &perms);
         open.push((dir.join("permissions.ts"), perms));
+    }
+    if case == "schema-snapshot" {
+        use jazz_schema_compiler::project::{AnalyzeOptions, analyze};
+        use jazz_schema_compiler::schema::{schema_hash, snapshots, wasm_json};
+        use jazz_schema_compiler::source::MemoryLoader;
+        let loader = MemoryLoader::new().with(dir.join("schema.ts"), open[0].1.as_str());
+        let a = analyze(&loader, &dir, &AnalyzeOptions::default());
+        let Some(schema) = a.valid_schema() else {
+            eprintln!("edit_loop: the generated app does not compile");
+            std::process::exit(1);
+        };
+        let snapshots = dir.join("migrations").join("snapshots");
+        let _ = std::fs::create_dir_all(&snapshots);
+        let name = snapshots::committed_name(1_767_225_600_000, &schema_hash(schema));
+        let _ = std::fs::write(snapshots.join(name), wasm_json::to_pretty_json(schema));
     }
     let mut ws = Workspace::new(vec![dir.clone()]);
     for (path, text) in &open {

@@ -8,6 +8,7 @@
 //! ([`requires_row_transform`]) and [`files_for_edge`] finds no file for it.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostics::Diagnostic;
 use crate::eval::symbols::SchemaSymbols;
@@ -19,9 +20,34 @@ use crate::schema::wasm_json::from_json_text;
 use crate::schema::{SchemaHash, WasmSchema, schema_hash};
 use crate::source::{FileId, SourceDb, SourceLoader, Span};
 
+/// A snapshot read from its text, with its hash.
+type Read = Arc<(WasmSchema, SchemaHash)>;
+
+/// The last snapshot text read and what it gave: the editor analyses on every keystroke, and
+/// reading a large app's snapshot again each time would cost as much as a good part of the
+/// analysis. Keyed by the whole text, so an edited snapshot is read again.
+static LAST_READ: Mutex<Option<(Arc<str>, Read)>> = Mutex::new(None);
+
+/// The schema and hash of a snapshot's `text`, or `None` when it does not parse.
+fn read_snapshot(text: Arc<str>) -> Option<Read> {
+    if let Ok(last) = LAST_READ.lock()
+        && let Some((seen, read)) = last.as_ref()
+        && (Arc::ptr_eq(seen, &text) || **seen == *text)
+    {
+        return Some(read.clone());
+    }
+    let schema = from_json_text(&text).ok()?;
+    let hash = schema_hash(&schema);
+    let read = Arc::new((schema, hash));
+    if let Ok(mut last) = LAST_READ.lock() {
+        *last = Some((text, read.clone()));
+    }
+    Some(read)
+}
+
 /// The latest committed snapshot that parses, as `migrations create` picks it: committed
 /// names in upstream's order, newest first; one that cannot be read is passed over.
-fn latest_snapshot(loader: &dyn SourceLoader, dir: &Path) -> Option<(String, WasmSchema)> {
+fn latest_snapshot(loader: &dyn SourceLoader, dir: &Path) -> Option<(String, Read)> {
     let snapshots = dir.join("snapshots");
     let mut names: Vec<String> = loader
         .list_dir(&snapshots)
@@ -32,8 +58,7 @@ fn latest_snapshot(loader: &dyn SourceLoader, dir: &Path) -> Option<(String, Was
     names.sort_by(|a, b| committed_name_cmp(b, a));
     names.into_iter().find_map(|name| {
         let text = loader.read(&snapshots.join(&name)).ok()??;
-        let schema = from_json_text(&text).ok()?;
-        Some((name, schema))
+        Some((name, read_snapshot(text)?))
     })
 }
 
@@ -74,9 +99,14 @@ pub(super) fn check(
     db: &SourceDb,
 ) -> Option<Diagnostic> {
     let (name, latest) = latest_snapshot(loader, dir)?;
-    let from: SchemaHash = schema_hash(&latest);
+    let (latest, from) = &*latest;
+    // The same schema has the same hash; comparing is cheaper than hashing.
+    if latest == schema {
+        return None;
+    }
+    let from = *from;
     let to = schema_hash(schema);
-    if from == to || !requires_row_transform(&latest, schema) {
+    if from == to || !requires_row_transform(latest, schema) {
         return None;
     }
     let files: Vec<String> = loader
