@@ -106,9 +106,6 @@ pub struct Evaluator<'a> {
     pub(super) module_frames: HashMap<FileId, super::exec::Frame>,
     /// Modifier calls applied to existing builders so far.
     pub(super) builder_writes: u64,
-    /// The syntax trees of the modules evaluated, freed with the evaluator instead of after
-    /// each module (see [`crate::syntax::Leftovers`]).
-    leftovers: crate::syntax::Leftovers,
 }
 
 /// An [`Evaluator`]'s state without its loader and file database, kept between analyses so
@@ -136,7 +133,6 @@ pub struct Suspended {
     zod_columns: Vec<Span>,
     module_frames: HashMap<FileId, super::exec::Frame>,
     builder_writes: u64,
-    leftovers: crate::syntax::Leftovers,
 }
 
 impl std::fmt::Debug for Suspended {
@@ -156,7 +152,6 @@ pub struct Checkpoint {
     apps: usize,
     pinned: usize,
     file_imports: usize,
-    leftovers: usize,
     mutations: u64,
     builder_writes: u64,
     budget: super::budget::Budget,
@@ -192,7 +187,6 @@ impl<'a> Evaluator<'a> {
             zod_columns: Vec::new(),
             module_frames: HashMap::default(),
             builder_writes: 0,
-            leftovers: crate::syntax::Leftovers::default(),
         }
     }
 
@@ -220,7 +214,6 @@ impl<'a> Evaluator<'a> {
             zod_columns: self.zod_columns,
             module_frames: self.module_frames,
             builder_writes: self.builder_writes,
-            leftovers: self.leftovers,
         }
     }
 
@@ -251,7 +244,6 @@ impl<'a> Evaluator<'a> {
             zod_columns: s.zod_columns,
             module_frames: s.module_frames,
             builder_writes: s.builder_writes,
-            leftovers: s.leftovers,
         }
     }
 
@@ -264,7 +256,6 @@ impl<'a> Evaluator<'a> {
             apps: self.apps.len(),
             pinned: self.pinned.len(),
             file_imports: self.file_imports.len(),
-            leftovers: self.leftovers.len(),
             mutations: self.mutations,
             builder_writes: self.builder_writes,
             budget: self.budget.clone(),
@@ -304,7 +295,6 @@ impl<'a> Evaluator<'a> {
         self.apps.truncate(c.apps);
         self.pinned.truncate(c.pinned);
         self.file_imports.truncate(c.file_imports);
-        self.leftovers.truncate(c.leftovers);
         self.budget = c.budget.clone();
         self.file = c.file;
         self.modules.retain(|p, _| c.modules.contains(p));
@@ -423,9 +413,8 @@ impl<'a> Evaluator<'a> {
         };
         let file = self.db.add(path.to_path_buf(), text.clone());
         let tsx = path.extension().is_some_and(|e| e == "tsx" || e == "jsx");
-        let mut parsed = crate::syntax::parse(file, &text, tsx);
-        self.diags.extend(std::mem::take(&mut parsed.diagnostics));
-        self.leftovers.append(&mut parsed.leftovers);
+        let parsed = crate::syntax::parse(file, &text, tsx);
+        self.diags.extend(parsed.diagnostics);
         self.modules
             .insert(path.to_path_buf(), ModuleState::Loading);
         let saved_scope = std::mem::take(&mut self.scope);
@@ -442,7 +431,6 @@ impl<'a> Evaluator<'a> {
         self.file = saved_file;
         self.modules
             .insert(path.to_path_buf(), ModuleState::Done(exports.clone()));
-        self.leftovers.keep(parsed.module);
         Some(exports)
     }
 

@@ -23,63 +23,6 @@ pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 pub struct Parsed {
     pub module: ast::Module,
     pub diagnostics: Vec<Diagnostic>,
-    /// SWC's tree of the file, no longer needed once lowered: freed when this is dropped, or
-    /// later by whoever takes it (see [`Leftovers`]).
-    pub leftovers: Leftovers,
-}
-
-/// Syntax trees kept only to be freed later. Freeing the trees of a large file costs about a
-/// tenth of analysing it, so the evaluator keeps them with its state instead of freeing them
-/// as it goes, and the editor's analysis frees that state after its answer has gone out (see
-/// `project::incremental`). Trees are freed on a stack segment of their own, as they were
-/// built: freeing is as recursive as parsing.
-#[derive(Default)]
-pub struct Leftovers(Vec<Box<dyn std::any::Any>>);
-
-impl Leftovers {
-    /// Keeps `tree` until these leftovers are dropped.
-    pub fn keep<T: 'static>(&mut self, tree: T) {
-        self.0.push(Box::new(tree));
-    }
-
-    /// Moves everything `other` keeps into these leftovers.
-    pub fn append(&mut self, other: &mut Self) {
-        self.0.append(&mut other.0);
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Frees what was kept after the first `len` trees.
-    pub fn truncate(&mut self, len: usize) {
-        if len < self.0.len() {
-            let rest = self.0.split_off(len);
-            free_deep(rest);
-        }
-    }
-}
-
-impl std::fmt::Debug for Leftovers {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Leftovers({})", self.0.len())
-    }
-}
-
-impl Drop for Leftovers {
-    fn drop(&mut self) {
-        free_deep(std::mem::take(&mut self.0));
-    }
-}
-
-fn free_deep(trees: Vec<Box<dyn std::any::Any>>) {
-    if !trees.is_empty() {
-        stacker::grow(PARSE_STACK, move || drop(trees));
-    }
 }
 
 /// Parses `text` as a TypeScript module (`tsx` for `.tsx` files).
@@ -99,7 +42,6 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
         return Parsed {
             module: empty(),
             diagnostics: vec![d],
-            leftovers: Leftovers::default(),
         };
     }
     if let Some(at) = guard::too_deep(text) {
@@ -115,7 +57,6 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
         return Parsed {
             module: empty(),
             diagnostics: vec![d],
-            leftovers: Leftovers::default(),
         };
     }
     // The parser is recursive: give it a large stack segment of its own (the guard above bounds
@@ -138,7 +79,6 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
             Parsed {
                 module: empty(),
                 diagnostics: vec![d],
-                leftovers: Leftovers::default(),
             }
         }
     }
@@ -168,7 +108,6 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
     for e in &recovered {
         push_error(e, &lowerer);
     }
-    let mut leftovers = Leftovers::default();
     let module = match result {
         Ok(m) => {
             let out = lowerer.module(&m);
@@ -176,8 +115,6 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
                 // Deeply nested SWC trees are dropped recursively; leak this one instead of
                 // risking the stack (only pathological input gets here).
                 std::mem::forget(m);
-            } else {
-                leftovers.keep(m);
             }
             out
         }
@@ -201,7 +138,6 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
     Parsed {
         module,
         diagnostics,
-        leftovers,
     }
 }
 
