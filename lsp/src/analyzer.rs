@@ -118,8 +118,6 @@ fn serve(messages: &mpsc::Receiver<Message>) {
                 let project = projects.entry(job.root.clone()).or_default();
                 let analysis = analyze_once(&job.root, &job.loader, &job.env_file, Some(project));
                 let _ = job.reply.send(analysis);
-                // The schema phase this analysis replaced is freed once the answer is out.
-                project.release_retired();
             }
             Message::Retire(old) => drop(old),
         }

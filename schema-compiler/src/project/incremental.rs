@@ -41,8 +41,6 @@ use crate::source::{SourceDb, SourceLoader};
 pub struct Incremental {
     kept: Option<SchemaPhase>,
     reused: bool,
-    /// Schema phases replaced by a newer one, not yet freed ([`Incremental::release_retired`]).
-    retired: Vec<SchemaPhase>,
 }
 
 impl Incremental {
@@ -57,24 +55,9 @@ impl Incremental {
         root: &Path,
         options: &AnalyzeOptions<'_>,
     ) -> Analysis {
-        // A caller that never releases still holds at most one retired phase.
-        self.release_retired();
-        let (analysis, reused) = run(
-            loader,
-            root,
-            options,
-            &mut self.kept,
-            Some(&mut self.retired),
-        );
+        let (analysis, reused) = run(loader, root, options, &mut self.kept, true);
         self.reused = reused;
         analysis
-    }
-
-    /// Frees the schema phases the last analyses replaced. Freeing a large project's
-    /// evaluator and syntax trees takes milliseconds: a caller that answers an editor calls
-    /// this after the answer has gone out. Until then they are only memory.
-    pub fn release_retired(&mut self) {
-        self.retired.clear();
     }
 
     /// Whether the last analysis reused the schema phase (for tests and logs).
@@ -149,20 +132,18 @@ pub(super) fn analyze_once(
     root: &Path,
     options: &AnalyzeOptions<'_>,
 ) -> Analysis {
-    run(loader, root, options, &mut None, None).0
+    run(loader, root, options, &mut None, false).0
 }
 
-/// One analysis. With `retired` (somewhere to put a phase that is replaced), the schema phase
-/// in `kept` is reused when still valid and is left there for the next analysis; without, it
-/// is used up. Returns whether it was reused.
+/// One analysis. With `keep`, the schema phase in `kept` is reused when still valid and is left
+/// there for the next analysis; without, it is used up. Returns whether it was reused.
 fn run(
     loader: &dyn SourceLoader,
     root: &Path,
     options: &AnalyzeOptions<'_>,
     kept: &mut Option<SchemaPhase>,
-    retired: Option<&mut Vec<SchemaPhase>>,
+    keep: bool,
 ) -> (Analysis, bool) {
-    let keep = retired.is_some();
     let mut analysis = Analysis::default();
     let mut reused = false;
     match discover(loader, root) {
@@ -176,9 +157,10 @@ fn run(
             let mut phase = match kept.take() {
                 Some(k) if reused => k,
                 stale => {
-                    if let (Some(stale), Some(retired)) = (stale, retired) {
-                        retired.push(stale);
-                    }
+                    // Freed before the new phase runs, which then reuses its memory while it
+                    // is still in the cache: on a 500-table schema that is faster than
+                    // freeing it after the answer (bench/examples/edit_loop.rs).
+                    drop(stale);
                     SchemaPhase::run(loader, root, &schema_file)
                 }
             };
