@@ -9,6 +9,14 @@ export const documentSelector = [
   { scheme: "file", pattern: "**/migrations/*.ts" },
 ];
 
+/**
+ * Files whose change on disk the server is told of (it then analyses again): the Jazz files,
+ * and the committed snapshots, against which it reports a schema change that still needs a
+ * migration (JZ3504).
+ */
+export const watchedFiles =
+  "**/{schema.ts,permissions.ts,migrations/*.ts,migrations/snapshots/*.json}";
+
 /** Whether a file path is one the server handles (schema.ts, permissions.ts, migrations/*.ts). */
 export function isJazzFile(path: string): boolean {
   const parts = path.split(/[\\/]+/).filter((p) => p !== "");

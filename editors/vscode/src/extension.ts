@@ -22,6 +22,7 @@ import {
   needsRestart,
   parseVersion,
   resolveServer,
+  watchedFiles,
 } from "./activation";
 
 let client: LanguageClient | undefined;
@@ -82,9 +83,7 @@ async function start(context: vscode.ExtensionContext, output: vscode.OutputChan
     documentSelector,
     outputChannel: output,
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher(
-        "**/{schema.ts,permissions.ts,migrations/*.ts}",
-      ),
+      fileEvents: vscode.workspace.createFileSystemWatcher(watchedFiles),
     },
   };
   client = new LanguageClient("jazz", "Jazz", serverOptions, clientOptions);

@@ -11,6 +11,7 @@ const {
   describeServer,
   needsRestart,
   documentSelector,
+  watchedFiles,
 } = require("../out/activation.js");
 
 test("schema.ts, permissions.ts and migrations/*.ts are Jazz files", () => {
@@ -22,6 +23,21 @@ test("schema.ts, permissions.ts and migrations/*.ts are Jazz files", () => {
   assert.equal(isJazzFile("/app/migrations/notes.md"), false);
   assert.equal(isJazzFile("/app/my-schema.ts"), false);
   assert.equal(isJazzFile("migrations.ts"), false);
+});
+
+test("the server hears of changes to Jazz files and committed snapshots on disk", () => {
+  const { matchesGlob } = require("node:path");
+  for (const path of [
+    "/app/schema.ts",
+    "/app/src/lib/permissions.ts",
+    "/app/migrations/20240101-a-b.ts",
+    "/app/migrations/snapshots/20240101T000000-aaaaaaaaaaaa.json",
+  ]) {
+    assert.equal(matchesGlob(path, watchedFiles), true, path);
+  }
+  for (const path of ["/app/index.ts", "/app/migrations/notes.md", "/app/snapshots/x.json"]) {
+    assert.equal(matchesGlob(path, watchedFiles), false, path);
+  }
 });
 
 test("a schema.ts is a Jazz schema when it names jazz-tools as a module", () => {
