@@ -9,7 +9,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::dev::{Dev, PATIENCE, Server, edit, live_app, local_hash, wait_for};
+use support::dev::{
+    Dev, PATIENCE, Server, create_migration, edit, live_app, local_hash, stub_of, wait_for,
+};
 #[test]
 fn valid_edits_go_live_and_a_broken_one_never_does() {
     let app = support::copy_app("todo-minimal");
@@ -384,11 +386,7 @@ fn a_migration_file_with_an_error_is_in_the_cycle_event_and_blocks_no_push() {
     let dir = app.path();
     // The baseline snapshot: the change below needs a migration from it, which `jazz validate`
     // reports as JZ3504 and jazz dev leaves to its own missing-migration event.
-    let create = support::jazz(dir)
-        .args(["--no-env-file", "migrations", "create"])
-        .output()
-        .expect("jazz migrations create");
-    assert!(create.status.success());
+    create_migration(dir);
     std::fs::write(
         dir.join("migrations").join(BROKEN_MIGRATION),
         "import { schema as s } from \"jazz-tools\";\nexport default s.defineMigration({\n",
@@ -485,18 +483,7 @@ fn events(dev: &Dev, name: &str) -> Vec<Value> {
 fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
     let app = support::copy_app("todo-minimal");
     let dir = app.path();
-    let create = || {
-        let out = support::jazz(dir)
-            .args(["--no-env-file", "migrations", "create"])
-            .output()
-            .expect("jazz migrations create");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    create(); // the snapshot of the first schema
+    create_migration(dir); // the snapshot of the first schema
     // The default data dir: the printed command finds this session's URL and secret itself.
     let dev = Dev::start(dir, &[]);
     let server = Server::of(&dev);
@@ -566,16 +553,7 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
         )),
         "{pasted_err}"
     );
-    let stub = std::fs::read_dir(dir.join("migrations"))
-        .expect("migrations")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(&format!("-{}-{}.ts", &h1[..12], &h2[..12])))
-        })
-        .expect("the stub of that edge");
+    let stub = stub_of(dir, &h1, &h2);
     dev.wait_lines(
         &format!("[jazz] migration {} -> {} not pushed", &h1[..12], &h2[..12]),
         1,
@@ -602,18 +580,7 @@ fn a_reviewed_migration_saved_later_reconnects_the_schemas() {
 fn a_save_that_only_pushes_a_migration_says_so() {
     let app = support::copy_app("todo-minimal");
     let dir = app.path();
-    let create = || {
-        let out = support::jazz(dir)
-            .args(["--no-env-file", "migrations", "create"])
-            .output()
-            .expect("jazz migrations create");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    create(); // the snapshot of the first schema
+    create_migration(dir); // the snapshot of the first schema
     let dev = Dev::start(dir, &["--in-memory"]);
     let server = Server::of(&dev);
     let h1 = local_hash(dir);
@@ -630,16 +597,8 @@ fn a_save_that_only_pushes_a_migration_says_so() {
     let (f12, t12) = (&h1[..12], &h2[..12]);
 
     // Its stub, from the snapshot, saved with its TODO: not pushed, and the summary says so.
-    create();
-    let stub = std::fs::read_dir(dir.join("migrations"))
-        .expect("migrations")
-        .map(|e| e.expect("entry").path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(&format!("-{f12}-{t12}.ts")))
-        })
-        .expect("the stub of that edge");
+    create_migration(dir);
+    let stub = stub_of(dir, &h1, &h2);
     dev.wait_lines(
         &format!("[jazz]   schema {t12} already stored · migration {f12} -> {t12} not pushed · permissions v2 unchanged"),
         1,

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::dev::{Dev, PATIENCE, Server, edit, local_hash, wait_for};
+use support::dev::{Dev, PATIENCE, Server, edit, local_hash, stub_of, wait_for};
 use support::upstream::{alive, binary, gone, install, todo_server, upgrade_status};
 
 const SCHEMA: &str = "import { schema as s } from \"jazz-tools\";\nconst schema = {\n  todos: s.table({\n    title: s.string(),\n    done: s.boolean(),\n  }),\n};\nexport const app = s.defineApp(schema);\n";
@@ -244,15 +244,7 @@ fn a_change_that_needs_a_migration_gets_its_stub_and_goes_live_once_filled() {
         Some((h1.clone(), 1)),
         "the last good state stays"
     );
-    let stub = std::fs::read_dir(dir.join("migrations"))
-        .expect("migrations")
-        .map(|e| e.expect("entry").path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(&format!("-{}-{}.ts", &h1[..12], &h2[..12])))
-        })
-        .expect("the stub of exactly that edge");
+    let stub = stub_of(dir, &h1, &h2);
     edit(
         &stub,
         "      // TODO: Added required column \"priority\" needs an explicit default.\n",

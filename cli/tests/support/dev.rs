@@ -2,7 +2,7 @@
 //! the admin API of the server it runs.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -304,6 +304,34 @@ pub fn local_hash(dir: &Path) -> String {
         .find_map(|l| l.strip_prefix("Current schema hash: "))
         .map(|h| h.trim().to_owned())
         .unwrap_or_else(|| panic!("no hash in {text}"))
+}
+
+/// Runs `jazz migrations create` in `dir` (no env file) and asserts it succeeds: the snapshot
+/// of the current schema, and the stub of the edge from the latest snapshot when one is needed.
+pub fn create_migration(dir: &Path) {
+    let out = super::jazz(dir)
+        .args(["--no-env-file", "migrations", "create"])
+        .output()
+        .expect("jazz migrations create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The migration file of the edge `from` -> `to` (full or short hashes) in `dir/migrations`.
+pub fn stub_of(dir: &Path, from: &str, to: &str) -> PathBuf {
+    let suffix = format!("-{}-{}.ts", &from[..12], &to[..12]);
+    std::fs::read_dir(dir.join("migrations"))
+        .expect("migrations")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(&suffix))
+        })
+        .unwrap_or_else(|| panic!("no migration file *{suffix}"))
 }
 
 /// Replaces `from` with `to` in `file`, in place or as editors do (temp file + rename).
