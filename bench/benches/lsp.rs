@@ -3,20 +3,19 @@
 //! (`Workspace::diagnostics`), which is all the server work between a `didChange` and its
 //! `publishDiagnostics`, minus the debounce and the JSON framing.
 //!
-//! Three cases: the app without permissions.ts, edited in schema.ts (the original case); and
-//! the app with a permissions.ts ruling every table, edited in permissions.ts (which reuses
-//! the schema phase, see `docs/architecture.md`) and in schema.ts. Before criterion runs,
-//! 200 edits of each case are timed one by one and p50/p95 are printed, with and without the
-//! server's default debounce added.
+//! The cases (`jazz_bench::lsp_case`): the app without permissions.ts, edited in schema.ts (the
+//! original case); the app with a permissions.ts ruling every table, edited in permissions.ts
+//! (which reuses the schema phase, see `docs/architecture.md`) and in schema.ts; and the app
+//! with a committed snapshot, edited in schema.ts (the migrations check reads it, JZ3504).
+//! Before criterion runs, 200 edits of each case are timed one by one and p50/p95 are printed,
+//! with and without the server's default debounce added; criterion then times the first three
+//! back to back. `bench/examples/edit_loop.rs` runs one case alone, for a profiler.
 
-use std::hint::black_box;
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use jazz_bench::lsp_case::{LspCase, Setup};
 use jazz_lsp::server::DEFAULT_DEBOUNCE;
-use jazz_lsp::workspace::Workspace;
 
 // The `jazz` binary that runs `jazz lsp` uses mimalloc; measure with the same allocator.
 #[global_allocator]
@@ -29,60 +28,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(i).copied().unwrap_or_default()
 }
 
-/// One project on disk, open in a workspace, and the file the case edits with the two texts
-/// it alternates between (so every edit really changes the buffer).
-struct Case {
-    dir: PathBuf,
-    ws: Workspace,
-    file: PathBuf,
-    texts: [Arc<str>; 2],
-}
-
-impl Case {
-    fn new(name: &str, permissions: bool, edit_permissions: bool) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("jazz-bench-lsp-{}-{name}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
-        let schema = jazz_bench::generate_app(TABLES, 1);
-        let _ = std::fs::write(dir.join("schema.ts"), &schema);
-        let mut ws = Workspace::new(vec![dir.clone()]);
-        let mut open = vec![(dir.join("schema.ts"), schema.clone())];
-        if permissions {
-            let perms = jazz_bench::generate_app_permissions(TABLES);
-            let _ = std::fs::write(dir.join("permissions.ts"), &perms);
-            open.push((dir.join("permissions.ts"), perms));
-        }
-        for (path, text) in &open {
-            ws.set_text(path.clone(), Arc::from(text.as_str()));
-        }
-        let (file, text) = open[usize::from(edit_permissions)].clone();
-        let texts = [
-            Arc::<str>::from(text.as_str()),
-            Arc::<str>::from(format!("{text}// edited\n")),
-        ];
-        let _ = ws.diagnostics(&dir);
-        Self {
-            dir,
-            ws,
-            file,
-            texts,
-        }
-    }
-
-    fn edit(&mut self, i: usize) -> usize {
-        self.ws
-            .set_text(self.file.clone(), self.texts[i % 2].clone());
-        black_box(self.ws.diagnostics(&self.dir)).len()
-    }
-}
-
-impl Drop for Case {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn report(label: &str, case: &mut Case) {
+fn report(label: &str, case: &mut LspCase) {
     let mut samples = Vec::with_capacity(200);
     for i in 0..200 {
         let started = Instant::now();
@@ -103,15 +49,11 @@ fn report(label: &str, case: &mut Case) {
 }
 
 fn edit_to_diagnostics(c: &mut Criterion) {
-    let mut plain = Case::new("plain", false, false);
+    let mut plain = LspCase::new("plain", TABLES, Setup::Schema);
     let mut analysis_only = Vec::with_capacity(50);
     for i in 0..50 {
         let started = Instant::now();
-        plain
-            .ws
-            .set_text(plain.file.clone(), plain.texts[i % 2].clone());
-        let root = plain.dir.clone();
-        let a = plain.ws.analysis(&root);
+        let a = plain.analyse(i);
         analysis_only.push(started.elapsed());
         if i == 0 {
             eprintln!("{} diagnostics in the generated app", a.diagnostics.len());
@@ -126,10 +68,14 @@ fn edit_to_diagnostics(c: &mut Criterion) {
         "edit-to-diagnostics (schema.ts, no permissions.ts)",
         &mut plain,
     );
-    let mut perms = Case::new("perms", true, true);
+    let mut perms = LspCase::new("perms", TABLES, Setup::Permissions);
     report("edit in permissions.ts", &mut perms);
-    let mut schema = Case::new("schema", true, false);
+    let mut schema = LspCase::new("schema", TABLES, Setup::SchemaWithPermissions);
     report("edit in schema.ts (with permissions.ts)", &mut schema);
+    report(
+        "edit in schema.ts (with a committed snapshot)",
+        &mut LspCase::new("snapshot", TABLES, Setup::SchemaWithSnapshot),
+    );
 
     let mut i = 0usize;
     c.bench_function("lsp_edit_to_diagnostics_500_tables", |b| {

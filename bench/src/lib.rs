@@ -6,6 +6,7 @@
 //! same input. The generator uses every column builder and modifier the DSL has (not `merge`
 //! on anything but non-null ints), refs only to earlier tables, and `.indexOnly` on some tables.
 
+pub mod lsp_case;
 pub mod policy_scenarios;
 mod rng;
 mod vocabulary;

@@ -154,11 +154,13 @@ fn files_outside_the_project_get_nothing() {
     assert!(document_symbols(&a, other).is_empty());
 }
 
-#[test]
-fn create_migration_is_the_fix_of_jz3504() {
+/// A project whose schema.ts adds a required column to the schema of its one committed
+/// snapshot (a change that needs a migration), and that snapshot's schema.
+fn changed_since_snapshot() -> (
+    MemoryLoader,
+    std::sync::Arc<jazz_schema_compiler::schema::WasmSchema>,
+) {
     use jazz_schema_compiler::schema::wasm_json::to_pretty_json;
-    use tower_lsp_server::ls_types::NumberOrString;
-
     let old = SCHEMA
         .replace("\"project\"", "\"projects\"")
         .replace("$owner", "owner");
@@ -171,6 +173,14 @@ fn create_migration_is_the_fix_of_jz3504() {
         "/p/migrations/snapshots/20260101T000000-aaaaaaaaaaaa.json",
         to_pretty_json(&old_schema).as_str(),
     );
+    (loader, old_schema)
+}
+
+#[test]
+fn create_migration_is_the_fix_of_jz3504() {
+    use tower_lsp_server::ls_types::NumberOrString;
+
+    let (loader, _) = changed_since_snapshot();
     // With the migrations checked, as the language server analyses.
     let a = analyze(
         &loader,
@@ -201,21 +211,9 @@ fn create_migration_is_the_fix_of_jz3504() {
 fn a_changed_schema_offers_create_migration_with_the_files_to_create() {
     use jazz_schema_compiler::migrations::plan::CreatePlan;
     use jazz_schema_compiler::schema::schema_hash;
-    use jazz_schema_compiler::schema::wasm_json::to_pretty_json;
     use tower_lsp_server::ls_types::{DocumentChangeOperation, DocumentChanges, ResourceOp};
 
-    let old = SCHEMA
-        .replace("\"project\"", "\"projects\"")
-        .replace("$owner", "owner");
-    let new = old.replace(
-        "owner: s.string(),",
-        "owner: s.string(),\n    done: s.boolean(),",
-    );
-    let old_schema = analysis(&old).schema.unwrap_or_default();
-    let loader = MemoryLoader::new().with(PATH, new.as_str()).with(
-        "/p/migrations/snapshots/20260101T000000-aaaaaaaaaaaa.json",
-        to_pretty_json(&old_schema).as_str(),
-    );
+    let (loader, old_schema) = changed_since_snapshot();
     let a = analyze(
         &loader,
         Path::new("/p"),
