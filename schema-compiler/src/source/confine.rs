@@ -41,13 +41,9 @@ impl ProjectRoot {
 }
 
 fn is_project_dir(loader: &dyn SourceLoader, dir: &Path) -> bool {
-    if loader.is_file(&dir.join("package.json")) || loader.is_file(&dir.join(".git")) {
-        return true;
-    }
-    // `.git` is a folder in a plain checkout (a file in a worktree), which `is_file` misses.
-    loader
-        .list_dir(dir)
-        .is_ok_and(|names| names.iter().any(|n| n == ".git"))
+    // `.git` is a folder in a plain checkout and a file in a worktree: `exists` sees both
+    // (without listing every folder up to `/`, as discovery asks it too).
+    loader.is_file(&dir.join("package.json")) || loader.exists(&dir.join(".git"))
 }
 
 #[cfg(test)]
@@ -71,5 +67,25 @@ mod tests {
         let root = ProjectRoot::find(&l, Path::new("/loose"));
         assert_eq!(root.path, Path::new("/loose"));
         assert!(!root.contains(&l, Path::new("/etc/passwd")));
+    }
+
+    /// A `.git` folder (a plain checkout) marks the root, found by asking whether it exists.
+    #[test]
+    fn a_git_folder_marks_the_root() {
+        struct Checkout(MemoryLoader);
+        impl SourceLoader for Checkout {
+            fn read(&self, path: &Path) -> std::io::Result<Option<std::sync::Arc<str>>> {
+                self.0.read(path)
+            }
+            fn is_file(&self, path: &Path) -> bool {
+                self.0.is_file(path)
+            }
+            fn exists(&self, path: &Path) -> bool {
+                path == Path::new("/repo/.git") || self.0.exists(path)
+            }
+        }
+        let l = Checkout(MemoryLoader::new().with("/repo/src/schema.ts", ""));
+        let root = ProjectRoot::find(&l, Path::new("/repo/src"));
+        assert_eq!(root.path, Path::new("/repo"));
     }
 }
