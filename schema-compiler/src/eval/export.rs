@@ -4,6 +4,7 @@
 //! wins and later ones are never looked at, as upstream.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, codes};
 use crate::schema::WasmSchema;
@@ -15,7 +16,7 @@ use super::value::{Object, Value};
 const CANDIDATES: [&str; 4] = ["schema", "schemaDef", "default", "app"];
 
 enum Candidate {
-    App(WasmSchema),
+    App(Arc<WasmSchema>),
     WasmLiteral(Value, Span),
     Definition(Value, Span),
 }
@@ -43,7 +44,7 @@ fn skipped(name: &str, next: &str, span: Span, dropped: &[Diagnostic]) -> Diagno
 }
 
 impl Evaluator<'_> {
-    pub fn select_schema(&mut self, exports: &Exports, file: FileId) -> Option<WasmSchema> {
+    pub fn select_schema(&mut self, exports: &Exports, file: FileId) -> Option<Arc<WasmSchema>> {
         // Candidates in priority order, up to the first one that cannot be evaluated: upstream
         // never looks past the candidate that qualifies, so an unevaluable export after it is
         // not an error (JZ1008 hint), while one before it stops the choice.
@@ -81,9 +82,9 @@ impl Evaluator<'_> {
         for (i, (name, cand, span)) in found.into_iter().enumerate() {
             let chosen = match cand {
                 Candidate::App(schema) => Some(schema),
-                Candidate::WasmLiteral(v, s) => self.wasm_literal(&v, s),
+                Candidate::WasmLiteral(v, s) => self.wasm_literal(&v, s).map(Arc::new),
                 Candidate::Definition(v, s) => match next_names[i] {
-                    None => super::build::build_definition(self, &v, s),
+                    None => super::build::build_definition(self, &v, s).map(Arc::new),
                     Some(next) => {
                         // Another candidate follows: a failed conversion skips this one, as
                         // upstream does, and only the chosen export's findings stay.
@@ -91,7 +92,7 @@ impl Evaluator<'_> {
                         let symbols = self.symbols.mark();
                         let schema = super::build::build_definition(self, &v, s);
                         if !self.diags[before..].iter().any(Diagnostic::is_error) {
-                            schema
+                            schema.map(Arc::new)
                         } else {
                             let dropped = self.diags.split_off(before);
                             self.symbols.truncate(symbols);
@@ -139,7 +140,8 @@ impl Evaluator<'_> {
                 def.set(name, cols);
             }
             let span = Span::new(file, 0, 0);
-            return super::build::build_definition(self, &Value::Object(Rc::new(def)), span);
+            return super::build::build_definition(self, &Value::Object(Rc::new(def)), span)
+                .map(Arc::new);
         }
         if self.diags.iter().any(|d| {
             matches!(d.code, codes::SYNTAX | codes::TOO_LARGE | codes::INTERNAL)

@@ -44,7 +44,7 @@ use crate::source::{SourceDb, SourceLoader};
 /// What evaluating a schema module produced.
 #[derive(Debug, Default)]
 pub struct SchemaOutput {
-    pub schema: Option<WasmSchema>,
+    pub schema: Option<std::sync::Arc<WasmSchema>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Where the schema's tables, columns and refs are defined.
     pub symbols: symbols::SchemaSymbols,

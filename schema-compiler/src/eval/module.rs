@@ -364,7 +364,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates the schema module and picks the schema.
-    pub fn run_schema(&mut self, path: &Path) -> Option<WasmSchema> {
+    pub fn run_schema(&mut self, path: &Path) -> Option<std::sync::Arc<WasmSchema>> {
         let exports = self.load_module(path, None)?;
         let file = self.db.lookup(path)?;
         self.file = file;

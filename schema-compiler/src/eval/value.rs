@@ -226,7 +226,8 @@ pub struct TableDef {
 /// What `defineApp` / `defineSliceableApp` / `.slice` returned.
 #[derive(Debug, Clone)]
 pub struct AppValue {
-    pub schema: crate::schema::WasmSchema,
+    /// Shared with the analysis that picks this app (no copy of a large schema).
+    pub schema: std::sync::Arc<crate::schema::WasmSchema>,
     pub table_names: Vec<String>,
     pub span: Span,
     /// Builder states at build time, to detect later mutation (JZ1072).

@@ -109,7 +109,7 @@ impl SchemaPhase {
             schema_file: schema_file.to_path_buf(),
             reads: recorder.log.into_inner(),
             db,
-            schema: out.schema.map(Arc::new),
+            schema: out.schema,
             symbols: Arc::new(out.symbols),
             diagnostics: out.diagnostics,
             versions,

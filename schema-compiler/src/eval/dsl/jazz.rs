@@ -96,7 +96,7 @@ pub(super) fn call_jazz(
             ev.symbols.add_app(span);
             let app = Rc::new(AppValue {
                 table_names: schema.tables.iter().map(|t| t.name.clone()).collect(),
-                schema,
+                schema: std::sync::Arc::new(schema),
                 span,
                 frozen,
             });
