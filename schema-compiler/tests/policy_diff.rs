@@ -6,9 +6,10 @@
 //! read API, and the same decisions through a store without indexes; plus B12 (compiling the
 //! IR and its JSON read back give the same bytes).
 
-mod policy_ref_interp;
+#[path = "support/schema_ts.rs"]
+mod schema_ts;
 
-use std::path::Path;
+mod policy_ref_interp;
 
 use jazz_schema_compiler::policy::bytecode;
 use jazz_schema_compiler::policy::ir::{
@@ -18,10 +19,8 @@ use jazz_schema_compiler::policy::vm::{
     self, AuthMode, DataAccess, DataError, MemoryData, Options, Program, Request, Row, Session, Val,
 };
 use jazz_schema_compiler::policy::{json, parse};
-use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::schema::WasmSchema;
 use jazz_schema_compiler::schema::json::parse as parse_json;
-use jazz_schema_compiler::source::MemoryLoader;
 use policy_ref_interp::Reference;
 use proptest::prelude::*;
 
@@ -37,14 +36,7 @@ const GROUP_COLS: &[&str] = &["name", "ownerId", "parentId"];
 const GRANT_COLS: &[&str] = &["groupId", "userId", "level"];
 
 fn schema() -> std::sync::Arc<WasmSchema> {
-    let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
-    analyze(
-        &loader,
-        Path::new("/app"),
-        &jazz_schema_compiler::project::AnalyzeOptions::default(),
-    )
-    .schema
-    .expect("schema")
+    schema_ts::schema_of(SCHEMA)
 }
 
 fn id(n: u8) -> [u8; 16] {

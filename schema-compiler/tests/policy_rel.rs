@@ -3,7 +3,8 @@
 //! allowed and denied sessions, gather depth and cycles, read policies applied to write
 //! clauses reaching other tables, budget, malformed relations, disassembly.
 
-use std::path::Path;
+#[path = "support/schema_ts.rs"]
+mod schema_ts;
 
 use jazz_schema_compiler::policy::bytecode::{self, disassemble};
 use jazz_schema_compiler::policy::ir::{Expr, Policy, TablePolicy};
@@ -11,10 +12,8 @@ use jazz_schema_compiler::policy::parse;
 use jazz_schema_compiler::policy::vm::{
     self, Limits, MemoryData, Options, Program, Reason, Request, Row, Session, Val,
 };
-use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::schema::WasmSchema;
 use jazz_schema_compiler::schema::json::parse as parse_json;
-use jazz_schema_compiler::source::MemoryLoader;
 
 const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
 export const app = s.defineApp({
@@ -26,14 +25,7 @@ export const app = s.defineApp({
 });"#;
 
 fn schema() -> std::sync::Arc<WasmSchema> {
-    let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
-    analyze(
-        &loader,
-        Path::new("/app"),
-        &jazz_schema_compiler::project::AnalyzeOptions::default(),
-    )
-    .schema
-    .expect("schema")
+    schema_ts::schema_of(SCHEMA)
 }
 
 struct App {

@@ -4,16 +4,15 @@
 //! claims mapping, explicit null versus missing, empty lists and Absent under `Not`, end to end
 //! through the bytecode rather than on the comparator alone.
 
-use std::path::Path;
+#[path = "support/schema_ts.rs"]
+mod schema_ts;
 
 use jazz_schema_compiler::policy::vm::{
     self, MemoryData, Options, Program, Request, Row, Session, Val,
 };
 use jazz_schema_compiler::policy::{bytecode, parse};
-use jazz_schema_compiler::project::analyze;
 use jazz_schema_compiler::schema::WasmSchema;
 use jazz_schema_compiler::schema::json::parse as parse_json;
-use jazz_schema_compiler::source::MemoryLoader;
 
 const SCHEMA: &str = r#"import { schema as s } from "jazz-tools";
 export const app = s.defineApp({
@@ -41,14 +40,7 @@ enum R {
 }
 
 fn schema() -> std::sync::Arc<WasmSchema> {
-    let loader = MemoryLoader::new().with("/app/schema.ts", SCHEMA);
-    analyze(
-        &loader,
-        Path::new("/app"),
-        &jazz_schema_compiler::project::AnalyzeOptions::default(),
-    )
-    .schema
-    .expect("schema")
+    schema_ts::schema_of(SCHEMA)
 }
 
 fn row(schema: &WasmSchema, r: R) -> Row {
