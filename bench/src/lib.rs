@@ -14,6 +14,7 @@ mod vocabulary;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use jazz_schema_compiler::schema::ColumnKind;
 use rng::XorShift;
 use vocabulary::{ENUMS, NOUNS};
 
@@ -129,31 +130,19 @@ fn singular(table: &str) -> String {
     format!("{}{digits}", word.strip_suffix('s').unwrap_or(word))
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
-    String,
-    Int,
-    Float,
-    Boolean,
-    Timestamp,
-    Bytes,
-    Json,
-    Enum,
-    Ref,
-    Array,
-}
-
-const KINDS: [Kind; 10] = [
-    Kind::String,
-    Kind::Int,
-    Kind::Float,
-    Kind::Boolean,
-    Kind::Timestamp,
-    Kind::Bytes,
-    Kind::Json,
-    Kind::Enum,
-    Kind::Ref,
-    Kind::Array,
+/// The column kinds a generated table draws from, in the generator's own order (a different
+/// order would draw different columns and change every benchmark's input).
+const KINDS: [ColumnKind; 10] = [
+    ColumnKind::String,
+    ColumnKind::Int,
+    ColumnKind::Float,
+    ColumnKind::Boolean,
+    ColumnKind::Timestamp,
+    ColumnKind::Bytes,
+    ColumnKind::Json,
+    ColumnKind::Enum,
+    ColumnKind::Ref,
+    ColumnKind::Array,
 ];
 
 fn write_table(out: &mut String, rng: &mut XorShift, name: &str, earlier: &[String]) {
@@ -165,21 +154,21 @@ fn write_table(out: &mut String, rng: &mut XorShift, name: &str, earlier: &[Stri
     while lines.len() < columns {
         let kind = KINDS[rng.below(KINDS.len())];
         let line = match kind {
-            Kind::Ref | Kind::Array if earlier.is_empty() => continue,
-            Kind::String => string_column(rng, &mut used),
-            Kind::Int => int_column(rng, &mut used),
-            Kind::Float => {
+            ColumnKind::Ref | ColumnKind::Array if earlier.is_empty() => continue,
+            ColumnKind::String => string_column(rng, &mut used),
+            ColumnKind::Int => int_column(rng, &mut used),
+            ColumnKind::Float => {
                 let col = unique(&mut used, rng.pick(&["score", "amount", "price", "weight"]));
                 format!("{col}: s.float(){}", modifiers(rng, "2.5"))
             }
-            Kind::Boolean => {
+            ColumnKind::Boolean => {
                 let col = unique(
                     &mut used,
                     rng.pick(&["done", "archived", "pinned", "verified"]),
                 );
                 format!("{col}: s.boolean(){}", modifiers(rng, "false"))
             }
-            Kind::Timestamp => {
+            ColumnKind::Timestamp => {
                 let col = unique(
                     &mut used,
                     rng.pick(&["dueAt", "startsAt", "endsAt", "seenAt"]),
@@ -191,15 +180,15 @@ fn write_table(out: &mut String, rng: &mut XorShift, name: &str, earlier: &[Stri
                 };
                 format!("{col}: s.timestamp(){}", modifiers(rng, default))
             }
-            Kind::Bytes => {
+            ColumnKind::Bytes => {
                 let col = unique(&mut used, rng.pick(&["avatar", "thumbnail", "signature"]));
                 format!(
                     "{col}: s.bytes(){}",
                     modifiers(rng, "new Uint8Array([0, 1, 255])")
                 )
             }
-            Kind::Json => json_column(rng, &mut used),
-            Kind::Enum => {
+            ColumnKind::Json => json_column(rng, &mut used),
+            ColumnKind::Enum => {
                 let (col, variants) = ENUMS[rng.below(ENUMS.len())];
                 let col = unique(&mut used, col);
                 let list = variants
@@ -213,13 +202,13 @@ fn write_table(out: &mut String, rng: &mut XorShift, name: &str, earlier: &[Stri
                     modifiers(rng, &default)
                 )
             }
-            Kind::Ref => {
+            ColumnKind::Ref => {
                 let target = &earlier[rng.below(earlier.len())];
                 let col = unique(&mut used, &format!("{}Id", singular(target)));
                 let optional = if rng.chance(3) { ".optional()" } else { "" };
                 format!("{col}: s.ref(\"{target}\"){optional}")
             }
-            Kind::Array => array_column(rng, &mut used, earlier),
+            ColumnKind::Array => array_column(rng, &mut used, earlier),
         };
         lines.push(line);
     }
