@@ -11,7 +11,8 @@
 //! Arguments: `<case> [edits] [gap in ms between edits]`. Cases: `schema` (schema.ts edit, no
 //! permissions.ts), `perms` (permissions.ts edit), `schema-perms` (schema.ts edit with
 //! permissions.ts), `schema-snapshot` (schema.ts edit, with a committed snapshot of the schema
-//! in `migrations/snapshots`). Prints p50/p95 at the end.
+//! in `migrations/snapshots`), `schema-outside` (schema.ts edited after its tables, so parsed
+//! whole). Prints p50/p95 at the end.
 
 use std::time::{Duration, Instant};
 
@@ -33,9 +34,10 @@ fn main() {
         "perms" => Setup::Permissions,
         "schema-perms" => Setup::SchemaWithPermissions,
         "schema-snapshot" => Setup::SchemaWithSnapshot,
+        "schema-outside" => Setup::SchemaOutsideTables,
         other => {
             eprintln!(
-                "edit_loop: unknown case {other:?} (schema, perms, schema-perms, schema-snapshot)"
+                "edit_loop: unknown case {other:?} (schema, perms, schema-perms, schema-snapshot, schema-outside)"
             );
             std::process::exit(2);
         }

@@ -68,7 +68,7 @@ impl Evaluator<'_> {
                 None,
             ),
             Expr::Array { span, elems } => self.eval_array(*span, elems),
-            Expr::Object { span, props } => self.eval_object(*span, props),
+            Expr::Object { span, props, .. } => self.eval_object(*span, props),
             Expr::Member {
                 span,
                 obj,

@@ -106,6 +106,9 @@ pub struct Evaluator<'a> {
     pub(super) module_frames: HashMap<FileId, super::exec::Frame>,
     /// Modifier calls applied to existing builders so far.
     pub(super) builder_writes: u64,
+    /// Parses kept from the previous analysis and for the next (`project/incremental.rs`
+    /// lends one to the schema phase); `None` parses every module whole.
+    pub parses: Option<crate::syntax::ParseCache>,
 }
 
 /// An [`Evaluator`]'s state without its loader and file database, kept between analyses so
@@ -187,6 +190,7 @@ impl<'a> Evaluator<'a> {
             zod_columns: Vec::new(),
             module_frames: HashMap::default(),
             builder_writes: 0,
+            parses: None,
         }
     }
 
@@ -244,6 +248,7 @@ impl<'a> Evaluator<'a> {
             zod_columns: s.zod_columns,
             module_frames: s.module_frames,
             builder_writes: s.builder_writes,
+            parses: None,
         }
     }
 
@@ -413,8 +418,11 @@ impl<'a> Evaluator<'a> {
         };
         let file = self.db.add(path.to_path_buf(), text.clone());
         let tsx = path.extension().is_some_and(|e| e == "tsx" || e == "jsx");
-        let parsed = crate::syntax::parse(file, &text, tsx);
-        self.diags.extend(parsed.diagnostics);
+        let parsed = match &mut self.parses {
+            Some(cache) => cache.parse(path, file, &text, tsx),
+            None => crate::syntax::parse(file, &text, tsx),
+        };
+        self.diags.extend(parsed.diagnostics.iter().cloned());
         self.modules
             .insert(path.to_path_buf(), ModuleState::Loading);
         let saved_scope = std::mem::take(&mut self.scope);
@@ -431,6 +439,9 @@ impl<'a> Evaluator<'a> {
         self.file = saved_file;
         self.modules
             .insert(path.to_path_buf(), ModuleState::Done(exports.clone()));
+        if let Some(cache) = &mut self.parses {
+            cache.keep(path.to_path_buf(), file, text, tsx, parsed);
+        }
         Some(exports)
     }
 

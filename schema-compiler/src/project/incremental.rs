@@ -41,6 +41,9 @@ use crate::source::{SourceDb, SourceLoader};
 pub struct Incremental {
     kept: Option<SchemaPhase>,
     reused: bool,
+    /// The schema phase's parses, for parsing only what an edit changed
+    /// ([`crate::syntax::ParseCache`]).
+    parses: crate::syntax::ParseCache,
 }
 
 impl Incremental {
@@ -55,9 +58,20 @@ impl Incremental {
         root: &Path,
         options: &AnalyzeOptions<'_>,
     ) -> Analysis {
-        let (analysis, reused) = run(loader, root, options, &mut self.kept, true);
+        let (analysis, reused) = run(
+            loader,
+            root,
+            options,
+            &mut self.kept,
+            Some(&mut self.parses),
+        );
         self.reused = reused;
         analysis
+    }
+
+    /// How the schema phases' parses went so far (for tests and benchmarks).
+    pub fn parse_stats(&self) -> crate::syntax::ParseStats {
+        self.parses.stats
     }
 
     /// Whether the last analysis reused the schema phase (for tests and logs).
@@ -92,14 +106,27 @@ impl std::fmt::Debug for SchemaPhase {
 }
 
 impl SchemaPhase {
-    fn run(loader: &dyn SourceLoader, root: &Path, schema_file: &Path) -> Self {
+    /// Runs the schema phase; with `parses`, modules are parsed through it and their parses
+    /// are left in it for the next run.
+    fn run(
+        loader: &dyn SourceLoader,
+        root: &Path,
+        schema_file: &Path,
+        parses: Option<&mut crate::syntax::ParseCache>,
+    ) -> Self {
         let recorder = Recorder {
             inner: loader,
             log: RefCell::new(Vec::new()),
         };
         let mut db = SourceDb::new();
         let mut ev = Evaluator::new(&recorder, &mut db);
+        let mut parses = parses;
+        ev.parses = parses.as_deref_mut().map(std::mem::take);
         let out = eval::evaluate_schema_phase(&mut ev, schema_file);
+        if let (Some(slot), Some(mut cache)) = (parses, ev.parses.take()) {
+            cache.finish();
+            *slot = cache;
+        }
         let checkpoint = ev.checkpoint();
         let state = ev.suspend();
         let versions =
@@ -132,18 +159,20 @@ pub(super) fn analyze_once(
     root: &Path,
     options: &AnalyzeOptions<'_>,
 ) -> Analysis {
-    run(loader, root, options, &mut None, false).0
+    run(loader, root, options, &mut None, None).0
 }
 
-/// One analysis. With `keep`, the schema phase in `kept` is reused when still valid and is left
-/// there for the next analysis; without, it is used up. Returns whether it was reused.
+/// One analysis. With `parses` (the language server's), the schema phase in `kept` is reused
+/// when still valid and is left there for the next analysis, and a schema phase that runs
+/// parses through `parses`; without, the phase is used up. Returns whether it was reused.
 fn run(
     loader: &dyn SourceLoader,
     root: &Path,
     options: &AnalyzeOptions<'_>,
     kept: &mut Option<SchemaPhase>,
-    keep: bool,
+    parses: Option<&mut crate::syntax::ParseCache>,
 ) -> (Analysis, bool) {
+    let keep = parses.is_some();
     let mut analysis = Analysis::default();
     let mut reused = false;
     match discover(loader, root) {
@@ -161,7 +190,7 @@ fn run(
                     // is still in the cache: on a 500-table schema that is faster than
                     // freeing it after the answer (bench/examples/edit_loop.rs).
                     drop(stale);
-                    SchemaPhase::run(loader, root, &schema_file)
+                    SchemaPhase::run(loader, root, &schema_file, parses)
                 }
             };
             analysis.db = phase.db.clone();

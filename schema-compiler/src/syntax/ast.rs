@@ -451,6 +451,10 @@ pub enum Expr {
     Object {
         span: Span,
         props: Vec<Prop>,
+        /// How deeply the lowerer had nested here: reparsing some of `props` in place
+        /// (`syntax/reparse.rs`) lowers them from the same depth, so the nesting limit cuts
+        /// off exactly what a whole parse would.
+        depth: u32,
     },
     Member {
         span: Span,

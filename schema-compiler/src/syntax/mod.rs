@@ -1,11 +1,13 @@
 //! Parsing with SWC and lowering to our own small AST ([`ast`]). SWC types never leave this
-//! module: spans are converted here to file-relative byte ranges. `flow.rs` holds the static
+//! module: spans are converted here to file-relative byte ranges. `reparse.rs` parses a file
+//! again after an edit by parsing only the edited properties. `flow.rs` holds the static
 //! control-flow rules over that AST, shared by the two statement executors.
 
 pub mod ast;
 pub(crate) mod flow;
 mod guard;
 mod lower;
+mod reparse;
 
 use swc_common::BytePos;
 use swc_ecma_parser::{Parser, StringInput, Syntax, TsSyntax};
@@ -14,6 +16,7 @@ use crate::diagnostics::{Diagnostic, codes};
 use crate::source::{FileId, Span};
 
 pub use lower::{MAX_DEPTH, STACK_GROW, STACK_RED_ZONE};
+pub use reparse::{ParseCache, ParseStats, reparse};
 
 /// Files larger than this are not parsed (JZ0003).
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;

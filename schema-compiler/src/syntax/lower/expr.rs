@@ -199,7 +199,11 @@ impl Lowerer {
                 for p in &o.props {
                     props.push(self.prop(p));
                 }
-                Expr::Object { span, props }
+                Expr::Object {
+                    span,
+                    props,
+                    depth: self.depth,
+                }
             }
             E::Member(m) => Expr::Member {
                 span,

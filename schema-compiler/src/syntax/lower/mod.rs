@@ -47,6 +47,13 @@ impl Lowerer {
         }
     }
 
+    /// Starts lowering at nesting `depth` instead of at the top (for a fragment parsed again in
+    /// place: `syntax/reparse.rs`).
+    pub fn at_depth(mut self, depth: u32) -> Self {
+        self.depth = depth;
+        self
+    }
+
     pub fn span(&self, s: SwcSpan) -> Span {
         let conv = |p: BytePos| p.0.saturating_sub(self.base).min(self.len);
         let start = conv(s.lo);
