@@ -7,8 +7,9 @@
 //! schema.ts (the original case); the app with a permissions.ts ruling every table, edited in
 //! permissions.ts (which reuses the schema phase, see `docs/architecture.md`) and in schema.ts;
 //! the app with a committed snapshot, edited in schema.ts (the migrations check reads it,
-//! JZ3504); and a schema.ts edit after the tables, which no table contains, so schema.ts is
-//! parsed whole (`syntax/reparse.rs` parses only the edited table otherwise).
+//! JZ3504); a schema.ts edit after the tables; and a syntax error made and mended in
+//! schema.ts, the slow path where schema.ts is parsed whole (`syntax/reparse.rs` parses only
+//! the edited table or statements otherwise).
 //! Before criterion runs, 200 edits of each case are timed one by one and p50/p95 are printed,
 //! with and without the server's default debounce added; criterion then times the first three
 //! back to back. `bench/examples/edit_loop.rs` runs one case alone, for a profiler.
@@ -79,8 +80,12 @@ fn edit_to_diagnostics(c: &mut Criterion) {
         &mut LspCase::new("snapshot", TABLES, Setup::SchemaWithSnapshot),
     );
     report(
-        "edit in schema.ts outside the tables (parsed whole)",
+        "edit in schema.ts after the tables",
         &mut LspCase::new("outside", TABLES, Setup::SchemaOutsideTables),
+    );
+    report(
+        "syntax error made and mended in schema.ts (parsed whole)",
+        &mut LspCase::new("broken", TABLES, Setup::SchemaSyntaxError),
     );
 
     let mut i = 0usize;

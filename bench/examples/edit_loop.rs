@@ -11,8 +11,9 @@
 //! Arguments: `<case> [edits] [gap in ms between edits]`. Cases: `schema` (schema.ts edit, no
 //! permissions.ts), `perms` (permissions.ts edit), `schema-perms` (schema.ts edit with
 //! permissions.ts), `schema-snapshot` (schema.ts edit, with a committed snapshot of the schema
-//! in `migrations/snapshots`), `schema-outside` (schema.ts edited after its tables, so parsed
-//! whole). Prints p50/p95 at the end.
+//! in `migrations/snapshots`), `schema-outside` (schema.ts edited after its tables),
+//! `schema-error` (a syntax error made and mended in schema.ts, so parsed whole). Prints
+//! p50/p95 at the end.
 
 use std::time::{Duration, Instant};
 
@@ -35,9 +36,10 @@ fn main() {
         "schema-perms" => Setup::SchemaWithPermissions,
         "schema-snapshot" => Setup::SchemaWithSnapshot,
         "schema-outside" => Setup::SchemaOutsideTables,
+        "schema-error" => Setup::SchemaSyntaxError,
         other => {
             eprintln!(
-                "edit_loop: unknown case {other:?} (schema, perms, schema-perms, schema-snapshot, schema-outside)"
+                "edit_loop: unknown case {other:?} (schema, perms, schema-perms, schema-snapshot, schema-outside, schema-error)"
             );
             std::process::exit(2);
         }

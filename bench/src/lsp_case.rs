@@ -26,20 +26,25 @@ pub enum Setup {
     /// schema.ts and a committed snapshot of its schema in `migrations/snapshots`; schema.ts
     /// edited (the editor checks the migrations folder on every edit).
     SchemaWithSnapshot,
-    /// schema.ts alone, edited after the last table (a comment at the end of the file): an
-    /// edit no table's properties contain, so schema.ts is parsed whole.
+    /// schema.ts alone, edited after the last table (a comment at the end of the file): only
+    /// the text after the last statement is parsed again.
     SchemaOutsideTables,
+    /// schema.ts alone, a syntax error typed into the middle table and taken out again: the
+    /// slow path, where schema.ts is parsed whole (a parse with errors is not reused, and an
+    /// edit that makes one is not known to until the whole file is parsed).
+    SchemaSyntaxError,
 }
 
-/// The edited text of schema.ts: the middle table's first column renamed (`name` to
-/// `nameX`), the kind of keystroke a user makes inside a table.
-fn edit_in_middle_table(text: &str) -> Option<String> {
+/// The edited text of schema.ts: `typed` inserted before the first `:` of the middle table's
+/// first column (its name ends there). `X` renames the column, the kind of keystroke a user
+/// makes inside a table.
+fn edit_in_middle_table(text: &str, typed: &str) -> Option<String> {
     let header = ": s.table({\n";
     let tables = text.matches(header).count();
     let (table_at, _) = text.match_indices(header).nth(tables / 2)?;
     let column = table_at + header.len();
     let colon = column + text[column..].find(':')?;
-    Some(format!("{}X{}", &text[..colon], &text[colon..]))
+    Some(format!("{}{typed}{}", &text[..colon], &text[colon..]))
 }
 
 pub struct LspCase {
@@ -74,10 +79,11 @@ impl LspCase {
         let edited = usize::from(setup == Setup::Permissions);
         let (file, text) = open.swap_remove(edited);
         // permissions.ts gets a comment at the end (the whole file is evaluated again
-        // whatever the edit); schema.ts a renamed column, or the comment.
+        // whatever the edit); schema.ts a renamed column, the comment, or a stray `(`.
         let edited_text = match setup {
             Setup::Permissions | Setup::SchemaOutsideTables => None,
-            _ => edit_in_middle_table(&text),
+            Setup::SchemaSyntaxError => edit_in_middle_table(&text, "("),
+            _ => edit_in_middle_table(&text, "X"),
         };
         let texts = [
             Arc::<str>::from(text.as_str()),

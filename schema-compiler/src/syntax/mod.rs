@@ -22,10 +22,23 @@ pub use reparse::{ParseCache, ParseStats, reparse};
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 
 /// A parsed file: our AST and the syntax diagnostics (SWC's fatal and recovered errors).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Parsed {
     pub module: ast::Module,
     pub diagnostics: Vec<Diagnostic>,
+    /// SWC's top-level items, in order (for [`reparse`]).
+    pub tops: Vec<TopItem>,
+}
+
+/// One top-level item as SWC parsed it: where it is, how many items of [`ast::Module`] it
+/// lowered to (none for a type-only import, two for `export default function f`), and whether
+/// its text ends with `;`, after which nothing can continue it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopItem {
+    pub start: u32,
+    pub end: u32,
+    pub items: u32,
+    pub closed: bool,
 }
 
 /// Parses `text` as a TypeScript module (`tsx` for `.tsx` files).
@@ -45,6 +58,7 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
         return Parsed {
             module: empty(),
             diagnostics: vec![d],
+            tops: Vec::new(),
         };
     }
     if let Some(at) = guard::too_deep(text) {
@@ -60,6 +74,7 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
         return Parsed {
             module: empty(),
             diagnostics: vec![d],
+            tops: Vec::new(),
         };
     }
     // The parser is recursive: give it a large stack segment of its own (the guard above bounds
@@ -82,6 +97,7 @@ pub fn parse(file: FileId, text: &str, tsx: bool) -> Parsed {
             Parsed {
                 module: empty(),
                 diagnostics: vec![d],
+                tops: Vec::new(),
             }
         }
     }
@@ -111,9 +127,9 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
     for e in &recovered {
         push_error(e, &lowerer);
     }
-    let module = match result {
+    let (module, tops) = match result {
         Ok(m) => {
-            let out = lowerer.module(&m);
+            let out = lowerer.module(&m, text);
             if lowerer.too_deep.is_some() {
                 // Deeply nested SWC trees are dropped recursively; leak this one instead of
                 // risking the stack (only pathological input gets here).
@@ -123,7 +139,7 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
         }
         Err(e) => {
             push_error(&e, &lowerer);
-            empty()
+            (empty(), Vec::new())
         }
     };
     if let Some(span) = lowerer.too_deep {
@@ -141,6 +157,7 @@ fn parse_guarded(file: FileId, text: &str, tsx: bool, len: u32) -> Parsed {
     Parsed {
         module,
         diagnostics,
+        tops,
     }
 }
 

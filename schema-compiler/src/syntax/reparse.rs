@@ -37,7 +37,6 @@ use swc_ecma_parser::{Parser, StringInput, Syntax, TsSyntax};
 
 use super::ast::*;
 use super::{Parsed, lower};
-use crate::diagnostics::Diagnostic;
 use crate::hash::HashMap;
 use crate::source::{FileId, Span};
 
@@ -69,8 +68,7 @@ struct Kept {
     file: FileId,
     tsx: bool,
     text: Arc<str>,
-    module: Module,
-    diagnostics: Vec<Diagnostic>,
+    parsed: Parsed,
 }
 
 impl ParseCache {
@@ -87,19 +85,11 @@ impl ParseCache {
         {
             if Arc::ptr_eq(&kept.text, text) || kept.text == *text {
                 self.stats.unchanged += 1;
-                return Parsed {
-                    module: kept.module,
-                    diagnostics: kept.diagnostics,
-                };
+                return kept.parsed;
             }
-            if kept.diagnostics.is_empty()
-                && let Some(module) = reparse(kept.module, &kept.text, text, file, tsx)
-            {
+            if let Some(parsed) = reparse(kept.parsed, &kept.text, text, file, tsx) {
                 self.stats.reparsed += 1;
-                return Parsed {
-                    module,
-                    diagnostics: Vec::new(),
-                };
+                return parsed;
             }
         }
         self.stats.whole += 1;
@@ -115,8 +105,7 @@ impl ParseCache {
                 file,
                 tsx,
                 text,
-                module: parsed.module,
-                diagnostics: parsed.diagnostics,
+                parsed,
             },
         );
     }
@@ -127,40 +116,152 @@ impl ParseCache {
     }
 }
 
-/// `module`, the clean parse of `old`, made into the parse of `new` by parsing only the edited
-/// properties; `None` when that cannot be done exactly (the caller parses `new` whole).
+/// `parsed`, the parse of `old`, made into the parse of `new` by parsing only the edited
+/// properties or top-level statements; `None` when that cannot be done exactly (the caller
+/// parses `new` whole). Only a parse without diagnostics is reused.
 pub fn reparse(
-    mut module: Module,
+    mut parsed: Parsed,
     old: &str,
     new: &str,
     file: FileId,
     tsx: bool,
-) -> Option<Module> {
-    if new.len() > super::MAX_FILE_BYTES || super::guard::too_deep(new).is_some() {
+) -> Option<Parsed> {
+    if !parsed.diagnostics.is_empty()
+        || new.len() > super::MAX_FILE_BYTES
+        || super::guard::too_deep(new).is_some()
+    {
         return None;
     }
-    for edit in Edit::alignments(old, new).into_iter().flatten() {
+    let edits = Edit::alignments(old, new);
+    for edit in edits.iter().flatten() {
         let mut found = Vec::new();
-        find_in_items(&module.items, &edit, &mut found);
+        find_in_items(&parsed.module.items, edit, &mut found);
         // Innermost first; an outer run is tried when an inner one's ends are mid-edit (a
         // comma or a space typed right after a property).
         let Some((run, props)) = found
             .iter()
             .rev()
             .take(3)
-            .find_map(|run| parse_run(run, &edit, new, file, tsx).map(|props| (run, props)))
+            .find_map(|run| parse_run(run, edit, new, file, tsx).map(|props| (run, props)))
         else {
             continue;
         };
         let mut shift = Shift {
-            edit: &edit,
-            run,
+            edit,
+            run: Some(run),
             props: &props,
         };
-        shift.items(&mut module.items);
-        return Some(module);
+        shift.items(&mut parsed.module.items);
+        shift.tops(&mut parsed.tops);
+        return Some(parsed);
+    }
+    for edit in edits.iter().flatten() {
+        if let Some(statements) = parse_statements(&parsed.tops, edit, old.len(), new, file, tsx) {
+            statements.splice(&mut parsed, edit);
+            return Some(parsed);
+        }
     }
     None
+}
+
+/// The top-level statements between the last `;` before an edit and the first `;`-ended
+/// item after it (or the end of the file), parsed again. After a `;` a statement starts
+/// afresh, so they read the same alone as in the file.
+struct Statements {
+    /// The old items replaced: `tops[first..last]`, the same as
+    /// `module.items[items.start..items.end]`.
+    first: usize,
+    last: usize,
+    items: std::ops::Range<usize>,
+    parsed: Module,
+    tops: Vec<super::TopItem>,
+}
+
+fn parse_statements(
+    tops: &[super::TopItem],
+    edit: &Edit,
+    old_len: usize,
+    new: &str,
+    file: FileId,
+    tsx: bool,
+) -> Option<Statements> {
+    // The run starts after the last closed item ending at or before the edit...
+    let first = tops
+        .iter()
+        .rposition(|t| t.closed && t.end <= edit.start)
+        .map_or(0, |i| i + 1);
+    let start = first.checked_sub(1).map_or(0, |i| tops[i].end);
+    // ... and ends with the first closed item ending at or after it, or at the end.
+    let closing = tops[first..]
+        .iter()
+        .position(|t| t.closed && t.end >= edit.old_end)
+        .map(|i| first + i);
+    let last = closing.map_or(tops.len(), |i| i + 1);
+    let old_end = closing.map_or(u32::try_from(old_len).ok()?, |i| tops[i].end);
+    let end = edit.moved(old_end);
+    let fragment = new.get(start as usize..end as usize)?;
+    // A run of most of the file saves little, and when it fails to parse the file is parsed
+    // whole after it.
+    if fragment.len() > 32 * 1024 && fragment.len() > new.len() / 2 {
+        return None;
+    }
+    let len = u32::try_from(new.len()).ok()?;
+    let base = 1u32;
+    let lo = base + start;
+    let hi = lo + u32::try_from(fragment.len()).ok()?;
+    let (parsed, new_tops) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stacker::grow(super::PARSE_STACK, || {
+            let input = StringInput::new(fragment, BytePos(lo), BytePos(hi));
+            let syntax = Syntax::Typescript(TsSyntax {
+                tsx,
+                ..Default::default()
+            });
+            let mut parser = Parser::new(syntax, input, None);
+            let module = parser.parse_module().ok()?;
+            if !parser.take_errors().is_empty() {
+                return None;
+            }
+            let mut lowerer = lower::Lowerer::new(file, base, len);
+            let lowered = lowerer.module(&module, new);
+            lowerer.too_deep.is_none().then_some(lowered)
+        })
+    }))
+    .ok()??;
+    // Before an item that was kept, the run must end as it did: with a `;`, exactly there.
+    if closing.is_some() && new_tops.last().is_none_or(|t| !t.closed || t.end != end) {
+        return None;
+    }
+    let count = |tops: &[super::TopItem]| tops.iter().map(|t| t.items as usize).sum::<usize>();
+    let before = count(&tops[..first]);
+    Some(Statements {
+        first,
+        last,
+        items: before..before + count(&tops[first..last]),
+        parsed,
+        tops: new_tops,
+    })
+}
+
+impl Statements {
+    fn splice(self, parsed: &mut Parsed, edit: &Edit) {
+        let items = parsed.module.items.len();
+        let added = self.parsed.items.len();
+        let after = self.items.start + added;
+        parsed
+            .module
+            .items
+            .splice(self.items.clone(), self.parsed.items);
+        let mut shift = Shift {
+            edit,
+            run: None,
+            props: &[],
+        };
+        debug_assert_eq!(parsed.module.items.len(), items - self.items.len() + added);
+        shift.items(&mut parsed.module.items[after..]);
+        let kept_after = self.first + self.tops.len();
+        parsed.tops.splice(self.first..self.last, self.tops);
+        shift.tops(&mut parsed.tops[kept_after..]);
+    }
 }
 
 /// What changed between two texts, in byte offsets.
@@ -561,7 +662,8 @@ fn parse_run(run: &Run, edit: &Edit, new: &str, file: FileId, tsx: bool) -> Opti
 /// start before the edit or after it.
 struct Shift<'a> {
     edit: &'a Edit,
-    run: &'a Run,
+    /// The run whose properties are replaced by `props`, if any.
+    run: Option<&'a Run>,
     props: &'a [Prop],
 }
 
@@ -575,6 +677,12 @@ impl Shift<'_> {
 
     fn ident(&self, i: &mut Ident) {
         self.span(&mut i.span);
+    }
+
+    fn tops(&self, tops: &mut [super::TopItem]) {
+        for t in tops {
+            (t.start, t.end) = (self.edit.moved(t.start), self.edit.moved(t.end));
+        }
     }
 
     fn items(&mut self, items: &mut [Item]) {
@@ -830,10 +938,13 @@ impl Shift<'_> {
     fn expr_inner(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Object { span, props, .. } => {
-                if *span == self.run.object && props.len() > self.run.last {
+                if let Some(run) = self.run
+                    && *span == run.object
+                    && props.len() > run.last
+                {
                     // The edited object (an object inside a `for` body is lowered twice, and
                     // both copies are edited).
-                    let (first, last) = (self.run.first, self.run.last);
+                    let (first, last) = (run.first, run.last);
                     props.splice(first..=last, self.props.iter().cloned());
                     let after = first + self.props.len();
                     for p in &mut props[after..] {
@@ -946,10 +1057,10 @@ mod tests {
         let before = super::super::parse(file, old, false);
         assert!(before.diagnostics.is_empty(), "{:?}", before.diagnostics);
         let whole = super::super::parse(file, new, false);
-        match reparse(before.module, old, new, file, false) {
-            Some(module) => {
+        match reparse(before, old, new, file, false) {
+            Some(parsed) => {
                 assert!(whole.diagnostics.is_empty(), "{:?}", whole.diagnostics);
-                assert_eq!(format!("{module:#?}"), format!("{:#?}", whole.module));
+                assert_eq!(format!("{parsed:#?}"), format!("{whole:#?}"));
                 true
             }
             None => false,
@@ -1001,8 +1112,25 @@ mod tests {
     }
 
     #[test]
-    fn edits_outside_any_object_or_with_errors_parse_whole() {
-        assert!(!check(APP, &edited("const schema", "const schemas")));
+    fn an_edit_between_statements_parses_the_statements_between_semicolons() {
+        assert!(check(APP, &format!("{APP}// edited\n")));
+        assert!(check(APP, &format!("{APP}export const n = 1;\n")));
+        assert!(check(APP, &edited("const schema", "const schemas")));
+        assert!(check(
+            APP,
+            &edited("defineApp(schema)", "defineApp(schemas)")
+        ));
+        assert!(check(
+            APP,
+            &edited("\"jazz-tools\";\n", "\"jazz-tools\";\ntype T = 1;\n")
+        ));
+        // Without a `;`, a statement can continue into the next one: the run takes it in.
+        let old = "import x from \"y\";\nlet a = f\nlet b = 1;\n";
+        assert!(check(old, &old.replace("let b = 1", "(1)")));
+    }
+
+    #[test]
+    fn edits_with_errors_parse_whole() {
         assert!(!check(APP, &edited("s.string(),", "s.string(,")));
         assert!(!check(APP, &edited("s.string(),", "s.string() /*,")));
         // A comma typed after a property that already has one: an error a whole parse shows.
@@ -1037,7 +1165,7 @@ mod tests {
             .any(|d| d.code == crate::diagnostics::codes::TOO_LARGE);
         let before = super::super::parse(FileId(0), &old, false);
         if before.diagnostics.is_empty() {
-            let reused = reparse(before.module, &old, &new, FileId(0), false).is_some();
+            let reused = reparse(before, &old, &new, FileId(0), false).is_some();
             assert_eq!(reused, !cut, "reused {reused}, whole parse cut off {cut}");
         }
         assert!(cut, "the test should reach the limit");

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use swc_common::{BytePos, Span as SwcSpan};
 use swc_ecma_ast as swc;
 
+use super::TopItem;
 use super::ast::*;
 use crate::source::{FileId, Span};
 
@@ -108,9 +109,13 @@ impl Lowerer {
         self.js_str(&w.value)
     }
 
-    pub fn module(&mut self, m: &swc::Module) -> Module {
+    /// The module, and the extent of each of SWC's top-level items in `text` (the file's text;
+    /// [`TopItem`]).
+    pub fn module(&mut self, m: &swc::Module, text: &str) -> (Module, Vec<TopItem>) {
         let mut items = Vec::with_capacity(m.body.len());
+        let mut tops = Vec::with_capacity(m.body.len());
         for item in &m.body {
+            let before = items.len();
             match item {
                 swc::ModuleItem::ModuleDecl(d) => self.module_decl(d, &mut items),
                 swc::ModuleItem::Stmt(s) => {
@@ -121,8 +126,19 @@ impl Lowerer {
                     });
                 }
             }
+            let span = self.span(swc_common::Spanned::span(item));
+            let (start, end) = (span.range.start, span.range.end);
+            tops.push(TopItem {
+                start,
+                end,
+                items: u32::try_from(items.len() - before).unwrap_or(u32::MAX),
+                closed: end
+                    .checked_sub(1)
+                    .and_then(|last| text.as_bytes().get(last as usize))
+                    == Some(&b';'),
+            });
         }
-        Module { items }
+        (Module { items }, tops)
     }
 
     fn module_export_name(&mut self, n: &swc::ModuleExportName) -> (Rc<str>, Span) {
