@@ -94,6 +94,8 @@ const SNIPPETS: &[&str] = &[
     "function f() {}\n",
     ";",
     "let v = w\n",
+    "#!x\n",
+    "\u{feff}",
 ];
 
 fn fixtures() -> Vec<(String, String)> {

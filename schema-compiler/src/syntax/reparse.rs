@@ -2,10 +2,12 @@
 //! analyses schema.ts on every keystroke, and a keystroke almost always lands inside one table.
 //!
 //! The edit is the text between the longest common prefix and suffix of the old and the new
-//! text. When it lies inside a run of consecutive properties of one object literal (a column,
-//! a table, a new table typed between two others), only that run is parsed again:
+//! text (either alignment, when an insertion could slide). When it lies inside a run of
+//! consecutive properties of one object literal (a column, a table, a new table typed between
+//! two others), only that run is parsed again:
 //!
-//! 1. its new text is parsed as `({` run `})`, positioned so the run's bytes get the positions
+//! 1. its new text, followed by the text up to its delimiter (the next `,` or the closing
+//!    brace), is parsed as `({` run `})`, positioned so the run's bytes get the positions
 //!    they have in the file, which makes SWC's spans the ones a whole parse gives;
 //! 2. it is lowered from the object's nesting depth ([`ast::Expr::Object`]'s `depth`), so the
 //!    nesting limit cuts off exactly what a whole parse would;
@@ -24,6 +26,13 @@
 //!   `await` is allowed, and the run may be inside a function that is not async. Everything
 //!   else the top of a module allows is allowed anywhere an object can be (class bodies, where
 //!   more differs, are not lowered and hold no runs).
+//!
+//! An edit in no such run (a comment or a statement after the tables, the `defineApp` line)
+//! parses the top-level statements from just after the last `;`-ended one before the edit to
+//! the first `;`-ended one after it, or to the end of the file ([`super::TopItem`] records
+//! where each is). After a `;` a statement starts afresh, so they read the same alone, at the
+//! top of a module, as in the file; before a statement that was kept, the new ones must end
+//! with a `;` exactly where the old ones did.
 //!
 //! Anything else is parsed whole. `tests::*` and `tests/reparse.rs` check the result against a
 //! whole parse, the latter over random edits of every fixture.
@@ -57,7 +66,7 @@ pub struct ParseCache {
 pub struct ParseStats {
     /// The text was unchanged: the kept parse was used as it was.
     pub unchanged: u32,
-    /// Only the edited properties were parsed again.
+    /// Only the edited properties or statements were parsed again.
     pub reparsed: u32,
     /// The whole file was parsed.
     pub whole: u32,
@@ -201,8 +210,11 @@ fn parse_statements(
     let end = edit.moved(old_end);
     let fragment = new.get(start as usize..end as usize)?;
     // A run of most of the file saves little, and when it fails to parse the file is parsed
-    // whole after it.
-    if fragment.len() > 32 * 1024 && fragment.len() > new.len() / 2 {
+    // whole after it. A `#!` line is only allowed at the start of the file, and SWC would take
+    // it at the start of the fragment.
+    if (fragment.len() > 32 * 1024 && fragment.len() > new.len() / 2)
+        || (start > 0 && fragment.starts_with("#!"))
+    {
         return None;
     }
     let len = u32::try_from(new.len()).ok()?;
@@ -244,7 +256,6 @@ fn parse_statements(
 
 impl Statements {
     fn splice(self, parsed: &mut Parsed, edit: &Edit) {
-        let items = parsed.module.items.len();
         let added = self.parsed.items.len();
         let after = self.items.start + added;
         parsed
@@ -256,7 +267,6 @@ impl Statements {
             run: None,
             props: &[],
         };
-        debug_assert_eq!(parsed.module.items.len(), items - self.items.len() + added);
         shift.items(&mut parsed.module.items[after..]);
         let kept_after = self.first + self.tops.len();
         parsed.tops.splice(self.first..self.last, self.tops);
@@ -1127,6 +1137,8 @@ mod tests {
         // Without a `;`, a statement can continue into the next one: the run takes it in.
         let old = "import x from \"y\";\nlet a = f\nlet b = 1;\n";
         assert!(check(old, &old.replace("let b = 1", "(1)")));
+        // A `#!` line typed right after a `;` is an error, though it would start a fragment.
+        assert!(!check(APP, &edited("(schema);", "(schema);#!x")));
     }
 
     #[test]
