@@ -108,7 +108,7 @@ pub struct Evaluator<'a> {
     pub(super) builder_writes: u64,
     /// Parses kept from the previous analysis and for the next (`project/incremental.rs`
     /// lends one to the schema phase); `None` parses every module whole.
-    pub parses: Option<crate::syntax::ParseCache>,
+    pub(crate) parses: Option<crate::syntax::ParseCache>,
 }
 
 /// An [`Evaluator`]'s state without its loader and file database, kept between analyses so

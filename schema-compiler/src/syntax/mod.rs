@@ -1,7 +1,8 @@
 //! Parsing with SWC and lowering to our own small AST ([`ast`]). SWC types never leave this
 //! module: spans are converted here to file-relative byte ranges. `reparse.rs` parses a file
-//! again after an edit by parsing only the edited properties. `flow.rs` holds the static
-//! control-flow rules over that AST, shared by the two statement executors.
+//! again after an edit by parsing only the edited properties or top-level statements.
+//! `flow.rs` holds the static control-flow rules over that AST, shared by the two statement
+//! executors.
 
 pub mod ast;
 pub(crate) mod flow;
