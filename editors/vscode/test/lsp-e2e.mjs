@@ -1,7 +1,8 @@
 // End-to-end check of `jazz lsp` with a real LSP client (vscode-languageserver-protocol, the
 // protocol layer of vscode-languageclient) over stdio, on the corpus apps and on a scratch copy
 // of one (create migration, then definition, references and rename across schema.ts,
-// permissions.ts and the created migration; completion in a where-object).
+// permissions.ts and the created migration; completion in a where-object; edits inside a table,
+// which the server parses in part, moving the diagnostics after them).
 // Usage: node test/lsp-e2e.mjs <jazz binary> <tests/fixtures dir>. Exits non-zero on failure.
 // Run by cli/tests/lsp_client.rs.
 
@@ -136,6 +137,39 @@ diags = diagnosticsFor(uri, (ds) => schemaCodes(ds).length === 0);
 conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
   textDocument: { uri, version: 3 },
   contentChanges: [{ range: { start: ref, end: ref }, text: "projects" }],
+});
+await diags;
+
+// The server parses an edit inside a table alone and moves what follows it: with the ref
+// emptied again, a column typed into the first table pushes the tasks table down a line, and
+// the ref's diagnostic moves with it.
+diags = diagnosticsFor(uri, (ds) => schemaCodes(ds).length > 0);
+conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+  textDocument: { uri, version: 4 },
+  contentChanges: [{ range: { start: ref, end: { ...ref, character: ref.character + 8 } }, text: "" }],
+});
+const jz1016 = async (ds) => {
+  const found = (await ds).filter((d) => d.code === "JZ1016");
+  assert.equal(found.length, 1, JSON.stringify(found));
+  return found[0].range;
+};
+const emptied = await jz1016(diags);
+assert.equal(emptied.start.line, ref.line);
+const firstColumn = at("    name: s.string(),");
+diags = diagnosticsFor(uri, (ds) => ds.some((d) => d.code === "JZ1016" && d.range.start.line !== emptied.start.line));
+conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+  textDocument: { uri, version: 5 },
+  contentChanges: [{ range: { start: firstColumn, end: firstColumn }, text: "    code: s.string(),\n" }],
+});
+const moved = await jz1016(diags);
+assert.deepEqual(moved, {
+  start: { ...emptied.start, line: emptied.start.line + 1 },
+  end: { ...emptied.end, line: emptied.end.line + 1 },
+});
+diags = diagnosticsFor(uri, (ds) => schemaCodes(ds).length === 0);
+conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+  textDocument: { uri, version: 6 },
+  contentChanges: [{ text }],
 });
 await diags;
 
