@@ -13,21 +13,9 @@ use jazz_schema_compiler::project::{Analysis, AnalyzeOptions, Incremental, analy
 use jazz_schema_compiler::schema::{schema_hash, wasm_json::to_compact_json};
 use jazz_schema_compiler::source::MemoryLoader;
 
-/// A small xorshift generator: the sequences are a pure function of the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const SCHEMA: &[&str] = &[
     // Good, importing the shared columns.

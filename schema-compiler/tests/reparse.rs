@@ -8,21 +8,9 @@ use std::path::Path;
 use jazz_schema_compiler::source::FileId;
 use jazz_schema_compiler::syntax::{parse, reparse};
 
-/// A small xorshift generator: the chains are a pure function of the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// What gets typed: DSL pieces, property lists, and everything that changes how the text
 /// around it is read (brackets, commas, comments, strings, templates, regexes, arrows).
