@@ -209,12 +209,9 @@ fn parse_statements(
     let old_end = closing.map_or(u32::try_from(old_len).ok()?, |i| tops[i].end);
     let end = edit.moved(old_end);
     let fragment = new.get(start as usize..end as usize)?;
-    // A run of most of the file saves little, and when it fails to parse the file is parsed
-    // whole after it. A `#!` line is only allowed at the start of the file, and SWC would take
-    // it at the start of the fragment.
-    if (fragment.len() > 32 * 1024 && fragment.len() > new.len() / 2)
-        || (start > 0 && fragment.starts_with("#!"))
-    {
+    // A `#!` line is only allowed at the start of the file, and SWC would take it at the
+    // start of the fragment.
+    if too_much(fragment, new) || (start > 0 && fragment.starts_with("#!")) {
         return None;
     }
     let len = u32::try_from(new.len()).ok()?;
@@ -272,6 +269,13 @@ impl Statements {
         parsed.tops.splice(self.first..self.last, self.tops);
         shift.tops(&mut parsed.tops[kept_after..]);
     }
+}
+
+/// Whether `fragment` is so much of `text` that parsing it saves little, while failing to
+/// parse it (an edit that makes a syntax error) would double the cost of the whole parse that
+/// follows.
+fn too_much(fragment: &str, text: &str) -> bool {
+    fragment.len() > 32 * 1024 && fragment.len() > text.len() / 2
 }
 
 /// What changed between two texts, in byte offsets.
@@ -613,6 +617,9 @@ fn parse_run(run: &Run, edit: &Edit, new: &str, file: FileId, tsx: bool) -> Opti
         return None;
     }
     let fragment = new.get(start as usize..end as usize)?;
+    if too_much(fragment, new) {
+        return None;
+    }
     // The wrapper is parsed at the top of a module, where `await` is allowed; where the run
     // is, inside a function that is not async, it is an error.
     if memchr::memmem::find(fragment.as_bytes(), b"await").is_some() {
@@ -650,7 +657,8 @@ fn parse_run(run: &Run, edit: &Edit, new: &str, file: FileId, tsx: bool) -> Opti
             if !matches!(object, swc::Expr::Object(_)) {
                 return None;
             }
-            let mut lowerer = lower::Lowerer::new(file, base, len).at_depth(run.depth - 1);
+            let mut lowerer =
+                lower::Lowerer::new(file, base, len).at_depth(run.depth.saturating_sub(1));
             let lowered = lowerer.expr(object);
             if lowerer.too_deep.is_some() {
                 return None;
